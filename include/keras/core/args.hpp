@@ -1,0 +1,159 @@
+#pragma once
+// Value types of keyword arguments that accept more than one kind of value, as Keras's do
+// (activation="relu" or activation=activations::relu; kernel_initializer="zeros" or initializers::Zeros()).
+#include <concepts>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "keras/core/shape.hpp"
+
+namespace keras {
+
+namespace activations {
+struct Function;
+}
+namespace initializers {
+class Initializer;
+}
+namespace optimizers {
+class Optimizer;
+namespace schedules {
+class LearningRateSchedule;
+}
+}  // namespace optimizers
+namespace losses {
+class Loss;
+}
+namespace metric_types {
+class Metric;
+}
+class Callback;
+
+// An activation given by Keras name ("relu") or as an activations:: function object.
+struct ActivationArg {
+  std::string name;  // empty means none (linear)
+  ActivationArg() = default;
+  ActivationArg(const char* n) : name(n) {}
+  ActivationArg(std::string n) : name(std::move(n)) {}
+  ActivationArg(const activations::Function& f);
+};
+
+// An initializer given by Keras name ("glorot_uniform") or as an object (initializers::Constant(value=0.5)).
+struct InitializerArg {
+  std::string name;
+  std::shared_ptr<const initializers::Initializer> object;
+  InitializerArg() = default;
+  InitializerArg(const char* n) : name(n) {}
+  InitializerArg(std::string n) : name(std::move(n)) {}
+  template <class T>
+    requires std::derived_from<T, initializers::Initializer>
+  InitializerArg(const T& init) : object(std::make_shared<T>(init)) {}
+};
+
+// An int or a tuple of ints (kernel_size=3 or kernel_size={3, 3}).
+struct IntTuple {
+  std::vector<int64_t> values;
+  IntTuple() = default;
+  IntTuple(int v) : values{v} {}
+  IntTuple(std::initializer_list<int64_t> v) : values(v) {}
+  IntTuple(std::vector<int64_t> v) : values(std::move(v)) {}
+  // The tuple expanded to n entries (an int repeats), as Keras's standardize_tuple does.
+  std::vector<int64_t> expand(size_t n) const {
+    if (values.size() == 1 && n > 1) return std::vector<int64_t>(n, values[0]);
+    return values;
+  }
+};
+
+// verbose=: 0, 1, 2 or "auto" (which means 1, as in Keras 3).
+struct Verbosity {
+  int level = 1;
+  Verbosity() = default;
+  Verbosity(int v) : level(v) {}
+  Verbosity(const char* s);
+};
+
+// An optimizer by name ("adam") or object (optimizers::Adam(learning_rate=1e-3)); the object is copied.
+struct OptimizerArg {
+  std::string name;
+  std::shared_ptr<optimizers::Optimizer> object;
+  OptimizerArg() = default;
+  OptimizerArg(const char* n) : name(n) {}
+  OptimizerArg(std::string n) : name(std::move(n)) {}
+  template <class T>
+    requires std::derived_from<T, optimizers::Optimizer>
+  OptimizerArg(const T& o) : object(std::make_shared<T>(o)) {}
+  template <class T>
+    requires std::derived_from<T, optimizers::Optimizer>
+  OptimizerArg(std::shared_ptr<T> o) : object(std::move(o)) {}
+};
+
+// A loss by name ("mse", "sparse_categorical_crossentropy") or object (losses::Huber(delta=2.0)).
+struct LossArg {
+  std::string name;
+  std::shared_ptr<losses::Loss> object;
+  LossArg() = default;
+  LossArg(const char* n) : name(n) {}
+  LossArg(std::string n) : name(std::move(n)) {}
+  template <class T>
+    requires std::derived_from<T, losses::Loss>
+  LossArg(const T& l) : object(std::make_shared<T>(l)) {}
+};
+
+// A metric by name ("accuracy", "mae") or object (metrics::Precision()).
+struct MetricArg {
+  std::string name;
+  std::shared_ptr<metric_types::Metric> object;
+  MetricArg() = default;
+  MetricArg(const char* n) : name(n) {}
+  MetricArg(std::string n) : name(std::move(n)) {}
+  template <class T>
+    requires std::derived_from<T, metric_types::Metric>
+  MetricArg(const T& m) : object(std::make_shared<T>(m)) {}
+};
+
+// A callback. An lvalue is used in place (its state after fit is the user's to read, as in Python);
+// a temporary is moved into shared ownership.
+struct CallbackArg {
+  std::shared_ptr<Callback> owned;
+  Callback* borrowed = nullptr;
+  template <class T>
+    requires std::derived_from<std::remove_cvref_t<T>, Callback>
+  CallbackArg(T&& cb) {
+    using D = std::remove_cvref_t<T>;
+    if constexpr (std::is_lvalue_reference_v<T> && !std::is_const_v<std::remove_reference_t<T>>) borrowed = &cb;
+    else owned = std::make_shared<D>(std::forward<T>(cb));
+  }
+  template <class T>
+    requires std::derived_from<T, Callback>
+  CallbackArg(std::shared_ptr<T> cb) : owned(std::move(cb)) {}
+  Callback* get() const { return borrowed ? borrowed : owned.get(); }
+};
+
+// learning_rate=: a number or a schedule (optimizers::schedules::ExponentialDecay(...)).
+struct LearningRateArg {
+  double value = 0.0;
+  std::shared_ptr<const optimizers::schedules::LearningRateSchedule> schedule;
+  LearningRateArg() = default;
+  LearningRateArg(double v) : value(v) {}
+  template <class T>
+    requires std::derived_from<T, optimizers::schedules::LearningRateSchedule>
+  LearningRateArg(const T& s) : schedule(std::make_shared<T>(s)) {}
+};
+
+// One number or a list of numbers (thresholds=0.7 or thresholds={0.3, 0.7}).
+struct FloatList {
+  std::vector<double> values;
+  FloatList() = default;
+  FloatList(double v) : values{v} {}
+  FloatList(std::initializer_list<double> v) : values(v) {}
+  FloatList(std::vector<double> v) : values(std::move(v)) {}
+};
+
+// A shape for input_shape= and Input(shape=): per-sample dims, each a number or None.
+using ShapeArg = Shape;
+
+}  // namespace keras

@@ -1,0 +1,36 @@
+#include "keras/core/kw.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace keras;
+using namespace keras::kw;
+
+namespace {
+struct Fake {
+  using keywords = kw::keywords<kw::units_t, kw::activation_t, kw::input_shape_t, kw::use_bias_t, kw::rate_t>;
+};
+}  // namespace
+
+TEST(Keywords, AnyOrderAndTypes) {
+  kw::Kwargs a = kw::collect<Fake>(units = 5, activation = "relu", input_shape = {None, 3});
+  kw::Kwargs b = kw::collect<Fake>(input_shape = {None, 3}, activation = "relu", units = 5);
+  EXPECT_EQ(a.get<int>("units"), 5);
+  EXPECT_EQ(b.get<int>("units"), 5);
+  EXPECT_EQ(a.get<ActivationArg>("activation")->name, "relu");
+  EXPECT_EQ(*b.get<Shape>("input_shape"), (Shape{None, 3}));
+  EXPECT_FALSE(a.has("use_bias"));
+  EXPECT_EQ(a.get_or("use_bias", true), true);
+}
+
+TEST(Keywords, NoneMeansDefault) {
+  kw::Kwargs k = kw::collect<Fake>(activation = None, rate = 0.5);
+  EXPECT_TRUE(k.has("activation"));
+  EXPECT_TRUE(k.is_none("activation"));
+  EXPECT_FALSE(k.get<ActivationArg>("activation").has_value());
+  EXPECT_DOUBLE_EQ(*k.get<double>("rate"), 0.5);
+}
+
+TEST(Keywords, LastValueWins) {
+  kw::Kwargs k = kw::collect<Fake>(units = 5, units = 7);
+  EXPECT_EQ(k.get<int>("units"), 7);
+}
