@@ -1,0 +1,230 @@
+#pragma once
+// The layer machinery shared by every layer and model.
+//
+// A layer is a handle (keras::Layer) to a shared LayerImpl, so copies share state as Python references do.
+// LayerImpl separates the three things Keras layers do:
+//   - compute_output_shapes: shape inference, no data (used when a model is defined, and to check data early);
+//   - build: create weights once the input shapes are known (deferred until the first call);
+//   - forward / backward: the computation, through the kernel layer (src/backend), never checking shapes itself.
+// Calls go through LayerImpl::call_symbolic / call_eager, which check the InputSpec before and after build and
+// raise Keras-worded ValueErrors with a hint.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "keras/core/kw.hpp"
+#include "keras/core/shape.hpp"
+#include "keras/core/tensor.hpp"
+#include "keras/layers/input_spec.hpp"
+
+namespace keras {
+
+class LayerImpl;
+struct Node;
+
+// A weight of a layer. Optimizers hold pointers to these; grad has value's shape once training started.
+struct Variable {
+  std::string name;  // Keras's variable name: "kernel", "bias", "gamma", "moving_mean", ...
+  Tensor value;
+  Tensor grad;
+  bool trainable = true;
+};
+using VariablePtr = std::shared_ptr<Variable>;
+
+// A symbolic tensor: the output of Input() or of a layer called on symbolic tensors.
+class KerasTensor {
+ public:
+  KerasTensor() = default;
+  KerasTensor(std::shared_ptr<Node> node, int index);
+  const Shape& shape() const;
+  int ndim() const { return shape().ndim(); }
+  const std::shared_ptr<Node>& node() const { return node_; }
+  int index() const { return index_; }
+  // "dense" for the first output of layer dense's node; used in summaries and messages.
+  std::string producer_name() const;
+  bool operator==(const KerasTensor& o) const { return node_ == o.node_ && index_ == o.index_; }
+
+ private:
+  std::shared_ptr<Node> node_;
+  int index_ = 0;
+};
+
+// One call of a layer on symbolic tensors.
+struct Node {
+  std::shared_ptr<LayerImpl> layer;
+  std::vector<KerasTensor> inputs;  // empty for an InputLayer's node
+  std::vector<Shape> output_shapes;
+  int node_index = 0;  // this node's index among the layer's calls: the [i] in summary's "dense[i][0]"
+};
+
+// What one forward call needs to remember for its backward pass. Models keep one per node.
+struct CallContext {
+  bool training = false;
+  std::vector<Tensor> inputs;
+  std::vector<Tensor> outputs;
+  std::vector<Tensor> saved;              // whatever the layer keeps for backward (masks, pre-activations, ...)
+  std::vector<bool> needs_input_grad;     // false: backward may skip that input's gradient
+  std::vector<CallContext> children;      // a model's per-node contexts
+  // Set by a loss that absorbed the layer's final activation (softmax + cross-entropy computed from the logits):
+  // the output gradient is then with respect to the pre-activation, and backward skips the activation.
+  bool grad_wrt_preactivation = false;
+  std::vector<bool> preactivation_output_grads;  // for models: which outputs' gradients are such
+  bool input_needs_grad(size_t i) const { return i >= needs_input_grad.size() || needs_input_grad[i]; }
+};
+
+class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
+ public:
+  // Reads the keywords every layer accepts: name, input_shape, input_dim, batch_input_shape, batch_size,
+  // trainable, dtype. class_name is Keras's ("Dense"); the automatic name is its snake case ("dense", "dense_1").
+  LayerImpl(std::string class_name, const kw::Kwargs& kwargs);
+  virtual ~LayerImpl() = default;
+  LayerImpl(const LayerImpl&) = delete;
+  LayerImpl& operator=(const LayerImpl&) = delete;
+
+  const std::string& class_name() const { return class_name_; }
+  const std::string& name() const { return name_; }
+  void set_name(std::string n) { name_ = std::move(n); }
+  bool trainable() const { return trainable_; }
+  void set_trainable(bool t) { trainable_ = t; }
+  bool built() const { return built_; }
+
+  // ---- what each layer provides ----
+  // Output shapes (batch dimension included, None allowed) for input shapes that passed the InputSpec.
+  // Raises ValueError for inputs the layer cannot take.
+  virtual std::vector<Shape> compute_output_shapes(const std::vector<Shape>& input_shapes) = 0;
+  // Creates weights for these input shapes; may tighten input_spec (Dense fixes the last axis).
+  virtual void build(const std::vector<Shape>& input_shapes) { (void)input_shapes; }
+  // ctx.inputs are set and shape-checked; returns the outputs. ctx.training selects Dropout & co.
+  virtual std::vector<Tensor> forward(CallContext& ctx) = 0;
+  // Gradients of the inputs given gradients of the outputs; adds weight gradients into Variable::grad.
+  virtual std::vector<Tensor> backward(CallContext& ctx, const std::vector<Tensor>& output_grads);
+  // One line telling the user how to fix a spec violation, in terms of their model.
+  virtual std::string hint_for(const SpecViolation& v) const;
+  // How many inputs the layer takes; -1 for "a list of at least 2" (merge layers).
+  virtual int expected_inputs() const { return 1; }
+  virtual bool is_model() const { return false; }
+  // The activation this layer applies last ("softmax", "sigmoid", ...; "" if none or not separable), and the
+  // pre-activation values of a forward call, so a loss can work from the logits.
+  virtual std::string final_activation() const { return ""; }
+  virtual Tensor preactivation(const CallContext& ctx) const { (void)ctx; return {}; }
+  virtual bool is_input_layer() const { return false; }
+
+  // ---- weights ----
+  VariablePtr add_weight(const std::string& name, const std::vector<int64_t>& shape, const InitializerArg& init,
+                         bool trainable = true);
+  const std::vector<VariablePtr>& own_variables() const { return variables_; }
+  // All variables, a model's included, in Keras order.
+  virtual std::vector<VariablePtr> variables() const { return variables_; }
+  std::vector<VariablePtr> trainable_variables() const;
+  std::vector<VariablePtr> non_trainable_variables() const;
+  int64_t count_params() const;
+  std::vector<Tensor> get_weights() const;
+  void set_weights(const std::vector<Tensor>& weights);
+
+  // ---- calling ----
+  std::vector<KerasTensor> call_symbolic(const std::vector<KerasTensor>& inputs);
+  std::vector<Tensor> call_eager(const std::vector<Tensor>& inputs, bool training = false);
+  // Checks arity and InputSpec, builds if needed, checks again: raises ValueError with a hint.
+  // producers: for symbolic calls, the (name, class) of the layer behind each input, for hints.
+  void check_and_build(const std::vector<Shape>& input_shapes,
+                       const std::vector<std::pair<std::string, std::string>>& producers = {});
+  virtual void check_input_compatibility(const std::vector<Shape>& input_shapes,
+                                         const std::vector<std::pair<std::string, std::string>>& producers) const;
+
+  // ---- shapes, as Keras reports them ----
+  // input_shape=/input_dim=/batch_input_shape= given at construction, batch dimension included.
+  const std::optional<Shape>& declared_input_shape() const { return declared_input_shape_; }
+  const std::vector<std::weak_ptr<Node>>& inbound_nodes() const { return inbound_nodes_; }
+  virtual Shape output_shape() const;
+  virtual Shape input_shape() const;
+
+  std::vector<InputSpec> input_spec;  // one per input; empty means accept anything
+  const kw::Kwargs& config() const { return config_; }
+
+ protected:
+  // Keras's error for a call with the wrong number of inputs.
+  void check_arity(size_t n) const;
+  // The gradient buffer of v, zero-filled on first use; backward passes add into it.
+  static Tensor& grad_of(Variable& v);
+  bool built_ = false;
+  kw::Kwargs config_;  // the keywords the layer was made with, for get_config and saving
+
+ private:
+  std::string class_name_;
+  std::string name_;
+  bool trainable_ = true;
+  std::optional<Shape> declared_input_shape_;
+  std::vector<VariablePtr> variables_;
+  std::vector<std::weak_ptr<Node>> inbound_nodes_;
+  // Input and output shapes of the first symbolic call: Keras's layer.input_shape / output_shape.
+  std::optional<std::pair<std::vector<Shape>, std::vector<Shape>>> first_call_;
+};
+
+// A layer with one input and one output: implement the single-tensor versions.
+class SingleInputLayer : public LayerImpl {
+ public:
+  using LayerImpl::LayerImpl;
+  virtual Shape compute_output_shape(const Shape& input_shape) = 0;
+  virtual void build_one(const Shape& input_shape) { (void)input_shape; }
+  virtual Tensor forward_one(const Tensor& x, CallContext& ctx) = 0;
+  virtual Tensor backward_one(const Tensor& grad, CallContext& ctx);
+
+  std::vector<Shape> compute_output_shapes(const std::vector<Shape>& s) final { return {compute_output_shape(s.at(0))}; }
+  void build(const std::vector<Shape>& s) final { build_one(s.at(0)); }
+  std::vector<Tensor> forward(CallContext& ctx) final { return {forward_one(ctx.inputs.at(0), ctx)}; }
+  std::vector<Tensor> backward(CallContext& ctx, const std::vector<Tensor>& g) final {
+    return {backward_one(g.at(0), ctx)};
+  }
+};
+
+// The public handle. layers::Dense, layers::Flatten, ... derive from it; Model and Sequential too.
+class Layer {
+ public:
+  Layer() = default;
+  explicit Layer(std::shared_ptr<LayerImpl> impl) : impl_(std::move(impl)) {}
+
+  // Eager call in inference mode.
+  Tensor operator()(const Tensor& x) const;
+  std::vector<Tensor> operator()(const std::vector<Tensor>& xs) const;
+  // Symbolic call: builds the graph of a functional model.
+  KerasTensor operator()(const KerasTensor& x) const;
+  KerasTensor operator()(const std::vector<KerasTensor>& xs) const;
+  KerasTensor operator()(std::initializer_list<KerasTensor> xs) const { return (*this)(std::vector<KerasTensor>(xs)); }
+  std::vector<KerasTensor> call_outputs(const std::vector<KerasTensor>& xs) const;  // every output
+
+  std::string name() const { return impl_->name(); }
+  std::string class_name() const { return impl_->class_name(); }
+  bool built() const { return impl_->built(); }
+  int64_t count_params() const { return impl_->count_params(); }
+  std::vector<Tensor> get_weights() const { return impl_->get_weights(); }
+  void set_weights(const std::vector<Tensor>& w) const { impl_->set_weights(w); }
+  std::vector<Tensor> trainable_weights() const;
+  std::vector<Tensor> non_trainable_weights() const;
+  std::vector<Tensor> weights() const { return get_weights(); }
+  Shape output_shape() const { return impl_->output_shape(); }
+  Shape input_shape() const { return impl_->input_shape(); }
+  bool trainable() const { return impl_->trainable(); }
+  void set_trainable(bool t) const { impl_->set_trainable(t); }
+
+  const std::shared_ptr<LayerImpl>& impl() const { return impl_; }
+  bool operator==(const Layer& o) const { return impl_ == o.impl_; }
+
+ protected:
+  std::shared_ptr<LayerImpl> impl_;
+};
+
+// The keywords every layer takes.
+using layer_keywords = kw::keywords<kw::name_t, kw::input_shape_t, kw::input_dim_t, kw::batch_input_shape_t,
+                                    kw::batch_size_t, kw::trainable_t, kw::dtype_t>;
+
+// Keras 3's automatic names: snake case of the class name with a per-name counter (dense, dense_1, ...).
+std::string unique_name(const std::string& base);
+std::string to_snake_case(const std::string& class_name);
+namespace utils {
+// Resets the automatic-name counters, as keras.utils.clear_session() does.
+void clear_session();
+}  // namespace utils
+
+}  // namespace keras

@@ -1,0 +1,24 @@
+#pragma once
+// Every layer, grouped as Keras groups them.
+#include "keras/layers/layer.hpp"
+#include "keras/layers/registry.hpp"
+// core
+#include "keras/layers/core/activation.hpp"
+#include "keras/layers/core/dense.hpp"
+#include "keras/layers/core/input_layer.hpp"
+// regularization
+#include "keras/layers/regularization/dropout.hpp"
+// reshaping
+#include "keras/layers/reshaping/flatten.hpp"
+#include "keras/layers/reshaping/permute.hpp"
+#include "keras/layers/reshaping/repeat_vector.hpp"
+#include "keras/layers/reshaping/reshape.hpp"
+// merging
+#include "keras/layers/merging/add.hpp"
+#include "keras/layers/merging/average.hpp"
+#include "keras/layers/merging/base_merge.hpp"
+#include "keras/layers/merging/concatenate.hpp"
+#include "keras/layers/merging/maximum.hpp"
+#include "keras/layers/merging/minimum.hpp"
+#include "keras/layers/merging/multiply.hpp"
+#include "keras/layers/merging/subtract.hpp"

@@ -1,0 +1,209 @@
+#include "keras/layers/merging/concatenate.hpp"
+
+#include <optional>
+#include <set>
+
+#include "backend/kernels.hpp"
+#include "keras/core/errors.hpp"
+#include "keras/layers/registry.hpp"
+
+namespace keras::layers {
+
+namespace {
+
+std::string from_layer(const std::vector<std::pair<std::string, std::string>>& producers, size_t i) {
+  if (i < producers.size() && !producers[i].first.empty()) return " (from layer \"" + producers[i].first + "\")";
+  return "";
+}
+
+int64_t product(const std::vector<int64_t>& d, size_t begin, size_t end) {
+  int64_t p = 1;
+  for (size_t k = begin; k < end; ++k) p *= d[k];
+  return p;
+}
+
+class ConcatenateImpl : public LayerImpl {
+ public:
+  explicit ConcatenateImpl(const kw::Kwargs& k) : LayerImpl("Concatenate", k) {
+    axis_ = k.get_or("axis", -1);
+    config_.set("axis", axis_);  // Keras's get_config always has the axis
+  }
+
+  int expected_inputs() const override { return -1; }
+
+  void check_input_compatibility(const std::vector<Shape>& shapes,
+                                 const std::vector<std::pair<std::string, std::string>>& producers) const override {
+    (void)checked_output_shape(shapes, producers);
+  }
+
+  std::vector<Shape> compute_output_shapes(const std::vector<Shape>& shapes) override {
+    return {checked_output_shape(shapes, {})};
+  }
+
+  // Each input is `outer` blocks of `inner_i` contiguous values (outer: the product of the sizes before the axis);
+  // the output interleaves the blocks, so each is one memcpy.
+  std::vector<Tensor> forward(CallContext& ctx) override {
+    const std::vector<Tensor>& xs = ctx.inputs;
+    const size_t a = axis_index(xs.at(0).ndim());
+    std::vector<int64_t> out_dims = xs[0].dims();
+    out_dims[a] = 0;
+    for (const Tensor& x : xs) out_dims[a] += x.dims()[a];
+    const int64_t outer = product(out_dims, 0, a);
+    const int64_t total = product(out_dims, a, out_dims.size());
+    Tensor y = Tensor::empty(out_dims);
+    float* dst = y.data();
+    std::vector<const float*> src;
+    std::vector<int64_t> inner, offset;
+    int64_t at = 0;
+    for (const Tensor& x : xs) {
+      src.push_back(x.data());
+      inner.push_back(product(x.dims(), a, x.dims().size()));
+      offset.push_back(at);
+      at += inner.back();
+    }
+    const size_t n = xs.size();
+#pragma omp parallel for if (outer > 1 && outer * total > (1 << 16))
+    for (int64_t o = 0; o < outer; ++o)
+      for (size_t i = 0; i < n; ++i) backend::copy(src[i] + o * inner[i], dst + o * total + offset[i], inner[i]);
+    return {y};
+  }
+
+  std::vector<Tensor> backward(CallContext& ctx, const std::vector<Tensor>& output_grads) override {
+    const std::vector<Tensor>& xs = ctx.inputs;
+    const Tensor& g = output_grads.at(0);
+    const size_t a = axis_index(xs.at(0).ndim());
+    const int64_t outer = product(g.dims(), 0, a);
+    const int64_t total = product(g.dims(), a, g.dims().size());
+    std::vector<Tensor> grads(xs.size());
+    std::vector<float*> dst(xs.size(), nullptr);
+    std::vector<int64_t> inner, offset;
+    int64_t at = 0;
+    for (size_t i = 0; i < xs.size(); ++i) {
+      inner.push_back(product(xs[i].dims(), a, xs[i].dims().size()));
+      offset.push_back(at);
+      at += inner.back();
+      if (ctx.input_needs_grad(i)) {
+        grads[i] = Tensor::empty(xs[i].dims());
+        dst[i] = grads[i].data();
+      }
+    }
+    const float* src = g.data();
+    const size_t n = xs.size();
+#pragma omp parallel for if (outer > 1 && outer * total > (1 << 16))
+    for (int64_t o = 0; o < outer; ++o)
+      for (size_t i = 0; i < n; ++i)
+        if (dst[i]) backend::copy(src + o * total + offset[i], dst[i] + o * inner[i], inner[i]);
+    return grads;
+  }
+
+ private:
+  size_t axis_index(int rank) const { return static_cast<size_t>(axis_ < 0 ? axis_ + rank : axis_); }
+
+  Shape checked_output_shape(const std::vector<Shape>& shapes,
+                             const std::vector<std::pair<std::string, std::string>>& producers) const {
+    const std::string ax = std::to_string(axis_);
+    if (shapes.size() <= 1)
+      throw ValueError("A `Concatenate` layer should be called on a list of at least 1 input. Received: input_shape=" +
+                           (shapes.empty() ? std::string("[]") : to_string(shapes[0])),
+                       {.layer = name(), .expected = "a list of tensors",
+                        .received = shapes.empty() ? "[]" : to_string(shapes[0]),
+                        .hint = "Concatenate joins several tensors: call it on a list of them, e.g. "
+                                "layers::Concatenate()({a, b}), not on a single tensor."});
+    const std::string mismatch =
+        "A `Concatenate` layer requires inputs with matching shapes except for the concatenation axis. Received: "
+        "input_shape=" + to_string(shapes);
+    const int rank = shapes[0].ndim();
+    for (size_t i = 1; i < shapes.size(); ++i) {
+      if (shapes[i].ndim() == rank) continue;
+      throw ValueError(mismatch,
+                       {.layer = name(), .expected = "rank " + std::to_string(rank),
+                        .received = "rank " + std::to_string(shapes[i].ndim()),
+                        .hint = "Concatenate joins tensors of the same rank, but input " + std::to_string(i) +
+                                from_layer(producers, i) + " has shape " + to_string(shapes[i]) + " (rank " +
+                                std::to_string(shapes[i].ndim()) + ") and input 0" + from_layer(producers, 0) +
+                                " has shape " + to_string(shapes[0]) + " (rank " + std::to_string(rank) +
+                                "): bring them to the same rank first, e.g. with layers::Flatten() or "
+                                "layers::Reshape()."});
+    }
+    if (axis_ < -rank || axis_ >= rank)
+      throw ValueError("axis " + ax + " is out of bounds for array of dimension " + std::to_string(rank),
+                       {.layer = name(), .expected = "an axis in [" + std::to_string(-rank) + ", " +
+                                                         std::to_string(rank - 1) + "]",
+                        .received = "axis=" + ax,
+                        .hint = "the inputs have rank " + std::to_string(rank) + " " + to_string(shapes[0]) +
+                                " (the batch axis counts as axis 0), so Concatenate's axis must be between " +
+                                std::to_string(-rank) + " and " + std::to_string(rank - 1) +
+                                "; axis=-1 (the default) joins the features."});
+    const int a = static_cast<int>(axis_index(rank));
+
+    // Every other axis must agree where both sizes are known.
+    std::vector<int> differing;
+    size_t ref = 0, culprit = 0;
+    for (int k = 0; k < rank; ++k) {
+      if (k == a) continue;
+      std::optional<int64_t> seen;
+      size_t seen_at = 0;
+      for (size_t i = 0; i < shapes.size(); ++i) {
+        const Dim& d = shapes[i][k];
+        if (d.is_none()) continue;
+        if (!seen) {
+          seen = d.value();
+          seen_at = i;
+        } else if (*seen != d.value()) {
+          if (differing.empty()) {
+            ref = seen_at;
+            culprit = i;
+          }
+          differing.push_back(k);
+          break;
+        }
+      }
+    }
+    if (!differing.empty()) {
+      std::set<int64_t> along;
+      for (const Shape& s : shapes)
+        if (s[a].known()) along.insert(s[a].value());
+      const int k = differing[0];
+      std::string hint = "Concatenate(axis=" + ax + ") stacks its inputs along axis " + std::to_string(a) +
+                         ", so every other axis must match, but input " + std::to_string(ref) +
+                         from_layer(producers, ref) + " has shape " + to_string(shapes[ref]) + " and input " +
+                         std::to_string(culprit) + from_layer(producers, culprit) + " has shape " +
+                         to_string(shapes[culprit]) + ". ";
+      if (differing.size() == 1) {
+        const std::string ks = std::to_string(k);
+        hint += k == rank - 1 ? "Project a branch so that the last axes match, e.g. layers::Dense(" +
+                                    to_string(shapes[ref][k]) + ") on input " + std::to_string(culprit) + "'s branch"
+                              : "Reshape a branch (layers::Reshape) so that axis " + ks + " matches";
+        if (along.size() <= 1)
+          hint += ", or join them along axis " + ks + " with layers::Concatenate(axis=" +
+                  (k == rank - 1 ? std::string("-1") : ks) + ") if that is the axis meant to grow";
+        hint += ".";
+      } else {
+        std::string list;
+        for (size_t j = 0; j < differing.size(); ++j) list += (j ? ", " : "") + std::to_string(differing[j]);
+        hint += "Axes " + list + " differ: reshape or project the branches so that only axis " + std::to_string(a) +
+                " differs.";
+      }
+      throw ValueError(mismatch, {.layer = name(), .expected = to_string(shapes[ref]),
+                                  .received = to_string(shapes[culprit]), .hint = hint});
+    }
+
+    // Keras's compute_output_shape: the first input's sizes, the axis summed (None if any is None).
+    Shape out = shapes[0];
+    Dim sum = out[a];
+    for (size_t i = 1; i < shapes.size() && sum.known(); ++i)
+      sum = shapes[i][a].known() ? Dim(sum.value() + shapes[i][a].value()) : Dim(None);
+    out[a] = sum;
+    return out;
+  }
+
+  int axis_ = -1;
+};
+
+}  // namespace
+
+Concatenate::Concatenate(const kw::Kwargs& kwargs) : Merge(std::make_shared<ConcatenateImpl>(kwargs)) {}
+
+KERAS_REGISTER_LAYER(Concatenate)
+
+}  // namespace keras::layers

@@ -1,0 +1,32 @@
+#include "keras/layers/merging/minimum.hpp"
+
+#include "keras/layers/registry.hpp"
+
+namespace keras::layers {
+
+namespace {
+
+class MinimumImpl : public MergeImpl {
+ public:
+  explicit MinimumImpl(const kw::Kwargs& k) : MergeImpl("Minimum", k) {}
+
+ protected:
+  void combine(float* acc, const float* x, int64_t n, int64_t step) const override {
+    for (int64_t k = 0; k < n; ++k) {
+      const float v = x[k * step];
+      if (v < acc[k]) acc[k] = v;
+    }
+  }
+
+  std::vector<Tensor> output_shaped_grads(const CallContext& ctx, const Tensor& out, const Tensor& g) const override {
+    return route_to_first_match(ctx, out, g);
+  }
+};
+
+}  // namespace
+
+Minimum::Minimum(const kw::Kwargs& kwargs) : Merge(std::make_shared<MinimumImpl>(kwargs)) {}
+
+KERAS_REGISTER_LAYER(Minimum)
+
+}  // namespace keras::layers

@@ -1,0 +1,169 @@
+#include "keras/layers/regularization/dropout.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <random>
+
+#include "keras/core/errors.hpp"
+#include "keras/layers/registry.hpp"
+#include "keras/random/random.hpp"
+
+namespace keras::layers {
+
+namespace {
+
+// Python's repr of a float: the shortest digits that round-trip, fixed notation for exponents in [-4, 16),
+// otherwise scientific with a two-digit exponent ("0.5", "2.0", "-0.1", "1e-05", "1e+16").
+std::string py_float_repr(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
+  std::string sci(buf, res.ptr);
+  std::string sign;
+  if (!sci.empty() && sci[0] == '-') {
+    sign = "-";
+    sci.erase(0, 1);
+  }
+  const size_t e_at = sci.find('e');
+  std::string digits;
+  for (size_t i = 0; i < e_at; ++i)
+    if (sci[i] != '.') digits += sci[i];
+  const int exp = std::stoi(sci.substr(e_at + 1));
+  const int n = static_cast<int>(digits.size());
+  if (exp >= -4 && exp < 16) {
+    if (exp < 0) return sign + "0." + std::string(static_cast<size_t>(-exp - 1), '0') + digits;
+    std::string int_part = n > exp ? digits.substr(0, static_cast<size_t>(exp + 1))
+                                   : digits + std::string(static_cast<size_t>(exp + 1 - n), '0');
+    std::string frac = n > exp + 1 ? digits.substr(static_cast<size_t>(exp + 1)) : "0";
+    return sign + int_part + "." + frac;
+  }
+  std::string mant = digits.substr(0, 1);
+  if (n > 1) mant += "." + digits.substr(1);
+  std::string e = std::to_string(std::abs(exp));
+  if (e.size() < 2) e = "0" + e;
+  return sign + mant + "e" + (exp < 0 ? "-" : "+") + e;
+}
+
+// A percentage as people write it: 50 rather than 50.0.
+std::string percent(double v) {
+  std::string r = py_float_repr(v);
+  if (r.size() > 2 && r.compare(r.size() - 2, 2, ".0") == 0) r.resize(r.size() - 2);
+  return r;
+}
+
+class DropoutImpl : public SingleInputLayer {
+ public:
+  explicit DropoutImpl(const kw::Kwargs& k) : SingleInputLayer("Dropout", k) {
+    auto rate = k.get<double>("rate");
+    if (!rate)
+      throw TypeError("Dropout.__init__() missing 1 required positional argument: 'rate'",
+                      {.layer = name(), .hint = "give the fraction of inputs to drop: Dropout(0.5) or "
+                                                "Dropout(rate=0.5)."});
+    rate_ = *rate;
+    if (!(0.0 <= rate_ && rate_ <= 1.0)) {
+      const std::string r = py_float_repr(rate_);
+      std::string hint = "rate is the fraction of input units to drop, between 0 and 1 (0 keeps everything): "
+                         "e.g. Dropout(0.2) drops 20%.";
+      if (rate_ > 1.0 && rate_ <= 100.0)
+        hint = "rate is a fraction, not a percentage: to drop " + percent(rate_) + "% of the inputs write Dropout(" +
+               py_float_repr(rate_ / 100.0) + ").";
+      throw ValueError("Invalid value received for argument `rate`. Expected a float value between 0 and 1. "
+                       "Received: rate=" + r,
+                       {.layer = name(), .expected = "0 <= rate <= 1", .received = r, .hint = hint});
+    }
+    if (auto ns = k.get<Shape>("noise_shape")) {
+      for (int i = 0; i < ns->ndim(); ++i) {
+        const Dim d = (*ns)[i];
+        if (d.known() && d.value() <= 0)
+          throw ValueError("Invalid value received for argument `noise_shape`. Expected all dimensions to be "
+                           "positive integers or None. Received negative or zero value at index " +
+                               std::to_string(i) + ": " + std::to_string(d.value()),
+                           {.layer = name(), .received = to_string(*ns),
+                            .hint = "each entry of noise_shape is None (the input's size), 1 (one mask value shared "
+                                    "along that axis) or the input's size."});
+      }
+      noise_shape_ = *ns;
+    }
+    if (auto seed = k.get<int>("seed")) own_generator_ = random::seeded_generator(static_cast<uint64_t>(*seed));
+  }
+
+  Shape compute_output_shape(const Shape& s) override {
+    check_noise_shape(s);
+    return s;
+  }
+
+  void build_one(const Shape& s) override { check_noise_shape(s); }
+
+  Tensor forward_one(const Tensor& x, CallContext& ctx) override {
+    ctx.saved.clear();
+    if (!ctx.training || rate_ == 0.0) return x;
+    check_noise_shape(x.shape());
+    std::vector<int64_t> mask_dims = x.dims();
+    if (noise_shape_)
+      for (int i = 0; i < noise_shape_->ndim(); ++i)
+        if ((*noise_shape_)[i].known()) mask_dims[static_cast<size_t>(i)] = (*noise_shape_)[i].value();
+    Tensor mask = Tensor::empty(mask_dims);
+    const float scale = rate_ >= 1.0 ? 0.0f : static_cast<float>(1.0 / (1.0 - rate_));
+    std::mt19937_64& gen = own_generator_ ? *own_generator_ : random::generator();
+    float* m = mask.data();
+    for (int64_t i = 0; i < mask.size(); ++i) {
+      const double u = static_cast<double>(gen() >> 11) * 0x1.0p-53;  // uniform in [0, 1)
+      m[i] = u >= rate_ ? scale : 0.0f;
+    }
+    ctx.saved = {mask};
+    return apply_mask(x, mask);
+  }
+
+  Tensor backward_one(const Tensor& g, CallContext& ctx) override {
+    if (!ctx.input_needs_grad(0)) return {};
+    if (ctx.saved.empty()) return g;  // inference, or rate 0: the identity
+    return apply_mask(g, ctx.saved[0]);
+  }
+
+ private:
+  // x * mask, the mask broadcast along the axes where noise_shape is 1.
+  static Tensor apply_mask(const Tensor& x, const Tensor& mask) {
+    if (mask.dims() != x.dims()) return x * mask;
+    Tensor y = Tensor::empty(x.dims());
+    const float* a = x.data();
+    const float* b = mask.data();
+    float* o = y.data();
+    const int64_t n = x.size();
+#pragma omp parallel for simd if (n > (1 << 16))
+    for (int64_t i = 0; i < n; ++i) o[i] = a[i] * b[i];
+    return y;
+  }
+
+  void check_noise_shape(const Shape& s) const {
+    if (!noise_shape_) return;
+    const Shape& ns = *noise_shape_;
+    bool ok = ns.ndim() == s.ndim();
+    for (int i = 0; ok && i < ns.ndim(); ++i)
+      ok = ns[i].is_none() || ns[i].value() == 1 || s[i].is_none() || ns[i].value() == s[i].value();
+    if (ok) return;
+    std::string example = "{None";
+    for (int i = 1; i < s.ndim(); ++i) example += ", " + (i == 1 && s.ndim() > 2 ? std::string("1") : to_string(s[i]));
+    example += "}";
+    throw ValueError("Invalid value received for argument `noise_shape`. The dropout mask of shape noise_shape=" +
+                         to_string(ns) + " cannot be broadcast to the inputs of shape " + to_string(s),
+                     {.layer = name(), .expected = "a shape broadcastable to " + to_string(s),
+                      .received = to_string(ns),
+                      .hint = "noise_shape has one entry per input axis, batch included, each None (the input's "
+                              "size), 1 (one mask value shared along that axis) or the input's size; for inputs " +
+                              to_string(s) + ", e.g. noise_shape=" + example + "."});
+  }
+
+  double rate_ = 0.0;
+  std::optional<Shape> noise_shape_;
+  std::optional<std::mt19937_64> own_generator_;  // with seed=: this layer's masks, reproducible
+};
+
+}  // namespace
+
+Dropout::Dropout(const kw::Kwargs& kwargs) : Layer(std::make_shared<DropoutImpl>(kwargs)) {}
+
+KERAS_REGISTER_LAYER(Dropout)
+
+}  // namespace keras::layers
