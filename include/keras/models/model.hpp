@@ -1,0 +1,167 @@
+#pragma once
+// keras.Model: a functional model Model(inputs, outputs), and the base of Sequential. A Model is a Layer (it can be
+// called on data or on symbolic tensors, and used inside other models); copies share the same model.
+#include <initializer_list>
+#include <map>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "keras/callbacks/callback.hpp"
+#include "keras/layers/layer.hpp"
+#include "keras/metrics/metric.hpp"
+#include "keras/models/data.hpp"
+#include "keras/models/functional.hpp"
+
+namespace keras {
+
+namespace utils {
+class Dataset;
+}
+namespace optimizers {
+class Optimizer;
+}
+
+// validation_data={x_val, y_val} (optionally with sample weights).
+struct ValidationData {
+  Data x, y;
+  Tensor sample_weight;
+  ValidationData() = default;
+  ValidationData(Data x_, Data y_) : x(std::move(x_)), y(std::move(y_)) {}
+  ValidationData(Data x_, Data y_, Tensor w) : x(std::move(x_)), y(std::move(y_)), sample_weight(std::move(w)) {}
+};
+
+namespace kw {
+KERAS_KEYWORD(validation_data, ValidationData);
+KERAS_KEYWORD(class_weight, std::map<int, double>);
+KERAS_KEYWORD(sample_weight, Tensor);
+}  // namespace kw
+
+// What fit returns: history.history["loss"][epoch], and epoch numbers and params as Keras's History.
+struct History {
+  std::map<std::string, std::vector<double>> history;
+  std::vector<int> epoch;
+  TrainingParams params;
+};
+
+struct TrainingState;  // optimizer, losses, metrics: set by compile()
+
+// model.stop_training = true; from a callback stops fit after the current batch, as in Keras.
+class StopTrainingFlag {
+ public:
+  StopTrainingFlag& operator=(bool stop);
+  operator bool() const;
+  void attach(std::shared_ptr<TrainingState> s) { state_ = std::move(s); }
+
+ private:
+  std::shared_ptr<TrainingState> state_;
+};
+
+// inputs / outputs of Model(...): one symbolic tensor or a list {in_a, in_b}.
+struct SymbolicTensors {
+  std::vector<KerasTensor> tensors;
+  SymbolicTensors(const KerasTensor& t) : tensors{t} {}
+  SymbolicTensors(std::initializer_list<KerasTensor> ts) : tensors(ts) {}
+  SymbolicTensors(std::vector<KerasTensor> ts) : tensors(std::move(ts)) {}
+};
+
+class Model : public Layer {
+ public:
+  using keywords = kw::keywords<kw::name_t, kw::trainable_t>;
+  struct predict_args {
+    using keywords = kw::keywords<kw::batch_size_t, kw::verbose_t, kw::steps_t>;
+  };
+
+  struct compile_args {
+    using keywords = kw::keywords<kw::optimizer_t, kw::loss_t, kw::metrics_t, kw::loss_weights_t>;
+  };
+  struct fit_args {
+    using keywords = kw::keywords<kw::batch_size_t, kw::epochs_t, kw::verbose_t, kw::callbacks_t,
+                                  kw::validation_split_t, kw::validation_data_t, kw::shuffle_t, kw::class_weight_t,
+                                  kw::sample_weight_t, kw::initial_epoch_t, kw::steps_per_epoch_t,
+                                  kw::validation_steps_t, kw::validation_batch_size_t, kw::validation_freq_t>;
+  };
+  struct evaluate_args {
+    using keywords = kw::keywords<kw::batch_size_t, kw::verbose_t, kw::sample_weight_t, kw::steps_t,
+                                  kw::callbacks_t, kw::return_dict_t>;
+  };
+
+  Model() = default;
+  explicit Model(std::shared_ptr<LayerImpl> impl);
+  template <class... A>
+    requires kw::all_kwargs<A...>
+  Model(const SymbolicTensors& inputs, const SymbolicTensors& outputs, A&&... a)
+      : Model(inputs, outputs, kw::collect<Model>(std::forward<A>(a)...)) {}
+  Model(const SymbolicTensors& inputs, const SymbolicTensors& outputs, const kw::Kwargs& kwargs);
+
+  // compile(optimizer="rmsprop", loss=, metrics=, loss_weights=) with Keras names or objects.
+  template <class... A>
+  void compile(A&&... a) const {
+    compile_with(kw::collect<compile_args>(std::forward<A>(a)...));
+  }
+  void compile_with(const kw::Kwargs& kwargs) const;
+
+  // fit(x, y, batch_size=32, epochs=1, verbose="auto", callbacks=, validation_split=, validation_data=,
+  //     shuffle=true, class_weight=, sample_weight=, initial_epoch=, steps_per_epoch=) as Keras's.
+  template <class... A>
+  History fit(const Data& x, const Data& y, A&&... a) {
+    return fit_with(x, y, kw::collect<fit_args>(std::forward<A>(a)...));
+  }
+  // fit on a dataset that yields batches (for data that does not fit in memory).
+  template <class... A>
+  History fit(utils::Dataset& dataset, A&&... a) {
+    return fit_with(dataset, kw::collect<fit_args>(std::forward<A>(a)...));
+  }
+  History fit_with(const Data& x, const Data& y, const kw::Kwargs& kwargs);
+  History fit_with(utils::Dataset& dataset, const kw::Kwargs& kwargs);
+
+  // The loss, then the metrics, as Keras's evaluate.
+  template <class... A>
+  std::vector<double> evaluate(const Data& x, const Data& y, A&&... a) {
+    return evaluate_with(x, y, kw::collect<evaluate_args>(std::forward<A>(a)...));
+  }
+  std::vector<double> evaluate_with(const Data& x, const Data& y, const kw::Kwargs& kwargs);
+  // evaluate's values by name ("loss", "accuracy", ...), as evaluate(..., return_dict=True).
+  std::map<std::string, double> evaluate_dict(const Data& x, const Data& y, const kw::Kwargs& kwargs = {});
+  // One optimizer step on one batch; returns the loss then the metrics.
+  std::vector<double> train_on_batch(const Data& x, const Data& y);
+  std::vector<double> test_on_batch(const Data& x, const Data& y);
+  // The names evaluate's values go by: {"loss", "accuracy"}.
+  std::vector<std::string> metrics_names() const;
+  // The compiled optimizer (null before compile).
+  std::shared_ptr<optimizers::Optimizer> optimizer() const;
+  bool compiled() const;
+
+  StopTrainingFlag stop_training;
+
+  // Runs the model on x in batches (inference mode). batch_size=32, verbose="auto".
+  template <class... A>
+  Prediction predict(const Data& x, A&&... a) const {
+    return predict_with(x, kw::collect<predict_args>(std::forward<A>(a)...));
+  }
+  Prediction predict_with(const Data& x, const kw::Kwargs& kwargs) const;
+  Prediction predict_on_batch(const Data& x) const;
+
+  // Keras 3's table on stdout (or a stream).
+  void summary() const;
+  void summary(std::ostream& os) const;
+  std::string summary_string() const;
+
+  // Builds a deferred model for inputs of this shape (batch included), as model.build(input_shape).
+  void build(const Shape& input_shape) const;
+
+  std::vector<Layer> layers() const;
+  Layer get_layer(const std::string& name) const;
+  Layer get_layer(int index) const;
+  std::vector<KerasTensor> inputs() const;
+  std::vector<KerasTensor> outputs() const;
+
+  FunctionalImpl& graph() const;
+
+ protected:
+  // Checks x against the model (count, cardinality, shapes) and builds a deferred model; returns x in input order.
+  std::vector<Tensor> prepare_inputs(const Data& x) const;
+};
+
+}  // namespace keras

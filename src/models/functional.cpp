@@ -1,0 +1,265 @@
+#include "keras/models/functional.hpp"
+
+#include <functional>
+#include <set>
+
+#include "keras/core/errors.hpp"
+#include "models/data_hints.hpp"
+#include "trainers/training_state.hpp"
+
+namespace keras {
+
+FunctionalImpl::FunctionalImpl(std::string class_name, const kw::Kwargs& kwargs)
+    : LayerImpl(std::move(class_name), kwargs), training_state_(std::make_shared<TrainingState>()) {}
+
+FunctionalImpl::FunctionalImpl(const std::vector<KerasTensor>& inputs, const std::vector<KerasTensor>& outputs,
+                               const kw::Kwargs& kwargs)
+    : LayerImpl("Functional", kwargs), training_state_(std::make_shared<TrainingState>()) {
+  set_graph(inputs, outputs);
+}
+
+int FunctionalImpl::output_node(size_t i) const {
+  int s = output_slots_.at(i);
+  for (size_t k = 0; k < node_out_slots_.size(); ++k)
+    for (int t : node_out_slots_[k])
+      if (t == s) return static_cast<int>(k);
+  return -1;
+}
+
+bool FunctionalImpl::output_is_terminal(size_t i) const {
+  int s = output_slots_.at(i);
+  for (const auto& ins : node_in_slots_)
+    for (int t : ins)
+      if (t == s) return false;
+  for (size_t j = 0; j < output_slots_.size(); ++j)
+    if (j != i && output_slots_[j] == s) return false;
+  return true;
+}
+
+void FunctionalImpl::set_graph(const std::vector<KerasTensor>& inputs, const std::vector<KerasTensor>& outputs) {
+  if (inputs.empty() || outputs.empty())
+    throw ValueError("A functional Model needs at least one input and one output.",
+                     {.layer = name(), .hint = "Model model(inputs, outputs) with inputs from keras::Input(...)."});
+  for (const KerasTensor& t : inputs)
+    if (!t.node() || !t.node()->layer->is_input_layer())
+      throw ValueError("Model inputs must come from `keras.Input` (thus holding past layer metadata). They cannot "
+                       "be the output of a previous non-Input layer. Received: inputs=" + t.producer_name(),
+                       {.layer = name(), .hint = "pass the tensors returned by keras::Input(shape={...})."});
+  // Depth-first post-order from the outputs gives a topological order of the nodes.
+  std::vector<std::shared_ptr<Node>> order;
+  std::set<const Node*> done, active;
+  std::set<const Node*> input_nodes;
+  for (const auto& t : inputs) input_nodes.insert(t.node().get());
+  std::function<void(const std::shared_ptr<Node>&)> visit = [&](const std::shared_ptr<Node>& n) {
+    if (done.count(n.get())) return;
+    if (n->layer->is_input_layer()) {
+      if (!input_nodes.count(n.get()))
+        throw ValueError("Graph disconnected: cannot find parent for tensor from layer '" + n->layer->name() +
+                             "'. It is not among the model's inputs.",
+                         {.layer = name(), .hint = "add that Input to the model's inputs: Model({in_a, in_b}, out)."});
+      done.insert(n.get());
+      return;
+    }
+    active.insert(n.get());
+    for (const auto& in : n->inputs) visit(in.node());
+    active.erase(n.get());
+    done.insert(n.get());
+    order.push_back(n);
+  };
+  for (const auto& t : outputs) {
+    if (!t.node())
+      throw ValueError("Model outputs must be symbolic tensors.", {.layer = name()});
+    visit(t.node());
+  }
+
+  inputs_ = inputs;
+  outputs_ = outputs;
+  nodes_ = std::move(order);
+  slot_of_.clear();
+  num_slots_ = 0;
+  input_slots_.clear();
+  output_slots_.clear();
+  node_in_slots_.assign(nodes_.size(), {});
+  node_out_slots_.assign(nodes_.size(), {});
+  auto slot = [&](const KerasTensor& t) {
+    auto key = std::make_pair(static_cast<const Node*>(t.node().get()), t.index());
+    auto it = slot_of_.find(key);
+    if (it != slot_of_.end()) return it->second;
+    return slot_of_[key] = num_slots_++;
+  };
+  for (const auto& t : inputs_) input_slots_.push_back(slot(t));
+  for (size_t k = 0; k < nodes_.size(); ++k) {
+    for (const auto& in : nodes_[k]->inputs) node_in_slots_[k].push_back(slot(in));
+    for (size_t j = 0; j < nodes_[k]->output_shapes.size(); ++j)
+      node_out_slots_[k].push_back(slot(KerasTensor(nodes_[k], static_cast<int>(j))));
+  }
+  for (const auto& t : outputs_) output_slots_.push_back(slot(t));
+
+  layers_.clear();
+  std::set<const LayerImpl*> seen;
+  for (const auto& t : inputs_)
+    if (seen.insert(t.node()->layer.get()).second) layers_.push_back(t.node()->layer);
+  for (const auto& n : nodes_)
+    if (seen.insert(n->layer.get()).second) layers_.push_back(n->layer);
+  graph_ready_ = true;
+  built_ = true;
+}
+
+std::optional<Shape> FunctionalImpl::adjust_rank(const Shape& ref, const Shape& data) {
+  if (data.ndim() == ref.ndim()) return data;
+  if (data.ndim() == ref.ndim() + 1 && data[-1].known() && data[-1].value() == 1) return data.slice(0, -1);
+  if (data.ndim() + 1 == ref.ndim() && ref[-1].known() && ref[-1].value() == 1) {
+    Shape s = data;
+    s.push_back(1);
+    return s;
+  }
+  return std::nullopt;
+}
+
+std::vector<Shape> FunctionalImpl::propagate(const std::vector<Shape>& input_shapes) const {
+  std::vector<Shape> shapes(static_cast<size_t>(num_slots_));
+  for (size_t i = 0; i < inputs_.size(); ++i) shapes[static_cast<size_t>(input_slots_[i])] = input_shapes[i];
+  for (size_t k = 0; k < nodes_.size(); ++k) {
+    std::vector<Shape> in;
+    std::vector<std::pair<std::string, std::string>> producers;
+    for (size_t j = 0; j < node_in_slots_[k].size(); ++j) {
+      in.push_back(shapes[static_cast<size_t>(node_in_slots_[k][j])]);
+      const auto& p = nodes_[k]->inputs[j].node()->layer;
+      if (p->is_input_layer()) producers.emplace_back("", "");
+      else producers.emplace_back(p->name(), p->class_name());
+    }
+    auto& layer = *nodes_[k]->layer;
+    layer.check_input_compatibility(in, producers);
+    auto out = layer.compute_output_shapes(in);
+    for (size_t j = 0; j < out.size() && j < node_out_slots_[k].size(); ++j)
+      shapes[static_cast<size_t>(node_out_slots_[k][j])] = out[j];
+  }
+  std::vector<Shape> result;
+  for (int s : output_slots_) result.push_back(shapes[static_cast<size_t>(s)]);
+  return result;
+}
+
+void FunctionalImpl::check_input_compatibility(const std::vector<Shape>& shapes,
+                                               const std::vector<std::pair<std::string, std::string>>&) const {
+  if (!graph_ready_) return;
+  std::vector<Shape> adjusted;
+  for (size_t i = 0; i < shapes.size() && i < inputs_.size(); ++i) {
+    const Shape& ref = inputs_[i].shape();
+    auto a = adjust_rank(ref, shapes[i]);
+    if (!a || !a->compatible_with(ref))
+      throw ValueError("Input " + std::to_string(i) + " of layer \"" + name() +
+                           "\" is incompatible with the layer: expected shape=" + to_string(ref) +
+                           ", found shape=" + to_string(shapes[i]),
+                       {.layer = name(), .expected = to_string(ref), .received = to_string(shapes[i]),
+                        .hint = data_shape_hint(ref, shapes[i], inputs_[i].producer_name())});
+    adjusted.push_back(*a);
+  }
+  propagate(adjusted);
+}
+
+std::vector<Shape> FunctionalImpl::compute_output_shapes(const std::vector<Shape>& input_shapes) {
+  std::vector<Shape> adjusted;
+  for (size_t i = 0; i < input_shapes.size() && i < inputs_.size(); ++i)
+    adjusted.push_back(adjust_rank(inputs_[i].shape(), input_shapes[i]).value_or(input_shapes[i]));
+  return propagate(adjusted);
+}
+
+std::vector<Tensor> FunctionalImpl::forward(CallContext& ctx) {
+  std::vector<Tensor> slots(static_cast<size_t>(num_slots_));
+  for (size_t i = 0; i < inputs_.size(); ++i) {
+    const Tensor& x = ctx.inputs.at(i);
+    auto a = adjust_rank(inputs_[i].shape(), x.shape());
+    slots[static_cast<size_t>(input_slots_[i])] = (a && a->ndim() != x.ndim()) ? x.reshape(a->as_vector()) : x;
+  }
+  // Every node's context is kept, so backward() may follow any forward(); the tensors are alive in slots anyway.
+  ctx.children.assign(nodes_.size(), CallContext{});
+  for (size_t k = 0; k < nodes_.size(); ++k) {
+    CallContext& c = ctx.children[k];
+    c.training = ctx.training;
+    c.inputs.clear();
+    for (int s : node_in_slots_[k]) c.inputs.push_back(slots[static_cast<size_t>(s)]);
+    c.outputs = nodes_[k]->layer->forward(c);
+    for (size_t j = 0; j < node_out_slots_[k].size(); ++j)
+      slots[static_cast<size_t>(node_out_slots_[k][j])] = c.outputs.at(j);
+  }
+  std::vector<Tensor> out;
+  for (int s : output_slots_) out.push_back(slots[static_cast<size_t>(s)]);
+  return out;
+}
+
+std::vector<Tensor> FunctionalImpl::backward(CallContext& ctx, const std::vector<Tensor>& output_grads) {
+  std::vector<Tensor> grads(static_cast<size_t>(num_slots_));
+  auto accumulate = [&](int s, const Tensor& g) {
+    if (!g.defined()) return;
+    Tensor& slot = grads[static_cast<size_t>(s)];
+    slot = slot.defined() ? slot + g : g;
+  };
+  for (size_t i = 0; i < output_slots_.size(); ++i) accumulate(output_slots_[i], output_grads.at(i));
+  // Slots whose gradient is with respect to the producing layer's pre-activation (a fused loss computed it).
+  std::vector<bool> preactivation(static_cast<size_t>(num_slots_), false);
+  for (size_t i = 0; i < output_slots_.size() && i < ctx.preactivation_output_grads.size(); ++i)
+    if (ctx.preactivation_output_grads[i]) preactivation[static_cast<size_t>(output_slots_[i])] = true;
+  // Which slots need a gradient: everything produced inside the graph, and the inputs the caller asked for.
+  std::vector<bool> wanted(static_cast<size_t>(num_slots_), true);
+  for (size_t i = 0; i < input_slots_.size(); ++i)
+    wanted[static_cast<size_t>(input_slots_[i])] = ctx.input_needs_grad(i);
+  for (size_t k = nodes_.size(); k-- > 0;) {
+    CallContext& c = ctx.children.at(k);
+    std::vector<Tensor> g_out;
+    bool any = false;
+    for (size_t j = 0; j < node_out_slots_[k].size(); ++j) {
+      Tensor g = grads[static_cast<size_t>(node_out_slots_[k][j])];
+      if (g.defined()) any = true;
+      else g = Tensor::zeros(c.outputs.at(j).dims());
+      g_out.push_back(g);
+    }
+    if (!any) continue;
+    c.grad_wrt_preactivation = node_out_slots_[k].size() == 1 && preactivation[static_cast<size_t>(node_out_slots_[k][0])];
+    c.needs_input_grad.clear();
+    for (int s : node_in_slots_[k]) c.needs_input_grad.push_back(wanted[static_cast<size_t>(s)]);
+    std::vector<Tensor> g_in = nodes_[k]->layer->backward(c, g_out);
+    for (size_t j = 0; j < g_in.size() && j < node_in_slots_[k].size(); ++j)
+      if (c.needs_input_grad[j]) accumulate(node_in_slots_[k][j], g_in[j]);
+  }
+  std::vector<Tensor> result;
+  for (size_t i = 0; i < input_slots_.size(); ++i) {
+    Tensor g = grads[static_cast<size_t>(input_slots_[i])];
+    const Tensor& x = ctx.inputs.at(i);
+    if (g.defined() && g.dims() != x.dims()) g = g.reshape(x.dims());  // undo the rank adjustment
+    result.push_back(g);
+  }
+  return result;
+}
+
+std::vector<VariablePtr> FunctionalImpl::variables() const {
+  std::vector<VariablePtr> out;
+  std::set<const Variable*> seen;
+  for (const auto& l : layers())
+    for (const auto& v : l->variables())
+      if (seen.insert(v.get()).second) out.push_back(v);
+  return out;
+}
+
+Shape FunctionalImpl::output_shape() const {
+  if (!graph_ready_) return LayerImpl::output_shape();
+  return outputs_.at(0).shape();
+}
+
+Shape FunctionalImpl::input_shape() const {
+  if (!graph_ready_) return LayerImpl::input_shape();
+  return inputs_.at(0).shape();
+}
+
+bool FunctionalImpl::sequential_like() const {
+  if (inputs_.size() != 1 || outputs_.size() != 1) return false;
+  std::set<const LayerImpl*> used;
+  KerasTensor prev = inputs_[0];
+  for (const auto& n : nodes_) {
+    if (n->inputs.size() != 1 || n->output_shapes.size() != 1 || !(n->inputs[0] == prev)) return false;
+    if (!used.insert(n->layer.get()).second) return false;
+    prev = KerasTensor(n, 0);
+  }
+  return true;
+}
+
+}  // namespace keras

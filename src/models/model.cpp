@@ -1,0 +1,219 @@
+#include "keras/models/model.hpp"
+
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "keras/core/errors.hpp"
+#include "keras/utils/summary_utils.hpp"
+#include "keras/optimizers/optimizer.hpp"
+#include "models/sequential_impl.hpp"
+#include "trainers/trainer.hpp"
+#include "trainers/training_state.hpp"
+
+namespace keras {
+
+Model::Model(std::shared_ptr<LayerImpl> impl) : Layer(std::move(impl)) {
+  if (impl_ && !impl_->is_model())
+    throw ValueError("Layer \"" + impl_->name() + "\" is not a model.", {.layer = impl_->name()});
+  if (impl_) stop_training.attach(graph().training_state());
+}
+
+Model::Model(const SymbolicTensors& inputs, const SymbolicTensors& outputs, const kw::Kwargs& kwargs)
+    : Model(std::make_shared<FunctionalImpl>(inputs.tensors, outputs.tensors, kwargs)) {}
+
+FunctionalImpl& Model::graph() const {
+  if (!impl_) throw ValueError("This Model handle is empty.", {.hint = "construct it from inputs and outputs."});
+  return static_cast<FunctionalImpl&>(*impl_);
+}
+
+std::vector<Tensor> Model::prepare_inputs(const Data& x) const {
+  FunctionalImpl& g = graph();
+  std::vector<Tensor> xs = x.tensors;
+  if (!x.names.empty() && g.has_graph()) {
+    xs.clear();
+    for (const auto& in : g.inputs()) {
+      const std::string& want = in.node()->layer->name();
+      bool found = false;
+      for (size_t i = 0; i < x.names.size(); ++i)
+        if (x.names[i] == want) {
+          xs.push_back(x.tensors[i]);
+          found = true;
+        }
+      if (!found) {
+        std::string given;
+        for (const auto& n : x.names) given += (given.empty() ? "" : ", ") + n;
+        throw ValueError("Missing data for input \"" + want + "\". You passed a data dictionary with keys [" + given +
+                             "]. Expected the following keys: the names of the model's inputs",
+                         {.layer = g.name(), .hint = "name each Input (keras::Input(shape=..., name=\"...\")) and use "
+                                                     "those names as keys."});
+      }
+    }
+  }
+  if (xs.empty()) throw ValueError("No input data was given.", {.layer = g.name()});
+  if (g.has_graph() && xs.size() != g.inputs().size())
+    throw ValueError("Layer \"" + g.name() + "\" expects " + std::to_string(g.inputs().size()) +
+                         " input(s), but it received " + std::to_string(xs.size()) + " input tensors.",
+                     {.layer = g.name(), .expected = std::to_string(g.inputs().size()) + " inputs",
+                      .received = std::to_string(xs.size()) + " inputs",
+                      .hint = "pass one array per model input, in the order of Model(inputs, ...): {x_a, x_b}."});
+  std::vector<Shape> shapes;
+  std::set<int64_t> sizes;
+  for (const auto& t : xs) {
+    if (!t.defined()) throw ValueError("An input Tensor is undefined.", {.layer = g.name()});
+    shapes.push_back(t.shape());
+    if (t.ndim() > 0) sizes.insert(t.dim(0));
+  }
+  if (sizes.size() > 1) {
+    std::string s;
+    for (const auto& t : xs) s += (s.empty() ? "" : ", ") + std::to_string(t.ndim() ? t.dim(0) : 0);
+    throw ValueError("Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.'x' "
+                     "sizes: " + s + "\n",
+                     {.layer = g.name(), .received = s,
+                      .hint = "every input array needs the same number of samples (first dimension)."});
+  }
+  g.check_and_build(shapes);
+  return xs;
+}
+
+Prediction Model::predict_with(const Data& x, const kw::Kwargs& k) const {
+  std::vector<Tensor> xs = prepare_inputs(x);
+  FunctionalImpl& g = graph();
+  int batch_size = k.get_or("batch_size", 32);
+  if (batch_size <= 0)
+    throw ValueError("Invalid value for argument `batch_size`: " + std::to_string(batch_size) +
+                     ". Expected a positive integer.", {.hint = "use batch_size=32 or another positive number."});
+  int64_t n = xs[0].ndim() ? xs[0].dim(0) : 1;
+  if (auto steps = k.get<int>("steps")) n = std::min<int64_t>(n, static_cast<int64_t>(*steps) * batch_size);
+  std::vector<Shape> in_shapes;
+  for (const auto& t : xs) in_shapes.push_back(t.shape());
+  std::vector<Tensor> results;
+  for (Shape s : g.compute_output_shapes(in_shapes)) {
+    s[0] = n;
+    results.push_back(Tensor::empty(s.as_vector()));
+  }
+  const int verbose = k.get_or<Verbosity>("verbose", Verbosity{}).level;
+  std::shared_ptr<Callback> progress = verbose > 0 ? make_progbar_logger(verbose) : nullptr;
+  if (progress) {
+    progress->set_params(TrainingParams{verbose, 1, static_cast<int>((n + batch_size - 1) / batch_size)});
+    Logs logs;
+    progress->on_predict_begin(logs);
+  }
+  for (int64_t start = 0; start < n; start += batch_size) {
+    int64_t end = std::min<int64_t>(n, start + batch_size);
+    CallContext ctx;
+    for (const auto& t : xs) ctx.inputs.push_back(t.slice(start, end));
+    std::vector<Tensor> outs = g.forward(ctx);
+    for (size_t i = 0; i < outs.size(); ++i) {
+      int64_t row = results[i].size() / std::max<int64_t>(n, 1);
+      std::copy(outs[i].data(), outs[i].data() + outs[i].size(), results[i].data() + start * row);
+    }
+    if (progress) {
+      Logs logs;
+      progress->on_predict_batch_end(static_cast<int>(start / batch_size), logs);
+    }
+  }
+  if (progress) {
+    Logs logs;
+    progress->on_predict_end(logs);
+  }
+  return Prediction(std::move(results));
+}
+
+Prediction Model::predict_on_batch(const Data& x) const {
+  std::vector<Tensor> xs = prepare_inputs(x);
+  CallContext ctx;
+  ctx.inputs = xs;
+  return Prediction(graph().forward(ctx));
+}
+
+void Model::build(const Shape& input_shape) const {
+  graph().check_and_build({input_shape});
+}
+
+std::vector<Layer> Model::layers() const {
+  std::vector<Layer> out;
+  for (const auto& l : graph().layers()) out.emplace_back(l);
+  return out;
+}
+
+Layer Model::get_layer(const std::string& name) const {
+  std::string names;
+  for (const auto& l : graph().layers()) {
+    if (l->name() == name) return Layer(l);
+    names += (names.empty() ? "'" : ", '") + l->name() + "'";
+  }
+  throw ValueError("No such layer: " + name + ". Existing layers are: [" + names + "].",
+                   {.layer = graph().name(), .received = name, .hint = "use one of the names summary() lists."});
+}
+
+Layer Model::get_layer(int index) const {
+  auto ls = graph().layers();
+  if (index < 0 || static_cast<size_t>(index) >= ls.size())
+    throw ValueError("Was asked to retrieve layer at index " + std::to_string(index) + " but model only has " +
+                     std::to_string(ls.size()) + " layers.", {.layer = graph().name()});
+  return Layer(ls[static_cast<size_t>(index)]);
+}
+
+std::vector<KerasTensor> Model::inputs() const { return graph().inputs(); }
+std::vector<KerasTensor> Model::outputs() const { return graph().outputs(); }
+
+std::string Model::summary_string() const {
+  FunctionalImpl& g = graph();
+  utils::SummaryTable table;
+  table.model_name = g.name();
+  auto seq = dynamic_cast<SequentialImpl*>(&g);
+  table.show_connected_to = !g.sequential_like();
+  auto shapes_text = [](const std::vector<Shape>& s) { return s.size() == 1 ? to_string(s[0]) : to_string(s); };
+  if (seq) {
+    for (const auto& l : seq->layers()) {
+      utils::SummaryRow row;
+      row.layer = l->name() + " (" + l->class_name() + ")";
+      auto shapes = seq->layer_output_shapes(l.get());
+      row.output_shape = shapes ? shapes_text(*shapes) : "?";
+      if (l->built()) row.params = l->count_params();
+      table.rows.push_back(row);
+    }
+  } else {
+    for (const auto& l : g.layers()) {
+      utils::SummaryRow row;
+      row.layer = l->name() + " (" + l->class_name() + ")";
+      bool found = false;
+      for (const auto& n : g.nodes()) {
+        if (n->layer != l) continue;
+        if (!found) row.output_shape = shapes_text(n->output_shapes);
+        found = true;
+        for (const auto& in : n->inputs)
+          row.connected_to.push_back(in.node()->layer->name() + "[" + std::to_string(in.node()->node_index) + "][" +
+                                     std::to_string(in.index()) + "]");
+      }
+      if (!found) {
+        for (const auto& in : g.inputs())
+          if (in.node()->layer == l) row.output_shape = to_string(in.shape());
+      }
+      row.params = l->built() ? l->count_params() : 0;
+      if (!l->built()) row.params.reset();
+      table.rows.push_back(row);
+    }
+  }
+  std::set<const Variable*> seen;
+  for (const auto& v : g.variables()) {
+    if (!seen.insert(v.get()).second) continue;
+    bool trainable = v->trainable;
+    // A frozen layer's weights count as non-trainable.
+    for (const auto& l : g.layers())
+      for (const auto& lv : l->variables())
+        if (lv == v && !l->trainable()) trainable = false;
+    (trainable ? table.trainable_params : table.non_trainable_params) += v->value.size();
+  }
+  if (auto opt = g.training_state()->optimizer; opt && opt->built()) {
+    table.optimizer_params = opt->count_params();
+    table.optimizer_bytes = opt->memory_size_bytes();
+  }
+  return utils::render_summary(table);
+}
+
+void Model::summary(std::ostream& os) const { os << summary_string(); }
+void Model::summary() const { summary(std::cout); }
+
+}  // namespace keras
