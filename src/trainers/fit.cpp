@@ -1,0 +1,380 @@
+// Model::compile, fit, evaluate, train_on_batch: Keras 3's trainer semantics over the Trainer's steps.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "keras/callbacks/progbar_logger.hpp"
+#include "keras/core/errors.hpp"
+#include "keras/random/random.hpp"
+#include "keras/utils/dataset.hpp"
+#include "trainers/trainer.hpp"
+
+namespace keras {
+
+StopTrainingFlag& StopTrainingFlag::operator=(bool stop) {
+  if (state_) state_->stop_training = stop;
+  return *this;
+}
+StopTrainingFlag::operator bool() const { return state_ && state_->stop_training; }
+
+void Model::compile_with(const kw::Kwargs& k) const {
+  FunctionalImpl& g = graph();
+  auto& state = *g.training_state();
+  state.optimizer = optimizers::get(k.get_or<OptimizerArg>("optimizer", "rmsprop"));
+  auto loss = k.get<LossArg>("loss");
+  if (!loss)
+    throw ValueError("No loss to compute. Provide a `loss` argument in `compile()`.",
+                     {.layer = g.name(), .hint = "for class labels 0..n-1 use loss=\"sparse_categorical_crossentropy\"; "
+                                                 "for regression loss=\"mse\"."});
+  size_t n_out = g.has_graph() ? g.outputs().size() : 1;
+  state.losses.assign(n_out, losses::get(*loss));
+  state.loss_weights = k.get_or<std::vector<double>>("loss_weights", {});
+  if (!state.loss_weights.empty() && state.loss_weights.size() != n_out)
+    throw ValueError("`loss_weights` must have one entry per model output: expected " + std::to_string(n_out) +
+                         ", received " + std::to_string(state.loss_weights.size()) + ".",
+                     {.layer = g.name(), .hint = "give one weight per output, in the order of Model(inputs, outputs)."});
+  state.metric_args = k.get_or<std::vector<MetricArg>>("metrics", {});
+  // Validate metric names now (as Keras does when it builds them), with any shapes; accuracy resolves later.
+  for (const auto& m : state.metric_args) metric_types::get(m, Shape{None, 2}, Shape{None, 2});
+  state.metrics.clear();
+  state.metrics_resolved = false;
+  state.compiled = true;
+}
+
+std::shared_ptr<optimizers::Optimizer> Model::optimizer() const { return graph().training_state()->optimizer; }
+bool Model::compiled() const { return graph().training_state()->compiled; }
+
+namespace {
+
+// A batch of rows from each array: a view when the rows are contiguous, a gathered copy when shuffled.
+std::vector<Tensor> rows_of(const std::vector<Tensor>& arrays, const std::vector<int64_t>* order, int64_t begin,
+                            int64_t end) {
+  std::vector<Tensor> out;
+  out.reserve(arrays.size());
+  for (const auto& a : arrays) {
+    if (!order) out.push_back(a.slice(begin, end));
+    else out.push_back(a.take(std::vector<int64_t>(order->begin() + begin, order->begin() + end)));
+  }
+  return out;
+}
+
+Tensor class_weights_to_sample_weights(const Tensor& y, const std::map<int, double>& class_weight) {
+  int64_t n = y.ndim() ? y.dim(0) : 0;
+  Tensor w = Tensor::empty({n});
+  int64_t per = n ? y.size() / n : 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const float* row = y.data() + i * per;
+    int label = 0;
+    if (per > 1) label = static_cast<int>(std::max_element(row, row + per) - row);  // one-hot rows
+    else label = static_cast<int>(std::lround(row[0]));
+    auto it = class_weight.find(label);
+    w.data()[i] = it == class_weight.end() ? 1.0f : static_cast<float>(it->second);
+  }
+  return w;
+}
+
+struct CallbackList {
+  std::vector<Callback*> items;
+  std::vector<std::shared_ptr<Callback>> owned;
+  void add(Callback* cb) { items.push_back(cb); }
+  template <class F>
+  void each(F f) {
+    for (Callback* cb : items) f(*cb);
+  }
+};
+
+CallbackList make_callbacks(const kw::Kwargs& k, Model& model, int verbose, const TrainingParams& params) {
+  CallbackList list;
+  bool has_logger = false;
+  for (const auto& arg : k.get_or<std::vector<CallbackArg>>("callbacks", {})) {
+    list.add(arg.get());
+    has_logger = has_logger || dynamic_cast<callback_types::ProgbarLogger*>(arg.get()) != nullptr;
+  }
+  // As Keras: a ProgbarLogger after the user's callbacks (so keys they add show), unless they passed one.
+  if (verbose > 0 && !has_logger) {
+    list.owned.push_back(make_progbar_logger(verbose));
+    if (list.owned.back()) list.add(list.owned.back().get());
+  }
+  for (Callback* cb : list.items) {
+    cb->set_model(&model);
+    cb->set_params(params);
+  }
+  return list;
+}
+
+int positive(const kw::Kwargs& k, const char* key, int fallback) {
+  int v = k.get_or(key, fallback);
+  if (v <= 0)
+    throw ValueError("Invalid value for argument `" + std::string(key) + "`: " + std::to_string(v) +
+                         ". Expected a positive integer.",
+                     {.received = std::to_string(v), .hint = std::string(key) + " must be 1 or more."});
+  return v;
+}
+
+}  // namespace
+
+History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
+  Trainer trainer(*this);
+  std::vector<Tensor> xs = prepare_inputs(x);
+  std::vector<Tensor> ys = y.tensors;
+  auto& state = *graph().training_state();
+  const int batch_size = positive(k, "batch_size", 32);
+  const int epochs = k.get_or("epochs", 1);
+  const int verbose = k.get_or<Verbosity>("verbose", Verbosity{}).level;
+  const bool shuffle = k.get_or("shuffle", true);
+  const int initial_epoch = k.get_or("initial_epoch", 0);
+  const double split = k.get_or("validation_split", 0.0);
+  if (split < 0.0 || split >= 1.0)
+    throw ValueError("`validation_split` must be a float in [0, 1). Received: validation_split=" + std::to_string(split),
+                     {.received = std::to_string(split), .hint = "use e.g. validation_split=0.1 for 10% validation."});
+  Tensor sample_weight = k.get_or<Tensor>("sample_weight", Tensor());
+  if (auto cw = k.get<std::map<int, double>>("class_weight")) {
+    if (ys.size() != 1)
+      throw ValueError("`class_weight` is only supported for Models with a single output.",
+                       {.hint = "use sample_weight= for several outputs."});
+    sample_weight = class_weights_to_sample_weights(ys.at(0), *cw);
+  }
+  trainer.prepare(xs, ys);
+  int64_t n = xs[0].ndim() ? xs[0].dim(0) : 0;
+  if (sample_weight.defined() && (sample_weight.ndim() == 0 || sample_weight.dim(0) != n))
+    throw ValueError("Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.'x' "
+                     "sizes: " + std::to_string(n) + "\n'sample_weight' sizes: " +
+                         std::to_string(sample_weight.ndim() ? sample_weight.dim(0) : 0) + "\n",
+                     {.hint = "give one sample weight per sample."});
+
+  // validation_split takes the last samples, before any shuffling, as Keras does.
+  std::vector<Tensor> vx, vy;
+  Tensor vw;
+  int64_t n_train = n;
+  if (auto vd = k.get<ValidationData>("validation_data")) {
+    vx = prepare_inputs(vd->x);
+    vy = vd->y.tensors;
+    vw = vd->sample_weight;
+    trainer.prepare(vx, vy);
+  } else if (split > 0.0) {
+    n_train = static_cast<int64_t>(std::floor(static_cast<double>(n) * (1.0 - split)));
+    for (auto& t : xs) vx.push_back(t.slice(n_train, n));
+    for (auto& t : ys) vy.push_back(t.slice(n_train, n));
+    if (sample_weight.defined()) vw = sample_weight.slice(n_train, n);
+    for (auto& t : xs) t = t.slice(0, n_train);
+    for (auto& t : ys) t = t.slice(0, n_train);
+    if (sample_weight.defined()) sample_weight = sample_weight.slice(0, n_train);
+  }
+  const int64_t steps_in_data = (n_train + batch_size - 1) / batch_size;
+  const int64_t steps = std::min<int64_t>(steps_in_data, k.get_or("steps_per_epoch", static_cast<int>(steps_in_data)));
+  const int val_batch = k.get_or("validation_batch_size", batch_size);
+  const int val_freq = std::max(1, k.get_or("validation_freq", 1));
+
+  History history;
+  history.params = TrainingParams{verbose, epochs, static_cast<int>(steps)};
+  CallbackList cbs = make_callbacks(k, *this, verbose, history.params);
+  state.stop_training = false;
+  Logs logs;
+  cbs.each([&](Callback& c) { c.on_train_begin(logs); });
+  for (int epoch = initial_epoch; epoch < epochs; ++epoch) {
+    for (auto& per_output : state.metrics)
+      for (auto& m : per_output) m->reset_state();
+    logs.clear();
+    cbs.each([&](Callback& c) { c.on_epoch_begin(epoch, logs); });
+    std::vector<int64_t> order;
+    if (shuffle) order = random::permutation(n_train);
+    double loss_sum = 0, seen = 0;
+    for (int64_t step = 0; step < steps; ++step) {
+      int64_t begin = step * batch_size, end = std::min<int64_t>(n_train, begin + batch_size);
+      const std::vector<int64_t>* ord = shuffle ? &order : nullptr;
+      std::vector<Tensor> xb = rows_of(xs, ord, begin, end), yb = rows_of(ys, ord, begin, end);
+      Tensor wb = sample_weight.defined() ? rows_of({sample_weight}, ord, begin, end)[0] : Tensor();
+      Logs batch_logs;
+      cbs.each([&](Callback& c) { c.on_train_batch_begin(static_cast<int>(step), batch_logs); });
+      double loss = trainer.train_step(xb, yb, wb);
+      loss_sum += loss * static_cast<double>(end - begin);
+      seen += static_cast<double>(end - begin);
+      logs.clear();
+      logs["loss"] = loss_sum / seen;
+      trainer.write_metric_logs(logs, state.metrics, "");
+      batch_logs = logs;
+      cbs.each([&](Callback& c) { c.on_train_batch_end(static_cast<int>(step), batch_logs); });
+      if (state.stop_training) break;
+    }
+    if (!vx.empty() && (epoch - initial_epoch + 1) % val_freq == 0) {
+      auto metrics = trainer.cloned_metrics();
+      double vloss = 0, vseen = 0;
+      int64_t vn = vx[0].dim(0);
+      for (int64_t begin = 0; begin < vn; begin += val_batch) {
+        int64_t end = std::min<int64_t>(vn, begin + val_batch);
+        Tensor wb = vw.defined() ? vw.slice(begin, end) : Tensor();
+        vloss += trainer.test_step(rows_of(vx, nullptr, begin, end), rows_of(vy, nullptr, begin, end), wb, metrics) *
+                 static_cast<double>(end - begin);
+        vseen += static_cast<double>(end - begin);
+      }
+      logs["val_loss"] = vseen ? vloss / vseen : 0.0;
+      trainer.write_metric_logs(logs, metrics, "val_");
+    }
+    cbs.each([&](Callback& c) { c.on_epoch_end(epoch, logs); });
+    history.epoch.push_back(epoch);
+    for (const auto& [key, value] : logs) history.history[key].push_back(value);
+    if (state.stop_training) break;
+  }
+  if (state.optimizer->use_ema()) state.optimizer->finalize_variable_values(graph().trainable_variables());
+  cbs.each([&](Callback& c) { c.on_train_end(logs); });
+  return history;
+}
+
+History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
+  Trainer trainer(*this);
+  auto& state = *graph().training_state();
+  const int epochs = k.get_or("epochs", 1);
+  const int verbose = k.get_or<Verbosity>("verbose", Verbosity{}).level;
+  const bool shuffle = k.get_or("shuffle", true);
+  const int initial_epoch = k.get_or("initial_epoch", 0);
+  int64_t steps = dataset.size();
+  if (steps <= 0)
+    throw ValueError("The dataset is empty: size() returned " + std::to_string(steps) + ".",
+                     {.hint = "size() must return the number of batches per epoch."});
+  steps = std::min<int64_t>(steps, k.get_or("steps_per_epoch", static_cast<int>(steps)));
+  {
+    utils::Batch first = dataset.get(0);
+    trainer.prepare(prepare_inputs(first.x), first.y.tensors);
+  }
+  std::optional<ValidationData> vd = k.get<ValidationData>("validation_data");
+  std::vector<Tensor> vx, vy;
+  if (vd) {
+    vx = prepare_inputs(vd->x);
+    vy = vd->y.tensors;
+    trainer.prepare(vx, vy);
+  }
+  History history;
+  history.params = TrainingParams{verbose, epochs, static_cast<int>(steps)};
+  CallbackList cbs = make_callbacks(k, *this, verbose, history.params);
+  state.stop_training = false;
+  Logs logs;
+  cbs.each([&](Callback& c) { c.on_train_begin(logs); });
+  for (int epoch = initial_epoch; epoch < epochs; ++epoch) {
+    for (auto& per_output : state.metrics)
+      for (auto& m : per_output) m->reset_state();
+    logs.clear();
+    cbs.each([&](Callback& c) { c.on_epoch_begin(epoch, logs); });
+    std::vector<int64_t> order = shuffle ? random::permutation(steps) : std::vector<int64_t>();
+    double loss_sum = 0, seen = 0;
+    for (int64_t step = 0; step < steps; ++step) {
+      utils::Batch b = dataset.get(shuffle ? order[static_cast<size_t>(step)] : step);
+      std::vector<Tensor> xb = prepare_inputs(b.x);
+      Logs batch_logs;
+      cbs.each([&](Callback& c) { c.on_train_batch_begin(static_cast<int>(step), batch_logs); });
+      double loss = trainer.train_step(xb, b.y.tensors, b.sample_weight);
+      double bs = static_cast<double>(xb[0].ndim() ? xb[0].dim(0) : 1);
+      loss_sum += loss * bs;
+      seen += bs;
+      logs.clear();
+      logs["loss"] = loss_sum / seen;
+      trainer.write_metric_logs(logs, state.metrics, "");
+      batch_logs = logs;
+      cbs.each([&](Callback& c) { c.on_train_batch_end(static_cast<int>(step), batch_logs); });
+      if (state.stop_training) break;
+    }
+    dataset.on_epoch_end();
+    if (!vx.empty()) {
+      auto metrics = trainer.cloned_metrics();
+      double vloss = 0, vseen = 0;
+      int64_t vn = vx[0].dim(0);
+      for (int64_t begin = 0; begin < vn; begin += 32) {
+        int64_t end = std::min<int64_t>(vn, begin + 32);
+        vloss += trainer.test_step(rows_of(vx, nullptr, begin, end), rows_of(vy, nullptr, begin, end), Tensor(),
+                                   metrics) * static_cast<double>(end - begin);
+        vseen += static_cast<double>(end - begin);
+      }
+      logs["val_loss"] = vloss / vseen;
+      trainer.write_metric_logs(logs, metrics, "val_");
+    }
+    cbs.each([&](Callback& c) { c.on_epoch_end(epoch, logs); });
+    history.epoch.push_back(epoch);
+    for (const auto& [key, value] : logs) history.history[key].push_back(value);
+    if (state.stop_training) break;
+  }
+  if (state.optimizer->use_ema()) state.optimizer->finalize_variable_values(graph().trainable_variables());
+  cbs.each([&](Callback& c) { c.on_train_end(logs); });
+  return history;
+}
+
+std::map<std::string, double> Model::evaluate_dict(const Data& x, const Data& y, const kw::Kwargs& k) {
+  Trainer trainer(*this);
+  std::vector<Tensor> xs = prepare_inputs(x);
+  std::vector<Tensor> ys = y.tensors;
+  trainer.prepare(xs, ys);
+  auto& state = *graph().training_state();
+  const int batch_size = positive(k, "batch_size", 32);
+  const int verbose = k.get_or<Verbosity>("verbose", Verbosity{}).level;
+  Tensor sample_weight = k.get_or<Tensor>("sample_weight", Tensor());
+  int64_t n = xs[0].ndim() ? xs[0].dim(0) : 0;
+  int64_t steps = (n + batch_size - 1) / batch_size;
+  if (auto s = k.get<int>("steps")) steps = std::min<int64_t>(steps, *s);
+  for (auto& per_output : state.metrics)
+    for (auto& m : per_output) m->reset_state();
+  CallbackList cbs = make_callbacks(k, *this, verbose, TrainingParams{verbose, 1, static_cast<int>(steps)});
+  Logs logs;
+  cbs.each([&](Callback& c) { c.on_test_begin(logs); });
+  double loss_sum = 0, seen = 0;
+  for (int64_t step = 0; step < steps; ++step) {
+    int64_t begin = step * batch_size, end = std::min<int64_t>(n, begin + batch_size);
+    Logs batch_logs;
+    cbs.each([&](Callback& c) { c.on_test_batch_begin(static_cast<int>(step), batch_logs); });
+    Tensor wb = sample_weight.defined() ? sample_weight.slice(begin, end) : Tensor();
+    loss_sum += trainer.test_step(rows_of(xs, nullptr, begin, end), rows_of(ys, nullptr, begin, end), wb,
+                                  state.metrics) * static_cast<double>(end - begin);
+    seen += static_cast<double>(end - begin);
+    logs.clear();
+    logs["loss"] = loss_sum / seen;
+    trainer.write_metric_logs(logs, state.metrics, "");
+    batch_logs = logs;
+    cbs.each([&](Callback& c) { c.on_test_batch_end(static_cast<int>(step), batch_logs); });
+  }
+  cbs.each([&](Callback& c) { c.on_test_end(logs); });
+  return {logs.begin(), logs.end()};
+}
+
+std::vector<double> Model::evaluate_with(const Data& x, const Data& y, const kw::Kwargs& k) {
+  auto logs = evaluate_dict(x, y, k);
+  std::vector<double> out{logs.at("loss")};
+  for (const auto& name : metrics_names())
+    if (name != "loss") out.push_back(logs.at(name));
+  return out;
+}
+
+std::vector<std::string> Model::metrics_names() const {
+  std::vector<std::string> names{"loss"};
+  auto& state = *graph().training_state();
+  if (!state.compiled) return names;
+  const auto& outs = graph().outputs();
+  for (size_t i = 0; i < state.metrics.size(); ++i)
+    for (const auto& m : state.metrics[i])
+      names.push_back(outs.size() > 1 ? outs[i].producer_name() + "_" + m->name() : m->name());
+  return names;
+}
+
+std::vector<double> Model::train_on_batch(const Data& x, const Data& y) {
+  Trainer trainer(*this);
+  std::vector<Tensor> xs = prepare_inputs(x);
+  trainer.prepare(xs, y.tensors);
+  auto& state = *graph().training_state();
+  for (auto& per_output : state.metrics)
+    for (auto& m : per_output) m->reset_state();
+  std::vector<double> out{trainer.train_step(xs, y.tensors, Tensor())};
+  for (const auto& per_output : state.metrics)
+    for (const auto& m : per_output) out.push_back(m->result());
+  return out;
+}
+
+std::vector<double> Model::test_on_batch(const Data& x, const Data& y) {
+  Trainer trainer(*this);
+  std::vector<Tensor> xs = prepare_inputs(x);
+  trainer.prepare(xs, y.tensors);
+  auto& state = *graph().training_state();
+  for (auto& per_output : state.metrics)
+    for (auto& m : per_output) m->reset_state();
+  std::vector<double> out{trainer.test_step(xs, y.tensors, Tensor(), state.metrics)};
+  for (const auto& per_output : state.metrics)
+    for (const auto& m : per_output) out.push_back(m->result());
+  return out;
+}
+
+}  // namespace keras

@@ -1,0 +1,167 @@
+#include "trainers/trainer.hpp"
+
+#include <cmath>
+#include <numeric>
+
+#include "keras/core/errors.hpp"
+
+namespace keras {
+
+Trainer::Trainer(Model& model)
+    : model_(model), graph_(model.graph()), state_(model.graph().training_state()) {
+  if (!state_->compiled)
+    throw ValueError("You must call `compile()` before using the model.",
+                     {.layer = graph_.name(),
+                      .hint = "call model.compile(optimizer=\"adam\", loss=\"...\", metrics={\"accuracy\"}) first."});
+}
+
+void Trainer::prepare(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) {
+  const auto& outs = graph_.outputs();
+  if (ys.size() != outs.size())
+    throw ValueError("The model has " + std::to_string(outs.size()) + " output(s) but " + std::to_string(ys.size()) +
+                         " target array(s) were given.",
+                     {.layer = graph_.name(), .expected = std::to_string(outs.size()) + " targets",
+                      .received = std::to_string(ys.size()) + " targets",
+                      .hint = "pass one y array per model output, in the order of Model(inputs, outputs)."});
+  std::string xsizes, ysizes;
+  bool mismatch = false;
+  int64_t n = xs.at(0).ndim() ? xs[0].dim(0) : 0;
+  for (const auto& x : xs) xsizes += (xsizes.empty() ? "" : ", ") + std::to_string(x.ndim() ? x.dim(0) : 0);
+  for (const auto& y : ys) {
+    if (!y.defined()) throw ValueError("A target Tensor is undefined.", {.layer = graph_.name()});
+    int64_t m = y.ndim() ? y.dim(0) : 0;
+    ysizes += (ysizes.empty() ? "" : ", ") + std::to_string(m);
+    if (m != n) mismatch = true;
+  }
+  if (mismatch)
+    throw ValueError("Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.'x' "
+                     "sizes: " + xsizes + "\n'y' sizes: " + ysizes + "\n",
+                     {.layer = graph_.name(), .expected = xsizes + " samples", .received = ysizes + " samples",
+                      .hint = "x and y need one entry per sample: x has " + xsizes + " samples and y has " + ysizes +
+                              "; slice both the same way."});
+  // The loss decides whether targets of this shape can go with the outputs; metrics resolve by the same shapes.
+  std::vector<Shape> in_shapes;
+  for (const auto& x : xs) in_shapes.push_back(x.shape());
+  std::vector<Shape> out_shapes = graph_.compute_output_shapes(in_shapes);
+  for (size_t i = 0; i < outs.size(); ++i) {
+    Shape out = out_shapes[i];
+    Shape target = ys[i].shape();
+    try {
+      state_->losses[i]->check_shapes(target, out);
+    } catch (const ValueError& e) {
+      std::string hint = e.hint();
+      std::string where = "the model's output is " + to_string(outs[i].shape()) + " and the targets are " +
+                          to_string(target);
+      throw ValueError(e.message(), {.layer = graph_.name(), .expected = e.expected(), .received = e.received(),
+                                     .hint = hint.empty() ? where + "." : hint});
+    }
+  }
+  if (!state_->metrics_resolved) {
+    state_->metrics.assign(outs.size(), {});
+    for (size_t i = 0; i < outs.size(); ++i)
+      for (const auto& arg : state_->metric_args)
+        state_->metrics[i].push_back(metric_types::get(arg, ys[i].shape(), out_shapes[i]));
+    state_->metrics_resolved = true;
+  }
+  // A loss may take over the output layer's activation (softmax + cross-entropy from the logits).
+  fused_.assign(outs.size(), false);
+  for (size_t i = 0; i < outs.size(); ++i) {
+    int k = graph_.output_node(i);
+    std::string act = state_->losses[i]->fusable_activation();
+    if (k < 0 || act.empty() || !graph_.output_is_terminal(i)) continue;
+    fused_[i] = graph_.nodes()[static_cast<size_t>(k)]->layer->final_activation() == act;
+  }
+}
+
+double Trainer::compute_losses(const std::vector<Tensor>& outputs, CallContext& ctx, const std::vector<Tensor>& yb,
+                               const Tensor& sample_weight, std::vector<Tensor>* grads) {
+  double total = 0;
+  const Tensor* sw = sample_weight.defined() ? &sample_weight : nullptr;
+  if (grads) {
+    grads->assign(outputs.size(), Tensor());
+    ctx.preactivation_output_grads.assign(outputs.size(), false);
+  }
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const auto& loss = *state_->losses[i];
+    double w = state_->loss_weights.empty() ? 1.0 : state_->loss_weights[i];
+    Tensor* g = grads ? &(*grads)[i] : nullptr;
+    double value;
+    int k = graph_.output_node(i);
+    Tensor logits;
+    if (fused_.size() > i && fused_[i] && k >= 0 && static_cast<size_t>(k) < ctx.children.size())
+      logits = graph_.nodes()[static_cast<size_t>(k)]->layer->preactivation(ctx.children[static_cast<size_t>(k)]);
+    if (logits.defined()) {
+      value = loss.call_from_logits(yb[i], logits, sw, g);
+      if (grads) ctx.preactivation_output_grads[i] = true;
+    } else {
+      value = loss.call(yb[i], outputs[i], sw, g);
+    }
+    if (g && w != 1.0) *g *= static_cast<float>(w);
+    total += w * value;
+  }
+  return total;
+}
+
+double Trainer::train_step(const std::vector<Tensor>& xb, const std::vector<Tensor>& yb, const Tensor& sample_weight) {
+  CallContext ctx;
+  ctx.training = true;
+  ctx.inputs = xb;
+  ctx.needs_input_grad.assign(xb.size(), false);
+  std::vector<Tensor> outputs = graph_.forward(ctx);
+  ctx.outputs = outputs;
+  std::vector<Tensor> grads;
+  double loss = compute_losses(outputs, ctx, yb, sample_weight, &grads);
+  auto vars = graph_.trainable_variables();
+  for (const auto& v : vars)
+    if (v->grad.defined()) v->grad.fill(0.0f);
+  graph_.backward(ctx, grads);
+  state_->optimizer->apply_gradients(vars);
+  const Tensor* sw = sample_weight.defined() ? &sample_weight : nullptr;
+  for (size_t i = 0; i < outputs.size(); ++i)
+    for (auto& m : state_->metrics[i]) m->update_state(yb[i], outputs[i], sw);
+  return loss;
+}
+
+double Trainer::test_step(const std::vector<Tensor>& xb, const std::vector<Tensor>& yb, const Tensor& sample_weight,
+                          std::vector<std::vector<std::shared_ptr<metric_types::Metric>>>& metrics) {
+  CallContext ctx;
+  ctx.inputs = xb;
+  std::vector<Tensor> outputs = graph_.forward(ctx);
+  double loss = compute_losses(outputs, ctx, yb, sample_weight, nullptr);
+  const Tensor* sw = sample_weight.defined() ? &sample_weight : nullptr;
+  for (size_t i = 0; i < outputs.size() && i < metrics.size(); ++i)
+    for (auto& m : metrics[i]) m->update_state(yb[i], outputs[i], sw);
+  return loss;
+}
+
+std::vector<std::vector<std::shared_ptr<metric_types::Metric>>> Trainer::cloned_metrics() const {
+  std::vector<std::vector<std::shared_ptr<metric_types::Metric>>> out;
+  for (const auto& per_output : state_->metrics) {
+    out.emplace_back();
+    for (const auto& m : per_output) {
+      out.back().push_back(m->clone());
+      out.back().back()->reset_state();
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> Trainer::metric_names() const {
+  std::vector<std::string> names;
+  const auto& outs = graph_.outputs();
+  for (size_t i = 0; i < state_->metrics.size(); ++i)
+    for (const auto& m : state_->metrics[i])
+      names.push_back(outs.size() > 1 ? outs[i].producer_name() + "_" + m->name() : m->name());
+  return names;
+}
+
+void Trainer::write_metric_logs(Logs& logs,
+                                const std::vector<std::vector<std::shared_ptr<metric_types::Metric>>>& metrics,
+                                const std::string& prefix) const {
+  const auto& outs = graph_.outputs();
+  for (size_t i = 0; i < metrics.size(); ++i)
+    for (const auto& m : metrics[i])
+      logs[prefix + (outs.size() > 1 ? outs[i].producer_name() + "_" : "") + m->name()] = m->result();
+}
+
+}  // namespace keras

@@ -1,0 +1,44 @@
+#pragma once
+// The training and evaluation loop behind Model::fit / evaluate / train_on_batch.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "keras/callbacks/callback.hpp"
+#include "keras/models/model.hpp"
+#include "trainers/training_state.hpp"
+
+namespace keras {
+
+// The ProgbarLogger fit adds for verbose > 0 (defined with the callbacks).
+std::shared_ptr<Callback> make_progbar_logger(int verbose);
+
+class Trainer {
+ public:
+  explicit Trainer(Model& model);
+
+  // Checks targets against outputs (count, cardinality, loss shapes) and resolves the metrics for these shapes.
+  void prepare(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys);
+  // One optimizer step; returns the batch's total loss.
+  double train_step(const std::vector<Tensor>& xb, const std::vector<Tensor>& yb, const Tensor& sample_weight);
+  // Loss of one batch in inference mode; updates the given metrics.
+  double test_step(const std::vector<Tensor>& xb, const std::vector<Tensor>& yb, const Tensor& sample_weight,
+                   std::vector<std::vector<std::shared_ptr<metric_types::Metric>>>& metrics);
+  // "loss" plus each metric, with a prefix ("val_") if given.
+  void write_metric_logs(Logs& logs, const std::vector<std::vector<std::shared_ptr<metric_types::Metric>>>& metrics,
+                         const std::string& prefix) const;
+  std::vector<std::vector<std::shared_ptr<metric_types::Metric>>>& train_metrics() { return state_->metrics; }
+  // Fresh copies of the metrics, for validation.
+  std::vector<std::vector<std::shared_ptr<metric_types::Metric>>> cloned_metrics() const;
+  std::vector<std::string> metric_names() const;
+
+ private:
+  double compute_losses(const std::vector<Tensor>& outputs, CallContext& ctx, const std::vector<Tensor>& yb,
+                        const Tensor& sample_weight, std::vector<Tensor>* grads);
+  Model& model_;
+  FunctionalImpl& graph_;
+  std::shared_ptr<TrainingState> state_;
+  std::vector<bool> fused_;  // per output: the loss works from the output layer's logits
+};
+
+}  // namespace keras
