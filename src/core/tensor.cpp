@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <mutex>
+#include <unordered_map>
 #include <ostream>
 #include <sstream>
 
@@ -14,16 +16,64 @@ namespace keras {
 
 namespace {
 
+// Training allocates tensors of the same few sizes every batch; a cache of freed blocks by size turns those
+// allocations into a list pop instead of a trip to malloc (and to the kernel for large blocks). Sanitizer builds
+// bypass it so that every use-after-free still shows.
+class StoragePool {
+ public:
+  void* take(size_t bytes) {
+    {
+      std::lock_guard lock(mutex_);
+      auto it = free_.find(bytes);
+      if (it != free_.end() && !it->second.empty()) {
+        void* p = it->second.back();
+        it->second.pop_back();
+        cached_ -= bytes;
+        return p;
+      }
+    }
+    void* p = std::aligned_alloc(64, bytes);
+    if (!p) throw std::bad_alloc();
+    return p;
+  }
+  void give(void* p, size_t bytes) {
+    {
+      std::lock_guard lock(mutex_);
+      if (cached_ + bytes <= kMaxCached) {
+        free_[bytes].push_back(p);
+        cached_ += bytes;
+        return;
+      }
+    }
+    std::free(p);
+  }
+
+ private:
+  static constexpr size_t kMaxCached = size_t{1} << 30;
+  std::mutex mutex_;
+  std::unordered_map<size_t, std::vector<void*>> free_;
+  size_t cached_ = 0;
+};
+
+StoragePool& pool() {
+  static StoragePool* p = new StoragePool();  // never destroyed: tensors may outlive static destruction
+  return *p;
+}
+
 std::shared_ptr<float> allocate(int64_t n) {
   // 64-byte alignment lets the kernels use full-width vector loads.
   size_t bytes = static_cast<size_t>(std::max<int64_t>(n, 1)) * sizeof(float);
   bytes = (bytes + 63) / 64 * 64;
+#ifdef KERASPP_NO_POOL
   void* p = std::aligned_alloc(64, bytes);
   if (!p) throw std::bad_alloc();
   return std::shared_ptr<float>(static_cast<float*>(p), [](float* q) { std::free(q); });
+#else
+  void* p = pool().take(bytes);
+  return std::shared_ptr<float>(static_cast<float*>(p), [bytes](float* q) { pool().give(q, bytes); });
+#endif
 }
 
-// Python's tuple of ints (a -1 stays -1: these are requested shapes, not Shapes with None).
 std::string dims_to_string(const std::vector<int64_t>& d) {
   std::string out = "(";
   for (size_t i = 0; i < d.size(); ++i) out += (i ? ", " : "") + std::to_string(d[i]);

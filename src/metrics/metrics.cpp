@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numeric>
 
 #include "keras/core/errors.hpp"
@@ -37,9 +38,9 @@ void detail::NamedMetric::init_name(const kw::Kwargs& k, const std::string& defa
 namespace {
 
 int64_t prod(const std::vector<int64_t>& d, size_t from = 0, size_t to = SIZE_MAX) {
-  int64_t p = 1;
-  for (size_t i = from; i < std::min(to, d.size()); ++i) p *= d[i];
-  return p;
+  auto last = d.begin() + static_cast<std::ptrdiff_t>(std::min(to, d.size()));
+  auto first = d.begin() + static_cast<std::ptrdiff_t>(std::min(from, d.size()));
+  return std::accumulate(first, last, int64_t{1}, std::multiplies<int64_t>());
 }
 
 // keras reduction_metrics.reduce_to_samplewise_values: per-sample values (and weights) of a batch of values.
