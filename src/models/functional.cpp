@@ -240,6 +240,13 @@ std::vector<VariablePtr> FunctionalImpl::variables() const {
   return out;
 }
 
+double FunctionalImpl::regularization_penalty(bool accumulate_grads) {
+  double total = 0;
+  for (const auto& l : layers())
+    if (l->trainable()) total += l->regularization_penalty(accumulate_grads);
+  return total;
+}
+
 Shape FunctionalImpl::output_shape() const {
   if (!graph_ready_) return LayerImpl::output_shape();
   return outputs_.at(0).shape();

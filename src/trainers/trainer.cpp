@@ -115,6 +115,7 @@ double Trainer::train_step(const std::vector<Tensor>& xb, const std::vector<Tens
   for (const auto& v : vars)
     if (v->grad.defined()) v->grad.fill(0.0f);
   graph_.backward(ctx, grads);
+  loss += graph_.regularization_penalty(true);  // Keras adds the layers' losses to the training loss
   state_->optimizer->apply_gradients(vars);
   const Tensor* sw = sample_weight.defined() ? &sample_weight : nullptr;
   for (size_t i = 0; i < outputs.size(); ++i)
@@ -127,7 +128,7 @@ double Trainer::test_step(const std::vector<Tensor>& xb, const std::vector<Tenso
   CallContext ctx;
   ctx.inputs = xb;
   std::vector<Tensor> outputs = graph_.forward(ctx);
-  double loss = compute_losses(outputs, ctx, yb, sample_weight, nullptr);
+  double loss = compute_losses(outputs, ctx, yb, sample_weight, nullptr) + graph_.regularization_penalty(false);
   const Tensor* sw = sample_weight.defined() ? &sample_weight : nullptr;
   for (size_t i = 0; i < outputs.size() && i < metrics.size(); ++i)
     for (auto& m : metrics[i]) m->update_state(yb[i], outputs[i], sw);

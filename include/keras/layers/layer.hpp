@@ -111,6 +111,10 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   virtual Tensor preactivation(const CallContext& ctx) const { (void)ctx; return {}; }
   virtual bool is_input_layer() const { return false; }
 
+  // Penalties this layer adds to the training loss (Keras's layer.losses, from kernel_/bias_regularizer): returns
+  // their sum and, when accumulate_grads is true, adds their gradients into the variables' grad.
+  virtual double regularization_penalty(bool accumulate_grads) { (void)accumulate_grads; return 0.0; }
+
   // ---- weights ----
   VariablePtr add_weight(const std::string& name, const std::vector<int64_t>& shape, const InitializerArg& init,
                          bool trainable = true);

@@ -25,6 +25,15 @@ class ActivationImpl : public SingleInputLayer {
 
   Shape compute_output_shape(const Shape& s) override { return s; }
 
+  // Softmax and sigmoid outputs let a cross-entropy loss work from the logits, which are this layer's input.
+  std::string final_activation() const override {
+    const std::string n = kernel_->name();
+    return n == "softmax" || n == "sigmoid" ? n : "";
+  }
+  Tensor preactivation(const CallContext& ctx) const override {
+    return ctx.inputs.empty() ? Tensor() : ctx.inputs[0];
+  }
+
   Tensor forward_one(const Tensor& x, CallContext&) override {
     if (kernel_->is_linear()) return x;
     return activations::apply(*kernel_, x);
@@ -32,7 +41,7 @@ class ActivationImpl : public SingleInputLayer {
 
   Tensor backward_one(const Tensor& g, CallContext& ctx) override {
     if (!ctx.input_needs_grad(0)) return {};
-    if (kernel_->is_linear()) return g;
+    if (kernel_->is_linear() || ctx.grad_wrt_preactivation) return g;  // the loss gave d/d logits already
     // The kernel needs x or y, both kept by the caller's context: nothing extra is saved in forward.
     const Tensor& x = ctx.inputs.at(0);
     Tensor y = ctx.outputs.empty() ? Tensor() : ctx.outputs[0];

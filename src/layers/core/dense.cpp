@@ -5,6 +5,7 @@
 #include "keras/core/errors.hpp"
 #include "keras/initializers/initializers.hpp"
 #include "keras/layers/registry.hpp"
+#include "keras/regularizers/regularizers.hpp"
 
 namespace keras::layers {
 
@@ -28,6 +29,8 @@ class DenseImpl : public SingleInputLayer {
     bias_init_ = k.get_or<InitializerArg>("bias_initializer", "zeros");
     initializers::get(kernel_init_);  // an unknown name is an error now, not when the layer is first built
     initializers::get(bias_init_);
+    kernel_regularizer_ = regularizers::get(k.get_or<RegularizerArg>("kernel_regularizer", {}));
+    bias_regularizer_ = regularizers::get(k.get_or<RegularizerArg>("bias_regularizer", {}));
     input_spec = {InputSpec{.min_ndim = 2}};
   }
 
@@ -37,6 +40,20 @@ class DenseImpl : public SingleInputLayer {
   }
   Tensor preactivation(const CallContext& ctx) const override {
     return ctx.saved.empty() ? Tensor() : ctx.saved[0];
+  }
+
+  // Keras's layer.losses: the regularizers' penalties on the trainable kernel and bias.
+  double regularization_penalty(bool accumulate_grads) override {
+    if (!built_ || !trainable()) return 0.0;
+    double total = 0.0;
+    auto add = [&](const std::shared_ptr<const regularizers::Regularizer>& r, const VariablePtr& v) {
+      if (!r || !v || !v->trainable) return;
+      total += r->penalty(v->value);
+      if (accumulate_grads) r->add_gradient(v->value, grad_of(*v));
+    };
+    add(kernel_regularizer_, kernel_);
+    add(bias_regularizer_, bias_);
+    return total;
   }
 
   Shape compute_output_shape(const Shape& s) override {
@@ -103,6 +120,7 @@ class DenseImpl : public SingleInputLayer {
   bool use_bias_ = true;
   std::shared_ptr<const activations::ActivationKernel> activation_;
   InitializerArg kernel_init_, bias_init_;
+  std::shared_ptr<const regularizers::Regularizer> kernel_regularizer_, bias_regularizer_;
   VariablePtr kernel_, bias_;
 };
 
