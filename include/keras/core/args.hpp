@@ -144,6 +144,24 @@ struct LearningRateArg {
   LearningRateArg(const T& s) : schedule(std::make_shared<T>(s)) {}
 };
 
+// padding=: a mode ("valid", "same", "causal") for convolutions and pooling, or sizes for ZeroPadding
+// (padding=1, padding={1, 2}, padding={{1, 1}, {2, 2}}).
+struct PaddingArg {
+  std::string mode;                          // set when given as a string
+  std::vector<std::vector<int64_t>> values;  // set when given as numbers: one entry per dimension
+  PaddingArg() = default;
+  PaddingArg(const char* m) : mode(m) {}
+  PaddingArg(std::string m) : mode(std::move(m)) {}
+  PaddingArg(int v) : values{{v}} {}
+  PaddingArg(std::initializer_list<int64_t> v) {
+    for (int64_t x : v) values.push_back({x});
+  }
+  PaddingArg(std::initializer_list<std::initializer_list<int64_t>> v) {
+    for (const auto& pair : v) values.emplace_back(pair);
+  }
+  bool is_mode() const { return values.empty(); }
+};
+
 // One number or a list of numbers (thresholds=0.7 or thresholds={0.3, 0.7}).
 struct FloatList {
   std::vector<double> values;

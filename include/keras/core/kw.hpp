@@ -171,6 +171,14 @@ KERAS_KEYWORD(use_bias, bool);
 KERAS_KEYWORD(kernel_initializer, InitializerArg);
 KERAS_KEYWORD(bias_initializer, InitializerArg);
 KERAS_KEYWORD(recurrent_initializer, InitializerArg);
+// Convolution, pooling and other spatial layers (shared by all of them)
+KERAS_KEYWORD(filters, int);
+KERAS_KEYWORD(kernel_size, IntTuple);
+KERAS_KEYWORD(strides, IntTuple);
+KERAS_KEYWORD(padding, PaddingArg);  // a mode string, or sizes for ZeroPadding
+KERAS_KEYWORD(dilation_rate, IntTuple);
+KERAS_KEYWORD(groups, int);
+KERAS_KEYWORD(pool_size, IntTuple);
 // Reshaping, merging, regularization
 KERAS_KEYWORD(data_format, std::string);
 KERAS_KEYWORD(target_shape, std::vector<int64_t>);

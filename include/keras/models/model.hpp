@@ -151,6 +151,15 @@ class Model : public Layer {
   // Builds a deferred model for inputs of this shape (batch included), as model.build(input_shape).
   void build(const Shape& input_shape) const;
 
+  // Saving, in Keras 3's formats (keras/saving/saving.hpp has load_model, keras/models/models.hpp model_from_json):
+  // save("m.keras") writes the zip archive (config.json, metadata.json, model.weights.h5); save_weights("m.weights.h5")
+  // the weights store alone (the path must end in ".weights.h5"); load_weights reads a .weights.h5 file or the weights
+  // of a .keras archive into this model (same architecture: every shape is checked); to_json() is config.json's text.
+  void save(const std::string& path) const;
+  void save_weights(const std::string& path) const;
+  void load_weights(const std::string& path) const;
+  std::string to_json() const;
+
   std::vector<Layer> layers() const;
   Layer get_layer(const std::string& name) const;
   Layer get_layer(int index) const;

@@ -1,0 +1,170 @@
+// Max and average pooling through oneDNN's pooling primitives (v2 API), cached per shape; the loops of
+// spatial_cpu.cpp are the fallback.
+#include <omp.h>
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <map>
+#include <unordered_map>
+#include <memory>
+#include <mutex>
+#include <tuple>
+#include <vector>
+
+#include "backend/dnnl_context.hpp"
+#include "backend/spatial.hpp"
+
+namespace keras::backend {
+
+namespace {
+
+using Key = std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
+                       int64_t, int64_t, int64_t, int64_t, bool, bool>;
+
+Key key_of(const PoolSpec& p) {
+  return {p.n, p.c, p.h, p.w, p.oh, p.ow, p.kh, p.kw, p.sh, p.sw, p.pad_top, p.pad_bottom, p.pad_left, p.pad_right,
+          p.channels_first, p.max};
+}
+
+// The primitives of one configuration, created on first use (100-200 us each) and reused.
+struct Primitives {
+  dnnl::memory::desc src, dst;
+  dnnl::pooling_forward inference, training;
+  dnnl::pooling_backward backward;
+  dnnl::memory::desc workspace;  // max pooling's record of the maxima (empty for average pooling)
+};
+
+std::shared_ptr<const Primitives> create(const PoolSpec& p) {
+  using dnnl::memory;
+  const memory::format_tag tag = p.channels_first ? memory::format_tag::nchw : memory::format_tag::nhwc;
+  auto out = std::make_shared<Primitives>();
+  out->src = memory::desc({p.n, p.c, p.h, p.w}, memory::data_type::f32, tag);
+  out->dst = memory::desc({p.n, p.c, p.oh, p.ow}, memory::data_type::f32, tag);
+  // "exclude padding": windows overhanging the edge average only the values inside, as TensorFlow and Keras do.
+  const dnnl::algorithm alg = p.max ? dnnl::algorithm::pooling_max : dnnl::algorithm::pooling_avg_exclude_padding;
+  const memory::dims strides = {p.sh, p.sw}, kernel = {p.kh, p.kw}, pad_l = {p.pad_top, p.pad_left},
+                     pad_r = {p.pad_bottom, p.pad_right};
+  dnnl::engine& eng = cpu_engine();
+  const dnnl::pooling_forward::primitive_desc inference_pd(
+      {dnnl::prop_kind::forward_inference, alg, out->src, out->dst, strides, kernel, pad_l, pad_r}, eng);
+  const dnnl::pooling_forward::primitive_desc training_pd(
+      {dnnl::prop_kind::forward_training, alg, out->src, out->dst, strides, kernel, pad_l, pad_r}, eng);
+  const dnnl::pooling_backward::primitive_desc backward_pd({alg, out->src, out->dst, strides, kernel, pad_l, pad_r},
+                                                           eng, training_pd);
+  out->inference = dnnl::pooling_forward(inference_pd);
+  out->training = dnnl::pooling_forward(training_pd);
+  out->backward = dnnl::pooling_backward(backward_pd);
+  if (p.max) out->workspace = training_pd.workspace_desc();
+  return out;
+}
+
+// The cached primitives, or null when oneDNN cannot take this configuration (empty tensors, or an error creating
+// them): the caller then uses the loops. The answer for a configuration never changes.
+std::shared_ptr<const Primitives> primitives(const PoolSpec& p) {
+  if (p.n <= 0 || p.c <= 0 || p.h <= 0 || p.w <= 0 || p.oh <= 0 || p.ow <= 0) return nullptr;
+  static std::mutex mutex;
+  static std::map<Key, std::shared_ptr<const Primitives>> cache;
+  const Key key = key_of(p);
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  if (cache.size() >= 256) cache.clear();  // many shapes (varying batch sizes): start again rather than grow
+  std::shared_ptr<const Primitives> made;
+  try {
+    made = create(p);
+  } catch (const dnnl::error&) {
+    made = nullptr;
+  }
+  cache.emplace(key, made);
+  return made;
+}
+
+// The loops' (n, h, w, c) view: channels_first data pools each channel plane on its own.
+Pool2D loop_view(const PoolSpec& p) {
+  Pool2D q;
+  q.n = p.channels_first ? p.n * p.c : p.n;
+  q.c = p.channels_first ? 1 : p.c;
+  q.h = p.h, q.w = p.w, q.oh = p.oh, q.ow = p.ow;
+  q.kh = p.kh, q.kw = p.kw, q.sh = p.sh, q.sw = p.sw;
+  q.pad_top = p.pad_top, q.pad_left = p.pad_left;
+  return q;
+}
+
+// Small problems run on the calling thread: oneDNN parallelises every call, and starting the team costs more than
+// the work (a 50k-value pooling takes 4-12 us on one core). oneDNN reads the thread count when it executes.
+class SerialIfSmall {
+ public:
+  explicit SerialIfSmall(const PoolSpec& p) : saved_(omp_get_max_threads()) {
+    small_ = p.n * p.c * p.h * p.w < (int64_t{1} << 16) && saved_ > 1;
+    if (small_) omp_set_num_threads(1);
+  }
+  ~SerialIfSmall() {
+    if (small_) omp_set_num_threads(saved_);
+  }
+  SerialIfSmall(const SerialIfSmall&) = delete;
+  SerialIfSmall& operator=(const SerialIfSmall&) = delete;
+
+ private:
+  int saved_;
+  bool small_ = false;
+};
+
+dnnl::memory wrap(const dnnl::memory::desc& md, const void* data) {
+  return dnnl::memory(md, cpu_engine(), const_cast<void*>(data));
+}
+
+}  // namespace
+
+size_t pool_workspace_bytes(const PoolSpec& p) {
+  if (!p.max) return 0;
+  auto prims = primitives(p);
+  return prims ? prims->workspace.get_size() : 0;
+}
+
+void pool_forward(const PoolSpec& p, const float* x, float* y, void* workspace) {
+  auto prims = primitives(p);
+  if (!prims) {
+    if (p.max) max_pool2d(loop_view(p), x, y, nullptr);
+    else avg_pool2d(loop_view(p), x, y);
+    return;
+  }
+  SerialIfSmall threads(p);
+  dnnl::stream& s = cpu_stream();
+  std::unordered_map<int, dnnl::memory> args = {{DNNL_ARG_SRC, wrap(prims->src, x)},
+                                                {DNNL_ARG_DST, wrap(prims->dst, y)}};
+  if (p.max && workspace) {
+    args.emplace(DNNL_ARG_WORKSPACE, wrap(prims->workspace, workspace));
+    prims->training.execute(s, args);
+  } else {
+    prims->inference.execute(s, args);
+  }
+  s.wait();
+}
+
+void pool_backward(const PoolSpec& p, const float* x, const void* workspace, const float* dy, float* dx) {
+  auto prims = primitives(p);
+  if (!prims) {
+    if (p.max) max_pool2d_backward(loop_view(p), x, nullptr, dy, dx);
+    else avg_pool2d_backward(loop_view(p), dy, dx);
+    return;
+  }
+  SerialIfSmall threads(p);
+  dnnl::stream& s = cpu_stream();
+  std::vector<unsigned char> found;
+  if (p.max && !workspace) {
+    // Forward ran in inference mode: find the maxima again.
+    found.resize(prims->workspace.get_size());
+    std::vector<float> y(static_cast<size_t>(p.n * p.c * p.oh * p.ow));
+    prims->training.execute(s, {{DNNL_ARG_SRC, wrap(prims->src, x)},
+                                {DNNL_ARG_DST, wrap(prims->dst, y.data())},
+                                {DNNL_ARG_WORKSPACE, wrap(prims->workspace, found.data())}});
+    s.wait();
+    workspace = found.data();
+  }
+  std::unordered_map<int, dnnl::memory> args = {{DNNL_ARG_DIFF_DST, wrap(prims->dst, dy)},
+                                                {DNNL_ARG_DIFF_SRC, wrap(prims->src, dx)}};
+  if (p.max) args.emplace(DNNL_ARG_WORKSPACE, wrap(prims->workspace, workspace));
+  prims->backward.execute(s, args);
+  s.wait();
+}
+
+}  // namespace keras::backend

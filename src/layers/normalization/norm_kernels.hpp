@@ -1,0 +1,60 @@
+#pragma once
+// Loops shared by the normalization layers (BatchNormalization, LayerNormalization, GroupNormalization) and the
+// Normalization preprocessing layer. A tensor is seen around one axis as (outer, channels, inner), row-major, so a
+// channel's values are `inner`-long contiguous runs (inner == 1 for the usual channels-last axis -1, where each row
+// of `channels` values is contiguous and the loops over channels vectorise). Statistics accumulate in double.
+// Large tensors are split over OpenMP threads; reductions give each thread its own accumulator and add them up in
+// thread order, so results do not depend on scheduling.
+#include <omp.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+namespace keras::layers::norm {
+
+// Work (in elements) below which the loops stay on one thread.
+inline constexpr int64_t kParallelThreshold = 1 << 15;
+
+// A tensor seen as (outer, channels, inner) around `axis` (already in [0, ndim)).
+struct AxisSplit {
+  int64_t outer = 1, channels = 1, inner = 1;
+  int64_t size() const { return outer * channels * inner; }
+  // Elements per channel.
+  int64_t count() const { return outer * inner; }
+};
+AxisSplit split_at(const std::vector<int64_t>& dims, int axis);
+
+// Runs f(acc, k) for k in [0, n), where acc is `len` doubles: one zeroed buffer per thread, added into out (which is
+// overwritten) in thread order.
+template <class F>
+void parallel_accumulate(int64_t n, int64_t len, bool parallel, double* out, F&& f) {
+  std::fill(out, out + len, 0.0);
+  int threads = parallel && n > 1 ? static_cast<int>(std::min<int64_t>(omp_get_max_threads(), n)) : 1;
+  if (threads <= 1) {
+    for (int64_t k = 0; k < n; ++k) f(out, k);
+    return;
+  }
+  std::vector<double> partial(static_cast<size_t>(threads * len), 0.0);
+#pragma omp parallel num_threads(threads)
+  {
+    double* acc = partial.data() + static_cast<int64_t>(omp_get_thread_num()) * len;
+#pragma omp for schedule(static)
+    for (int64_t k = 0; k < n; ++k) f(acc, k);
+  }
+  for (int t = 0; t < threads; ++t)
+    for (int64_t i = 0; i < len; ++i) out[i] += partial[static_cast<size_t>(t * len + i)];
+}
+
+// Per-channel mean and (biased) variance over outer and inner: two passes.
+void channel_moments(const float* x, const AxisSplit& s, double* mean, double* var);
+// sum_g[c] = sum of g, sum_gd[c] = sum of g * (x - center[c]), over outer and inner.
+void channel_grad_sums(const float* g, const float* x, const AxisSplit& s, const float* center, double* sum_g,
+                       double* sum_gd);
+// y = a[c] * (x - m[c]) + b[c]. m or b may be null (zero).
+void channel_affine(const float* x, const AxisSplit& s, const float* a, const float* m, const float* b, float* y);
+// dx = a[c] * g + b[c] * (x - m[c]) + c[c].
+void channel_affine_grad(const float* g, const float* x, const AxisSplit& s, const float* a, const float* b,
+                         const float* m, const float* c, float* dx);
+
+}  // namespace keras::layers::norm

@@ -1,0 +1,91 @@
+#pragma once
+// Helpers shared by the normalization layers' implementations: flexible keyword reading, axis checks, the hint for
+// an input whose channel count differs from the one the layer was built for, and weight regularization.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "keras/core/errors.hpp"
+#include "keras/core/kw.hpp"
+#include "keras/layers/layer.hpp"
+#include "keras/regularizers/regularizers.hpp"
+
+namespace keras::layers::norm {
+
+// A boolean keyword that may have been stored as a number: kw::scale is declared as a double (for the
+// initializers' scale=), so BatchNormalization(scale=false) arrives as 0.0.
+inline bool read_flag(const kw::Kwargs& k, std::string_view key, bool fallback) {
+  if (!k.has(key) || k.is_none(key)) return fallback;
+  try {
+    return *k.get<bool>(key);
+  } catch (const TypeError&) {
+  }
+  try {
+    return *k.get<double>(key) != 0.0;
+  } catch (const TypeError&) {
+  }
+  return *k.get<int>(key) != 0;
+}
+
+// `axis` (negative counts from the end) as an index into `shape`; Keras's message when it is out of range.
+inline int normalize_axis(int axis, const Shape& shape, const std::string& layer, const std::string& class_name) {
+  int nd = shape.ndim();
+  if (axis >= nd || axis < -nd)
+    throw ValueError("Axis " + std::to_string(axis) + " is out of bounds for input shape " + to_string(shape) +
+                         ". Ensure axis is within the range of input dimensions.",
+                     {.layer = layer, .expected = "axis in [" + std::to_string(-nd) + ", " + std::to_string(nd) + ")",
+                      .received = "axis=" + std::to_string(axis),
+                      .hint = class_name + "(axis=" + std::to_string(axis) + ") needs inputs of rank " +
+                              std::to_string(axis < 0 ? -axis : axis + 1) + " or more (batch included), but got " +
+                              "rank " + std::to_string(nd) + "; use axis=-1 for the last (channels-last) axis."});
+  return axis < 0 ? axis + nd : axis;
+}
+
+// The channel size on `axis` (already normalized): an error when it is None, since the weights need it.
+inline int64_t known_channels(const Shape& shape, int axis, int given_axis, const std::string& layer) {
+  if (shape[axis].is_none())
+    throw ValueError("Axis " + std::to_string(given_axis) + " of input tensor should have a defined dimension but "
+                         "the layer received an input with shape " + to_string(shape) + ".",
+                     {.layer = layer, .received = to_string(shape),
+                      .hint = "the normalized axis sizes the layer's weights: give the model a concrete size there, "
+                              "e.g. Input(shape={None, 16}) rather than Input(shape={16, None}) for axis -1."});
+  return shape[axis].value();
+}
+
+// Hint for an input that breaks the InputSpec fixed at build time: a normalization layer's weights fix its channel
+// count and rank.
+inline std::string channel_hint(const LayerImpl& layer, const SpecViolation& v, const std::string& weights) {
+  const std::string who = "layer \"" + layer.name() + "\" (" + layer.class_name() + ")";
+  std::string from = v.producer.empty() ? "the data" : "the previous layer \"" + v.producer + "\"";
+  if (v.kind == SpecViolation::Kind::axis) {
+    std::string got = v.axis < v.received.ndim() && -v.axis <= v.received.ndim() ? to_string(v.received[v.axis])
+                                                                                   : "nothing";
+    return who + " was built for " + std::to_string(v.expected_value) + " channels on axis " +
+           std::to_string(v.axis) + ", but " + from + " gives " + got + ": a layer fixes its channel count when " +
+           "it is first built (its " + weights + " have one entry per channel). Use a new " + layer.class_name() +
+           " for inputs with " + got + " channels, or change the previous layers so they give " +
+           std::to_string(v.expected_value) + ".";
+  }
+  if (v.kind == SpecViolation::Kind::ndim)
+    return who + " was built for inputs of rank " + std::to_string(v.expected_rank) + " (batch included), but " +
+           from + " gives rank " + std::to_string(v.received.ndim()) + " " + to_string(v.received) +
+           ": a layer keeps the rank it was first built for; use a new " + layer.class_name() + " for this input.";
+  return layer.LayerImpl::hint_for(v);
+}
+
+// Keras's layer.losses for weight regularizers: the penalties' sum, and their gradients when asked.
+using RegularizedWeights =
+    std::vector<std::pair<std::shared_ptr<const regularizers::Regularizer>, VariablePtr>>;
+inline double regularization(const RegularizedWeights& items, bool accumulate_grads, Tensor& (*grad_of)(Variable&)) {
+  double total = 0.0;
+  for (const auto& [r, v] : items) {
+    if (!r || !v || !v->trainable) continue;
+    total += r->penalty(v->value);
+    if (accumulate_grads) r->add_gradient(v->value, grad_of(*v));
+  }
+  return total;
+}
+
+}  // namespace keras::layers::norm

@@ -1,0 +1,269 @@
+#include "layers/pooling/base_pooling.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "backend/spatial.hpp"
+#include "keras/core/errors.hpp"
+#include "layers/spatial_utils.hpp"
+
+namespace keras::layers::detail {
+
+namespace {
+
+// "MaxPooling2D" -> "MaxPooling1D" and back: the sibling for data of the other rank.
+std::string sibling(const std::string& class_name, int spatial_dims) {
+  std::string s = class_name;
+  s[s.size() - 2] = spatial_dims == 2 ? '1' : '2';
+  return s;
+}
+
+class PoolingImpl : public SingleInputLayer {
+ public:
+  PoolingImpl(const std::string& class_name, int dims, PoolMode mode, const kw::Kwargs& k)
+      : SingleInputLayer(class_name, k), dims_(dims), mode_(mode) {
+    const std::string example = dims == 2 ? "pool_size={2, 2}" : "pool_size=2";
+    const auto dims_n = static_cast<size_t>(dims);
+    if (k.is_none("pool_size"))
+      throw ValueError("The `pool_size` argument must be a tuple of " + std::to_string(dims) +
+                           " integers. Received pool_size=None",
+                       {.layer = name(), .received = "None",
+                        .hint = "pool_size is the window size: leave it out for Keras's default (2), or write " +
+                                example + "."});
+    pool_ = spatial::standardize_tuple(k.get_or<IntTuple>("pool_size", IntTuple(2)).values, dims_n, "pool_size",
+                                       false, name(),
+                                       "pool_size is the window size, one positive int per spatial axis (or one int "
+                                       "for all), e.g. " + example + ".");
+    // strides=None (or left out) means strides = pool_size: windows that do not overlap.
+    if (auto s = k.get<IntTuple>("strides"))
+      strides_ = spatial::standardize_tuple(s->values, dims_n, "strides", false, name(),
+                                            "strides is the step between windows, one positive int per spatial axis; "
+                                            "leave it out to step by pool_size.");
+    else
+      strides_ = pool_;
+    PaddingArg padding = k.get_or<PaddingArg>("padding", PaddingArg("valid"));
+    std::string mode_str = padding.mode;
+    std::transform(mode_str.begin(), mode_str.end(), mode_str.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (!padding.is_mode() || (mode_str != "valid" && mode_str != "same"))
+      throw ValueError("Argument `padding` must be either 'valid' or 'same'. Received: padding=" +
+                           spatial::py_value(padding),
+                       {.layer = name(), .expected = "'valid' or 'same'", .received = spatial::py_value(padding),
+                        .hint = "padding=\"valid\" uses only whole windows; padding=\"same\" keeps ceil(size / "
+                                "strides) outputs per axis. To add zeros around the data use ZeroPadding" +
+                                std::to_string(dims) + "D first."});
+    same_ = mode_str == "same";
+    channels_first_ = spatial::channels_first(k, name());
+    input_spec = {InputSpec{.ndim = dims + 2}};
+  }
+
+  Shape compute_output_shape(const Shape& s) override {
+    Shape out = s;
+    const int first = channels_first_ ? 2 : 1;
+    bool bad = false;
+    for (int i = 0; i < dims_; ++i) {
+      const Dim d = s[first + i];
+      if (d.is_none()) continue;
+      const int64_t k = pool_[static_cast<size_t>(i)], st = strides_[static_cast<size_t>(i)];
+      // numpy's floor division, so that sizes below the window give zero or less.
+      const int64_t n = same_ ? d.value() - 1 : d.value() - k;
+      const auto o = static_cast<int64_t>(std::floor(static_cast<double>(n) / static_cast<double>(st))) + 1;
+      if (!same_ && o <= 0) bad = true;
+      out[first + i] = Dim(o);
+    }
+    if (bad) throw_too_small(s);
+    return out;
+  }
+
+  Tensor forward_one(const Tensor& x, CallContext& ctx) override {
+    compute_output_shape(x.shape());  // eager calls get the same "would be zero or negative" error
+    const backend::PoolSpec p = geometry(x.dims());
+    Tensor y = Tensor::empty(out_dims(x.dims(), p));
+    ctx.saved.clear();
+    // Training max pooling keeps where each maximum was (oneDNN's workspace, in a float buffer), so backward needs
+    // no second search.
+    const size_t bytes = ctx.training ? backend::pool_workspace_bytes(p) : 0;
+    if (bytes > 0) {
+      Tensor workspace = Tensor::empty({static_cast<int64_t>((bytes + sizeof(float) - 1) / sizeof(float))});
+      backend::pool_forward(p, x.data(), y.data(), workspace.data());
+      ctx.saved = {workspace};
+    } else {
+      backend::pool_forward(p, x.data(), y.data(), nullptr);
+    }
+    return y;
+  }
+
+  Tensor backward_one(const Tensor& g, CallContext& ctx) override {
+    if (!ctx.input_needs_grad(0)) return {};
+    const Tensor& x = ctx.inputs.at(0);
+    const backend::PoolSpec p = geometry(x.dims());
+    Tensor dx = Tensor::empty(x.dims());
+    backend::pool_backward(p, x.data(), ctx.saved.empty() ? nullptr : ctx.saved[0].data(), g.data(), dx.data());
+    return dx;
+  }
+
+  std::string hint_for(const SpecViolation& v) const override {
+    if (v.kind != SpecViolation::Kind::ndim) return SingleInputLayer::hint_for(v);
+    return spatial::rank_hint(class_name(), dims_, channels_first_, sibling(class_name(), dims_), v);
+  }
+
+ private:
+  // The kernels' view of x: 1-D data is one row of steps (h = 1).
+  backend::PoolSpec geometry(const std::vector<int64_t>& d) const {
+    backend::PoolSpec p;
+    p.n = d[0];
+    p.c = channels_first_ ? d[1] : d.back();
+    p.channels_first = channels_first_;
+    p.max = mode_ == PoolMode::max;
+    const int first = channels_first_ ? 2 : 1;
+    std::vector<int64_t> size(2, 1), k(2, 1), st(2, 1);
+    for (int i = 0; i < dims_; ++i) {
+      const auto j = static_cast<size_t>(i + 2 - dims_);  // 1-D data uses the width axis
+      size[j] = d[static_cast<size_t>(first + i)];
+      k[j] = pool_[static_cast<size_t>(i)];
+      st[j] = strides_[static_cast<size_t>(i)];
+    }
+    p.h = size[0], p.w = size[1], p.kh = k[0], p.kw = k[1], p.sh = st[0], p.sw = st[1];
+    auto out = [&](int64_t n, int64_t kk, int64_t s) {
+      return same_ ? (n + s - 1) / s : (n >= kk ? (n - kk) / s + 1 : 0);
+    };
+    p.oh = out(p.h, p.kh, p.sh);
+    p.ow = out(p.w, p.kw, p.sw);
+    if (same_) {
+      // TensorFlow's "same": the total padding, the smaller half before.
+      const int64_t total_h = std::max<int64_t>((p.oh - 1) * p.sh + p.kh - p.h, 0);
+      const int64_t total_w = std::max<int64_t>((p.ow - 1) * p.sw + p.kw - p.w, 0);
+      p.pad_top = total_h / 2, p.pad_bottom = total_h - total_h / 2;
+      p.pad_left = total_w / 2, p.pad_right = total_w - total_w / 2;
+    }
+    return p;
+  }
+
+  std::vector<int64_t> out_dims(const std::vector<int64_t>& d, const backend::PoolSpec& p) const {
+    std::vector<int64_t> out = d;
+    const size_t first = channels_first_ ? 2 : 1;
+    if (dims_ == 2) {
+      out[first] = p.oh;
+      out[first + 1] = p.ow;
+    } else {
+      out[first] = p.ow;
+    }
+    return out;
+  }
+
+  [[noreturn]] void throw_too_small(const Shape& s) const {
+    // Keras prints numpy arrays: the input shape (None spatial sizes already replaced by -1) and pool_size.
+    const int first = channels_first_ ? 2 : 1;
+    std::string shape = "[", pool = "[", sizes, pools;
+    for (int i = 0; i < s.ndim(); ++i) {
+      const bool spatial = i >= first && i < first + dims_;
+      shape += (i ? " " : "") + (s[i].known() ? std::to_string(s[i].value()) : spatial ? "-1" : "None");
+    }
+    for (int i = 0; i < dims_; ++i) {
+      pool += (i ? " " : "") + std::to_string(pool_[static_cast<size_t>(i)]);
+      sizes += (i ? ", " : "") + to_string(s[first + i]);
+    }
+    shape += "]";
+    pool += "]";
+    const std::string what = dims_ == 1 ? "steps" : "height and width";
+    throw ValueError("Computed output size would be zero or negative. Received: `inputs.shape=" + shape +
+                         "`, `pool_size=" + pool + "`, `strides=" + spatial::py_tuple(strides_) +
+                         "`, `padding=" + (same_ ? "same" : "valid") + "`.",
+                     {.layer = name(), .expected = "spatial sizes >= pool_size " + spatial::py_tuple(pool_),
+                      .received = to_string(s),
+                      .hint = "with padding=\"valid\" every window must fit, but the input's " + what + " (" + sizes +
+                              ") are smaller than pool_size " + spatial::py_tuple(pool_) +
+                              ": use padding=\"same\", a smaller pool_size, or fewer downsampling layers before "
+                              "this one."});
+  }
+
+  int dims_;
+  PoolMode mode_;
+  std::vector<int64_t> pool_, strides_;
+  bool same_ = false;
+  bool channels_first_ = false;
+};
+
+class GlobalPoolingImpl : public SingleInputLayer {
+ public:
+  GlobalPoolingImpl(const std::string& class_name, int dims, PoolMode mode, const kw::Kwargs& k)
+      : SingleInputLayer(class_name, k), dims_(dims), mode_(mode) {
+    channels_first_ = spatial::channels_first(k, name());
+    keepdims_ = k.get_or("keepdims", false);
+    input_spec = {InputSpec{.ndim = dims + 2}};
+  }
+
+  Shape compute_output_shape(const Shape& s) override {
+    Shape out{s[0]};
+    if (channels_first_) out.push_back(s[1]);
+    if (keepdims_)
+      for (int i = 0; i < dims_; ++i) out.push_back(Dim(1));
+    if (!channels_first_) out.push_back(s[-1]);
+    return out;
+  }
+
+  Tensor forward_one(const Tensor& x, CallContext& ctx) override {
+    ctx.saved.clear();
+    int64_t outer, steps, inner;
+    view(x.dims(), outer, steps, inner);
+    std::vector<int64_t> od = compute_output_shape(x.shape()).as_vector();
+    Tensor y = Tensor::empty(od);
+    if (mode_ == PoolMode::average) backend::global_avg_pool(x.data(), y.data(), outer, steps, inner);
+    else backend::global_max_pool(x.data(), y.data(), outer, steps, inner);
+    return y;
+  }
+
+  Tensor backward_one(const Tensor& g, CallContext& ctx) override {
+    if (!ctx.input_needs_grad(0)) return {};
+    const Tensor& x = ctx.inputs.at(0);
+    int64_t outer, steps, inner;
+    view(x.dims(), outer, steps, inner);
+    Tensor dx = Tensor::empty(x.dims());
+    if (mode_ == PoolMode::average) backend::global_avg_pool_backward(g.data(), dx.data(), outer, steps, inner);
+    else backend::global_max_pool_backward(x.data(), g.data(), dx.data(), outer, steps, inner);
+    return dx;
+  }
+
+  std::string hint_for(const SpecViolation& v) const override {
+    if (v.kind != SpecViolation::Kind::ndim) return SingleInputLayer::hint_for(v);
+    if (v.received.ndim() == 2) {
+      const std::string from = v.producer.empty() ? "the input" : "the previous layer \"" + v.producer + "\"";
+      return class_name() + " turns " + (dims_ == 1 ? "(batch, steps, features)" : "(batch, height, width, channels)") +
+             " into (batch, channels), but " + from + " already gives " + to_string(v.received) +
+             ", with no " + (dims_ == 1 ? "steps axis" : "spatial axes") +
+             " left to pool: remove this layer (or the Flatten before it).";
+    }
+    return spatial::rank_hint(class_name(), dims_, channels_first_, sibling(class_name(), dims_), v);
+  }
+
+ private:
+  // (outer, steps, inner): channels_last pools (batch, steps, channels) over steps; channels_first pools each
+  // (batch * channel) row.
+  void view(const std::vector<int64_t>& d, int64_t& outer, int64_t& steps, int64_t& inner) const {
+    steps = 1;
+    const size_t first = channels_first_ ? 2 : 1;
+    for (size_t i = first; i < first + static_cast<size_t>(dims_); ++i) steps *= d[i];
+    outer = channels_first_ ? d[0] * d[1] : d[0];
+    inner = channels_first_ ? 1 : d.back();
+  }
+
+  int dims_;
+  PoolMode mode_;
+  bool channels_first_ = false;
+  bool keepdims_ = false;
+};
+
+}  // namespace
+
+std::shared_ptr<LayerImpl> make_pooling(const std::string& class_name, int spatial_dims, PoolMode mode,
+                                        const kw::Kwargs& kwargs) {
+  return std::make_shared<PoolingImpl>(class_name, spatial_dims, mode, kwargs);
+}
+
+std::shared_ptr<LayerImpl> make_global_pooling(const std::string& class_name, int spatial_dims, PoolMode mode,
+                                               const kw::Kwargs& kwargs) {
+  return std::make_shared<GlobalPoolingImpl>(class_name, spatial_dims, mode, kwargs);
+}
+
+}  // namespace keras::layers::detail

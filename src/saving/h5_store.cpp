@@ -1,0 +1,314 @@
+#include "saving/h5_store.hpp"
+
+#include <hdf5.h>
+
+#include <atomic>
+#include <cstring>
+#include <mutex>
+
+#include "keras/core/errors.hpp"
+
+namespace keras::saving::detail {
+
+namespace {
+
+constexpr char kSignature[] = "\x89HDF\r\n\x1a\n";
+constexpr int kMaxRank = 32;
+constexpr hsize_t kMaxLinks = 1u << 20;
+
+// The Debian HDF5 library is not built thread-safe: every call goes through one lock.
+std::recursive_mutex& h5_mutex() {
+  static std::recursive_mutex m;
+  return m;
+}
+
+// Holds the lock and silences HDF5's own error printing (failures become ValueErrors instead).
+class Session {
+ public:
+  Session() : lock_(h5_mutex()) {
+    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
+  ~Session() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+ private:
+  std::lock_guard<std::recursive_mutex> lock_;
+  H5E_auto2_t func_ = nullptr;
+  void* data_ = nullptr;
+};
+
+// An HDF5 identifier closed by `close` when it goes out of scope.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  ~Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle(Handle&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
+  Handle& operator=(Handle&& o) noexcept {
+    if (this != &o) {
+      if (id_ >= 0) close_(id_);
+      id_ = o.id_;
+      close_ = o.close_;
+      o.id_ = -1;
+    }
+    return *this;
+  }
+  hid_t get() const { return id_; }
+  bool ok() const { return id_ >= 0; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+std::string unique_image_name() {
+  static std::atomic<uint64_t> counter{0};
+  return "keraspp-in-memory-weights-" + std::to_string(counter++) + ".h5";
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    if (end > start) out.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string vars_path(const std::string& path) { return path.empty() ? "vars" : path + "/vars"; }
+
+}  // namespace
+
+// ---- writer ----
+
+struct H5Writer::Impl {
+  hid_t file = -1;
+};
+
+H5Writer::H5Writer() : impl_(std::make_unique<Impl>()) {
+  Session s;
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  if (!fapl.ok() || H5Pset_fapl_core(fapl.get(), 1 << 16, 0) < 0)
+    throw ValueError("Could not set up an in-memory HDF5 file for the weights.");
+  impl_->file = H5Fcreate(unique_image_name().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+  if (impl_->file < 0) throw ValueError("Could not create an in-memory HDF5 file for the weights.");
+}
+
+H5Writer::~H5Writer() {
+  Session s;
+  if (impl_->file >= 0) H5Fclose(impl_->file);
+}
+
+void H5Writer::write_vars(const std::string& path, const std::string& object_name, const std::vector<Tensor>& values) {
+  Session s;
+  const std::string gpath = vars_path(path);
+  auto fail = [&](const std::string& what) {
+    return ValueError("Could not write the weights group '" + gpath + "': " + what + ".");
+  };
+  Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+  if (!lcpl.ok() || H5Pset_create_intermediate_group(lcpl.get(), 1) < 0) throw fail("link properties");
+  Handle group(H5Gcreate2(impl_->file, gpath.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+  if (!group.ok()) throw fail("the group exists already or cannot be created");
+  if (!object_name.empty()) {
+    Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+    if (!type.ok() || H5Tset_size(type.get(), H5T_VARIABLE) < 0 || H5Tset_cset(type.get(), H5T_CSET_UTF8) < 0)
+      throw fail("string type");
+    Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+    Handle attr(H5Acreate2(group.get(), "name", type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+    const char* text = object_name.c_str();
+    if (!attr.ok() || H5Awrite(attr.get(), type.get(), &text) < 0) throw fail("attribute 'name'");
+  }
+  for (size_t i = 0; i < values.size(); ++i) {
+    const Tensor& t = values[i];
+    if (!t.defined()) throw fail("variable " + std::to_string(i) + " is undefined");
+    std::vector<hsize_t> dims(t.dims().begin(), t.dims().end());
+    Handle space(dims.empty() ? H5Screate(H5S_SCALAR)
+                              : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
+                 H5Sclose);
+    if (!space.ok()) throw fail("dataspace of variable " + std::to_string(i));
+    const bool as_int64 = t.dtype() == "int64";
+    Handle ds(H5Dcreate2(group.get(), std::to_string(i).c_str(), as_int64 ? H5T_STD_I64LE : H5T_IEEE_F32LE,
+                         space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+              H5Dclose);
+    if (!ds.ok()) throw fail("dataset " + std::to_string(i));
+    if (t.size() == 0) continue;
+    herr_t rc;
+    if (as_int64) {
+      std::vector<int64_t> ints(static_cast<size_t>(t.size()));
+      for (int64_t k = 0; k < t.size(); ++k) ints[static_cast<size_t>(k)] = static_cast<int64_t>(t.data()[k]);
+      rc = H5Dwrite(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, ints.data());
+    } else {
+      rc = H5Dwrite(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, t.data());
+    }
+    if (rc < 0) throw fail("data of variable " + std::to_string(i));
+  }
+}
+
+std::string H5Writer::image() {
+  Session s;
+  if (H5Fflush(impl_->file, H5F_SCOPE_GLOBAL) < 0) throw ValueError("Could not finish the in-memory weights file.");
+  ssize_t n = H5Fget_file_image(impl_->file, nullptr, 0);
+  if (n <= 0) throw ValueError("Could not read back the in-memory weights file.");
+  std::string bytes(static_cast<size_t>(n), '\0');
+  if (H5Fget_file_image(impl_->file, bytes.data(), static_cast<size_t>(n)) != n)
+    throw ValueError("Could not read back the in-memory weights file.");
+  return bytes;
+}
+
+// ---- reader ----
+
+struct H5Reader::Impl {
+  hid_t file = -1;
+
+  // Opens the group at `parts` (hard links to groups only); an invalid handle if a link is missing.
+  Handle open_group(const std::vector<std::string>& parts, const std::string& source) const {
+    Handle cur(H5Gopen2(file, "/", H5P_DEFAULT), H5Gclose);
+    for (const std::string& part : parts) {
+      if (!link_is(cur.get(), part, H5O_TYPE_GROUP, source)) return Handle(-1, H5Gclose);
+      Handle next(H5Gopen2(cur.get(), part.c_str(), H5P_DEFAULT), H5Gclose);
+      if (!next.ok()) throw ValueError("Cannot open the HDF5 group '" + part + "' in " + source + ".");
+      cur = std::move(next);
+    }
+    return cur;
+  }
+
+  // Whether `name` in `loc` is a hard link to an object of this type; anything else there is an error.
+  static bool link_is(hid_t loc, const std::string& name, H5O_type_t type, const std::string& source) {
+    if (name.empty() || name == "." || name.find('\0') != std::string::npos) return false;
+    htri_t exists = H5Lexists(loc, name.c_str(), H5P_DEFAULT);
+    if (exists <= 0) return false;
+    H5L_info_t linfo;
+    if (H5Lget_info(loc, name.c_str(), &linfo, H5P_DEFAULT) < 0 || linfo.type != H5L_TYPE_HARD)
+      throw ValueError("The HDF5 entry '" + name + "' in " + source + " is not a plain (hard) link.",
+                       {.hint = "the file was not written by Keras; re-save the weights with Keras or keraspp."});
+    H5O_info_t info;
+    if (H5Oget_info_by_name2(loc, name.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
+      throw ValueError("Cannot read the HDF5 entry '" + name + "' in " + source + ".");
+    if (info.type != type)
+      throw ValueError("The HDF5 entry '" + name + "' in " + source + " is a " +
+                       (info.type == H5O_TYPE_GROUP ? "group" : info.type == H5O_TYPE_DATASET ? "dataset" : "named type") +
+                       " where a " + (type == H5O_TYPE_GROUP ? "group" : "dataset") + " was expected.",
+                       {.hint = "the file is not a Keras weights file, or it is damaged."});
+    return true;
+  }
+};
+
+H5Reader::H5Reader(const std::string& bytes, std::string source) : impl_(std::make_unique<Impl>()), source_(std::move(source)) {
+  if (bytes.size() < 8 || std::memcmp(bytes.data(), kSignature, 8) != 0)
+    throw ValueError("Not an HDF5 file: " + source_ + " does not start with the HDF5 signature.",
+                     {.hint = "pass a .weights.h5 file written by model.save_weights (Keras 3 or keraspp)."});
+  Session s;
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  if (!fapl.ok() || H5Pset_fapl_core(fapl.get(), 1 << 16, 0) < 0 ||
+      H5Pset_file_image(fapl.get(), const_cast<char*>(bytes.data()), bytes.size()) < 0)
+    throw ValueError("Could not set up HDF5 to read " + source_ + ".");
+  impl_->file = H5Fopen(unique_image_name().c_str(), H5F_ACC_RDONLY, fapl.get());
+  if (impl_->file < 0)
+    throw ValueError("Could not open " + source_ + " as an HDF5 file: it is damaged or truncated.",
+                     {.hint = "save the weights again; the file may have been cut short while copying."});
+}
+
+H5Reader::~H5Reader() {
+  Session s;
+  if (impl_->file >= 0) H5Fclose(impl_->file);
+}
+
+std::optional<size_t> H5Reader::count_vars(const std::string& path) {
+  Session s;
+  Handle g = impl_->open_group(split_path(vars_path(path)), source_);
+  if (!g.ok()) return std::nullopt;
+  H5G_info_t info;
+  if (H5Gget_info(g.get(), &info) < 0)
+    throw ValueError("Cannot list the HDF5 group '" + vars_path(path) + "' in " + source_ + ".");
+  if (info.nlinks > kMaxLinks)
+    throw ValueError("The HDF5 group '" + vars_path(path) + "' in " + source_ + " has too many entries (" +
+                     std::to_string(info.nlinks) + ").");
+  return static_cast<size_t>(info.nlinks);
+}
+
+namespace {
+
+struct DatasetInfo {
+  std::vector<int64_t> shape;
+  bool integer = false;
+};
+
+DatasetInfo inspect(hid_t ds, const std::string& where) {
+  DatasetInfo out;
+  Handle space(H5Dget_space(ds), H5Sclose);
+  if (!space.ok()) throw ValueError("Cannot read the shape of " + where + ".");
+  H5S_class_t cls = H5Sget_simple_extent_type(space.get());
+  if (cls == H5S_SIMPLE) {
+    int rank = H5Sget_simple_extent_ndims(space.get());
+    if (rank < 0 || rank > kMaxRank) throw ValueError("The dataset " + where + " has an unsupported rank.");
+    std::vector<hsize_t> dims(static_cast<size_t>(rank));
+    if (rank > 0 && H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr) < 0)
+      throw ValueError("Cannot read the shape of " + where + ".");
+    for (hsize_t d : dims) {
+      if (d > static_cast<hsize_t>(INT64_MAX / 2)) throw ValueError("The dataset " + where + " is impossibly large.");
+      out.shape.push_back(static_cast<int64_t>(d));
+    }
+  } else if (cls != H5S_SCALAR) {
+    throw ValueError("The dataset " + where + " has no data (an HDF5 null dataspace).");
+  }
+  Handle type(H5Dget_type(ds), H5Tclose);
+  if (!type.ok()) throw ValueError("Cannot read the type of " + where + ".");
+  H5T_class_t tc = H5Tget_class(type.get());
+  size_t size = H5Tget_size(type.get());
+  if (tc == H5T_FLOAT && (size == 4 || size == 8)) return out;
+  if (tc == H5T_INTEGER && size >= 1 && size <= 8) {
+    out.integer = true;
+    return out;
+  }
+  throw ValueError("The dataset " + where + " has an unsupported type (HDF5 class " + std::to_string(static_cast<int>(tc)) +
+                       ", " + std::to_string(size) + " bytes); keraspp reads float32, float64 and integer weights.",
+                   {.hint = "save the weights in float32 (bfloat16 and float16 weights are not supported yet)."});
+}
+
+std::string shape_text(const std::vector<int64_t>& dims) { return to_string(Shape::of(dims)); }
+
+}  // namespace
+
+std::vector<int64_t> H5Reader::var_shape(const std::string& path, size_t index) {
+  Session s;
+  const std::string where = "'" + vars_path(path) + "/" + std::to_string(index) + "' in " + source_;
+  Handle g = impl_->open_group(split_path(vars_path(path)), source_);
+  const std::string key = std::to_string(index);
+  if (!g.ok() || !Impl::link_is(g.get(), key, H5O_TYPE_DATASET, source_))
+    throw ValueError("The weights file has no dataset " + where + ".",
+                     {.hint = "the file's variables of this layer are numbered 0, 1, ... without gaps in Keras files."});
+  Handle ds(H5Dopen2(g.get(), key.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!ds.ok()) throw ValueError("Cannot open the dataset " + where + ".");
+  return inspect(ds.get(), where).shape;
+}
+
+Tensor H5Reader::read_var(const std::string& path, size_t index, const std::vector<int64_t>& expected) {
+  Session s;
+  const std::string where = "'" + vars_path(path) + "/" + std::to_string(index) + "' in " + source_;
+  Handle g = impl_->open_group(split_path(vars_path(path)), source_);
+  const std::string key = std::to_string(index);
+  if (!g.ok() || !Impl::link_is(g.get(), key, H5O_TYPE_DATASET, source_))
+    throw ValueError("The weights file has no dataset " + where + ".");
+  Handle ds(H5Dopen2(g.get(), key.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!ds.ok()) throw ValueError("Cannot open the dataset " + where + ".");
+  DatasetInfo info = inspect(ds.get(), where);
+  if (info.shape != expected)
+    throw ValueError("The dataset " + where + " has shape " + shape_text(info.shape) + ", expected " +
+                     shape_text(expected) + ".");
+  Tensor t = Tensor::zeros(expected);
+  if (t.size() > 0 && H5Dread(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, t.data()) < 0)
+    throw ValueError("Cannot read the data of " + where + ": the file is damaged or truncated.",
+                     {.hint = "save the weights again; the file may have been cut short while copying."});
+  if (info.integer) t.set_dtype("int64");
+  return t;
+}
+
+}  // namespace keras::saving::detail

@@ -1,0 +1,60 @@
+#pragma once
+// The weights store of Keras 3 (saving_lib.H5IOStore) over the HDF5 C library: groups `<path>/vars` holding datasets
+// "0", "1", ... and a `name` attribute, written to and read from an in-memory HDF5 image (the same bytes go into a
+// .weights.h5 file or into the model.weights.h5 entry of a .keras archive). hdf5.h stays inside the .cpp.
+//
+// Reading is defensive: the image must start with the HDF5 signature, paths are walked one link at a time, and a
+// dataset's type and shape are checked before anything is read. Every HDF5 failure is a ValueError naming the file.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "keras/core/tensor.hpp"
+
+namespace keras::saving::detail {
+
+class H5Writer {
+ public:
+  H5Writer();
+  ~H5Writer();
+  H5Writer(const H5Writer&) = delete;
+  H5Writer& operator=(const H5Writer&) = delete;
+
+  // Creates the group `<path>/vars` ("vars" for path "") with attribute name=object_name (a UTF-8 string, as Keras
+  // 3.6+ writes it) and the datasets "0", "1", ... holding `values` (float32; a Tensor whose dtype() is "int64" is
+  // written as int64, as Keras writes an optimizer's iteration count).
+  void write_vars(const std::string& path, const std::string& object_name, const std::vector<Tensor>& values);
+  // The finished file's bytes.
+  std::string image();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+class H5Reader {
+ public:
+  // Opens an HDF5 image; `source` names it in messages (a path, or "m.keras (model.weights.h5)").
+  H5Reader(const std::string& bytes, std::string source);
+  ~H5Reader();
+  H5Reader(const H5Reader&) = delete;
+  H5Reader& operator=(const H5Reader&) = delete;
+
+  // How many entries `<path>/vars` holds; nullopt when the group does not exist (Keras then reads an empty store).
+  std::optional<size_t> count_vars(const std::string& path);
+  // Dataset `<path>/vars/<index>`: its shape, checked to be a numeric dataset of rank <= 32.
+  std::vector<int64_t> var_shape(const std::string& path, size_t index);
+  // Reads dataset `<path>/vars/<index>` as float32 (integers and float64 are converted, as numpy's assign would);
+  // `expected` is checked first, so nothing is read for a mismatch (the caller checks with var_shape).
+  Tensor read_var(const std::string& path, size_t index, const std::vector<int64_t>& expected);
+  const std::string& source() const { return source_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string source_;
+};
+
+}  // namespace keras::saving::detail

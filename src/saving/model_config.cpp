@@ -1,0 +1,666 @@
+#include "saving/model_config.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "keras/layers/core/input_layer.hpp"
+#include "keras/losses/losses.hpp"
+#include "keras/metrics/metric.hpp"
+#include "keras/models/sequential.hpp"
+#include "keras/optimizers/optimizers.hpp"
+#include "models/sequential_impl.hpp"
+#include "saving/layer_specs.hpp"
+#include "trainers/training_state.hpp"
+
+namespace keras::saving::detail {
+
+namespace {
+
+constexpr int kMaxJsonDepth = 64;
+constexpr int kMaxModelNesting = 16;
+constexpr size_t kMaxLayers = 100000;
+
+bool is_sequential(const FunctionalImpl& m) { return dynamic_cast<const SequentialImpl*>(&m) != nullptr; }
+bool is_functional_class(const LayerImpl& l) { return l.is_model() && l.class_name() == "Functional"; }
+
+// Rewraps a ValueError raised while rebuilding (a layer constructor, a call) with the source.
+[[noreturn]] void rethrow(const ValueError& e, const Context& ctx) {
+  fail(ctx, e.message(), {.layer = e.layer(), .expected = e.expected(), .received = e.received(), .hint = e.hint()});
+}
+
+// The input shapes of the first call of `layer` inside `model`, if it is called there.
+std::optional<std::vector<Shape>> build_shapes_in(const FunctionalImpl& model, const LayerImpl* layer) {
+  if (!model.has_graph()) return std::nullopt;
+  for (const auto& n : model.nodes())
+    if (n->layer.get() == layer) {
+      std::vector<Shape> shapes;
+      for (const auto& t : n->inputs) shapes.push_back(t.shape());
+      return shapes;
+    }
+  return std::nullopt;
+}
+
+Json layer_entry(const FunctionalImpl& model, const std::shared_ptr<LayerImpl>& layer) {
+  if (layer->is_model()) return model_to_json(static_cast<const FunctionalImpl&>(*layer), false);
+  return layer_envelope(*layer, build_shapes_in(model, layer.get()));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// compile_config
+
+struct LossClass {
+  const char* class_name;
+  std::function<bool(const losses::Loss*)> is;
+  std::function<std::shared_ptr<const losses::Loss>(const kw::Kwargs&)> make;
+};
+
+const std::vector<LossClass>& loss_classes() {
+#define KERASPP_LOSS(C)                                                                        \
+  LossClass {                                                                                  \
+    #C, [](const losses::Loss* l) { return dynamic_cast<const losses::C*>(l) != nullptr; },    \
+        [](const kw::Kwargs& k) -> std::shared_ptr<const losses::Loss> { return std::make_shared<losses::C>(k); } \
+  }
+  static const std::vector<LossClass> table = {
+      KERASPP_LOSS(MeanSquaredError),       KERASPP_LOSS(MeanAbsoluteError),
+      KERASPP_LOSS(MeanAbsolutePercentageError), KERASPP_LOSS(MeanSquaredLogarithmicError),
+      KERASPP_LOSS(BinaryCrossentropy),     KERASPP_LOSS(BinaryFocalCrossentropy),
+      KERASPP_LOSS(CategoricalCrossentropy), KERASPP_LOSS(SparseCategoricalCrossentropy),
+      KERASPP_LOSS(Huber),                  KERASPP_LOSS(Hinge),
+      KERASPP_LOSS(SquaredHinge),           KERASPP_LOSS(CategoricalHinge),
+      KERASPP_LOSS(KLDivergence),           KERASPP_LOSS(Poisson),
+      KERASPP_LOSS(LogCosh),                KERASPP_LOSS(CosineSimilarity),
+  };
+#undef KERASPP_LOSS
+  return table;
+}
+
+using OptimizerFactory = std::function<std::shared_ptr<optimizers::Optimizer>(const kw::Kwargs&)>;
+const std::map<std::string, OptimizerFactory>& optimizer_classes() {
+#define KERASPP_OPT(C) {#C, [](const kw::Kwargs& k) -> std::shared_ptr<optimizers::Optimizer> { return std::make_shared<optimizers::C>(k); }}
+  static const std::map<std::string, OptimizerFactory> table = {
+      KERASPP_OPT(Adam),    KERASPP_OPT(AdamW),  KERASPP_OPT(SGD),   KERASPP_OPT(RMSprop), KERASPP_OPT(Adagrad),
+      KERASPP_OPT(Adadelta), KERASPP_OPT(Adamax), KERASPP_OPT(Nadam), KERASPP_OPT(Lion),
+  };
+#undef KERASPP_OPT
+  return table;
+}
+
+Json loss_json(const std::shared_ptr<const losses::Loss>& loss) {
+  kw::Kwargs cfg = loss->get_config();
+  for (const LossClass& c : loss_classes()) {
+    if (!c.is(loss.get())) continue;
+    // A loss made from its name with Keras's defaults is written as that name, as Keras writes compile("mse").
+    bool plain = true;
+    for (const std::string& key : cfg.keys())
+      if (key != "name" && key != "reduction" && !cfg.is_none(key)) plain = false;
+    if (cfg.get_or<std::string>("reduction", "sum_over_batch_size") != "sum_over_batch_size") plain = false;
+    if (plain) {
+      try {
+        auto resolved = losses::get(LossArg(loss->name()));
+        if (resolved && c.is(resolved.get())) return loss->name();
+      } catch (const ValueError&) {
+      }
+    }
+    return envelope("keras.losses", c.class_name, kwargs_to_json(cfg));
+  }
+  return loss->name();
+}
+
+Json compile_config_json(const FunctionalImpl& model) {
+  const auto& state = model.training_state();
+  if (!state || !state->compiled || !state->optimizer) return nullptr;
+  Json c = Json::object();
+  const auto& opt = *state->optimizer;
+  c["optimizer"] = envelope("keras.optimizers", opt.class_name(), kwargs_to_json(opt.get_config()));
+  if (state->losses.empty()) {
+    c["loss"] = nullptr;
+  } else {
+    bool same = std::all_of(state->losses.begin(), state->losses.end(),
+                            [&](const auto& l) { return l == state->losses[0]; });
+    if (same) {
+      c["loss"] = loss_json(state->losses[0]);
+    } else {
+      Json list = Json::array();
+      for (const auto& l : state->losses) list.push_back(loss_json(l));
+      c["loss"] = std::move(list);
+    }
+  }
+  if (state->loss_weights.empty()) c["loss_weights"] = nullptr;
+  else c["loss_weights"] = state->loss_weights;
+  if (state->metric_args.empty()) {
+    c["metrics"] = nullptr;
+  } else {
+    Json metrics = Json::array();
+    for (const MetricArg& m : state->metric_args) metrics.push_back(m.object ? m.object->name() : m.name);
+    c["metrics"] = std::move(metrics);
+  }
+  c["weighted_metrics"] = nullptr;
+  c["run_eagerly"] = false;
+  c["steps_per_execution"] = 1;
+  c["jit_compile"] = false;
+  return c;
+}
+
+[[noreturn]] void compile_fail(const Context& ctx, const std::string& message, const std::string& received) {
+  fail(ctx, message, {.received = received,
+                      .hint = "load with keras::saving::load_model(path, /*compile=*/false) and call compile() "
+                              "yourself."});
+}
+
+std::shared_ptr<optimizers::Optimizer> optimizer_from_json(const Json& j, const Context& ctx) {
+  if (j.is_string()) return optimizers::get(OptimizerArg(j.get<std::string>()));
+  if (!j.is_object()) compile_fail(ctx, "Unsupported optimizer in compile_config: " + describe(j) + ".", describe(j));
+  const std::string cls = object_class_name(j, "the compile_config's optimizer", ctx);
+  auto it = optimizer_classes().find(cls);
+  if (it == optimizer_classes().end())
+    compile_fail(ctx, "Could not interpret optimizer identifier: '" + cls + "' (compile_config).", cls);
+  kw::Kwargs k;
+  if (const Json* config = find_member(j, "config"); config && !config->is_null()) {
+    require_object(*config, "the optimizer's config", ctx);
+    // Keras keys keraspp's optimizers lack: accepted at their "off" value only.
+    static const std::set<std::string> off_keys = {"ema_overwrite_frequency", "loss_scale_factor",
+                                                   "gradient_accumulation_steps", "is_legacy_optimizer", "jit_compile",
+                                                   "decay"};
+    for (auto m = config->begin(); m != config->end(); ++m) {
+      if (off_keys.count(m.key())) {
+        const Json& v = m.value();
+        if (v.is_null() || (v.is_boolean() && !v.get<bool>()) || (m.key() == "decay" && v.is_number() && v == 0))
+          continue;
+        compile_fail(ctx, "keraspp's optimizers do not support " + m.key() + "=" + v.dump() + " (compile_config).",
+                     m.key());
+      }
+      k.set(m.key(), decode_value(m.key(), m.value(), "optimizer " + cls, ctx));
+    }
+  }
+  try {
+    return it->second(k);
+  } catch (const ValueError& e) {
+    rethrow(e, ctx);
+  }
+}
+
+std::shared_ptr<const losses::Loss> loss_from_json(const Json& j, const Context& ctx) {
+  if (j.is_string()) {
+    try {
+      return losses::get(LossArg(j.get<std::string>()));
+    } catch (const ValueError& e) {
+      compile_fail(ctx, e.message() + " (compile_config's loss)", j.get<std::string>());
+    }
+  }
+  if (!j.is_object()) compile_fail(ctx, "Unsupported loss in compile_config: " + describe(j) + ".", describe(j));
+  const std::string cls = object_class_name(j, "the compile_config's loss", ctx);
+  for (const LossClass& c : loss_classes()) {
+    if (cls != c.class_name) continue;
+    kw::Kwargs k;
+    if (const Json* config = find_member(j, "config"); config && !config->is_null()) {
+      require_object(*config, "the loss's config", ctx);
+      for (auto m = config->begin(); m != config->end(); ++m) {
+        if (m.key() == "dtype") {
+          check_float32_dtype(m.value(), "loss " + cls, ctx);
+          continue;
+        }
+        k.set(m.key(), decode_value(m.key(), m.value(), "loss " + cls, ctx));
+      }
+    }
+    try {
+      return c.make(k);
+    } catch (const ValueError& e) {
+      rethrow(e, ctx);
+    }
+  }
+  compile_fail(ctx, "Unknown loss class '" + cls + "' in compile_config.", cls);
+}
+
+void compile_from_config(const Model& model, const Json& cc, const Context& ctx) {
+  require_object(cc, "compile_config", ctx);
+  kw::Kwargs k;
+  static const std::set<std::string> ignored = {"run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss"};
+  for (auto m = cc.begin(); m != cc.end(); ++m) {
+    const std::string& key = m.key();
+    const Json& v = m.value();
+    if (ignored.count(key)) continue;
+    if (key == "optimizer") {
+      if (!v.is_null()) k.set("optimizer", OptimizerArg(optimizer_from_json(v, ctx)));
+    } else if (key == "loss") {
+      if (v.is_null()) continue;
+      const Json* one = &v;
+      if (v.is_array()) {
+        if (v.empty()) continue;
+        for (const Json& e : v)
+          if (e != v[0]) compile_fail(ctx, "keraspp compiles one loss for all outputs; compile_config has several.", "loss");
+        one = &v[0];
+      }
+      auto loss = loss_from_json(*one, ctx);
+      LossArg arg;
+      arg.object = std::const_pointer_cast<losses::Loss>(loss);
+      k.set("loss", arg);
+    } else if (key == "metrics") {
+      if (v.is_null()) continue;
+      if (!v.is_array()) compile_fail(ctx, "Unsupported metrics in compile_config: " + describe(v) + ".", "metrics");
+      std::vector<MetricArg> metrics;
+      for (const Json& e : v) {
+        if (!e.is_string())
+          compile_fail(ctx, "keraspp restores metrics given by name only; compile_config has " + describe(e) + ".",
+                       describe(e));
+        metrics.emplace_back(e.get<std::string>());
+      }
+      k.set("metrics", metrics);
+    } else if (key == "loss_weights") {
+      if (v.is_null()) continue;
+      k.set("loss_weights", decode_value("values", v, "compile_config's loss_weights", ctx));
+      // (decoded as a list of numbers, the type of loss_weights)
+    } else if (key == "weighted_metrics") {
+      if (v.is_null() || (v.is_array() && v.empty())) continue;
+      compile_fail(ctx, "keraspp does not support weighted_metrics (compile_config).", "weighted_metrics");
+    } else {
+      compile_fail(ctx, "Unsupported compile_config entry '" + key + "'.", key);
+    }
+  }
+  try {
+    model.compile_with(k);
+  } catch (const ValueError& e) {
+    rethrow(e, ctx);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Functional
+
+struct Created {
+  std::string name;
+  Layer layer;
+  bool functional = false;  // a nested Functional model: Keras numbers its calls from 1
+  std::vector<const Json*> pending;
+  std::vector<std::vector<KerasTensor>> outputs;  // per processed call
+};
+
+struct Graph {
+  std::vector<Created> layers;
+  std::map<std::string, size_t> index;
+};
+
+// keras_history [layer, node_index, tensor_index] -> the tensor, or nullopt when that call is not processed yet.
+std::optional<KerasTensor> resolve(const Json& ref, Graph& g, const Context& ctx) {
+  if (!ref.is_array() || ref.size() < 3 || !ref[0].is_string() || !ref[1].is_number_integer() ||
+      !ref[2].is_number_integer())
+    fail(ctx, "Invalid tensor reference in the model graph: " + describe(ref) + ".",
+         {.expected = "[layer_name, node_index, tensor_index]"});
+  const std::string name = ref[0].get<std::string>();
+  auto it = g.index.find(name);
+  if (it == g.index.end()) fail(ctx, "Unknown layer: " + name + " (referenced in the model graph).", {.received = name});
+  Created& c = g.layers[it->second];
+  int64_t node = ref[1].get<int64_t>();
+  const int64_t tensor = ref[2].get<int64_t>();
+  if (c.functional) --node;
+  if (node < 0 || tensor < 0)
+    fail(ctx, "Invalid tensor reference " + ref.dump() + " in the model graph.", {.received = ref.dump()});
+  if (static_cast<size_t>(node) >= c.outputs.size()) {
+    if (static_cast<size_t>(node) >= c.outputs.size() + c.pending.size())
+      fail(ctx, "The model graph refers to call " + std::to_string(node) + " of layer '" + name +
+                    "', which the config does not have.", {.received = ref.dump()});
+    return std::nullopt;
+  }
+  const auto& outs = c.outputs[static_cast<size_t>(node)];
+  if (static_cast<size_t>(tensor) >= outs.size())
+    fail(ctx, "The model graph refers to output " + std::to_string(tensor) + " of layer '" + name + "', which has " +
+                  std::to_string(outs.size()) + ".", {.received = ref.dump()});
+  return outs[static_cast<size_t>(tensor)];
+}
+
+// The tensor references of one call, in order (Keras 3 {"args", "kwargs"} nodes and Keras 2 lists).
+void collect_refs(const Json& j, std::vector<const Json*>& refs, int depth, const Context& ctx) {
+  if (depth > 16) fail(ctx, "A node of the model graph is nested too deeply.");
+  if (j.is_array()) {
+    for (const Json& e : j) collect_refs(e, refs, depth + 1, ctx);
+    return;
+  }
+  if (j.is_object()) {
+    const Json* cls = find_member(j, "class_name");
+    const Json* config = find_member(j, "config");
+    if (cls && cls->is_string() && cls->get<std::string>() == "__keras_tensor__" && config && config->is_object()) {
+      const Json* history = find_member(*config, "keras_history");
+      if (!history) fail(ctx, "A tensor in the model graph has no keras_history.");
+      refs.push_back(history);
+      return;
+    }
+  }
+  fail(ctx, "keraspp cannot rebuild a layer call with the argument " + describe(j) + ".",
+       {.received = describe(j), .hint = "only calls on tensors (and lists of tensors) can be loaded."});
+}
+
+void check_call_kwargs(const Json& kwargs, const Context& ctx) {
+  if (kwargs.is_null()) return;
+  require_object(kwargs, "a call's kwargs", ctx);
+  for (auto m = kwargs.begin(); m != kwargs.end(); ++m) {
+    const Json& v = m.value();
+    if ((m.key() == "training" && (v.is_null() || v.is_boolean())) || (m.key() == "mask" && v.is_null())) continue;
+    fail(ctx, "keraspp cannot rebuild a layer call with the keyword argument " + m.key() + "=" + describe(v) + ".",
+         {.received = m.key(), .hint = "only plain calls on tensors can be loaded."});
+  }
+}
+
+std::vector<const Json*> node_refs(const Json& node, const Context& ctx) {
+  std::vector<const Json*> refs;
+  if (node.is_object()) {
+    const Json* args = find_member(node, "args");
+    if (!args) fail(ctx, "A node of the model graph has no \"args\".");
+    collect_refs(*args, refs, 0, ctx);
+    if (const Json* kwargs = find_member(node, "kwargs")) check_call_kwargs(*kwargs, ctx);
+  } else if (node.is_array()) {
+    // Keras 2: [[layer, node_index, tensor_index, kwargs], ...]
+    for (const Json& e : node) {
+      if (!e.is_array() || e.size() < 3 || e.size() > 4)
+        fail(ctx, "Invalid node entry in the model graph: " + describe(e) + ".");
+      refs.push_back(&e);
+      if (e.size() == 4) check_call_kwargs(e[3], ctx);
+    }
+  } else {
+    fail(ctx, "Invalid node in the model graph: " + describe(node) + ".");
+  }
+  if (refs.empty()) fail(ctx, "A node of the model graph calls a layer on no tensors.");
+  return refs;
+}
+
+// [name, node, tensor] or a list / dict of them -> the references in order.
+void tensor_list(const Json& j, std::vector<const Json*>& out, const std::string& what, const Context& ctx, int depth = 0) {
+  if (depth > 8) fail(ctx, what + " is nested too deeply.");
+  if (j.is_array() && j.size() >= 3 && j[0].is_string()) {
+    out.push_back(&j);
+  } else if (j.is_array()) {
+    for (const Json& e : j) tensor_list(e, out, what, ctx, depth + 1);
+  } else if (j.is_object()) {
+    for (const Json& e : j) tensor_list(e, out, what, ctx, depth + 1);
+  } else {
+    fail(ctx, "Invalid " + what + ": " + describe(j) + ".");
+  }
+}
+
+Model sequential_from_json(const Json& config, const Context& ctx, int depth);
+Model functional_from_json(const Json& config, const Context& ctx, int depth);
+Model any_model_from_json(const Json& env, const Context& ctx, int depth);
+
+Layer layer_or_model(const Json& entry, const Context& ctx, int depth) {
+  const std::string cls = object_class_name(entry, "a layer entry", ctx);
+  if (cls == "Sequential" || cls == "Functional" || cls == "Model") return any_model_from_json(entry, ctx, depth + 1);
+  return layer_from_envelope(entry, ctx);
+}
+
+Model functional_from_json(const Json& config, const Context& ctx, int depth) {
+  kw::Kwargs model_kwargs;
+  const Json* layers_json = nullptr;
+  const Json* inputs_json = nullptr;
+  const Json* outputs_json = nullptr;
+  for (auto m = config.begin(); m != config.end(); ++m) {
+    const std::string& key = m.key();
+    if (key == "layers") layers_json = &m.value();
+    else if (key == "input_layers") inputs_json = &m.value();
+    else if (key == "output_layers") outputs_json = &m.value();
+    else if (key == "name") model_kwargs.set("name", require_string(m.value(), "the model's name", ctx));
+    else if (key == "trainable") {
+      if (!m.value().is_null()) model_kwargs.set("trainable", decode_value("trainable", m.value(), "the model", ctx));
+    } else if (key == "dtype") check_float32_dtype(m.value(), "the model", ctx);
+    else fail(ctx, "Unrecognized keyword arguments passed to Functional: {'" + key + "': " + describe(m.value()) + "}",
+              {.received = key});
+  }
+  if (!layers_json || !layers_json->is_array()) fail(ctx, "The Functional config has no \"layers\" list.");
+  if (!inputs_json || !outputs_json) fail(ctx, "The Functional config lacks \"input_layers\" or \"output_layers\".");
+  if (layers_json->size() > kMaxLayers) fail(ctx, "The model config has too many layers.");
+
+  Graph g;
+  for (const Json& entry : *layers_json) {
+    require_object(entry, "a layer entry", ctx);
+    Created c;
+    c.layer = layer_or_model(entry, ctx, depth);
+    c.name = c.layer.name();
+    if (const Json* n = find_member(entry, "name")) c.name = require_string(*n, "a layer entry's name", ctx);
+    c.functional = is_functional_class(*c.layer.impl());
+    if (c.layer.impl()->is_input_layer()) c.outputs.push_back({layers::InputLayer::output_of(c.layer)});
+    if (const Json* nodes = find_member(entry, "inbound_nodes"); nodes && !nodes->is_null()) {
+      if (!nodes->is_array()) fail(ctx, "The inbound_nodes of layer '" + c.name + "' are not a list.");
+      if (c.layer.impl()->is_input_layer() && !nodes->empty())
+        fail(ctx, "The InputLayer '" + c.name + "' has inbound nodes.");
+      for (const Json& n : *nodes) c.pending.push_back(&n);
+    }
+    if (!g.index.emplace(c.name, g.layers.size()).second)
+      fail(ctx, "Two layers of the model are named '" + c.name + "'.", {.received = c.name});
+    g.layers.push_back(std::move(c));
+  }
+
+  // Calls are replayed in layer order; a call whose inputs do not exist yet waits for a later pass (Keras's
+  // functional_from_config does the same for layers shared at different depths).
+  bool progress = true;
+  auto any_pending = [&] {
+    return std::any_of(g.layers.begin(), g.layers.end(), [](const Created& c) { return !c.pending.empty(); });
+  };
+  while (any_pending() && progress) {
+    progress = false;
+    for (Created& c : g.layers) {
+      while (!c.pending.empty()) {
+        std::vector<KerasTensor> inputs;
+        bool ready = true;
+        for (const Json* ref : node_refs(*c.pending.front(), ctx)) {
+          auto t = resolve(*ref, g, ctx);
+          if (!t) {
+            ready = false;
+            break;
+          }
+          inputs.push_back(*t);
+        }
+        if (!ready) break;
+        try {
+          c.outputs.push_back(c.layer.call_outputs(inputs));
+        } catch (const ValueError& e) {
+          rethrow(e, ctx);
+        }
+        c.pending.erase(c.pending.begin());
+        progress = true;
+      }
+    }
+  }
+  for (const Created& c : g.layers)
+    if (!c.pending.empty())
+      fail(ctx, "Could not rebuild the model graph: layer '" + c.name +
+                    "' is called on tensors that no layer of the config produces.",
+           {.layer = c.name, .hint = "the config's inbound_nodes are inconsistent (edited or damaged)."});
+
+  std::vector<KerasTensor> inputs, outputs;
+  std::vector<const Json*> refs;
+  tensor_list(*inputs_json, refs, "input_layers", ctx);
+  for (const Json* r : refs) {
+    auto t = resolve(*r, g, ctx);
+    if (!t || !t->node()->layer->is_input_layer())
+      fail(ctx, "The model input " + r->dump() + " is not the output of an InputLayer.");
+    inputs.push_back(*t);
+  }
+  refs.clear();
+  tensor_list(*outputs_json, refs, "output_layers", ctx);
+  for (const Json* r : refs) {
+    auto t = resolve(*r, g, ctx);
+    if (!t) fail(ctx, "The model output " + r->dump() + " is never computed.");
+    outputs.push_back(*t);
+  }
+  if (inputs.empty() || outputs.empty()) fail(ctx, "The Functional config has no inputs or no outputs.");
+  try {
+    return Model(inputs, outputs, model_kwargs);
+  } catch (const ValueError& e) {
+    rethrow(e, ctx);
+  }
+}
+
+Model sequential_from_json(const Json& config, const Context& ctx, int depth) {
+  kw::Kwargs model_kwargs;
+  const Json* layers_json = nullptr;
+  const Json* build_shape = nullptr;
+  if (config.is_array()) {
+    layers_json = &config;  // Keras <= 2.2: the config is the list of layers
+  } else {
+    require_object(config, "the Sequential config", ctx);
+    for (auto m = config.begin(); m != config.end(); ++m) {
+      const std::string& key = m.key();
+      if (key == "layers") layers_json = &m.value();
+      else if (key == "build_input_shape") build_shape = &m.value();
+      else if (key == "name") model_kwargs.set("name", require_string(m.value(), "the model's name", ctx));
+      else if (key == "trainable") {
+        if (!m.value().is_null()) model_kwargs.set("trainable", decode_value("trainable", m.value(), "the model", ctx));
+      } else if (key == "dtype") check_float32_dtype(m.value(), "the model", ctx);
+      else fail(ctx, "Unrecognized keyword arguments passed to Sequential: {'" + key + "': " + describe(m.value()) + "}",
+                {.received = key});
+    }
+  }
+  if (!layers_json || !layers_json->is_array()) fail(ctx, "The Sequential config has no \"layers\" list.");
+  if (layers_json->size() > kMaxLayers) fail(ctx, "The model config has too many layers.");
+  try {
+    Sequential model(std::vector<SequentialItem>{}, model_kwargs);
+    for (const Json& entry : *layers_json) {
+      require_object(entry, "a layer entry", ctx);
+      model.add(layer_or_model(entry, ctx, depth));
+    }
+    if (!model.graph().has_graph() && build_shape && build_shape->is_array() && !model.graph().layers().empty())
+      model.build(decode_shape(*build_shape, "build_input_shape", ctx));
+    return model;
+  } catch (const ValueError& e) {
+    if (e.message().find(" (in " + ctx.source + ")") != std::string::npos) throw;
+    rethrow(e, ctx);
+  }
+}
+
+Model any_model_from_json(const Json& env, const Context& ctx, int depth) {
+  if (depth > kMaxModelNesting) fail(ctx, "Models are nested too deeply in the config.");
+  require_object(env, "the model config", ctx);
+  const std::string cls = object_class_name(env, "the model", ctx);
+  const Json* config = find_member(env, "config");
+  if (!config) fail(ctx, "The " + cls + " entry has no config.");
+  if (cls == "Sequential") return sequential_from_json(*config, ctx, depth);
+  if (cls == "Functional" || cls == "Model") {
+    require_object(*config, "the Functional config", ctx);
+    return functional_from_json(*config, ctx, depth);
+  }
+  fail(ctx, "Expected a Sequential or Functional model, but the config describes a '" + cls + "'.",
+       {.expected = "Sequential or Functional", .received = cls,
+        .hint = "keraspp loads models saved with model.save() / model.to_json(); subclassed models cannot be loaded."});
+}
+
+// Rejects JSON nested deeper than kMaxJsonDepth while parsing.
+bool depth_guard(int depth, nlohmann::detail::parse_event_t, Json&) {
+  if (depth > kMaxJsonDepth) throw ValueError("The JSON is nested too deeply (more than " + std::to_string(kMaxJsonDepth) + " levels).");
+  return true;
+}
+
+}  // namespace
+
+Json model_to_json(const FunctionalImpl& model, bool top_level) {
+  Json c = Json::object();
+  Json out;
+  if (is_sequential(model)) {
+    c["name"] = model.name();
+    c["trainable"] = model.trainable();
+    c["dtype"] = dtype_policy_json();
+    Json layers = Json::array();
+    if (model.has_graph()) layers.push_back(layer_envelope(*model.inputs().at(0).node()->layer, std::nullopt));
+    for (const auto& l : model.layers()) layers.push_back(layer_entry(model, l));
+    c["layers"] = std::move(layers);
+    if (model.has_graph()) c["build_input_shape"] = shape_json(model.inputs().at(0).shape());
+    out = envelope("keras", "Sequential", std::move(c));
+    if (model.has_graph()) {
+      Json bc = Json::object();
+      bc["input_shape"] = shape_json(model.inputs().at(0).shape());
+      out["build_config"] = std::move(bc);
+    }
+  } else {
+    c["name"] = model.name();
+    c["trainable"] = model.trainable();
+    // Keras re-numbers each layer's calls to count only this model's ones.
+    std::map<const Node*, int> new_index;
+    for (const auto& in : model.inputs()) new_index[in.node().get()] = 0;
+    std::map<const LayerImpl*, std::vector<const Node*>> calls;
+    for (const auto& n : model.nodes()) calls[n->layer.get()].push_back(n.get());
+    for (auto& [layer, nodes] : calls) {
+      std::sort(nodes.begin(), nodes.end(), [](const Node* a, const Node* b) { return a->node_index < b->node_index; });
+      for (size_t i = 0; i < nodes.size(); ++i) new_index[nodes[i]] = static_cast<int>(i);
+    }
+    auto history = [&](const KerasTensor& t) {
+      const auto& producer = t.node()->layer;
+      int idx = new_index.at(t.node().get()) + (is_functional_class(*producer) ? 1 : 0);
+      Json h = Json::array();
+      h.push_back(producer->name());
+      h.push_back(idx);
+      h.push_back(t.index());
+      return h;
+    };
+    auto keras_tensor = [&](const KerasTensor& t) {
+      Json kt = Json::object();
+      kt["class_name"] = "__keras_tensor__";
+      Json cfg = Json::object();
+      cfg["shape"] = shape_json(t.shape());
+      cfg["dtype"] = "float32";
+      cfg["keras_history"] = history(t);
+      kt["config"] = std::move(cfg);
+      return kt;
+    };
+    Json layers = Json::array();
+    for (const auto& l : model.layers()) {
+      Json entry = layer_entry(model, l);
+      entry["name"] = l->name();
+      Json inbound = Json::array();
+      auto it = calls.find(l.get());
+      if (it != calls.end())
+        for (const Node* n : it->second) {
+          Json tensors = Json::array();
+          for (const auto& t : n->inputs) tensors.push_back(keras_tensor(t));
+          Json args = Json::array();
+          if (l->expected_inputs() == 1 && tensors.size() == 1) args.push_back(std::move(tensors[0]));
+          else args.push_back(std::move(tensors));
+          Json node = Json::object();
+          node["args"] = std::move(args);
+          node["kwargs"] = Json::object();
+          inbound.push_back(std::move(node));
+        }
+      entry["inbound_nodes"] = std::move(inbound);
+      layers.push_back(std::move(entry));
+    }
+    c["layers"] = std::move(layers);
+    auto refs = [&](const std::vector<KerasTensor>& ts) {
+      if (ts.size() == 1) return history(ts[0]);
+      Json list = Json::array();
+      for (const auto& t : ts) list.push_back(history(t));
+      return list;
+    };
+    c["input_layers"] = refs(model.inputs());
+    c["output_layers"] = refs(model.outputs());
+    out = Json::object();
+    out["module"] = "keras.src.models.functional";
+    out["class_name"] = "Functional";
+    out["config"] = std::move(c);
+    out["registered_name"] = "Functional";
+    Json bc = Json::object();
+    bc["input_shape"] = nullptr;
+    out["build_config"] = std::move(bc);
+  }
+  if (top_level) {
+    Json cc = compile_config_json(model);
+    if (!cc.is_null()) out["compile_config"] = std::move(cc);
+  }
+  return out;
+}
+
+Model model_from_json(const Json& env, const Context& ctx, bool compile) {
+  Model model = any_model_from_json(env, ctx, 0);
+  if (compile)
+    if (const Json* cc = find_member(env, "compile_config"); cc && !cc->is_null()) compile_from_config(model, *cc, ctx);
+  return model;
+}
+
+Json parse_json(const std::string& text, const Context& ctx) {
+  try {
+    return Json::parse(text, depth_guard);
+  } catch (const Json::exception& e) {
+    fail(ctx, std::string("Invalid JSON: ") + e.what() + ".",
+         {.hint = "the file is damaged or is not a Keras config; save the model again."});
+  } catch (const ValueError& e) {
+    fail(ctx, e.message());
+  }
+}
+
+}  // namespace keras::saving::detail

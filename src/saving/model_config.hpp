@@ -1,0 +1,20 @@
+#pragma once
+// Sequential and Functional models <-> Keras 3's config JSON (keras/src/models/sequential.py, functional.py and
+// serialization_lib.serialize_keras_object), compile_config included.
+#include "keras/models/model.hpp"
+#include "saving/config_codec.hpp"
+
+namespace keras::saving::detail {
+
+// serialize_keras_object(model): {"module", "class_name", "config", "registered_name", "build_config"[,
+// "compile_config" when top_level and compiled]}.
+Json model_to_json(const FunctionalImpl& model, bool top_level);
+
+// deserialize_keras_object for a Sequential / Functional envelope. With compile, a compile_config is applied
+// (compile_from_config); unsupported compile settings are a ValueError suggesting compile=false.
+Model model_from_json(const Json& envelope, const Context& ctx, bool compile);
+
+// The parsed JSON text; a parse error is a ValueError naming ctx.source. Deeply nested input is refused.
+Json parse_json(const std::string& text, const Context& ctx);
+
+}  // namespace keras::saving::detail

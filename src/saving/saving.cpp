@@ -1,0 +1,270 @@
+// Model::save / save_weights / load_weights / to_json, keras::saving::load_model and keras::models::model_from_json,
+// following keras/src/saving/saving_api.py and saving_lib.py (Keras 3).
+#include "keras/saving/saving.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <new>
+#include <stdexcept>
+
+#include "keras/core/errors.hpp"
+#include "keras/models/models.hpp"
+#include "saving/h5_store.hpp"
+#include "saving/model_config.hpp"
+#include "saving/weights.hpp"
+#include "saving/zip_archive.hpp"
+
+namespace keras {
+
+namespace {
+
+using saving::detail::Context;
+using saving::detail::Json;
+
+// The Keras version written into metadata.json: the file layout is Keras 3.6's (DTypePolicy dtypes, vars groups
+// with a `name` attribute). Keras does not check this value when loading.
+constexpr const char* kKerasVersion = "3.6.0";
+
+constexpr uint64_t kMaxWeightsFile = uint64_t{16} << 30;
+constexpr uint64_t kMaxConfigBytes = uint64_t{256} << 20;
+constexpr uint64_t kMaxMetadataBytes = uint64_t{1} << 20;
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+bool is_legacy_h5(const std::string& path) {
+  return (ends_with(path, ".h5") && !ends_with(path, ".weights.h5")) || ends_with(path, ".hdf5");
+}
+
+[[noreturn]] void legacy_not_supported(const std::string& path, const std::string& what) {
+  throw NotImplementedError("keraspp cannot " + what + " legacy HDF5 files (.h5 / .hdf5) yet: " + path +
+                            ". Use the Keras 3 formats: model.save(\"m.keras\") / keras::saving::load_model, or "
+                            "model.save_weights(\"m.weights.h5\").");
+}
+
+// Python's json.dumps(obj) layout (", " and ": " separators, ASCII output), which Keras writes config.json with.
+void python_dumps(const Json& j, std::string& out) {
+  if (j.is_object()) {
+    out += '{';
+    bool first = true;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (!first) out += ", ";
+      first = false;
+      out += Json(it.key()).dump(-1, ' ', true);
+      out += ": ";
+      python_dumps(it.value(), out);
+    }
+    out += '}';
+  } else if (j.is_array()) {
+    out += '[';
+    for (size_t i = 0; i < j.size(); ++i) {
+      if (i) out += ", ";
+      python_dumps(j[i], out);
+    }
+    out += ']';
+  } else {
+    out += j.dump(-1, ' ', true);
+  }
+}
+std::string python_dumps(const Json& j) {
+  std::string out;
+  python_dumps(j, out);
+  return out;
+}
+
+std::string metadata_json() {
+  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm local{};
+  localtime_r(&now, &local);
+  char date[64];
+  std::strftime(date, sizeof date, "%Y-%m-%d@%H:%M:%S", &local);
+  Json m = Json::object();
+  m["keras_version"] = kKerasVersion;
+  m["date_saved"] = date;
+  return python_dumps(m);
+}
+
+std::string weights_image(const FunctionalImpl& model) {
+  saving::detail::H5Writer writer;
+  saving::detail::write_weights(writer, model, true);
+  return writer.image();
+}
+
+// Writes `bytes` to `path` through a temporary file beside it, so a failed save never leaves half a file.
+void write_file_atomically(const std::string& path, const std::string& bytes) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  fs::path tmp = target;
+  tmp += ".keraspp-tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out)
+      throw ValueError("Cannot write " + path + ": " + std::strerror(errno) + ".",
+                       {.received = path, .hint = "check that the directory exists and is writable."});
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw ValueError("Cannot write " + path + " completely (disk full?).", {.received = path});
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw ValueError("Cannot write " + path + ": " + ec.message() + ".", {.received = path});
+  }
+}
+
+// Runs a loading step; whatever a damaged file makes the libraries throw becomes a ValueError naming the file.
+template <class F>
+auto guarded(const std::string& path, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const ValueError&) {
+    throw;
+  } catch (const NotImplementedError&) {
+    throw;
+  } catch (const nlohmann::json::exception& e) {
+    throw ValueError("Invalid content in " + path + ": " + e.what() + ".",
+                     {.received = path, .hint = "the file is damaged or was not written by Keras."});
+  } catch (const std::bad_alloc&) {
+    throw ValueError("Not enough memory to load " + path + " (the file may claim impossible sizes).",
+                     {.received = path, .hint = "the file is damaged or was not written by Keras."});
+  } catch (const std::length_error& e) {
+    throw ValueError("Invalid sizes in " + path + ": " + e.what() + ".", {.received = path});
+  } catch (const std::out_of_range& e) {
+    throw ValueError("Invalid content in " + path + ": " + e.what() + ".", {.received = path});
+  }
+}
+
+const std::vector<std::string> kArchiveEntries = {"config.json", "metadata.json", "model.weights.h5",
+                                                  "model.weights.npz"};
+
+saving::detail::ZipLimits archive_limits() {
+  saving::detail::ZipLimits limits;
+  limits.max_entry_bytes = {{"config.json", kMaxConfigBytes},
+                            {"metadata.json", kMaxMetadataBytes},
+                            {"model.weights.h5", kMaxWeightsFile}};
+  return limits;
+}
+
+// The weights entry of an archive, as an HDF5 reader.
+std::unique_ptr<saving::detail::H5Reader> archive_weights(const saving::detail::ZipContents& zip, const std::string& path) {
+  auto it = zip.entries.find("model.weights.h5");
+  if (it != zip.entries.end())
+    return std::make_unique<saving::detail::H5Reader>(it->second, path + " (model.weights.h5)");
+  for (const auto& n : zip.names)
+    if (n == "model.weights.npz")
+      throw NotImplementedError("The archive " + path + " stores its weights as model.weights.npz, which keraspp "
+                                "cannot read yet (save with the default weights_format=\"h5\").");
+  throw ValueError("Expected a model.weights.h5 or model.weights.npz file in " + path + ".",
+                   {.received = path, .hint = "the archive is incomplete; save the model again."});
+}
+
+}  // namespace
+
+// ---- Model ----
+
+void Model::save(const std::string& path) const {
+  if (is_legacy_h5(path)) legacy_not_supported(path, "save models as");
+  if (!ends_with(path, ".keras"))
+    throw ValueError("Invalid filepath extension for saving. Please add either a `.keras` extension for the native "
+                     "Keras format (recommended) or a `.h5` extension. Use `model.export(filepath)` if you want to "
+                     "export a SavedModel for use with TFLite/TFServing/etc. Received: filepath=" + path + ".",
+                     {.received = path, .hint = "name the file like \"model.keras\"."});
+  const FunctionalImpl& g = graph();
+  const std::string config = python_dumps(saving::detail::model_to_json(g, true));
+  const std::string weights = weights_image(g);
+  saving::detail::write_zip(path, {{"metadata.json", metadata_json()}, {"config.json", config},
+                                   {"model.weights.h5", weights}});
+}
+
+void Model::save_weights(const std::string& path) const {
+  if (!ends_with(path, ".weights.h5"))
+    throw ValueError("The filename must end in `.weights.h5`. Received: filepath=" + path,
+                     {.received = path, .hint = "name the file like \"model.weights.h5\"."});
+  write_file_atomically(path, weights_image(graph()));
+}
+
+void Model::load_weights(const std::string& path) const {
+  const FunctionalImpl& g = graph();
+  if (ends_with(path, ".keras")) {
+    guarded(path, [&] {
+      auto zip = saving::detail::read_zip(path, {"model.weights.h5"}, archive_limits(), path);
+      auto reader = archive_weights(zip, path);
+      saving::detail::read_weights(*reader, g, true);
+    });
+    return;
+  }
+  if (ends_with(path, ".weights.h5")) {
+    guarded(path, [&] {
+      const std::string bytes = saving::detail::read_file_bytes(path, kMaxWeightsFile, path);
+      saving::detail::H5Reader reader(bytes, path);
+      saving::detail::read_weights(reader, g, true);
+    });
+    return;
+  }
+  if (is_legacy_h5(path)) legacy_not_supported(path, "load weights from");
+  throw ValueError("File format not supported: filepath=" + path + ". Keras 3 only supports V3 `.keras` and "
+                   "`.weights.h5` files, or legacy V1/V2 `.h5` files.",
+                   {.received = path, .hint = "pass a file written by model.save_weights(\"m.weights.h5\") or "
+                                              "model.save(\"m.keras\")."});
+}
+
+std::string Model::to_json() const { return python_dumps(saving::detail::model_to_json(graph(), true)); }
+
+// ---- keras::saving ----
+
+namespace saving {
+
+Model load_model(const std::string& path, bool compile) {
+  if (!ends_with(path, ".keras")) {
+    if (is_legacy_h5(path)) legacy_not_supported(path, "load models from");
+    throw ValueError("File format not supported: filepath=" + path + ". Keras 3 only supports V3 `.keras` files and "
+                     "legacy H5 format files (`.h5` extension).",
+                     {.received = path, .hint = "pass a file written by model.save(\"m.keras\")."});
+  }
+  return guarded(path, [&] {
+    auto zip = detail::read_zip(path, kArchiveEntries, archive_limits(), path);
+    auto cfg = zip.entries.find("config.json");
+    if (cfg == zip.entries.end())
+      throw ValueError("The archive " + path + " has no config.json, so it is not a Keras model file.",
+                       {.received = path, .hint = "pass a file written by model.save(\"m.keras\")."});
+    const Context ctx{"'" + path + "' (config.json)"};
+    Json config = detail::parse_json(cfg->second, ctx);
+    Model model = detail::model_from_json(config, ctx, compile);
+    auto reader = archive_weights(zip, path);
+    detail::read_weights(*reader, model.graph(), compile);
+    return model;
+  });
+}
+
+void save_model(const Model& model, const std::string& path) { model.save(path); }
+
+}  // namespace saving
+
+// ---- keras::models ----
+
+namespace models {
+
+Model model_from_json(const std::string& json_text) {
+  const std::string what = "the JSON given to model_from_json";
+  return guarded(what, [&] {
+    const Context ctx{what};
+    Json config = saving::detail::parse_json(json_text, ctx);
+    return saving::detail::model_from_json(config, ctx, true);
+  });
+}
+
+}  // namespace models
+
+}  // namespace keras

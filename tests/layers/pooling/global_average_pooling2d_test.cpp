@@ -1,0 +1,87 @@
+#include "keras/layers/pooling/global_average_pooling2d.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "keras/keras.hpp"
+#include "support/gradient_check.hpp"
+
+using namespace keras;
+using namespace keras::kw;
+
+namespace {
+// The naive mean over the spatial axes: x is (n, spatial..., c) or (n, c, spatial...).
+Tensor reference(const Tensor& x, bool channels_first) {
+  const auto& d = x.dims();
+  const int64_t n = d[0], c = channels_first ? d[1] : d.back(), s = x.size() / (n * c);
+  Tensor y = Tensor::zeros({n, c});
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t ch = 0; ch < c; ++ch) {
+      double acc = 0.0;
+      for (int64_t i = 0; i < s; ++i) {
+        const double v = x.data()[channels_first ? (b * c + ch) * s + i : (b * s + i) * c + ch];
+        acc += v;
+      }
+      y.data()[b * c + ch] = static_cast<float>(acc / static_cast<double>(s));
+    }
+  return y;
+}
+}  // namespace
+
+TEST(GlobalAveragePooling2D, Shapes) {
+  EXPECT_EQ(layers::GlobalAveragePooling2D()(Input({5, 4, 3})).shape(), (Shape{None, 3}));
+  EXPECT_EQ(layers::GlobalAveragePooling2D(keepdims = true)(Input({5, 4, 3})).shape(), (Shape{None, 1, 1, 3}));
+  EXPECT_EQ(layers::GlobalAveragePooling2D(data_format = "channels_first")(Input({3, 5, 4})).shape(), (Shape{None, 3}));
+  EXPECT_EQ(layers::GlobalAveragePooling2D(data_format = "channels_first", keepdims = true)(Input({3, 5, 4})).shape(),
+            (Shape{None, 3, 1, 1}));
+  // None spatial sizes are pooled away.
+  EXPECT_EQ(layers::GlobalAveragePooling2D()(Input({None, None, 3})).shape(), (Shape{None, 3}));
+  EXPECT_EQ(layers::GlobalAvgPool2D()(Tensor::zeros({2, 5, 4, 3})).shape(), (Shape{2, 3}));
+}
+
+TEST(GlobalAveragePooling2D, ValuesMatchNaiveLoops) {
+  utils::set_random_seed(11);
+  for (bool cf : {false, true}) {
+    Tensor x = random::normal({2, 5, 4, 3});
+    Tensor y = layers::GlobalAveragePooling2D(data_format = cf ? "channels_first" : "channels_last")(x);
+    Tensor expected = reference(x, cf);
+    ASSERT_EQ(y.shape(), expected.shape());
+    EXPECT_LT(max_abs_diff(y, expected), 1e-5f);
+    Tensor kept =
+        layers::GlobalAveragePooling2D(data_format = cf ? "channels_first" : "channels_last", keepdims = true)(x);
+    EXPECT_EQ(kept.to_vector(), y.to_vector());
+  }
+}
+
+TEST(GlobalAveragePooling2D, Gradients) {
+  utils::set_random_seed(12);
+  for (bool cf : {false, true}) {
+    Tensor x = random::normal({2, 5, 4, 3});
+    layers::GlobalAveragePooling2D p(data_format = cf ? "channels_first" : "channels_last");
+    p(x);
+    keras::testing::expect_gradients_match(p, {x});
+  }
+  Sequential model({Input({5, 4, 3}), layers::Dense(4), layers::GlobalAveragePooling2D(), layers::Dense(2)});
+  keras::testing::expect_gradients_match(model, {random::normal({2, 5, 4, 3})});
+}
+
+TEST(GlobalAveragePooling2D, Errors) {
+  utils::clear_session();
+  EXPECT_THROW_WITH(layers::GlobalAveragePooling2D()(Input({10})),
+                    "Input 0 of layer \"global_average_pooling2d\" is incompatible with the layer: expected ndim=4, "
+                    "found ndim=2",
+                    "Hint: GlobalAveragePooling2D turns", "already gives (None, 10)", "remove this layer");
+  EXPECT_THROW_WITH(layers::GlobalAveragePooling2D()(Input({8, 3})), "expected ndim=4, found ndim=3", "Hint:",
+                    "GlobalAveragePooling1D");
+  EXPECT_THROW_WITH(layers::GlobalAveragePooling2D(data_format = "channels_middle"),
+                    "Received: data_format=channels_middle", "Hint:");
+}
+
+TEST(GlobalAveragePooling2D, ConfigAndRegistry) {
+  layers::GlobalAveragePooling2D p(keepdims = true);
+  Tensor x = random::normal({2, 5, 4, 3});
+  EXPECT_EQ(layers::from_config("GlobalAveragePooling2D", p.impl()->config())(x).to_vector(), p(x).to_vector());
+  EXPECT_EQ(layers::from_config("GlobalAveragePooling2D", p.impl()->config())(x).shape(), p(x).shape());
+}

@@ -1,0 +1,84 @@
+// The two pooling implementations of src/backend agree: oneDNN's primitives (what the layers use) and the loops
+// (the fallback for empty tensors and configurations oneDNN rejects).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "backend/spatial.hpp"
+#include "keras/keras.hpp"
+
+using namespace keras;
+
+namespace {
+
+struct Config {
+  int64_t n, c, h, w, kh, kw, sh, sw;
+  bool same, channels_first, max;
+};
+
+backend::PoolSpec spec_of(const Config& k) {
+  backend::PoolSpec p;
+  p.n = k.n, p.c = k.c, p.h = k.h, p.w = k.w, p.kh = k.kh, p.kw = k.kw, p.sh = k.sh, p.sw = k.sw;
+  p.channels_first = k.channels_first;
+  p.max = k.max;
+  p.oh = k.same ? (k.h + k.sh - 1) / k.sh : (k.h - k.kh) / k.sh + 1;
+  p.ow = k.same ? (k.w + k.sw - 1) / k.sw : (k.w - k.kw) / k.sw + 1;
+  if (k.same) {
+    const int64_t th = std::max<int64_t>((p.oh - 1) * k.sh + k.kh - k.h, 0);
+    const int64_t tw = std::max<int64_t>((p.ow - 1) * k.sw + k.kw - k.w, 0);
+    p.pad_top = th / 2, p.pad_bottom = th - th / 2, p.pad_left = tw / 2, p.pad_right = tw - tw / 2;
+  }
+  return p;
+}
+
+backend::Pool2D loop_view(const backend::PoolSpec& p) {
+  backend::Pool2D q;
+  q.n = p.channels_first ? p.n * p.c : p.n;
+  q.c = p.channels_first ? 1 : p.c;
+  q.h = p.h, q.w = p.w, q.oh = p.oh, q.ow = p.ow, q.kh = p.kh, q.kw = p.kw, q.sh = p.sh, q.sw = p.sw;
+  q.pad_top = p.pad_top, q.pad_left = p.pad_left;
+  return q;
+}
+
+}  // namespace
+
+TEST(PoolingKernels, OneDnnAndLoopsAgree) {
+  utils::set_random_seed(71);
+  const std::vector<Config> configs = {
+      {2, 5, 7, 8, 2, 2, 2, 2, false, false, true},  {2, 5, 7, 8, 3, 3, 2, 2, true, false, true},
+      {3, 4, 9, 6, 3, 2, 1, 2, true, true, true},    {2, 3, 1, 10, 1, 3, 1, 2, true, false, true},
+      {2, 5, 7, 8, 3, 3, 1, 1, true, false, false},  {2, 4, 6, 6, 2, 2, 3, 3, false, true, false},
+      {1, 70, 40, 40, 3, 3, 2, 2, true, false, true}};  // large enough for oneDNN's threads
+  for (const Config& k : configs) {
+    const backend::PoolSpec p = spec_of(k);
+    // Integer-valued inputs in a small range: many ties, which both must break the same way (first maximum).
+    Tensor x = random::randint(0, 4, {k.n * k.c * k.h * k.w});
+    Tensor dy = random::normal({p.n * p.c * p.oh * p.ow});
+    Tensor y1 = Tensor::empty(dy.dims()), y2 = Tensor::empty(dy.dims());
+    Tensor dx1 = Tensor::empty(x.dims()), dx2 = Tensor::empty(x.dims()), dx3 = Tensor::empty(x.dims());
+    const size_t bytes = backend::pool_workspace_bytes(p);
+    EXPECT_EQ(bytes > 0, k.max);
+    std::vector<unsigned char> workspace(bytes);
+    backend::pool_forward(p, x.data(), y1.data(), k.max ? workspace.data() : nullptr);
+    backend::pool_backward(p, x.data(), k.max ? workspace.data() : nullptr, dy.data(), dx1.data());
+    backend::pool_backward(p, x.data(), nullptr, dy.data(), dx2.data());  // maxima found again
+    const backend::Pool2D q = loop_view(p);
+    if (k.max) {
+      backend::max_pool2d(q, x.data(), y2.data(), nullptr);
+      backend::max_pool2d_backward(q, x.data(), nullptr, dy.data(), dx3.data());
+    } else {
+      backend::avg_pool2d(q, x.data(), y2.data());
+      backend::avg_pool2d_backward(q, dy.data(), dx3.data());
+    }
+    EXPECT_LT(max_abs_diff(y1, y2), 1e-6f) << k.kh << "x" << k.kw << " same=" << k.same;
+    EXPECT_LT(max_abs_diff(dx1, dx3), 1e-5f) << k.kh << "x" << k.kw << " same=" << k.same;
+    EXPECT_EQ(dx1.to_vector(), dx2.to_vector());
+  }
+}
+
+TEST(PoolingKernels, EmptyBatchUsesTheLoops) {
+  Tensor x = Tensor::zeros({0, 4, 4, 3});
+  EXPECT_EQ(layers::MaxPooling2D()(x).shape(), (Shape{0, 2, 2, 3}));
+  EXPECT_EQ(layers::AveragePooling1D(2, kw::padding = "same")(Tensor::zeros({0, 5, 2})).shape(), (Shape{0, 3, 2}));
+}

@@ -1,0 +1,86 @@
+#include "keras/layers/regularization/gaussian_noise.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "keras/keras.hpp"
+#include "support/gradient_check.hpp"
+
+using namespace keras;
+using namespace keras::kw;
+
+namespace {
+Tensor train_call(const Layer& layer, const Tensor& x) { return layer.impl()->call_eager({x}, true).at(0); }
+}  // namespace
+
+TEST(GaussianNoise, InferenceIsTheIdentity) {
+  layers::GaussianNoise g(0.5);
+  Tensor x = random::normal({8, 5});
+  Tensor y = g(x);
+  EXPECT_TRUE(y.shares_storage_with(x));
+  Sequential model({Input({5}), layers::GaussianNoise(0.9)});
+  EXPECT_EQ(model.predict(x, verbose = 0).to_vector(), x.to_vector());
+  EXPECT_EQ(layers::GaussianNoise(0.3)(Input({4, 2})).shape(), (Shape{None, 4, 2}));
+}
+
+TEST(GaussianNoise, TrainingAddsNoiseOfTheGivenStddev) {
+  utils::set_random_seed(51);
+  Tensor x = Tensor::full({200, 500}, 3.0f);
+  Tensor y = train_call(layers::GaussianNoise(0.2), x);
+  double sum = 0, sq = 0;
+  for (float v : y.to_vector()) {
+    sum += v - 3.0;
+    sq += (v - 3.0) * (v - 3.0);
+  }
+  const double n = 100000.0, mean = sum / n;
+  EXPECT_NEAR(mean, 0.0, 0.005);
+  EXPECT_NEAR(std::sqrt(sq / n - mean * mean), 0.2, 0.005);
+  // stddev 0 adds nothing; an odd number of values works.
+  Tensor odd = random::normal({3, 3});
+  EXPECT_EQ(train_call(layers::GaussianNoise(0.0), odd).to_vector(), odd.to_vector());
+  EXPECT_EQ(train_call(layers::GaussianNoise(0.1), odd).shape(), (Shape{3, 3}));
+}
+
+TEST(GaussianNoise, Seeds) {
+  Tensor x = Tensor::zeros({10, 10});
+  layers::GaussianNoise a(0.5, seed = 1), b(stddev = 0.5, seed = 1), c(0.5, seed = 2);
+  Tensor ya = train_call(a, x);
+  EXPECT_EQ(ya.to_vector(), train_call(b, x).to_vector());
+  EXPECT_NE(ya.to_vector(), train_call(c, x).to_vector());
+  EXPECT_NE(train_call(a, x).to_vector(), ya.to_vector());  // the generator advances
+  layers::GaussianNoise g(0.5);
+  utils::set_random_seed(7);
+  Tensor y1 = train_call(g, x);
+  utils::set_random_seed(7);
+  EXPECT_EQ(train_call(g, x).to_vector(), y1.to_vector());
+}
+
+TEST(GaussianNoise, Gradients) {
+  // The noise does not depend on the input: the gradient is the identity, in training too.
+  layers::GaussianNoise g(0.3, seed = 3);
+  Tensor x = random::normal({3, 4});
+  g(x);
+  keras::testing::expect_gradients_match(g, {x});
+  CallContext ctx;
+  ctx.training = true;
+  ctx.inputs = {x};
+  ctx.outputs = g.impl()->forward(ctx);
+  Tensor dy = random::normal({3, 4});
+  EXPECT_EQ(g.impl()->backward(ctx, {dy}).at(0).to_vector(), dy.to_vector());
+}
+
+TEST(GaussianNoise, Errors) {
+  const std::string msg = "Invalid value received for argument `stddev`. Expected a float value between 0 and 1. ";
+  EXPECT_THROW_WITH(layers::GaussianNoise(1.5), msg + "Received: stddev=1.5", "Hint:");
+  EXPECT_THROW_WITH(layers::GaussianNoise(-0.1), msg + "Received: stddev=-0.1", "Hint:");
+  EXPECT_THROW_WITH(layers::GaussianNoise(kw::Kwargs{}),
+                    "GaussianNoise.__init__() missing 1 required positional argument: 'stddev'", "Hint:");
+}
+
+TEST(GaussianNoise, ConfigAndRegistry) {
+  layers::GaussianNoise g(0.25, seed = 4);
+  Layer copy = layers::from_config("GaussianNoise", g.impl()->config());
+  Tensor x = Tensor::zeros({3, 3});
+  EXPECT_EQ(train_call(copy, x).to_vector(), train_call(g, x).to_vector());
+}

@@ -1,0 +1,127 @@
+#include "keras/layers/regularization/spatial_dropout.hpp"
+
+#include <gtest/gtest.h>
+
+#include "keras/keras.hpp"
+#include "support/gradient_check.hpp"
+
+using namespace keras;
+using namespace keras::kw;
+
+namespace {
+Tensor train_call(const Layer& layer, const Tensor& x) { return layer.impl()->call_eager({x}, true).at(0); }
+}  // namespace
+
+TEST(SpatialDropout1D, DropsWholeChannels) {
+  utils::set_random_seed(61);
+  Tensor x = Tensor::ones({50, 6, 20});
+  Tensor y = train_call(layers::SpatialDropout1D(0.5), x);
+  int64_t dropped = 0;
+  for (int64_t b = 0; b < 50; ++b)
+    for (int64_t c = 0; c < 20; ++c) {
+      const float v = y.at({b, 0, c});
+      EXPECT_TRUE(v == 0.0f || v == 2.0f);  // kept channels scaled by 1 / (1 - rate)
+      for (int64_t t = 1; t < 6; ++t) ASSERT_EQ(y.at({b, t, c}), v);
+      if (v == 0.0f) ++dropped;
+    }
+  EXPECT_NEAR(static_cast<double>(dropped) / 1000.0, 0.5, 0.06);
+}
+
+TEST(SpatialDropout1D, InferenceAndShapes) {
+  Tensor x = random::normal({4, 3, 2});
+  EXPECT_TRUE(layers::SpatialDropout1D(0.7)(x).shares_storage_with(x));
+  EXPECT_EQ(layers::SpatialDropout1D(0.2)(Input({None, 8})).shape(), (Shape{None, None, 8}));
+  EXPECT_EQ(train_call(layers::SpatialDropout1D(0.0), x).to_vector(), x.to_vector());
+  EXPECT_EQ(train_call(layers::SpatialDropout1D(1.0), x).to_vector(), std::vector<float>(24, 0.0f));
+}
+
+TEST(SpatialDropout1D, GradientsReuseTheMask) {
+  utils::set_random_seed(62);
+  layers::SpatialDropout1D d(0.4);
+  Tensor x = random::uniform({5, 4, 6}, 1.0f, 2.0f);
+  CallContext ctx;
+  ctx.training = true;
+  ctx.inputs = {x};
+  ctx.outputs = d.impl()->forward(ctx);
+  Tensor g = random::normal({5, 4, 6});
+  Tensor dx = d.impl()->backward(ctx, {g}).at(0);
+  for (int64_t i = 0; i < x.size(); ++i)
+    EXPECT_NEAR(dx.data()[i], g.data()[i] * ctx.outputs[0].data()[i] / x.data()[i], 1e-5);
+  d(x);
+  keras::testing::expect_gradients_match(d, {x});  // inference: the identity
+  layers::SpatialDropout1D d0(0.0);
+  d0(x);
+  keras::testing::expect_gradients_match(d0, {x}, {.training = true});
+}
+
+TEST(SpatialDropout1D, Seeds) {
+  Tensor x = Tensor::ones({8, 3, 10});
+  layers::SpatialDropout1D a(0.5, seed = 1), b(rate = 0.5, seed = 1), c(0.5, seed = 2);
+  Tensor ya = train_call(a, x);
+  EXPECT_EQ(ya.to_vector(), train_call(b, x).to_vector());
+  EXPECT_NE(ya.to_vector(), train_call(c, x).to_vector());
+  layers::SpatialDropout1D g(0.5);
+  utils::set_random_seed(9);
+  Tensor y1 = train_call(g, x);
+  utils::set_random_seed(9);
+  EXPECT_EQ(train_call(g, x).to_vector(), y1.to_vector());
+}
+
+TEST(SpatialDropout1D, Errors) {
+  utils::clear_session();
+  const std::string msg = "Invalid value received for argument `rate`. Expected a float value between 0 and 1. ";
+  EXPECT_THROW_WITH(layers::SpatialDropout1D(1.5), msg + "Received: rate=1.5", "Hint:");
+  EXPECT_THROW_WITH(layers::SpatialDropout1D(20), msg + "Received: rate=20.0", "Hint: rate is a fraction",
+                    "SpatialDropout1D(0.2)");
+  EXPECT_THROW_WITH(layers::SpatialDropout1D(kw::Kwargs{}),
+                    "SpatialDropout1D.__init__() missing 1 required positional argument: 'rate'", "Hint:");
+  utils::clear_session();
+  EXPECT_THROW_WITH(layers::SpatialDropout1D(0.2)(Input({10})),
+                    "Input 0 of layer \"spatial_dropout1d\" is incompatible with the layer: expected ndim=3, found "
+                    "ndim=2",
+                    "Hint:", "use Dropout");
+  EXPECT_THROW_WITH(layers::SpatialDropout1D(0.2)(Input({8, 8, 3})), "found ndim=4", "Hint:", "SpatialDropout2D");
+}
+
+TEST(SpatialDropout2D, DropsWholeFeatureMaps) {
+  utils::set_random_seed(63);
+  for (bool cf : {false, true}) {
+    Tensor x = Tensor::ones({20, 4, 5, 6});
+    Tensor y = train_call(layers::SpatialDropout2D(0.25, data_format = cf ? "channels_first" : "channels_last"), x);
+    int64_t dropped = 0, maps = 0;
+    const int64_t channels = cf ? 4 : 6;
+    for (int64_t b = 0; b < 20; ++b)
+      for (int64_t c = 0; c < channels; ++c) {
+        const float v = cf ? y.at({b, c, 0, 0}) : y.at({b, 0, 0, c});
+        EXPECT_TRUE(v == 0.0f || std::abs(v - 4.0f / 3.0f) < 1e-6f);
+        for (int64_t i = 0; i < (cf ? 5 : 4); ++i)
+          for (int64_t j = 0; j < (cf ? 6 : 5); ++j) ASSERT_EQ(cf ? y.at({b, c, i, j}) : y.at({b, i, j, c}), v);
+        dropped += v == 0.0f;
+        ++maps;
+      }
+    EXPECT_NEAR(static_cast<double>(dropped) / static_cast<double>(maps), 0.25, 0.1);
+  }
+}
+
+TEST(SpatialDropout2D, InferenceGradientsAndErrors) {
+  Tensor x = random::normal({2, 3, 3, 2});
+  layers::SpatialDropout2D d(0.5, seed = 3);
+  EXPECT_TRUE(d(x).shares_storage_with(x));
+  keras::testing::expect_gradients_match(d, {x});
+  EXPECT_EQ(layers::SpatialDropout2D(0.1)(Input({28, 28, 8})).shape(), (Shape{None, 28, 28, 8}));
+  utils::clear_session();
+  EXPECT_THROW_WITH(layers::SpatialDropout2D(0.1)(Input({28, 8})),
+                    "Input 0 of layer \"spatial_dropout2d\" is incompatible with the layer: expected ndim=4, found "
+                    "ndim=3",
+                    "Hint: SpatialDropout2D needs (batch, height, width, channels)", "SpatialDropout1D");
+  EXPECT_THROW_WITH(layers::SpatialDropout2D(0.1, data_format = "nchw"), "Received: data_format=nchw", "Hint:");
+  EXPECT_THROW_WITH(layers::SpatialDropout2D(-0.5), "Received: rate=-0.5", "Hint:");
+}
+
+TEST(SpatialDropout2D, ConfigAndRegistry) {
+  layers::SpatialDropout2D d(0.5, seed = 5, data_format = "channels_first");
+  Layer copy = layers::from_config("SpatialDropout2D", d.impl()->config());
+  Tensor x = Tensor::ones({4, 3, 2, 2});
+  EXPECT_EQ(train_call(copy, x).to_vector(), train_call(d, x).to_vector());
+  EXPECT_TRUE(layers::is_registered("SpatialDropout1D"));
+}
