@@ -21,16 +21,9 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// model.save_weights(path) / model.save(path), once Model has them.
-template <class M>
-void save_with_model(M& model, const std::string& path, bool weights_only) {
-  if (weights_only) {
-    if constexpr (requires(M& m) { m.save_weights(path); }) model.save_weights(path);
-    else throw NotImplementedError("ModelCheckpoint: Model::save_weights is not available in this build.");
-  } else {
-    if constexpr (requires(M& m) { m.save(path); }) model.save(path);
-    else throw NotImplementedError("ModelCheckpoint: Model::save is not available in this build.");
-  }
+void save_with_model(Model& model, const std::string& path, bool weights_only) {
+  if (weights_only) model.save_weights(path);
+  else model.save(path);
 }
 
 }  // namespace
