@@ -1,10 +1,14 @@
 // Convolutions on the CPU through oneDNN 2.6 (v2 API: operation descriptors).
 //
 // Each distinct ConvSpec gets a Plan: the user-layout memory descriptors, and lazily the forward primitive (one per
-// fused activation), the backward-weights and the backward-data primitives, each created with format_tag::any so
-// oneDNN picks its blocked layouts, plus the reorders between those and the user layouts. Creating a primitive
-// costs 0.1-0.2 ms, so plans live for the process (the cache is cleared if it ever grows past kMaxPlans specs).
-// Forcing nhwc on the primitives themselves selects a slow path (cpu-backend.md), hence the reorders.
+// fused activation), the backward-weights and the backward-data primitives, plus the reorders between their layouts
+// and the user's. Each pass runs either on the user's channels_last layout (where oneDNN 2.6 has brgconv / jit
+// kernels for it, measured faster) or with format_tag::any (oneDNN's blocked layouts, reorders at the edges).
+// Forcing nhwc on the output alone selects the reference kernel (100x slower), so a plain-layout primitive whose
+// implementation is ref or gemm-based is re-created with blocked layouts. Weights always use format_tag::any.
+// Creating a primitive costs 0.1-0.2 ms, so plans live for the process (the cache is cleared if it ever grows past
+// kMaxPlans specs). The cache is guarded by a mutex; execution uses the process's one stream, so calls come from one
+// thread at a time.
 #include <algorithm>
 #include <atomic>
 #include <map>
@@ -12,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <unordered_map>
 
 #include "backend/conv_kernels.hpp"
@@ -47,6 +52,7 @@ constexpr memory::data_type kF32 = memory::data_type::f32;
 constexpr size_t kMaxPlans = 256;
 
 std::atomic<ConvDataGradPath> g_data_grad_path{ConvDataGradPath::automatic};
+std::atomic<ConvLayoutPolicy> g_layout_policy{ConvLayoutPolicy::automatic};
 std::atomic<int64_t> g_primitives_created{0};
 
 memory::dims to_dims(const std::vector<int64_t>& v) { return memory::dims(v.begin(), v.end()); }
@@ -149,12 +155,38 @@ struct Plan {
     pad_r = to_dims(s.pad_after);
   }
 
-  memory::dims src_dims() const { return src_md.dims(); }
+  // The layout a primitive sees for the activations: the user's own (plain nwc/nhwc/ndhwc, no reorders) or
+  // oneDNN's choice (format_tag::any: blocked, with reorders at the edges).
+  enum class Layout { blocked, plain };
+  memory::desc act_desc(const memory::desc& user, Layout l) const {
+    return l == Layout::plain ? user : any_desc(user.dims());
+  }
+  // oneDNN falls back to reference or gemm-based kernels for some plain-layout problems (forcing only the output to
+  // nhwc gives ref:any, 100x slower): such a primitive is re-created with blocked layouts.
+  static bool fast_impl(const char* impl) {
+    const std::string s(impl);
+    return s.rfind("ref", 0) != 0 && s.find("gemm") == std::string::npos;
+  }
+  // Measured on the project's 2-core Zen 5 (report of issue #4), channels_last only: plain layouts are faster for
+  // forward (brgconv; 13x13x32->64 at batch 32: 323 vs 433 us, 28x28x1->32: 66 vs 85 us), for backward data (5-25%)
+  // and for backward weights from 8 input channels per group on (16x16x8->64: 197 vs 486 us); with fewer, blocked
+  // is faster for backward weights (28x28x1->32: 84 vs 125 us).
+  Layout preferred(int pass) const {  // pass: 0 forward, 1 backward weights, 2 backward data
+    switch (g_layout_policy.load()) {
+      case ConvLayoutPolicy::blocked: return Layout::blocked;
+      case ConvLayoutPolicy::plain: return spec.channels_first ? Layout::blocked : Layout::plain;
+      case ConvLayoutPolicy::automatic: break;
+    }
+    if (spec.channels_first) return Layout::blocked;
+    if (pass == 1 && spec.in_channels / spec.groups < 8) return Layout::blocked;
+    return Layout::plain;
+  }
 
-  dnnl::convolution_forward::desc forward_desc() const {
-    return dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
-                                           any_desc(src_md.dims()), any_desc(wei_md.dims()), bias_md,
-                                           any_desc(dst_md.dims()), strides, dilates, pad_l, pad_r);
+  dnnl::convolution_forward::primitive_desc forward_pd(Layout l, const dnnl::primitive_attr& attr) const {
+    dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
+                                      act_desc(src_md, l), any_desc(wei_md.dims()), bias_md, act_desc(dst_md, l),
+                                      strides, dilates, pad_l, pad_r);
+    return dnnl::convolution_forward::primitive_desc(d, attr, cpu_engine());
   }
 
   Forward& forward(ConvActivation act) {
@@ -166,7 +198,9 @@ struct Plan {
         ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
         attr.set_post_ops(ops);
       }
-      dnnl::convolution_forward::primitive_desc pd(forward_desc(), attr, cpu_engine());
+      Layout l = preferred(0);
+      auto pd = forward_pd(l, attr);
+      if (l == Layout::plain && !fast_impl(pd.impl_info_str())) pd = forward_pd(Layout::blocked, attr);
       f.emplace(Forward{pd, dnnl::convolution_forward(pd), make_reorder(src_md, pd.src_desc()),
                         make_reorder(wei_md, pd.weights_desc()), make_reorder(pd.dst_desc(), dst_md)});
       ++g_primitives_created;
@@ -174,19 +208,27 @@ struct Plan {
     return *f;
   }
 
-  // The forward primitive descriptor that backward primitives take as their hint.
-  const dnnl::convolution_forward::primitive_desc& hint() {
-    if (fwd[0]) return fwd[0]->pd;
-    if (fwd[1]) return fwd[1]->pd;
-    return forward(ConvActivation::none).pd;
+  // The forward primitive descriptor that a backward primitive takes as its hint, in the backward's layout (oneDNN
+  // resolves `any` from the hint's formats).
+  std::optional<dnnl::convolution_forward::primitive_desc> hints[2];
+  const dnnl::convolution_forward::primitive_desc& hint(Layout l) {
+    auto& h = hints[static_cast<int>(l)];
+    if (!h) h = forward_pd(l, dnnl::primitive_attr());
+    return *h;
+  }
+
+  dnnl::convolution_backward_weights::primitive_desc backward_weights_pd(Layout l) {
+    dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, act_desc(src_md, l),
+                                               any_desc(wei_md.dims()), bias_md, act_desc(dst_md, l), strides,
+                                               dilates, pad_l, pad_r);
+    return dnnl::convolution_backward_weights::primitive_desc(d, cpu_engine(), hint(l));
   }
 
   BackwardWeights& backward_weights() {
     if (!bwd_weights) {
-      dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, any_desc(src_md.dims()),
-                                                 any_desc(wei_md.dims()), bias_md, any_desc(dst_md.dims()), strides,
-                                                 dilates, pad_l, pad_r);
-      dnnl::convolution_backward_weights::primitive_desc pd(d, cpu_engine(), hint());
+      Layout l = preferred(1);
+      auto pd = backward_weights_pd(l);
+      if (l == Layout::plain && !fast_impl(pd.impl_info_str())) pd = backward_weights_pd(Layout::blocked);
       bwd_weights.emplace(BackwardWeights{pd, dnnl::convolution_backward_weights(pd),
                                           make_reorder(src_md, pd.src_desc()), make_reorder(dst_md, pd.diff_dst_desc()),
                                           make_reorder(pd.diff_weights_desc(), wei_md, /*accumulate=*/true)});
@@ -195,12 +237,18 @@ struct Plan {
     return *bwd_weights;
   }
 
+  dnnl::convolution_backward_data::primitive_desc backward_data_pd(Layout l) {
+    dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, act_desc(src_md, l),
+                                            any_desc(wei_md.dims()), act_desc(dst_md, l), strides, dilates, pad_l,
+                                            pad_r);
+    return dnnl::convolution_backward_data::primitive_desc(d, cpu_engine(), hint(l));
+  }
+
   BackwardData& backward_data() {
     if (!bwd_data) {
-      dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, any_desc(src_md.dims()),
-                                              any_desc(wei_md.dims()), any_desc(dst_md.dims()), strides, dilates,
-                                              pad_l, pad_r);
-      dnnl::convolution_backward_data::primitive_desc pd(d, cpu_engine(), hint());
+      Layout l = preferred(2);
+      auto pd = backward_data_pd(l);
+      if (l == Layout::plain && !fast_impl(pd.impl_info_str())) pd = backward_data_pd(Layout::blocked);
       bwd_data.emplace(BackwardData{pd, dnnl::convolution_backward_data(pd), make_reorder(wei_md, pd.weights_desc()),
                                     make_reorder(dst_md, pd.diff_dst_desc()), make_reorder(pd.diff_src_desc(), src_md)});
       ++g_primitives_created;
@@ -210,7 +258,8 @@ struct Plan {
 };
 
 std::vector<int64_t> key_of(const ConvSpec& s) {
-  std::vector<int64_t> k{s.rank, s.channels_first ? 1 : 0, s.batch, s.in_channels, s.filters, s.groups};
+  std::vector<int64_t> k{static_cast<int64_t>(g_layout_policy.load()), s.rank, s.channels_first ? 1 : 0, s.batch,
+                        s.in_channels, s.filters, s.groups};
   for (const auto* v : {&s.in_size, &s.out_size, &s.kernel, &s.strides, &s.dilation, &s.pad_before, &s.pad_after})
     k.insert(k.end(), v->begin(), v->end());
   return k;
@@ -218,13 +267,14 @@ std::vector<int64_t> key_of(const ConvSpec& s) {
 
 std::mutex g_mutex;  // guards the cache and the lazy creation of a plan's primitives
 
-Plan& plan_for(const ConvSpec& spec) {
-  static std::map<std::vector<int64_t>, std::unique_ptr<Plan>> cache;
+// Callers hold the returned pointer while they run, so clearing the cache never frees a plan in use.
+std::shared_ptr<Plan> plan_for(const ConvSpec& spec) {
+  static std::map<std::vector<int64_t>, std::shared_ptr<Plan>> cache;
   auto key = key_of(spec);
   auto it = cache.find(key);
-  if (it != cache.end()) return *it->second;
+  if (it != cache.end()) return it->second;
   if (cache.size() >= kMaxPlans) cache.clear();
-  return *cache.emplace(std::move(key), std::make_unique<Plan>(spec)).first->second;
+  return cache.emplace(std::move(key), std::make_shared<Plan>(spec)).first->second;
 }
 
 void check_spec(const ConvSpec& s) {
@@ -241,18 +291,18 @@ bool use_im2col_for_data(const ConvSpec& s) {
     case ConvDataGradPath::im2col: return !s.channels_first;
     case ConvDataGradPath::automatic: break;
   }
-  // Measured on the project's 2-core Zen 5 (batch 32, 3x3 kernels; see the report of issue #4): oneDNN's
-  // backward-data primitive is 3-10% faster when there are 16 or more input channels and stride 1 (13x13x32 -> 64:
-  // 393 vs 423 us), but 1.5-3.6x slower with fewer channels (its blocked kernels want 16), and 7-24% slower with
-  // strides > 1; im2col loses badly with groups (one small sgemm per group).
+  // Measured on the project's 2-core Zen 5 (batch 32, 3x3 kernels; report of issue #4): sgemm + col2im is 1.3-2x
+  // faster than oneDNN's backward-data primitive below 16 input channels (1 channel, 28x28 -> 32: 247 vs 447 us),
+  // oneDNN is 5-25% faster from 16 channels on (13x13x32 -> 64: 353 vs 408 us), with strides too, and im2col loses
+  // badly with groups (one small sgemm per group).
   if (s.channels_first || s.groups != 1) return false;
-  const bool strided = std::any_of(s.strides.begin(), s.strides.end(), [](int64_t v) { return v > 1; });
-  return s.in_channels < 16 || strided;
+  return s.in_channels < 16;
 }
 
 }  // namespace
 
 void set_conv_data_grad_path(ConvDataGradPath path) { g_data_grad_path = path; }
+void set_conv_layout_policy(ConvLayoutPolicy policy) { g_layout_policy = policy; }
 ConvDataGradPath conv_data_grad_path() { return g_data_grad_path; }
 int64_t conv_primitives_created() { return g_primitives_created; }
 
@@ -260,7 +310,8 @@ void conv_forward(const ConvSpec& spec, const float* x, const float* kernel, con
                   ConvActivation act, ConvSaved* saved) {
   check_spec(spec);
   std::unique_lock lock(g_mutex);
-  Plan& p = plan_for(spec);
+  const std::shared_ptr<Plan> plan = plan_for(spec);
+  Plan& p = *plan;
   Plan::Forward& f = p.forward(act);
   lock.unlock();
   dnnl::stream& s = cpu_stream();
@@ -297,7 +348,8 @@ void conv_backward(const ConvSpec& spec, const float* x, const float* kernel, co
   check_spec(spec);
   const bool data_by_im2col = dx && use_im2col_for_data(spec);
   std::unique_lock lock(g_mutex);
-  Plan& p = plan_for(spec);
+  const std::shared_ptr<Plan> plan = plan_for(spec);
+  Plan& p = *plan;
   // The forward primitive whose layouts `saved` is in.
   const Plan::Forward* fwd = saved && (saved->producer == 0 || saved->producer == 1) && p.fwd[saved->producer]
                                  ? &*p.fwd[saved->producer] : nullptr;

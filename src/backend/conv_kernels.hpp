@@ -6,10 +6,11 @@
 //   activations: channels_last  (N, [D,] [H,] W, C), or channels_first (N, C, [D,] [H,] W) when spec.channels_first;
 //   kernel:      Keras's        (k_0, ..., k_{rank-1}, C / groups, filters), row-major;
 //   bias:        (filters,).
-// The CPU implementation (conv_dnnl.cpp) runs oneDNN convolution primitives with the library's preferred blocked
-// layouts and reorders at the edges; primitives are created once per ConvSpec and cached for the process.
-// The data gradient can also go through sgemm + col2im (conv_im2col.cpp), which measured faster for inputs with few
-// channels (< 16) or strides > 1; ConvDataGradPath::automatic picks per spec.
+// The CPU implementation (conv_dnnl.cpp) runs oneDNN convolution primitives either on the user's channels_last
+// layout directly or on oneDNN's blocked layouts with reorders at the edges, whichever measured faster for the pass;
+// primitives are created once per ConvSpec and cached for the process. The data gradient can also go through
+// sgemm + col2im (conv_im2col.cpp), which measured faster for inputs with fewer than 16 channels;
+// ConvDataGradPath::automatic picks per spec.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -61,6 +62,12 @@ void conv_backward(const ConvSpec& spec, const float* x, const float* kernel, co
 enum class ConvDataGradPath { automatic, onednn, im2col };
 void set_conv_data_grad_path(ConvDataGradPath path);  // for tests and measurements
 ConvDataGradPath conv_data_grad_path();
+
+// Which layouts the oneDNN primitives work in: automatic (the measured-faster choice per pass), blocked
+// (format_tag::any, with reorders from and to the user's layout) or plain (the user's channels_last layout itself,
+// where oneDNN has a fast kernel for it). For tests and measurements.
+enum class ConvLayoutPolicy { automatic, blocked, plain };
+void set_conv_layout_policy(ConvLayoutPolicy policy);
 
 // Number of primitive sets created so far (one per distinct ConvSpec and pass); for tests of the cache.
 int64_t conv_primitives_created();

@@ -45,7 +45,9 @@ TEST(Conv1D, OutputShapesFollowKerasFormula) {
               continue;
             }
             EXPECT_EQ(c(Input({n, 3})).shape(), (Shape{None, o, 2}));
-            EXPECT_EQ(c(Tensor::zeros({2, n, 3})).shape(), (Shape{2, o, 2}));
+            if (n % 4 == 1) {  // eager calls create primitives: a few sizes are enough
+              EXPECT_EQ(c(Tensor::zeros({2, n, 3})).shape(), (Shape{2, o, 2}));
+            }
           }
 }
 
