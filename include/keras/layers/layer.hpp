@@ -71,6 +71,13 @@ struct CallContext {
   // the output gradient is then with respect to the pre-activation, and backward skips the activation.
   bool grad_wrt_preactivation = false;
   std::vector<bool> preactivation_output_grads;  // for models: which outputs' gradients are such
+  // Keras masks, one per input (an undefined Tensor where that input carries none). A mask has the input's shape
+  // without its last (feature) axis, e.g. (batch, timesteps), with values 0/1 and dtype label "bool".
+  std::vector<Tensor> input_masks;
+  const Tensor& input_mask(size_t i = 0) const {
+    static const Tensor none;
+    return i < input_masks.size() ? input_masks[i] : none;
+  }
   bool input_needs_grad(size_t i) const { return i >= needs_input_grad.size() || needs_input_grad[i]; }
 };
 
@@ -110,6 +117,18 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   virtual std::string final_activation() const { return ""; }
   virtual Tensor preactivation(const CallContext& ctx) const { (void)ctx; return {}; }
   virtual bool is_input_layer() const { return false; }
+
+  // ---- masking (Keras's supports_masking / compute_mask) ----
+  // Whether the layer passes masks through or computes its own; a layer that does not support masking and receives
+  // a mask drops it (Keras 3 warns: "...does not support masking and will therefore destroy the mask information").
+  virtual bool supports_masking() const { return false; }
+  // The masks of the outputs given the inputs and their masks (undefined Tensor = no mask). Keras's default:
+  // the first input's mask, unchanged, for every output.
+  virtual std::vector<Tensor> compute_masks(const std::vector<Tensor>& inputs, const std::vector<Tensor>& masks,
+                                            size_t n_outputs) const {
+    (void)inputs;
+    return std::vector<Tensor>(n_outputs, masks.empty() ? Tensor() : masks[0]);
+  }
 
   // Penalties this layer adds to the training loss (Keras's layer.losses, from kernel_/bias_regularizer): returns
   // their sum and, when accumulate_grads is true, adds their gradients into the variables' grad.
