@@ -1,0 +1,152 @@
+#!/usr/bin/python3
+"""The PyTorch side of the benchmark: the same model, data, initialisation and optimizer as keraspp_bench.
+
+Set up at its best on this machine (see shared/reference/cpu-backend.md): 2 threads, OpenBLAS (OpenMP build) with
+its own core detection for Dense and LSTM, channels_last for the CNN. Prints one JSON object on stdout.
+"""
+import argparse
+import gzip
+import json
+import os
+import resource
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+DATA = "/usr/share/datasets/fashion-mnist"
+
+
+def load_idx(name):
+    with gzip.open(os.path.join(DATA, name), "rb") as f:
+        raw = f.read()
+    ndim = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def glorot_(w, fan_in, fan_out):
+    limit = (6.0 / (fan_in + fan_out)) ** 0.5
+    nn.init.uniform_(w, -limit, limit)
+
+
+class Cnn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(1, 32, 3)
+        self.c2 = nn.Conv2d(32, 64, 3)
+        self.d1 = nn.Linear(1600, 128)
+        self.d2 = nn.Linear(128, 10)
+        # Keras's glorot_uniform for a conv kernel: fans are receptive field x channels.
+        glorot_(self.c1.weight, 9 * 1, 9 * 32)
+        glorot_(self.c2.weight, 9 * 32, 9 * 64)
+        for m in (self.d1, self.d2):
+            glorot_(m.weight, m.in_features, m.out_features)
+        for m in (self.c1, self.c2, self.d1, self.d2):
+            nn.init.zeros_(m.bias)
+
+    def forward(self, x):  # x: (N, 1, 28, 28) in channels_last memory
+        x = torch.max_pool2d(torch.relu(self.c1(x)), 2)
+        x = torch.max_pool2d(torch.relu(self.c2(x)), 2)
+        x = x.permute(0, 2, 3, 1).reshape(x.shape[0], -1)  # Keras's Flatten order (h, w, c)
+        return self.d2(torch.relu(self.d1(x)))
+
+
+class Mlp(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.d1 = nn.Linear(784, 128)
+        self.d2 = nn.Linear(128, 10)
+        for m in (self.d1, self.d2):
+            glorot_(m.weight, m.in_features, m.out_features)
+            nn.init.zeros_(m.bias)
+
+    def forward(self, x):
+        return self.d2(torch.relu(self.d1(x.reshape(x.shape[0], -1))))
+
+
+class Lstm(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.LSTM(28, 128, batch_first=True)
+        self.d = nn.Linear(128, 10)
+        # Keras: glorot_uniform kernel (in, 4u), orthogonal recurrent kernel, zero bias with forget gate 1.
+        glorot_(self.rnn.weight_ih_l0, 28, 512)
+        nn.init.orthogonal_(self.rnn.weight_hh_l0)
+        nn.init.zeros_(self.rnn.bias_ih_l0)
+        nn.init.zeros_(self.rnn.bias_hh_l0)
+        with torch.no_grad():
+            self.rnn.bias_ih_l0[128:256] = 1.0  # PyTorch's gate order is i, f, g, o too
+        glorot_(self.d.weight, 128, 10)
+        nn.init.zeros_(self.d.bias)
+
+    def forward(self, x):
+        _, (h, _) = self.rnn(x)
+        return self.d(h[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", required=True, choices=["mlp", "cnn", "lstm"])
+    ap.add_argument("--batch", type=int, required=True)
+    ap.add_argument("--epochs", type=int, default=4, help="the first is a warm-up")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=42)
+    a = ap.parse_args()
+
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    rng = np.random.default_rng(a.seed)
+
+    x_train = torch.from_numpy(load_idx("train-images-idx3-ubyte.gz").astype(np.float32) / 255.0)
+    y_train = torch.from_numpy(load_idx("train-labels-idx1-ubyte.gz").astype(np.int64))
+    x_test = torch.from_numpy(load_idx("t10k-images-idx3-ubyte.gz").astype(np.float32) / 255.0)
+    y_test = torch.from_numpy(load_idx("t10k-labels-idx1-ubyte.gz").astype(np.int64))
+    if a.model == "cnn":
+        x_train = x_train.reshape(-1, 1, 28, 28).contiguous(memory_format=torch.channels_last)
+        x_test = x_test.reshape(-1, 1, 28, 28).contiguous(memory_format=torch.channels_last)
+
+    model = {"mlp": Mlp, "cnn": Cnn, "lstm": Lstm}[a.model]()
+    if a.model == "cnn":
+        model = model.to(memory_format=torch.channels_last)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)  # Keras's Adam epsilon
+    loss_fn = nn.CrossEntropyLoss()  # softmax + sparse categorical cross-entropy, from the logits
+
+    n = x_train.shape[0]
+    epoch_s = []
+    for _ in range(a.epochs):
+        perm = torch.from_numpy(rng.permutation(n))
+        t0 = time.perf_counter()
+        model.train()
+        for i in range(0, n, a.batch):
+            idx = perm[i:i + a.batch]
+            xb, yb = x_train[idx], y_train[idx]
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            opt.step()
+        epoch_s.append(time.perf_counter() - t0)
+
+    model.eval()
+    infer_s = []
+    correct = 0
+    with torch.no_grad():
+        for rep in range(3):
+            t0 = time.perf_counter()
+            preds = [model(x_test[i:i + 1024]).argmax(1) for i in range(0, x_test.shape[0], 1024)]
+            infer_s.append(time.perf_counter() - t0)
+            correct = int((torch.cat(preds) == y_test).sum())
+
+    print(json.dumps({
+        "framework": "pytorch " + torch.__version__,
+        "model": a.model, "batch": a.batch,
+        "epoch_s": epoch_s[1:],
+        "infer_samples_per_s": x_test.shape[0] / sorted(infer_s)[1],
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "test_accuracy": correct / x_test.shape[0],
+    }))
+
+
+if __name__ == "__main__":
+    main()
