@@ -59,3 +59,8 @@
 #include "keras/layers/pooling/global_max_pooling2d.hpp"
 #include "keras/layers/pooling/max_pooling1d.hpp"
 #include "keras/layers/pooling/max_pooling2d.hpp"
+// rnn
+#include "keras/layers/rnn/bidirectional.hpp"
+#include "keras/layers/rnn/gru.hpp"
+#include "keras/layers/rnn/lstm.hpp"
+#include "keras/layers/rnn/simple_rnn.hpp"

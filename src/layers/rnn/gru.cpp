@@ -1,0 +1,127 @@
+#include "keras/layers/rnn/gru.hpp"
+
+#include <cstring>
+
+#include "backend/kernels.hpp"
+#include "keras/layers/registry.hpp"
+#include "layers/rnn/rnn_base.hpp"
+
+namespace keras::layers {
+
+namespace {
+
+using rnn_detail::Step;
+using rnn_detail::StepGrad;
+
+class GRUImpl : public rnn_detail::RnnBase {
+ public:
+  explicit GRUImpl(const kw::Kwargs& k) : RnnBase("GRU", k, 3, 1), reset_after_(k.get_or("reset_after", true)) {}
+
+ protected:
+  std::vector<int64_t> bias_shape() const override {
+    if (reset_after_) return {2, 3 * units_};
+    return {3 * units_};
+  }
+  // Per step: pre-activations (3, B, u) gate-major [z, r, hh], activations (3, B, u), and rh (B, u): the recurrent
+  // h-part before the reset gate (reset_after) or the reset operand r * h (reset_after=false).
+  int64_t cache_floats(int64_t batch) const override { return 7 * batch * units_; }
+  bool separate_recurrent_grad() const override { return reset_after_; }
+
+  void step_forward(const Step& s) override {
+    const int64_t B = s.batch, u = units_, Bu = B * u, Gu = 3 * u;
+    float *pre = s.cache, *act = pre + 3 * Bu, *rh = act + 3 * Bu;
+    float* inner = scratch(B * Gu);
+    recurrent_product(s, 0, reset_after_ ? 3 : 2, inner, Gu, 0.0f);
+    if (reset_after_ && use_bias_) backend::add_row_vector(inner, bias_->value.data() + Gu, B, Gu);
+    for (int64_t b = 0; b < B; ++b)
+      for (int gate = 0; gate < 2; ++gate) {
+        const float* p = s.p + b * Gu + gate * u;
+        const float* r = inner + b * Gu + gate * u;
+        float* d = pre + (gate * B + b) * u;
+        for (int64_t j = 0; j < u; ++j) d[j] = p[j] + r[j];
+      }
+    recurrent_activation_->forward(pre, act, 2 * B, u);
+    const float *z = act, *r = act + Bu;
+    float* pre_h = pre + 2 * Bu;
+    if (reset_after_) {
+      for (int64_t b = 0; b < B; ++b) {
+        std::memcpy(rh + b * u, inner + b * Gu + 2 * u, sizeof(float) * u);
+        for (int64_t j = 0; j < u; ++j) pre_h[b * u + j] = s.p[b * Gu + 2 * u + j] + r[b * u + j] * rh[b * u + j];
+      }
+    } else {
+      for (int64_t i = 0; i < Bu; ++i) rh[i] = r[i] * s.hrec[2][i];
+      for (int64_t b = 0; b < B; ++b) std::memcpy(pre_h + b * u, s.p + b * Gu + 2 * u, sizeof(float) * u);
+      backend::gemm(false, false, B, u, u, 1.0f, rh, u, recurrent_kernel_->value.data() + 2 * u, Gu, 1.0f, pre_h, u);
+    }
+    activation_->forward(pre_h, act + 2 * Bu, B, u);
+    const float *hh = act + 2 * Bu, *h_prev = s.s_prev[0];
+    for (int64_t i = 0; i < Bu; ++i) s.s_new[0][i] = z[i] * h_prev[i] + (1.0f - z[i]) * hh[i];
+  }
+
+  void step_backward(const Step& s, const StepGrad& g) override {
+    const int64_t B = s.batch, u = units_, Bu = B * u, Gu = 3 * u;
+    const float *pre = s.cache, *act = pre + 3 * Bu, *rh = act + 3 * Bu;
+    const float *z = act, *r = act + Bu, *hh = act + 2 * Bu, *h_prev = s.s_prev[0], *dh = g.ds[0];
+    float* dact = scratch(4 * Bu);
+    float* drh = dact + 3 * Bu;
+    for (int64_t i = 0; i < Bu; ++i) {
+      dact[i] = dh[i] * (h_prev[i] - hh[i]);
+      dact[2 * Bu + i] = dh[i] * (1.0f - z[i]);
+      g.ds_prev[0][i] = dh[i] * z[i];
+    }
+    activation_->backward(pre + 2 * Bu, hh, dact + 2 * Bu, dact + 2 * Bu, B, u);
+    const float* dpre_h = dact + 2 * Bu;
+    if (reset_after_) {
+      for (int64_t i = 0; i < Bu; ++i) {
+        dact[Bu + i] = dpre_h[i] * rh[i];
+        drh[i] = dpre_h[i] * r[i];
+      }
+    } else {
+      backend::gemm(false, true, B, u, u, 1.0f, dpre_h, u, recurrent_kernel_->value.data() + 2 * u, Gu, 0.0f, drh, u);
+      for (int64_t i = 0; i < Bu; ++i) dact[Bu + i] = drh[i] * s.hrec[2][i];
+    }
+    recurrent_activation_->backward(pre, act, dact, dact, 2 * B, u);
+    for (int64_t b = 0; b < B; ++b)
+      for (int gate = 0; gate < 3; ++gate) std::memcpy(g.dp + b * Gu + gate * u, dact + (gate * B + b) * u, sizeof(float) * u);
+    if (reset_after_) {
+      for (int64_t b = 0; b < B; ++b) {
+        std::memcpy(g.dzr + b * Gu, g.dp + b * Gu, sizeof(float) * 2 * u);
+        std::memcpy(g.dzr + b * Gu + 2 * u, drh + b * u, sizeof(float) * u);
+      }
+      recurrent_product_grad(g, B, 0, 3, g.dzr, Gu, false);
+      return;
+    }
+    recurrent_product_grad(g, B, 0, 2, g.dp, Gu, false);
+    // The h block's operand is r * hrec: its gradient reaches hrec through r.
+    float* dh2 = g.dhrec[1] ? g.dhrec[2] : g.dhrec[0];
+    const bool accumulate = g.dhrec[1] == nullptr;
+    for (int64_t i = 0; i < Bu; ++i) dh2[i] = (accumulate ? dh2[i] : 0.0f) + drh[i] * r[i];
+  }
+
+  void recurrent_weight_grads(int64_t steps, int64_t batch, const float* hrec, const float* dz,
+                              const float* caches) override {
+    const int64_t u = units_, Gu = 3 * u, Bu = batch * u;
+    if (reset_after_) {
+      add_recurrent_kernel_grad(steps * batch, hrec, dz, 0, 3);
+      if (use_bias_) backend::column_sums(dz, grad_of(*bias_).data() + Gu, steps * batch, Gu, true);
+      return;
+    }
+    add_recurrent_kernel_grad(steps * batch, hrec, dz, 0, 2);
+    float* drk = grad_of(*recurrent_kernel_).data() + 2 * u;
+    const int64_t cf = cache_floats(batch);
+    for (int64_t s = 0; s < steps; ++s)
+      backend::gemm(true, false, u, u, batch, 1.0f, caches + s * cf + 6 * Bu, u, dz + s * batch * Gu + 2 * u, Gu,
+                    1.0f, drk, Gu);
+  }
+
+ private:
+  bool reset_after_ = true;
+};
+
+}  // namespace
+
+GRU::GRU(const kw::Kwargs& kwargs) : RecurrentLayer(std::make_shared<GRUImpl>(kwargs)) {}
+
+KERAS_REGISTER_LAYER(GRU)
+
+}  // namespace keras::layers

@@ -1,0 +1,122 @@
+#pragma once
+// The machinery of keras.layers.RNN shared by SimpleRNN, LSTM and GRU: the time loop with masks, go_backwards,
+// initial/stateful states, dropout masks, return_sequences/return_state, and backpropagation through time.
+//
+// Speed: the input projection of every timestep is one GEMM before the loop (and its gradients one GEMM after);
+// inside the loop each step is one recurrent GEMM over the whole batch plus the cell's elementwise gate math.
+// All per-step buffers are laid out time-major in processing order (reversed when go_backwards).
+#include <optional>
+#include <random>
+
+#include "keras/activations/activations.hpp"
+#include "keras/layers/rnn/rnn_common.hpp"
+
+namespace keras::layers::rnn_detail {
+
+// One timestep of a cell over the whole batch.
+struct Step {
+  int64_t batch = 0;
+  const float* p = nullptr;                 // (batch, gates*units): x_t @ kernel + input bias
+  const float* s_prev[2] = {nullptr, nullptr};  // previous states (batch, units): h[, c]
+  const float* hrec[4] = {};                // per gate block: the previous h the recurrent product sees
+                                            // (recurrent dropout applied; the same pointer when shared)
+  float* s_new[2] = {nullptr, nullptr};     // out: the cell's new states
+  float* cache = nullptr;                   // cache_floats(batch) floats the cell keeps for backward
+};
+
+struct StepGrad {
+  const float* ds[2] = {nullptr, nullptr};  // gradients of the new states (zero on masked rows)
+  float* dp = nullptr;                      // out: gradient of p
+  float* dzr = nullptr;                     // out (cells with separate_recurrent_grad): recurrent pre-activation
+  float* ds_prev[2] = {nullptr, nullptr};   // out: previous states' gradients through the direct paths
+  float* dhrec[4] = {};                     // out: gradient of each hrec block (shared operands: index 0 only)
+};
+
+// What RecurrentLayer::reset_states() calls: RnnBase and Bidirectional.
+class ResettableStates {
+ public:
+  virtual ~ResettableStates() = default;
+  virtual void reset_states() = 0;
+};
+
+// The hint for a rank mistake in front of a layer that takes sequences (name: that layer's).
+std::string sequence_hint(const SpecViolation& v, const std::string& name, const std::string& class_name);
+
+class RnnBase : public LayerImpl, public ResettableStates {
+ public:
+  RnnBase(std::string class_name, const kw::Kwargs& k, int gates, int n_states);
+
+  int expected_inputs() const override { return -1; }  // the sequence, then optional initial states
+  std::vector<Shape> compute_output_shapes(const std::vector<Shape>& input_shapes) override;
+  void build(const std::vector<Shape>& input_shapes) override;
+  std::vector<Tensor> forward(CallContext& ctx) override;
+  std::vector<Tensor> backward(CallContext& ctx, const std::vector<Tensor>& output_grads) override;
+  std::string hint_for(const SpecViolation& v) const override;
+  void check_input_compatibility(const std::vector<Shape>& input_shapes,
+                                 const std::vector<std::pair<std::string, std::string>>& producers) const override;
+  bool supports_masking() const override { return true; }
+  std::vector<Tensor> compute_masks(const std::vector<Tensor>& inputs, const std::vector<Tensor>& masks,
+                                    size_t n_outputs) const override;
+  double regularization_penalty(bool accumulate_grads) override;
+
+  void reset_states() override;
+  bool return_sequences() const { return return_sequences_; }
+  bool return_state() const { return return_state_; }
+  bool go_backwards() const { return go_backwards_; }
+  bool stateful() const { return stateful_; }
+  int n_states() const { return n_states_; }
+  int64_t units() const { return units_; }
+  // Bidirectional makes its returned sequences zero at masked steps (Keras forces this on its sublayers).
+  void set_zero_output_for_mask(bool z) { zero_output_for_mask_ = z; }
+
+ protected:
+  virtual std::vector<int64_t> bias_shape() const { return {gates_ * units_}; }
+  virtual Tensor initial_bias() const;
+  virtual int64_t cache_floats(int64_t batch) const = 0;
+  virtual void step_forward(const Step& s) = 0;
+  virtual void step_backward(const Step& s, const StepGrad& g) = 0;
+  // Whether the recurrent kernel's gradient differs from the input projection's (GRU reset_after=true).
+  virtual bool separate_recurrent_grad() const { return false; }
+  // Adds the recurrent kernel's (and recurrent bias's) gradients once the loop is done. hrec: (operands, S*B, u);
+  // dz: (S*B, gates*u), the recurrent pre-activation gradient; caches: (S, cache_floats(B)).
+  virtual void recurrent_weight_grads(int64_t steps, int64_t batch, const float* hrec, const float* dz,
+                                      const float* caches);
+
+  // ---- helpers for cells ----
+  // out[:, g0*u : g1*u] (row stride ldo) = beta*out + hrec_g @ recurrent_kernel[:, block g] for gate blocks g.
+  void recurrent_product(const Step& s, int g0, int g1, float* out, int64_t ldo, float beta) const;
+  // dhrec_g (+)= dz[:, block g] @ recurrent_kernel[:, block g]^T for gate blocks g in [g0, g1).
+  void recurrent_product_grad(const StepGrad& g, int64_t batch, int g0, int g1, const float* dz, int64_t ldz,
+                              bool accumulate) const;
+  // Adds dRK[:, g0*u:g1*u] += sum over steps of hrec_g^T @ dz[:, block g] (rows = steps*batch).
+  void add_recurrent_kernel_grad(int64_t rows, const float* hrec, const float* dz, int g0, int g1);
+  // Scratch memory for a cell's step (reused across steps and calls).
+  float* scratch(size_t n) {
+    if (scratch_.size() < n) scratch_.resize(n);
+    return scratch_.data();
+  }
+
+  int64_t units_ = 0, in_ = 0;
+  int gates_ = 1, n_states_ = 1;
+  bool use_bias_ = true;
+  std::shared_ptr<const activations::ActivationKernel> activation_, recurrent_activation_;
+  InitializerArg kernel_init_, recurrent_init_, bias_init_;
+  VariablePtr kernel_, recurrent_kernel_, bias_;
+  int cur_rec_ops_ = 1;  // recurrent operands of the current call: 1 shared, or one per gate block
+
+ private:
+  // (count, batch, width) masks of 0 and 1/(1-rate).
+  Tensor dropout_masks(int count, int64_t batch, int64_t width, double rate);
+  std::shared_ptr<const regularizers::Regularizer> kernel_reg_, recurrent_reg_, bias_reg_;
+  bool return_sequences_ = false, return_state_ = false, go_backwards_ = false, stateful_ = false;
+  bool zero_output_for_mask_ = false;
+  double dropout_ = 0.0, recurrent_dropout_ = 0.0;
+  std::optional<std::mt19937_64> own_generator_;
+  std::vector<Tensor> states_;  // stateful=true: the states carried between batches
+  std::vector<float> scratch_;
+};
+
+// The RnnBase behind a layer, or nullptr.
+inline RnnBase* as_rnn(const Layer& layer) { return dynamic_cast<RnnBase*>(layer.impl().get()); }
+
+}  // namespace keras::layers::rnn_detail
