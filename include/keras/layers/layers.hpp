@@ -13,6 +13,13 @@
 #include "keras/layers/convolutional/conv1d.hpp"
 #include "keras/layers/convolutional/conv2d.hpp"
 #include "keras/layers/convolutional/conv3d.hpp"
+#include "keras/layers/convolutional/conv1d_transpose.hpp"
+#include "keras/layers/convolutional/conv2d_transpose.hpp"
+#include "keras/layers/convolutional/conv3d_transpose.hpp"
+#include "keras/layers/convolutional/depthwise_conv1d.hpp"
+#include "keras/layers/convolutional/depthwise_conv2d.hpp"
+#include "keras/layers/convolutional/separable_conv1d.hpp"
+#include "keras/layers/convolutional/separable_conv2d.hpp"
 // core
 #include "keras/layers/core/activation.hpp"
 #include "keras/layers/core/dense.hpp"
