@@ -52,10 +52,9 @@ Sequential make_model(const std::string& name) {
                        layers::MaxPooling2D(2), layers::Conv2D(64, 3, activation = "relu"),
                        layers::MaxPooling2D(2), layers::Flatten(), layers::Dense(128, activation = "relu"),
                        layers::Dense(10, activation = "softmax")});
-#if __has_include(<keras/layers/rnn/lstm.hpp>)  // TEMP until feat/rnn is merged
+
   if (name == "lstm")
     return Sequential({layers::LSTM(128, input_shape = {28, 28}), layers::Dense(10, activation = "softmax")});
-#endif
   throw std::invalid_argument("unknown model " + name);
 }
 
