@@ -32,6 +32,10 @@ class LSTMImpl : public rnn_detail::RnnBase {
     return b;
   }
 
+  bool fused_lstm() const override {
+    return use_bias_ && activation_->name() == "tanh" && recurrent_activation_->name() == "sigmoid";
+  }
+
   // Per step: pre-activations (4, B, u) gate-major, activations (4, B, u), c (B, u), activation(c) (B, u).
   int64_t cache_floats(int64_t batch) const override { return 10 * batch * units_; }
 

@@ -75,6 +75,8 @@ class RnnBase : public LayerImpl, public ResettableStates {
   virtual int64_t cache_floats(int64_t batch) const = 0;
   virtual void step_forward(const Step& s) = 0;
   virtual void step_backward(const Step& s, const StepGrad& g) = 0;
+  // Whether the cell is Keras's default LSTM (tanh, sigmoid, bias), which oneDNN's LSTM primitive runs whole.
+  virtual bool fused_lstm() const { return false; }
   // Whether the recurrent kernel's gradient differs from the input projection's (GRU reset_after=true).
   virtual bool separate_recurrent_grad() const { return false; }
   // Adds the recurrent kernel's (and recurrent bias's) gradients once the loop is done. hrec: (operands, S*B, u);
