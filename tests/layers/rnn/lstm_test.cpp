@@ -50,7 +50,7 @@ TEST(Lstm, ShapesWeightsAndDefaults) {
   EXPECT_EQ(names, (std::vector<std::string>{"kernel", "recurrent_kernel", "bias"}));
   // unit_forget_bias: blocks i, f, c, o start at 0, 1, 0, 0.
   for (int64_t j = 0; j < 16; ++j) EXPECT_EQ(w[2].data()[j], j >= 4 && j < 8 ? 1.0f : 0.0f) << j;
-  // Orthogonal recurrent kernel: each 4x4 gate block of R R^T... the whole (4, 16) has orthonormal rows.
+  // Orthogonal recurrent kernel: the whole (4, 16) matrix has orthonormal rows.
   for (int64_t a = 0; a < 4; ++a)
     for (int64_t b = 0; b < 4; ++b) {
       double dot = 0;
@@ -68,7 +68,8 @@ TEST(Lstm, ShapesWeightsAndDefaults) {
   auto outs = layers::LSTM(8, return_state = true).call_outputs({Input({7, 3})});
   ASSERT_EQ(outs.size(), 3u);
   for (const auto& o : outs) EXPECT_EQ(o.shape(), (Shape{None, 8}));
-  auto eager = layers::LSTM(8, return_sequences = true, return_state = true)(std::vector<Tensor>{Tensor::zeros({2, 7, 3})});
+  auto eager =
+      layers::LSTM(8, return_sequences = true, return_state = true)(std::vector<Tensor>{Tensor::zeros({2, 7, 3})});
   ASSERT_EQ(eager.size(), 3u);
   EXPECT_EQ(eager[0].shape(), (Shape{2, 7, 8}));
   EXPECT_EQ(eager[2].shape(), (Shape{2, 8}));
