@@ -270,7 +270,8 @@ Layer layer_from(const kw::Kwargs& k) {
 
 Bidirectional::Bidirectional(const Layer& layer, const kw::Kwargs& kwargs)
     : RecurrentLayer(std::make_shared<BidirectionalImpl>(layer, kwargs)) {}
-Bidirectional::Bidirectional(const kw::Kwargs& kwargs) : Bidirectional(layer_from(kwargs), with_layer_removed(kwargs)) {}
+Bidirectional::Bidirectional(const kw::Kwargs& kwargs)
+    : Bidirectional(layer_from(kwargs), with_layer_removed(kwargs)) {}
 
 Layer Bidirectional::forward_layer() const { return static_cast<BidirectionalImpl&>(*impl_).forward_layer(); }
 Layer Bidirectional::backward_layer() const { return static_cast<BidirectionalImpl&>(*impl_).backward_layer(); }

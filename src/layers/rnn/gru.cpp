@@ -82,7 +82,8 @@ class GRUImpl : public rnn_detail::RnnBase {
     }
     recurrent_activation_->backward(pre, act, dact, dact, 2 * B, u);
     for (int64_t b = 0; b < B; ++b)
-      for (int gate = 0; gate < 3; ++gate) std::memcpy(g.dp + b * Gu + gate * u, dact + (gate * B + b) * u, sizeof(float) * u);
+      for (int gate = 0; gate < 3; ++gate)
+        std::memcpy(g.dp + b * Gu + gate * u, dact + (gate * B + b) * u, sizeof(float) * u);
     if (reset_after_) {
       for (int64_t b = 0; b < B; ++b) {
         std::memcpy(g.dzr + b * Gu, g.dp + b * Gu, sizeof(float) * 2 * u);

@@ -32,6 +32,10 @@ class LSTMImpl : public rnn_detail::RnnBase {
     return b;
   }
 
+  bool fused_lstm() const override {
+    return use_bias_ && activation_->name() == "tanh" && recurrent_activation_->name() == "sigmoid";
+  }
+
   // Per step: pre-activations (4, B, u) gate-major, activations (4, B, u), c (B, u), activation(c) (B, u).
   int64_t cache_floats(int64_t batch) const override { return 10 * batch * units_; }
 
@@ -84,12 +88,14 @@ class LSTMImpl : public rnn_detail::RnnBase {
   void to_gate_major(const float* z, float* out, int64_t B) const {
     const int64_t u = units_;
     for (int64_t b = 0; b < B; ++b)
-      for (int gate = 0; gate < 4; ++gate) std::memcpy(out + (gate * B + b) * u, z + (b * 4 + gate) * u, sizeof(float) * u);
+      for (int gate = 0; gate < 4; ++gate)
+        std::memcpy(out + (gate * B + b) * u, z + (b * 4 + gate) * u, sizeof(float) * u);
   }
   void from_gate_major(const float* in, float* z, int64_t B) const {
     const int64_t u = units_;
     for (int64_t b = 0; b < B; ++b)
-      for (int gate = 0; gate < 4; ++gate) std::memcpy(z + (b * 4 + gate) * u, in + (gate * B + b) * u, sizeof(float) * u);
+      for (int gate = 0; gate < 4; ++gate)
+        std::memcpy(z + (b * 4 + gate) * u, in + (gate * B + b) * u, sizeof(float) * u);
   }
 
   bool unit_forget_bias_ = true;

@@ -34,7 +34,8 @@ RnnBase::RnnBase(std::string class_name, const kw::Kwargs& k, int gates, int n_s
                               this->class_name() + "(32)."});
   units_ = *u;
   // activation=None means linear in Keras; an absent keyword means the default.
-  activation_ = activations::get(k.is_none("activation") ? ActivationArg() : k.get_or<ActivationArg>("activation", "tanh"));
+  activation_ = activations::get(k.is_none("activation") ? ActivationArg()
+                                                          : k.get_or<ActivationArg>("activation", "tanh"));
   recurrent_activation_ = activations::get(k.is_none("recurrent_activation")
                                                ? ActivationArg()
                                                : k.get_or<ActivationArg>("recurrent_activation", "sigmoid"));

@@ -2,9 +2,10 @@
 // The machinery of keras.layers.RNN shared by SimpleRNN, LSTM and GRU: the time loop with masks, go_backwards,
 // initial/stateful states, dropout masks, return_sequences/return_state, and backpropagation through time.
 //
-// Speed: the input projection of every timestep is one GEMM before the loop (and its gradients one GEMM after);
-// inside the loop each step is one recurrent GEMM over the whole batch plus the cell's elementwise gate math.
-// All per-step buffers are laid out time-major in processing order (reversed when go_backwards).
+// Speed: Keras's default LSTM without a mask or recurrent dropout runs as oneDNN's LSTM primitive (backend/rnn.hpp).
+// Everything else runs the loop here: the input projection of every timestep is one GEMM before the loop (and its
+// gradients one GEMM after); inside, each step is one recurrent GEMM over the whole batch plus the cell's
+// elementwise gate math. All per-step buffers are time-major in processing order (reversed when go_backwards).
 #include <optional>
 #include <random>
 
@@ -75,6 +76,8 @@ class RnnBase : public LayerImpl, public ResettableStates {
   virtual int64_t cache_floats(int64_t batch) const = 0;
   virtual void step_forward(const Step& s) = 0;
   virtual void step_backward(const Step& s, const StepGrad& g) = 0;
+  // Whether the cell is Keras's default LSTM (tanh, sigmoid, bias), which oneDNN's LSTM primitive runs whole.
+  virtual bool fused_lstm() const { return false; }
   // Whether the recurrent kernel's gradient differs from the input projection's (GRU reset_after=true).
   virtual bool separate_recurrent_grad() const { return false; }
   // Adds the recurrent kernel's (and recurrent bias's) gradients once the loop is done. hrec: (operands, S*B, u);

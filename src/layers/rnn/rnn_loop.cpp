@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "backend/kernels.hpp"
+#include "backend/rnn.hpp"
 #include "layers/rnn/rnn_base.hpp"
 
 namespace keras::layers::rnn_detail {
@@ -9,7 +10,7 @@ namespace keras::layers::rnn_detail {
 namespace {
 
 // ctx.saved layout of a forward call.
-enum Saved { kXd, kHist, kHrec, kCache, kInMask, kRecMask, kCount };
+enum Saved { kXd, kHist, kHrec, kCache, kInMask, kRecMask, kFused, kCount };
 
 // The state history: (n_states, S+1, B, u); hist(k, s) is state k before processing step s.
 struct History {
@@ -48,18 +49,6 @@ std::vector<Tensor> RnnBase::forward(CallContext& ctx) {
         for (int64_t i = 0; i < I; ++i) dst[i] = src[i] * m[i];
       }
 
-  // The input projection of every timestep at once.
-  Tensor P = Tensor::empty({S, B, Gu});
-  const float* K = kernel_->value.data();
-  if (n_in == 1) {
-    backend::gemm(false, false, S * B, Gu, I, 1.0f, xd.data(), I, K, Gu, 0.0f, P.data(), Gu);
-  } else {
-    for (int g = 0; g < n_in; ++g)
-      backend::gemm(false, false, S * B, units_, I, 1.0f, xd.data() + g * S * B * I, I, K + g * u, Gu, 0.0f,
-                    P.data() + g * u, Gu);
-  }
-  if (use_bias_) backend::add_row_vector(P.data(), bias_->value.data(), S * B, Gu);
-
   Tensor hist_t = Tensor::empty({n_states_, S + 1, B, u});
   History H{hist_t.data(), S, Bu};
   const bool given = ctx.inputs.size() > 1;
@@ -70,36 +59,67 @@ std::vector<Tensor> RnnBase::forward(CallContext& ctx) {
     else std::memset(H(k, 0), 0, sizeof(float) * Bu);
   }
 
-  Tensor hrec_t = drop_rec ? Tensor::empty({cur_rec_ops_, S, B, u}) : Tensor();
-  const int64_t cf = cache_floats(B);
-  Tensor cache = Tensor::empty({S, std::max<int64_t>(cf, 1)});
   const Tensor& mask_t = ctx.input_mask(0);
   const float* mask = mask_t.defined() ? mask_t.data() : nullptr;
   auto masked = [&](int64_t b, int64_t s) { return mask && mask[b * T + time_of(s)] == 0.0f; };
 
-  for (int64_t s = 0; s < S; ++s) {
-    Step st;
-    st.batch = B;
-    st.p = P.data() + s * B * Gu;
-    for (int k = 0; k < n_states_; ++k) {
-      st.s_prev[k] = H(k, s);
-      st.s_new[k] = H(k, s + 1);
-    }
-    for (int g = 0; g < gates_; ++g) st.hrec[g] = H(0, s);
-    if (drop_rec) {
-      for (int g = 0; g < cur_rec_ops_; ++g) {
-        float* dst = hrec_t.data() + (g * S + s) * Bu;
-        const float* m = rec_mask.data() + g * Bu;
-        for (int64_t i = 0; i < Bu; ++i) dst[i] = H(0, s)[i] * m[i];
+  // Keras's default LSTM without masks or recurrent dropout runs as one oneDNN primitive (faster than the loop on
+  // 2 threads); it writes h for every step straight into the history.
+  Tensor cache, fused_flag;
+  if (!mask && !drop_rec && n_in == 1 && fused_lstm()) {
+    const backend::LstmDims dims{S, B, I, u};
+    const int64_t ws_floats = backend::lstm_workspace_floats(dims);
+    if (ws_floats > 0) {
+      Tensor ws = Tensor::empty({ws_floats});
+      Tensor hT = Tensor::empty({B, u});
+      if (backend::lstm_forward(dims, xd.data(), H(0, 0), H(1, 0), kernel_->value.data(),
+                                recurrent_kernel_->value.data(), bias_->value.data(), H(0, 1), hT.data(), H(1, S),
+                                ws.data())) {
+        cache = ws;
+        fused_flag = Tensor::scalar(1.0f);
       }
-      for (int g = 0; g < gates_; ++g) st.hrec[g] = hrec_t.data() + ((cur_rec_ops_ > 1 ? g : 0) * S + s) * Bu;
     }
-    st.cache = cache.data() + s * cf;
-    step_forward(st);
-    // A masked step carries every state forward unchanged.
-    for (int64_t b = 0; mask && b < B; ++b)
-      if (masked(b, s))
-        for (int k = 0; k < n_states_; ++k) std::memcpy(H(k, s + 1) + b * u, H(k, s) + b * u, sizeof(float) * u);
+  }
+  Tensor hrec_t = drop_rec ? Tensor::empty({cur_rec_ops_, S, B, u}) : Tensor();
+  if (!fused_flag.defined()) {
+    // The input projection of every timestep at once.
+    Tensor P = Tensor::empty({S, B, Gu});
+    const float* K = kernel_->value.data();
+    if (n_in == 1) {
+      backend::gemm(false, false, S * B, Gu, I, 1.0f, xd.data(), I, K, Gu, 0.0f, P.data(), Gu);
+    } else {
+      for (int g = 0; g < n_in; ++g)
+        backend::gemm(false, false, S * B, units_, I, 1.0f, xd.data() + g * S * B * I, I, K + g * u, Gu, 0.0f,
+                      P.data() + g * u, Gu);
+    }
+    if (use_bias_) backend::add_row_vector(P.data(), bias_->value.data(), S * B, Gu);
+    const int64_t cf = cache_floats(B);
+    cache = Tensor::empty({S, std::max<int64_t>(cf, 1)});
+
+    for (int64_t s = 0; s < S; ++s) {
+      Step st;
+      st.batch = B;
+      st.p = P.data() + s * B * Gu;
+      for (int k = 0; k < n_states_; ++k) {
+        st.s_prev[k] = H(k, s);
+        st.s_new[k] = H(k, s + 1);
+      }
+      for (int g = 0; g < gates_; ++g) st.hrec[g] = H(0, s);
+      if (drop_rec) {
+        for (int g = 0; g < cur_rec_ops_; ++g) {
+          float* dst = hrec_t.data() + (g * S + s) * Bu;
+          const float* m = rec_mask.data() + g * Bu;
+          for (int64_t i = 0; i < Bu; ++i) dst[i] = H(0, s)[i] * m[i];
+        }
+        for (int g = 0; g < gates_; ++g) st.hrec[g] = hrec_t.data() + ((cur_rec_ops_ > 1 ? g : 0) * S + s) * Bu;
+      }
+      st.cache = cache.data() + s * cf;
+      step_forward(st);
+      // A masked step carries every state forward unchanged.
+      for (int64_t b = 0; mask && b < B; ++b)
+        if (masked(b, s))
+          for (int k = 0; k < n_states_; ++k) std::memcpy(H(k, s + 1) + b * u, H(k, s) + b * u, sizeof(float) * u);
+    }
   }
 
   std::vector<Tensor> out;
@@ -140,6 +160,7 @@ std::vector<Tensor> RnnBase::forward(CallContext& ctx) {
   ctx.saved[kCache] = cache;
   ctx.saved[kInMask] = in_mask;
   ctx.saved[kRecMask] = rec_mask;
+  ctx.saved[kFused] = fused_flag;
   return out;
 }
 
@@ -168,88 +189,112 @@ std::vector<Tensor> RnnBase::backward(CallContext& ctx, const std::vector<Tensor
       std::memcpy(dS.data() + k * Bu, grads[1 + k].data(), sizeof(float) * Bu);
   const Tensor dY = grads.empty() ? Tensor() : grads[0];
 
-  Tensor DP = Tensor::empty({S, B, Gu});
-  Tensor DZR = separate_recurrent_grad() ? Tensor::empty({S, B, Gu}) : Tensor();
-  Tensor ds_cell = Tensor::empty({n_states_, B, u});
-  Tensor ds_prev = Tensor::empty({n_states_, B, u});
-  Tensor dhrec = Tensor::empty({cur_rec_ops_, B, u});
-
-  for (int64_t s = S - 1; s >= 0; --s) {
-    if (dY.defined() && (return_sequences_ || s == S - 1))
-      for (int64_t b = 0; b < B; ++b) {
-        if (zero_output_for_mask_ && masked(b, s)) continue;
-        const float* g = dY.data() + (return_sequences_ ? (b * S + s) * u : b * u);
-        float* d = dS.data() + b * u;
-        for (int64_t j = 0; j < u; ++j) d[j] += g[j];
-      }
-    std::memcpy(ds_cell.data(), dS.data(), sizeof(float) * dS.size());
-    for (int64_t b = 0; mask && b < B; ++b)
-      if (masked(b, s))
-        for (int k = 0; k < n_states_; ++k) std::memset(ds_cell.data() + k * Bu + b * u, 0, sizeof(float) * u);
-
-    Step st;
-    st.batch = B;
-    for (int k = 0; k < n_states_; ++k) {
-      st.s_prev[k] = H(k, s);
-      st.s_new[k] = H(k, s + 1);
-    }
-    for (int g = 0; g < gates_; ++g)
-      st.hrec[g] = hrec_t.defined() ? hrec_t.data() + ((cur_rec_ops_ > 1 ? g : 0) * S + s) * Bu : H(0, s);
-    st.cache = const_cast<float*>(cache.data()) + s * cf;
-    StepGrad gr;
-    for (int k = 0; k < n_states_; ++k) {
-      gr.ds[k] = ds_cell.data() + k * Bu;
-      gr.ds_prev[k] = ds_prev.data() + k * Bu;
-    }
-    gr.dp = DP.data() + s * B * Gu;
-    gr.dzr = DZR.defined() ? DZR.data() + s * B * Gu : nullptr;
-    for (int g = 0; g < cur_rec_ops_; ++g) gr.dhrec[g] = dhrec.data() + g * Bu;
-    step_backward(st, gr);
-
-    // Masked rows pass their gradient straight to the previous states.
-    for (int k = 0; k < n_states_; ++k) {
-      float* d = dS.data() + k * Bu;
-      const float* p = ds_prev.data() + k * Bu;
-      for (int64_t b = 0; b < B; ++b) {
-        const bool keep = masked(b, s);
-        for (int64_t j = 0; j < u; ++j) d[b * u + j] = p[b * u + j] + (keep ? d[b * u + j] : 0.0f);
-      }
-    }
-    float* dh = dS.data();
-    for (int g = 0; g < cur_rec_ops_; ++g) {
-      const float* d = dhrec.data() + g * Bu;
-      if (rec_mask.defined()) {
-        const float* m = rec_mask.data() + g * Bu;
-        for (int64_t i = 0; i < Bu; ++i) dh[i] += d[i] * m[i];
+  Tensor dxd;  // gradient of the (dropped-out, processing-ordered) inputs: (n_in, S, B, I)
+  if (ctx.saved.at(kFused).defined()) {
+    // oneDNN's backward: output gradients time-major, states' gradients as dst_iter gradients.
+    Tensor dy = Tensor::zeros({S, B, u});
+    if (dY.defined()) {
+      if (return_sequences_) {
+        for (int64_t b = 0; b < B; ++b)
+          for (int64_t s = 0; s < S; ++s)
+            std::memcpy(dy.data() + (s * B + b) * u, dY.data() + (b * S + s) * u, sizeof(float) * u);
       } else {
-        for (int64_t i = 0; i < Bu; ++i) dh[i] += d[i];
+        std::memcpy(dy.data() + (S - 1) * Bu, dY.data(), sizeof(float) * Bu);
       }
     }
-  }
-
-  float* dK = grad_of(*kernel_).data();
-  if (n_in == 1) {
-    backend::gemm(true, false, I, Gu, S * B, 1.0f, xd.data(), I, DP.data(), Gu, 1.0f, dK, Gu);
+    Tensor dT = dS.copy();
+    dxd = Tensor::empty({1, S, B, I});
+    const float* bias = bias_->value.data();
+    backend::lstm_backward({S, B, I, u}, xd.data(), H(0, 0), H(1, 0), kernel_->value.data(),
+                           recurrent_kernel_->value.data(), bias, H(0, 1), H(0, S), H(1, S), cache.data(), dy.data(),
+                           dT.data(), dT.data() + Bu, dxd.data(), dS.data(), dS.data() + Bu,
+                           grad_of(*kernel_).data(), grad_of(*recurrent_kernel_).data(), grad_of(*bias_).data());
   } else {
-    for (int64_t g = 0; g < n_in; ++g)
-      backend::gemm(true, false, I, u, S * B, 1.0f, xd.data() + g * S * B * I, I, DP.data() + g * u, Gu, 1.0f,
-                    dK + g * u, Gu);
-  }
-  if (use_bias_) backend::column_sums(DP.data(), grad_of(*bias_).data(), S * B, Gu, true);
-  recurrent_weight_grads(S, B, hrec_t.defined() ? hrec_t.data() : H(0, 0), DZR.defined() ? DZR.data() : DP.data(),
-                         cache.data());
+    Tensor DP = Tensor::empty({S, B, Gu});
+    Tensor DZR = separate_recurrent_grad() ? Tensor::empty({S, B, Gu}) : Tensor();
+    Tensor ds_cell = Tensor::empty({n_states_, B, u});
+    Tensor ds_prev = Tensor::empty({n_states_, B, u});
+    Tensor dhrec = Tensor::empty({cur_rec_ops_, B, u});
 
-  std::vector<Tensor> out(ctx.inputs.size());
-  if (ctx.input_needs_grad(0)) {
-    const float* Kv = kernel_->value.data();
-    Tensor dxd = Tensor::empty({n_in, S, B, I});
+    for (int64_t s = S - 1; s >= 0; --s) {
+      if (dY.defined() && (return_sequences_ || s == S - 1))
+        for (int64_t b = 0; b < B; ++b) {
+          if (zero_output_for_mask_ && masked(b, s)) continue;
+          const float* g = dY.data() + (return_sequences_ ? (b * S + s) * u : b * u);
+          float* d = dS.data() + b * u;
+          for (int64_t j = 0; j < u; ++j) d[j] += g[j];
+        }
+      std::memcpy(ds_cell.data(), dS.data(), sizeof(float) * dS.size());
+      for (int64_t b = 0; mask && b < B; ++b)
+        if (masked(b, s))
+          for (int k = 0; k < n_states_; ++k) std::memset(ds_cell.data() + k * Bu + b * u, 0, sizeof(float) * u);
+
+      Step st;
+      st.batch = B;
+      for (int k = 0; k < n_states_; ++k) {
+        st.s_prev[k] = H(k, s);
+        st.s_new[k] = H(k, s + 1);
+      }
+      for (int g = 0; g < gates_; ++g)
+        st.hrec[g] = hrec_t.defined() ? hrec_t.data() + ((cur_rec_ops_ > 1 ? g : 0) * S + s) * Bu : H(0, s);
+      st.cache = const_cast<float*>(cache.data()) + s * cf;
+      StepGrad gr;
+      for (int k = 0; k < n_states_; ++k) {
+        gr.ds[k] = ds_cell.data() + k * Bu;
+        gr.ds_prev[k] = ds_prev.data() + k * Bu;
+      }
+      gr.dp = DP.data() + s * B * Gu;
+      gr.dzr = DZR.defined() ? DZR.data() + s * B * Gu : nullptr;
+      for (int g = 0; g < cur_rec_ops_; ++g) gr.dhrec[g] = dhrec.data() + g * Bu;
+      step_backward(st, gr);
+
+      // Masked rows pass their gradient straight to the previous states.
+      for (int k = 0; k < n_states_; ++k) {
+        float* d = dS.data() + k * Bu;
+        const float* p = ds_prev.data() + k * Bu;
+        for (int64_t b = 0; b < B; ++b) {
+          const bool keep = masked(b, s);
+          for (int64_t j = 0; j < u; ++j) d[b * u + j] = p[b * u + j] + (keep ? d[b * u + j] : 0.0f);
+        }
+      }
+      float* dh = dS.data();
+      for (int g = 0; g < cur_rec_ops_; ++g) {
+        const float* d = dhrec.data() + g * Bu;
+        if (rec_mask.defined()) {
+          const float* m = rec_mask.data() + g * Bu;
+          for (int64_t i = 0; i < Bu; ++i) dh[i] += d[i] * m[i];
+        } else {
+          for (int64_t i = 0; i < Bu; ++i) dh[i] += d[i];
+        }
+      }
+    }
+
+    float* dK = grad_of(*kernel_).data();
     if (n_in == 1) {
-      backend::gemm(false, true, S * B, I, Gu, 1.0f, DP.data(), Gu, Kv, Gu, 0.0f, dxd.data(), I);
+      backend::gemm(true, false, I, Gu, S * B, 1.0f, xd.data(), I, DP.data(), Gu, 1.0f, dK, Gu);
     } else {
       for (int64_t g = 0; g < n_in; ++g)
-        backend::gemm(false, true, S * B, I, u, 1.0f, DP.data() + g * u, Gu, Kv + g * u, Gu, 0.0f,
-                      dxd.data() + g * S * B * I, I);
+        backend::gemm(true, false, I, u, S * B, 1.0f, xd.data() + g * S * B * I, I, DP.data() + g * u, Gu, 1.0f,
+                      dK + g * u, Gu);
     }
+    if (use_bias_) backend::column_sums(DP.data(), grad_of(*bias_).data(), S * B, Gu, true);
+    recurrent_weight_grads(S, B, hrec_t.defined() ? hrec_t.data() : H(0, 0), DZR.defined() ? DZR.data() : DP.data(),
+                           cache.data());
+    if (ctx.input_needs_grad(0)) {
+      const float* Kv = kernel_->value.data();
+      dxd = Tensor::empty({n_in, S, B, I});
+      if (n_in == 1) {
+        backend::gemm(false, true, S * B, I, Gu, 1.0f, DP.data(), Gu, Kv, Gu, 0.0f, dxd.data(), I);
+      } else {
+        for (int64_t g = 0; g < n_in; ++g)
+          backend::gemm(false, true, S * B, I, u, 1.0f, DP.data() + g * u, Gu, Kv + g * u, Gu, 0.0f,
+                        dxd.data() + g * S * B * I, I);
+      }
+    }
+  }
+
+  std::vector<Tensor> out(ctx.inputs.size());
+  if (ctx.input_needs_grad(0) && dxd.defined()) {
     Tensor dx = Tensor::zeros({B, T, I});
     for (int64_t g = 0; g < n_in; ++g)
       for (int64_t s = 0; s < S; ++s)

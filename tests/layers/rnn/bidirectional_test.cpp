@@ -33,7 +33,8 @@ TEST(Bidirectional, NamesWeightsAndShapes) {
   EXPECT_EQ(bi.count_params(), 2 * 4 * (4 * (3 + 4) + 4));
   std::vector<std::string> names;
   for (const auto& v : bi.impl()->variables()) names.push_back(v->name);
-  EXPECT_EQ(names, (std::vector<std::string>{"kernel", "recurrent_kernel", "bias", "kernel", "recurrent_kernel", "bias"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"kernel", "recurrent_kernel", "bias", "kernel", "recurrent_kernel",
+                                             "bias"}));
   EXPECT_FALSE(inner.built());  // the wrapped layer is only a template
 
   auto in = Input({5, 3});
@@ -112,7 +113,8 @@ TEST(Bidirectional, CustomBackwardLayerAndErrors) {
                     "Forward layer and backward layer should have different `go_backwards` value. Received: "
                     "forward_layer.go_backwards False, backward_layer.go_backwards=False");
   EXPECT_THROW_WITH(
-      layers::Bidirectional(layers::LSTM(3), backward_layer = layers::LSTM(3, go_backwards = true, return_sequences = true)),
+      layers::Bidirectional(layers::LSTM(3),
+                            backward_layer = layers::LSTM(3, go_backwards = true, return_sequences = true)),
       "Forward layer and backward layer are expected to have the same value for attribute \"return_sequences\", got "
       "\"False\" for forward layer and \"True\" for backward layer");
   EXPECT_THROW_WITH(layers::Bidirectional(layers::LSTM(3), merge_mode = "max"),

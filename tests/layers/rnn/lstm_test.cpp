@@ -50,7 +50,7 @@ TEST(Lstm, ShapesWeightsAndDefaults) {
   EXPECT_EQ(names, (std::vector<std::string>{"kernel", "recurrent_kernel", "bias"}));
   // unit_forget_bias: blocks i, f, c, o start at 0, 1, 0, 0.
   for (int64_t j = 0; j < 16; ++j) EXPECT_EQ(w[2].data()[j], j >= 4 && j < 8 ? 1.0f : 0.0f) << j;
-  // Orthogonal recurrent kernel: each 4x4 gate block of R R^T... the whole (4, 16) has orthonormal rows.
+  // Orthogonal recurrent kernel: the whole (4, 16) matrix has orthonormal rows.
   for (int64_t a = 0; a < 4; ++a)
     for (int64_t b = 0; b < 4; ++b) {
       double dot = 0;
@@ -68,7 +68,8 @@ TEST(Lstm, ShapesWeightsAndDefaults) {
   auto outs = layers::LSTM(8, return_state = true).call_outputs({Input({7, 3})});
   ASSERT_EQ(outs.size(), 3u);
   for (const auto& o : outs) EXPECT_EQ(o.shape(), (Shape{None, 8}));
-  auto eager = layers::LSTM(8, return_sequences = true, return_state = true)(std::vector<Tensor>{Tensor::zeros({2, 7, 3})});
+  auto eager =
+      layers::LSTM(8, return_sequences = true, return_state = true)(std::vector<Tensor>{Tensor::zeros({2, 7, 3})});
   ASSERT_EQ(eager.size(), 3u);
   EXPECT_EQ(eager[0].shape(), (Shape{2, 7, 8}));
   EXPECT_EQ(eager[2].shape(), (Shape{2, 8}));
@@ -241,4 +242,32 @@ TEST(Lstm, Errors) {
                     "An `initial_state` was passed that is not compatible with `cell.state_size`", "Hint:", "h0, c0");
   EXPECT_THROW_WITH(lstm(std::vector<Tensor>{Tensor::zeros({2, 5, 3}), Tensor::zeros({2, 5}), Tensor::zeros({2, 4})}),
                     "not compatible with `cell.state_size`", "(2, 5)");
+}
+
+TEST(Lstm, FusedPrimitiveMatchesStepLoop) {
+  // Without a mask the default LSTM runs as one oneDNN primitive; an all-ones mask sends the same call through the
+  // per-step loop. Outputs, input gradients and weight gradients must agree.
+  utils::set_random_seed(10);
+  Tensor x = random::normal({5, 7, 6});
+  Tensor h0 = random::normal({5, 8}), c0 = random::normal({5, 8});
+  for (bool back : {false, true}) {
+    layers::LSTM lstm(8, return_sequences = true, return_state = true, go_backwards = back,
+                      bias_initializer = "random_normal");
+    lstm(std::vector<Tensor>{x, h0, c0});
+    std::vector<Tensor> grads_out{random::normal({5, 7, 8}), random::normal({5, 8}), random::normal({5, 8})};
+    std::vector<std::vector<Tensor>> results;
+    for (bool with_mask : {false, true}) {
+      CallContext ctx;
+      ctx.inputs = {x, h0, c0};
+      if (with_mask) ctx.input_masks = {Tensor::ones({5, 7})};
+      ctx.outputs = lstm.impl()->forward(ctx);
+      for (const auto& v : lstm.impl()->variables()) v->grad = Tensor();
+      std::vector<Tensor> r = ctx.outputs;
+      for (const Tensor& g : lstm.impl()->backward(ctx, grads_out)) r.push_back(g);
+      for (const auto& v : lstm.impl()->variables()) r.push_back(v->grad.copy());
+      results.push_back(r);
+    }
+    ASSERT_EQ(results[0].size(), results[1].size());
+    for (size_t i = 0; i < results[0].size(); ++i) EXPECT_LT(max_abs_diff(results[0][i], results[1][i]), 2e-5f) << i;
+  }
 }

@@ -62,8 +62,10 @@ inline void expect_masked_gradients_match(const Layer& handle, std::vector<Tenso
           << what << " entry " << j << ": analytic " << analytic.data()[j] << " numeric " << numeric;
     }
   };
-  for (size_t i = 0; i < inputs.size(); ++i) compare("input " + std::to_string(i), inputs[i].data(), inputs[i].size(), g_in.at(i));
-  for (const auto& v : layer.trainable_variables()) compare("weight " + v->name, v->value.data(), v->value.size(), v->grad);
+  for (size_t i = 0; i < inputs.size(); ++i)
+    compare("input " + std::to_string(i), inputs[i].data(), inputs[i].size(), g_in.at(i));
+  for (const auto& v : layer.trainable_variables())
+    compare("weight " + v->name, v->value.data(), v->value.size(), v->grad);
 }
 
 // A (batch, timesteps) 0/1 mask from rows of valid lengths (right padding) or explicit values.
