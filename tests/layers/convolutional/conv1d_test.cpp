@@ -135,3 +135,13 @@ TEST(Conv1D, Errors) {
   EXPECT_THROW_WITH(layers::Conv1D(8, 3, strides = 2, dilation_rate = 2),
                     "Received: strides=(2,) and dilation_rate=(2,)", "Hint:");
 }
+
+TEST(Conv1D, GroupsFollowKerasRules) {
+  utils::clear_session();
+  EXPECT_THROW_WITH(layers::Conv1D(6, 3, groups = 4), "Received: groups=4, filters=6.", "Hint:");
+  EXPECT_THROW_WITH(layers::Conv1D(4, 3, groups = 4)(Input({10, 6})),
+                    "Received groups=4, but the input has 6 channels (full input shape is (None, 10, 6)).", "Hint:");
+  layers::Conv1D g(4, 3, groups = 2, dilation_rate = 2);
+  EXPECT_EQ(g(Input({10, 6})).shape(), (Shape{None, 6, 4}));
+  EXPECT_EQ(g.get_weights()[0].shape(), (Shape{3, 3, 4}));
+}

@@ -101,3 +101,15 @@ TEST(Conv3D, Errors) {
                     "Hint:", "3x3x3 kernel");
   EXPECT_THROW_WITH(layers::Conv3D(8, 3, padding = "causal"), "one of {'valid', 'same'}", "Hint:");
 }
+
+TEST(Conv3D, GroupsFollowKerasRules) {
+  utils::clear_session();
+  EXPECT_THROW_WITH(layers::Conv3D(6, 3, groups = 4), "The number of filters must be evenly divisible by the number "
+                    "of groups. Received: groups=4, filters=6.", "Hint:");
+  EXPECT_THROW_WITH(layers::Conv3D(4, 3, groups = 2)(Input({4, 4, 4, 3})),
+                    "The number of input channels must be evenly divisible by the number of groups. Received "
+                    "groups=2, but the input has 3 channels (full input shape is (None, 4, 4, 4, 3)).", "Hint:");
+  layers::Conv3D g(4, 2, groups = 2);
+  EXPECT_EQ(g(Input({3, 3, 3, 6})).shape(), (Shape{None, 2, 2, 2, 4}));
+  EXPECT_EQ(g.get_weights()[0].shape(), (Shape{2, 2, 2, 3, 4}));  // (*k, in / groups, filters)
+}
