@@ -19,6 +19,7 @@
 #include "keras/layers/core/embedding.hpp"
 #include "keras/layers/core/identity.hpp"
 #include "keras/layers/core/input_layer.hpp"
+#include "keras/layers/core/masking.hpp"
 // regularization
 #include "keras/layers/regularization/dropout.hpp"
 #include "keras/layers/regularization/gaussian_noise.hpp"
