@@ -60,3 +60,5 @@
 #include "keras/layers/pooling/global_max_pooling2d.hpp"
 #include "keras/layers/pooling/max_pooling1d.hpp"
 #include "keras/layers/pooling/max_pooling2d.hpp"
+// rnn
+#include "keras/layers/rnn/time_distributed.hpp"
