@@ -1,5 +1,9 @@
 #include "keras/layers/layer.hpp"
 
+#include <iostream>
+#include <mutex>
+#include <set>
+
 #include "keras/core/errors.hpp"
 #include "keras/initializers/initializers.hpp"
 
@@ -165,6 +169,12 @@ std::vector<KerasTensor> LayerImpl::call_symbolic(const std::vector<KerasTensor>
 }
 
 std::vector<Tensor> LayerImpl::call_eager(const std::vector<Tensor>& inputs, bool training) {
+  return call_eager(inputs, training, {}, nullptr);
+}
+
+std::vector<Tensor> LayerImpl::call_eager(const std::vector<Tensor>& inputs, bool training,
+                                          const std::vector<Tensor>& input_masks,
+                                          std::vector<Tensor>* output_masks) {
   std::vector<Shape> shapes;
   shapes.reserve(inputs.size());
   for (const Tensor& t : inputs) {
@@ -176,7 +186,46 @@ std::vector<Tensor> LayerImpl::call_eager(const std::vector<Tensor>& inputs, boo
   CallContext ctx;
   ctx.training = training;
   ctx.inputs = inputs;
-  return forward(ctx);
+  for (const Tensor& m : input_masks)
+    if (m.defined()) ctx.input_masks = input_masks;
+  std::vector<Tensor> outputs = forward_masked(ctx);
+  if (output_masks) *output_masks = std::move(ctx.output_masks);
+  return outputs;
+}
+
+std::vector<Tensor> LayerImpl::forward_masked(CallContext& ctx) {
+  ctx.output_masks.clear();
+  std::vector<Tensor> outputs = forward(ctx);
+  const size_t n = outputs.size();
+  if (is_model()) {  // its graph set the masks of its outputs
+    ctx.output_masks.resize(n);
+    return outputs;
+  }
+  bool any_input_mask = false;
+  for (const Tensor& m : ctx.input_masks) any_input_mask = any_input_mask || m.defined();
+  if (!supports_masking()) {
+    if (any_input_mask) {
+      // Python shows a warning once per distinct text, so once per layer here.
+      static std::mutex mu;
+      static std::set<std::string> shown;
+      const std::string msg = "Layer '" + name_ + "' (of type " + class_name_ +
+                              ") was passed an input with a mask attached to it. However, this layer does not "
+                              "support masking and will therefore destroy the mask information. Downstream layers "
+                              "will not see the mask.";
+      std::lock_guard<std::mutex> lock(mu);
+      if (shown.insert(msg).second) std::cerr << "UserWarning: " << msg << "\n" << std::flush;
+    }
+    ctx.output_masks.assign(n, Tensor());
+    return outputs;
+  }
+  bool already = ctx.output_masks.size() == n;
+  for (size_t i = 0; already && i < n; ++i) already = ctx.output_masks[i].defined();
+  if (already) return outputs;
+  std::vector<Tensor> computed = compute_masks(ctx.inputs, ctx.input_masks, n);
+  ctx.output_masks.resize(n);
+  for (size_t i = 0; i < n && i < computed.size(); ++i)
+    if (!ctx.output_masks[i].defined()) ctx.output_masks[i] = computed[i];
+  return outputs;
 }
 
 // ---- weights ----

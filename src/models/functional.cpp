@@ -171,19 +171,35 @@ std::vector<Tensor> FunctionalImpl::forward(CallContext& ctx) {
     auto a = adjust_rank(inputs_[i].shape(), x.shape());
     slots[static_cast<size_t>(input_slots_[i])] = (a && a->ndim() != x.ndim()) ? x.reshape(a->as_vector()) : x;
   }
-  // Every node's context is kept, so backward() may follow any forward(); the tensors are alive in slots anyway.
+  // Keras masks travel with the values, one per slot; a node gets its inputs' masks and sets its outputs'.
+  std::vector<Tensor> masks(static_cast<size_t>(num_slots_));
+  for (size_t i = 0; i < inputs_.size(); ++i) masks[static_cast<size_t>(input_slots_[i])] = ctx.input_mask(i);
+  // Every node's context is kept, so backward() may follow any forward() and sees the same masks.
   ctx.children.assign(nodes_.size(), CallContext{});
   for (size_t k = 0; k < nodes_.size(); ++k) {
     CallContext& c = ctx.children[k];
     c.training = ctx.training;
     c.inputs.clear();
-    for (int s : node_in_slots_[k]) c.inputs.push_back(slots[static_cast<size_t>(s)]);
-    c.outputs = nodes_[k]->layer->forward(c);
-    for (size_t j = 0; j < node_out_slots_[k].size(); ++j)
-      slots[static_cast<size_t>(node_out_slots_[k][j])] = c.outputs.at(j);
+    bool masked = false;
+    for (int s : node_in_slots_[k]) {
+      c.inputs.push_back(slots[static_cast<size_t>(s)]);
+      masked = masked || masks[static_cast<size_t>(s)].defined();
+    }
+    if (masked)
+      for (int s : node_in_slots_[k]) c.input_masks.push_back(masks[static_cast<size_t>(s)]);
+    c.outputs = nodes_[k]->layer->forward_masked(c);
+    for (size_t j = 0; j < node_out_slots_[k].size(); ++j) {
+      const auto slot = static_cast<size_t>(node_out_slots_[k][j]);
+      slots[slot] = c.outputs.at(j);
+      masks[slot] = j < c.output_masks.size() ? c.output_masks[j] : Tensor();
+    }
   }
   std::vector<Tensor> out;
-  for (int s : output_slots_) out.push_back(slots[static_cast<size_t>(s)]);
+  ctx.output_masks.clear();
+  for (int s : output_slots_) {
+    out.push_back(slots[static_cast<size_t>(s)]);
+    ctx.output_masks.push_back(masks[static_cast<size_t>(s)]);
+  }
   return out;
 }
 

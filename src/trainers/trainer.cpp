@@ -4,8 +4,30 @@
 #include <numeric>
 
 #include "keras/core/errors.hpp"
+#include "keras/metrics/metrics.hpp"
+#include "trainers/loss_masking.hpp"
 
 namespace keras {
+
+namespace {
+
+const Tensor& output_mask(const CallContext& ctx, size_t i) {
+  static const Tensor none;
+  return i < ctx.output_masks.size() ? ctx.output_masks[i] : none;
+}
+
+// Keras's MeanMetricWrapper reads the output's mask (reduction "sum"); the other metrics ignore masks.
+void update_metrics(std::vector<std::shared_ptr<metric_types::Metric>>& metrics, const Tensor& y, const Tensor& out,
+                    const Tensor& mask, const Tensor* sw) {
+  Tensor masked;
+  for (auto& m : metrics) {
+    const bool wants_mask = mask.defined() && dynamic_cast<metric_types::MeanMetricWrapper*>(m.get()) != nullptr;
+    if (wants_mask && !masked.defined()) masked = detail::apply_mask(sw, mask, "sum");
+    m->update_state(y, out, wants_mask ? &masked : sw);
+  }
+}
+
+}  // namespace
 
 Trainer::Trainer(Model& model)
     : model_(model), graph_(model.graph()), state_(model.graph().training_state()) {
@@ -85,16 +107,23 @@ double Trainer::compute_losses(const std::vector<Tensor>& outputs, CallContext& 
     const auto& loss = *state_->losses[i];
     double w = state_->loss_weights.empty() ? 1.0 : state_->loss_weights[i];
     Tensor* g = grads ? &(*grads)[i] : nullptr;
+    // Keras's Loss.__call__ folds the output's mask into the sample weights (losses/loss.py apply_mask).
+    const Tensor* swi = sw;
+    Tensor masked;
+    if (const Tensor& mask = output_mask(ctx, i); mask.defined()) {
+      masked = detail::apply_mask(sw, mask, loss.get_config().get_or<std::string>("reduction", "sum_over_batch_size"));
+      swi = &masked;
+    }
     double value;
     int k = graph_.output_node(i);
     Tensor logits;
     if (fused_.size() > i && fused_[i] && k >= 0 && static_cast<size_t>(k) < ctx.children.size())
       logits = graph_.nodes()[static_cast<size_t>(k)]->layer->preactivation(ctx.children[static_cast<size_t>(k)]);
     if (logits.defined()) {
-      value = loss.call_from_logits(yb[i], logits, sw, g);
+      value = loss.call_from_logits(yb[i], logits, swi, g);
       if (grads) ctx.preactivation_output_grads[i] = true;
     } else {
-      value = loss.call(yb[i], outputs[i], sw, g);
+      value = loss.call(yb[i], outputs[i], swi, g);
     }
     if (g && w != 1.0) *g *= static_cast<float>(w);
     total += w * value;
@@ -119,7 +148,7 @@ double Trainer::train_step(const std::vector<Tensor>& xb, const std::vector<Tens
   state_->optimizer->apply_gradients(vars);
   const Tensor* sw = sample_weight.defined() ? &sample_weight : nullptr;
   for (size_t i = 0; i < outputs.size(); ++i)
-    for (auto& m : state_->metrics[i]) m->update_state(yb[i], outputs[i], sw);
+    update_metrics(state_->metrics[i], yb[i], outputs[i], output_mask(ctx, i), sw);
   return loss;
 }
 
@@ -131,7 +160,7 @@ double Trainer::test_step(const std::vector<Tensor>& xb, const std::vector<Tenso
   double loss = compute_losses(outputs, ctx, yb, sample_weight, nullptr) + graph_.regularization_penalty(false);
   const Tensor* sw = sample_weight.defined() ? &sample_weight : nullptr;
   for (size_t i = 0; i < outputs.size() && i < metrics.size(); ++i)
-    for (auto& m : metrics[i]) m->update_state(yb[i], outputs[i], sw);
+    update_metrics(metrics[i], yb[i], outputs[i], output_mask(ctx, i), sw);
   return loss;
 }
 

@@ -18,14 +18,16 @@ struct GradCheckOptions {
   bool training = false;   // run forward in training mode (Dropout & co. must then be deterministic, e.g. rate 0)
   bool check_inputs = true;
   std::vector<size_t> skip_inputs;  // inputs with no gradient (integer indices, say)
+  std::vector<Tensor> input_masks;  // Keras masks given to every forward (ctx.input_masks), e.g. for masked pooling
 };
 
 namespace detail {
 inline double loss_of(LayerImpl& layer, const std::vector<Tensor>& inputs, const std::vector<Tensor>& r,
-                      bool training) {
+                      bool training, const std::vector<Tensor>& masks = {}) {
   CallContext ctx;
   ctx.training = training;
   ctx.inputs = inputs;
+  ctx.input_masks = masks;
   std::vector<Tensor> out = layer.forward(ctx);
   double l = 0;
   for (size_t i = 0; i < out.size(); ++i)
@@ -41,6 +43,7 @@ inline void expect_gradients_match(const Layer& handle, std::vector<Tensor> inpu
   CallContext ctx;
   ctx.training = opt.training;
   ctx.inputs = inputs;
+  ctx.input_masks = opt.input_masks;
   ctx.outputs = layer.forward(ctx);
   std::vector<Tensor> r;
   for (const auto& o : ctx.outputs) r.push_back(random::uniform(o.dims(), -1.0f, 1.0f));
@@ -55,9 +58,9 @@ inline void expect_gradients_match(const Layer& handle, std::vector<Tensor> inpu
     for (int64_t j = 0; j < n; j += stride) {
       float saved = values[j];
       values[j] = static_cast<float>(saved + opt.eps);
-      double lp = detail::loss_of(layer, inputs, r, opt.training);
+      double lp = detail::loss_of(layer, inputs, r, opt.training, opt.input_masks);
       values[j] = static_cast<float>(saved - opt.eps);
-      double lm = detail::loss_of(layer, inputs, r, opt.training);
+      double lm = detail::loss_of(layer, inputs, r, opt.training, opt.input_masks);
       values[j] = saved;
       double numeric = (lp - lm) / (2 * opt.eps);
       double a = analytic.data()[j];

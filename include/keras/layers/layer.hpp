@@ -74,6 +74,9 @@ struct CallContext {
   // Keras masks, one per input (an undefined Tensor where that input carries none). A mask has the input's shape
   // without its last (feature) axis, e.g. (batch, timesteps), with values 0/1 and dtype label "bool".
   std::vector<Tensor> input_masks;
+  // The outputs' masks after the call (Keras's _keras_mask of each output; undefined = none), set by
+  // LayerImpl::forward_masked. A forward may set them itself (Masking, models): Keras's "mask already computed".
+  std::vector<Tensor> output_masks;
   const Tensor& input_mask(size_t i = 0) const {
     static const Tensor none;
     return i < input_masks.size() ? input_masks[i] : none;
@@ -149,6 +152,14 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   // ---- calling ----
   std::vector<KerasTensor> call_symbolic(const std::vector<KerasTensor>& inputs);
   std::vector<Tensor> call_eager(const std::vector<Tensor>& inputs, bool training = false);
+  // Eager call with masks (Keras's layer(x, mask=m)): input_masks one per input or empty; output_masks, if not
+  // null, receives one mask per output (undefined where there is none).
+  std::vector<Tensor> call_eager(const std::vector<Tensor>& inputs, bool training,
+                                 const std::vector<Tensor>& input_masks, std::vector<Tensor>* output_masks);
+  // forward(ctx) with Keras's mask bookkeeping around it (Layer.__call__): ctx.input_masks are the inputs' masks;
+  // afterwards ctx.output_masks holds compute_masks() if the layer supports masking, else no masks (and, when a
+  // mask was dropped, Keras's UserWarning once per layer). Graphs call their nodes through this.
+  std::vector<Tensor> forward_masked(CallContext& ctx);
   // Checks arity and InputSpec, builds if needed, checks again: raises ValueError with a hint.
   // producers: for symbolic calls, the (name, class) of the layer behind each input, for hints.
   void check_and_build(const std::vector<Shape>& input_shapes,
@@ -216,6 +227,12 @@ class Layer {
   KerasTensor operator()(const std::vector<KerasTensor>& xs) const;
   KerasTensor operator()(std::initializer_list<KerasTensor> xs) const { return (*this)(std::vector<KerasTensor>(xs)); }
   std::vector<KerasTensor> call_outputs(const std::vector<KerasTensor>& xs) const;  // every output
+  // Eager call with Keras masks, as layer(x, mask=m): one mask per input (undefined = none); output_masks, if not
+  // null, receives the outputs' masks (Keras attaches them to the outputs as _keras_mask).
+  std::vector<Tensor> call_masked(const std::vector<Tensor>& xs, const std::vector<Tensor>& masks,
+                                  std::vector<Tensor>* output_masks = nullptr, bool training = false) const {
+    return impl_->call_eager(xs, training, masks, output_masks);
+  }
 
   std::string name() const { return impl_->name(); }
   std::string class_name() const { return impl_->class_name(); }

@@ -26,6 +26,7 @@
 #include "keras/layers/core/embedding.hpp"
 #include "keras/layers/core/identity.hpp"
 #include "keras/layers/core/input_layer.hpp"
+#include "keras/layers/core/masking.hpp"
 // regularization
 #include "keras/layers/regularization/dropout.hpp"
 #include "keras/layers/regularization/gaussian_noise.hpp"
@@ -71,3 +72,4 @@
 #include "keras/layers/rnn/gru.hpp"
 #include "keras/layers/rnn/lstm.hpp"
 #include "keras/layers/rnn/simple_rnn.hpp"
+#include "keras/layers/rnn/time_distributed.hpp"

@@ -12,6 +12,7 @@ namespace keras::layers::detail {
 
 class ElementwiseActivationLayer : public SingleInputLayer {
  public:
+  bool supports_masking() const override { return true; }  // as Keras 3: the mask passes through
   ElementwiseActivationLayer(std::string class_name, const kw::Kwargs& kwargs)
       : SingleInputLayer(std::move(class_name), kwargs) {
     built_ = true;

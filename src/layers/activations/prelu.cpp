@@ -21,6 +21,7 @@ std::string braces(const std::vector<int64_t>& v) {
 
 class PReLUImpl : public SingleInputLayer {
  public:
+  bool supports_masking() const override { return true; }  // as Keras 3: the mask passes through
   explicit PReLUImpl(const kw::Kwargs& k) : SingleInputLayer("PReLU", k) {
     alpha_init_ = k.get_or<InitializerArg>("alpha_initializer", "Zeros");
     initializers::get(alpha_init_);  // an unknown name is an error now, not when the layer is first built

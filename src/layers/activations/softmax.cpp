@@ -31,6 +31,7 @@ Blocks blocks_of(const std::vector<int64_t>& dims, int axis) {
 
 class SoftmaxImpl : public SingleInputLayer {
  public:
+  bool supports_masking() const override { return true; }  // as Keras 3: the mask passes through
   // Built from the start, as Keras's Softmax is.
   explicit SoftmaxImpl(const kw::Kwargs& k) : SingleInputLayer("Softmax", k), axis_(k.get_or("axis", -1)) {
     built_ = true;

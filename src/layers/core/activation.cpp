@@ -10,6 +10,7 @@ namespace {
 
 class ActivationImpl : public SingleInputLayer {
  public:
+  bool supports_masking() const override { return true; }  // as Keras 3: the mask passes through
   explicit ActivationImpl(const kw::Kwargs& k) : SingleInputLayer("Activation", k) {
     if (!k.has("activation"))
       throw TypeError("Activation.__init__() missing 1 required positional argument: 'activation'",

@@ -13,6 +13,7 @@ namespace {
 
 class DenseImpl : public SingleInputLayer {
  public:
+  bool supports_masking() const override { return true; }  // as Keras 3: the mask passes through
   explicit DenseImpl(const kw::Kwargs& k) : SingleInputLayer("Dense", k) {
     auto u = k.get<int>("units");
     if (!u) throw TypeError("Dense.__init__() missing 1 required positional argument: 'units'",

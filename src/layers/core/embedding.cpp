@@ -111,12 +111,21 @@ class EmbeddingImpl : public SingleInputLayer {
     return {};  // integer indices have no gradient
   }
 
+  // Keras sets supports_masking = mask_zero: without it, an incoming mask is dropped with the usual warning.
+  bool supports_masking() const override { return mask_zero_; }
+  std::vector<Tensor> compute_masks(const std::vector<Tensor>& inputs, const std::vector<Tensor>&,
+                                    size_t n_outputs) const override {
+    return std::vector<Tensor>(n_outputs, compute_mask(inputs.at(0)));
+  }
+
   Tensor compute_mask(const Tensor& x) const {
     if (!mask_zero_) return {};
     Tensor m = Tensor::empty(x.dims());
     const float* xd = x.data();
     float* md = m.data();
-    for (int64_t i = 0; i < x.size(); ++i) md[i] = xd[i] != 0.0f ? 1.0f : 0.0f;  // Keras compares the raw inputs
+    const int64_t n = x.size();
+#pragma omp simd
+    for (int64_t i = 0; i < n; ++i) md[i] = xd[i] != 0.0f ? 1.0f : 0.0f;  // Keras compares the raw inputs
     m.set_dtype("bool");
     return m;
   }

@@ -8,6 +8,7 @@ namespace {
 
 class IdentityImpl : public SingleInputLayer {
  public:
+  bool supports_masking() const override { return true; }  // as Keras 3: the mask passes through
   explicit IdentityImpl(const kw::Kwargs& k) : SingleInputLayer("Identity", k) {}
   Shape compute_output_shape(const Shape& s) override { return s; }
   Tensor forward_one(const Tensor& x, CallContext&) override { return x; }

@@ -75,6 +75,35 @@ std::string from_layer(const std::vector<std::pair<std::string, std::string>>& p
 // ---- handle ----
 Tensor Merge::operator()(const std::vector<Tensor>& xs) const { return impl_->call_eager(xs).at(0); }
 
+// ---- masks ----
+std::vector<Tensor> MergeImpl::compute_masks(const std::vector<Tensor>& inputs, const std::vector<Tensor>& masks,
+                                             size_t n_outputs) const {
+  (void)inputs;
+  Tensor out;
+  for (const Tensor& m : masks) {
+    if (!m.defined()) continue;
+    if (!out.defined()) {
+      out = m;
+      continue;
+    }
+    if (m.dims() != out.dims())
+      throw ValueError("Layer \"" + name() + "\" (" + class_name() + ") received masks of different shapes " +
+                           to_string(out.shape()) + " and " + to_string(m.shape()) + ", which cannot be combined.",
+                       {.layer = name(), .expected = to_string(out.shape()), .received = to_string(m.shape()),
+                        .hint = "merge masked sequences of the same length, or drop one mask first."});
+    Tensor both = Tensor::empty(out.dims());
+    const float* a = out.data();
+    const float* b = m.data();
+    float* d = both.data();
+    const int64_t n = both.size();
+#pragma omp simd
+    for (int64_t i = 0; i < n; ++i) d[i] = (a[i] != 0.0f && b[i] != 0.0f) ? 1.0f : 0.0f;
+    both.set_dtype("bool");
+    out = both;
+  }
+  return std::vector<Tensor>(n_outputs, out);
+}
+
 // ---- shapes ----
 MergeImpl::MergeImpl(std::string class_name, const kw::Kwargs& kwargs) : LayerImpl(std::move(class_name), kwargs) {}
 

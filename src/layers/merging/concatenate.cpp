@@ -97,6 +97,60 @@ class ConcatenateImpl : public LayerImpl {
   }
 
  private:
+  // Keras's Concatenate.compute_mask: each input's mask broadcast to the input's shape (all true where an input has
+  // none), concatenated along the axis, then any() over the last axis. Along the last axis that is the OR of the
+  // inputs' per-step masks; along another axis, the per-step masks concatenated.
+  bool supports_masking() const override { return true; }
+  std::vector<Tensor> compute_masks(const std::vector<Tensor>& inputs, const std::vector<Tensor>& masks,
+                                    size_t n_outputs) const override {
+    bool any = false;
+    for (const Tensor& m : masks) any = any || m.defined();
+    if (!any) return std::vector<Tensor>(n_outputs, Tensor());
+    const int rank = inputs.at(0).ndim();
+    const size_t a = axis_index(rank);
+    std::vector<Tensor> per_step;  // each input's mask over its dims without the last axis
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      std::vector<int64_t> d = inputs[i].dims();
+      const int64_t f = d.back();
+      d.pop_back();
+      const Tensor m = i < masks.size() ? masks[i] : Tensor();
+      if (!m.defined()) {
+        per_step.push_back(Tensor::full(d, f > 0 ? 1.0f : 0.0f));
+      } else if (m.ndim() < rank) {
+        per_step.push_back(f > 0 ? m.reshape(d) : Tensor::zeros(d));
+      } else {  // a full-shape mask: any() over its last axis
+        Tensor r = Tensor::empty(d);
+        for (int64_t k = 0; k < r.size(); ++k) {
+          bool on = false;
+          for (int64_t j = 0; j < f && !on; ++j) on = m.data()[k * f + j] != 0.0f;
+          r.data()[k] = on ? 1.0f : 0.0f;
+        }
+        per_step.push_back(r);
+      }
+    }
+    Tensor out;
+    if (a + 1 == static_cast<size_t>(rank)) {
+      out = per_step[0].copy();
+      for (size_t i = 1; i < per_step.size(); ++i)
+        for (int64_t k = 0; k < out.size(); ++k)
+          out.data()[k] = (out.data()[k] != 0.0f || per_step[i].data()[k] != 0.0f) ? 1.0f : 0.0f;
+    } else {
+      std::vector<int64_t> od = per_step[0].dims();
+      od[a] = 0;
+      for (const Tensor& p : per_step) od[a] += p.dims()[a];
+      out = Tensor::empty(od);
+      const int64_t outer = product(od, 0, a), total = product(od, a, od.size());
+      int64_t at = 0;
+      for (const Tensor& p : per_step) {
+        const int64_t inner = product(p.dims(), a, p.dims().size());
+        for (int64_t o = 0; o < outer; ++o) backend::copy(p.data() + o * inner, out.data() + o * total + at, inner);
+        at += inner;
+      }
+    }
+    out.set_dtype("bool");
+    return std::vector<Tensor>(n_outputs, out);
+  }
+
   size_t axis_index(int rank) const { return static_cast<size_t>(axis_ < 0 ? axis_ + rank : axis_); }
 
   Shape checked_output_shape(const std::vector<Shape>& shapes,

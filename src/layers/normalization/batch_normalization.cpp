@@ -14,6 +14,7 @@ namespace {
 
 class BatchNormalizationImpl : public SingleInputLayer {
  public:
+  bool supports_masking() const override { return true; }  // as Keras 3: the mask passes through
   explicit BatchNormalizationImpl(const kw::Kwargs& k) : SingleInputLayer("BatchNormalization", k) {
     axis_ = k.get_or("axis", -1);
     momentum_ = k.get_or("momentum", 0.99);

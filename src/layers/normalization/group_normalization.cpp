@@ -25,6 +25,7 @@ struct GroupLayout {
 
 class GroupNormalizationImpl : public SingleInputLayer {
  public:
+  bool supports_masking() const override { return true; }  // as Keras 3: the mask passes through
   explicit GroupNormalizationImpl(const kw::Kwargs& k) : SingleInputLayer("GroupNormalization", k) {
     groups_ = k.get_or("groups", 32);
     axis_ = k.get_or("axis", -1);

@@ -14,6 +14,7 @@ namespace {
 
 class LayerNormalizationImpl : public SingleInputLayer {
  public:
+  bool supports_masking() const override { return true; }  // as Keras 3: the mask passes through
   explicit LayerNormalizationImpl(const kw::Kwargs& k) : SingleInputLayer("LayerNormalization", k) {
     axis_ = k.get_or("axis", -1);
     epsilon_ = k.get_or("epsilon", 1e-3);

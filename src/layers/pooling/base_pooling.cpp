@@ -203,12 +203,34 @@ class GlobalPoolingImpl : public SingleInputLayer {
     return out;
   }
 
+  // Keras 3 gives only GlobalAveragePooling1D supports_masking (a masked mean); its output carries no mask. The
+  // other global poolings drop a mask (with Keras's warning).
+  bool supports_masking() const override { return dims_ == 1 && mode_ == PoolMode::average; }
+  std::vector<Tensor> compute_masks(const std::vector<Tensor>&, const std::vector<Tensor>&,
+                                    size_t n_outputs) const override {
+    return std::vector<Tensor>(n_outputs, Tensor());
+  }
+
   Tensor forward_one(const Tensor& x, CallContext& ctx) override {
     ctx.saved.clear();
     int64_t outer, steps, inner;
     view(x.dims(), outer, steps, inner);
     std::vector<int64_t> od = compute_output_shape(x.shape()).as_vector();
     Tensor y = Tensor::empty(od);
+    if (const Tensor& m = ctx.input_mask(0); m.defined() && supports_masking()) {
+      if (m.size() != x.dim(0) * steps)
+        throw ValueError("Layer \"" + name() + "\" received a mask of shape " + to_string(m.shape()) +
+                             " for an input of shape " + to_string(x.shape()) + ".",
+                         {.layer = name(), .expected = "a (batch, steps) mask", .received = to_string(m.shape()),
+                          .hint = "the mask needs one value per sample and step of the input."});
+      // sum(m * x) / sum(m) over the steps is the plain mean of x scaled per step by m * steps / sum(m).
+      Tensor w = step_weights(m, x.dims());
+      ctx.saved = {w};
+      Tensor xw = Tensor::empty(x.dims());
+      scale_steps(x.data(), w.data(), xw.data(), x.dims());
+      backend::global_avg_pool(xw.data(), y.data(), outer, steps, inner);
+      return y;
+    }
     if (mode_ == PoolMode::average) backend::global_avg_pool(x.data(), y.data(), outer, steps, inner);
     else backend::global_max_pool(x.data(), y.data(), outer, steps, inner);
     return y;
@@ -222,6 +244,7 @@ class GlobalPoolingImpl : public SingleInputLayer {
     Tensor dx = Tensor::empty(x.dims());
     if (mode_ == PoolMode::average) backend::global_avg_pool_backward(g.data(), dx.data(), outer, steps, inner);
     else backend::global_max_pool_backward(x.data(), g.data(), dx.data(), outer, steps, inner);
+    if (!ctx.saved.empty()) scale_steps(dx.data(), ctx.saved[0].data(), dx.data(), x.dims());
     return dx;
   }
 
@@ -246,6 +269,50 @@ class GlobalPoolingImpl : public SingleInputLayer {
     for (size_t i = first; i < first + static_cast<size_t>(dims_); ++i) steps *= d[i];
     outer = channels_first_ ? d[0] * d[1] : d[0];
     inner = channels_first_ ? 1 : d.back();
+  }
+
+  // Per (sample, step) weights m * steps / sum(m) of a (batch, steps) mask. A sample with every step masked gets
+  // 0/0, as Keras's masked mean does (NaN).
+  static Tensor step_weights(const Tensor& m, const std::vector<int64_t>& x_dims) {
+    const int64_t batch = x_dims.at(0);
+    const int64_t steps = m.size() / std::max<int64_t>(batch, 1);
+    Tensor w = Tensor::empty({batch, steps});
+    const float* md = m.data();
+    float* wd = w.data();
+    for (int64_t b = 0; b < batch; ++b) {
+      float valid = 0.0f;
+      for (int64_t t = 0; t < steps; ++t) valid += md[b * steps + t] != 0.0f ? 1.0f : 0.0f;
+      const float scale = static_cast<float>(steps) / valid;
+      for (int64_t t = 0; t < steps; ++t) wd[b * steps + t] = md[b * steps + t] != 0.0f ? scale : 0.0f * scale;
+    }
+    return w;
+  }
+
+  // out = in * w per (sample, step): channels_last rows of `features`; channels_first (batch, features, steps).
+  void scale_steps(const float* in, const float* w, float* out, const std::vector<int64_t>& d) const {
+    const int64_t batch = d[0];
+    const int64_t a = channels_first_ ? d[1] : d[2];  // features
+    const int64_t steps = channels_first_ ? d[2] : d[1];
+#pragma omp parallel for schedule(static) if (batch * steps * a > (1 << 16))
+    for (int64_t b = 0; b < batch; ++b) {
+      const float* wb = w + b * steps;
+      if (channels_first_) {
+        for (int64_t c = 0; c < a; ++c) {
+          const float* src = in + (b * a + c) * steps;
+          float* dst = out + (b * a + c) * steps;
+#pragma omp simd
+          for (int64_t t = 0; t < steps; ++t) dst[t] = src[t] * wb[t];
+        }
+      } else {
+        for (int64_t t = 0; t < steps; ++t) {
+          const float s = wb[t];
+          const float* src = in + (b * steps + t) * a;
+          float* dst = out + (b * steps + t) * a;
+#pragma omp simd
+          for (int64_t c = 0; c < a; ++c) dst[c] = src[c] * s;
+        }
+      }
+    }
   }
 
   int dims_;

@@ -9,6 +9,7 @@ namespace {
 
 class RescalingImpl : public SingleInputLayer {
  public:
+  bool supports_masking() const override { return true; }  // as Keras 3: the mask passes through
   explicit RescalingImpl(const kw::Kwargs& k) : SingleInputLayer("Rescaling", k) {
     auto scale = k.get<double>("scale");
     if (!scale)

@@ -55,6 +55,7 @@ std::string percent(double v) {
 
 class DropoutImpl : public SingleInputLayer {
  public:
+  bool supports_masking() const override { return true; }  // as Keras 3: the mask passes through
   explicit DropoutImpl(const kw::Kwargs& k) : SingleInputLayer("Dropout", k) {
     auto rate = k.get<double>("rate");
     if (!rate)

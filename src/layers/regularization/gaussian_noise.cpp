@@ -16,6 +16,7 @@ namespace {
 
 class GaussianNoiseImpl : public SingleInputLayer {
  public:
+  bool supports_masking() const override { return true; }  // as Keras 3: the mask passes through
   explicit GaussianNoiseImpl(const kw::Kwargs& k) : SingleInputLayer("GaussianNoise", k) {
     auto stddev = k.get<double>("stddev");
     if (!stddev)

@@ -21,6 +21,7 @@ std::string percent(double v) {
 
 class SpatialDropoutImpl : public SingleInputLayer {
  public:
+  bool supports_masking() const override { return true; }  // as Keras 3: the mask passes through
   SpatialDropoutImpl(const std::string& class_name, int dims, const kw::Kwargs& k)
       : SingleInputLayer(class_name, k), dims_(dims) {
     auto rate = k.get<double>("rate");

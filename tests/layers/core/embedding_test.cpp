@@ -107,9 +107,17 @@ TEST(Embedding, MaskZero) {
   EXPECT_EQ(m.shape(), idx.shape());
   EXPECT_EQ(m.dtype(), "bool");
   EXPECT_EQ(m.to_vector(), (std::vector<float>{0, 1, 0, 1}));
-  // Index 0 is still looked up (downstream layers do not consume masks yet).
-  EXPECT_EQ(emb(idx).shape(), (Shape{2, 2, 2}));
-  EXPECT_FALSE(layers::Embedding(10, 2).compute_mask(idx).defined());  // Keras returns None
+  // Index 0 is still looked up; the mask travels with the output.
+  std::vector<Tensor> masks;
+  EXPECT_EQ(emb.call_masked({idx}, {}, &masks).at(0).shape(), (Shape{2, 2, 2}));
+  ASSERT_EQ(masks.size(), 1u);
+  EXPECT_EQ(masks[0].to_vector(), m.to_vector());
+  EXPECT_TRUE(emb.impl()->supports_masking());
+  layers::Embedding plain(10, 2);
+  EXPECT_FALSE(plain.compute_mask(idx).defined());  // Keras returns None
+  EXPECT_FALSE(plain.impl()->supports_masking());   // Keras: supports_masking = mask_zero
+  plain.call_masked({idx}, {}, &masks);
+  EXPECT_FALSE(masks.at(0).defined());
 }
 
 TEST(Embedding, OutOfRangeIndicesAreErrors) {

@@ -7,8 +7,9 @@
 // index + 1), not an input shape. Indices are the float values of a keras::Tensor, truncated toward zero as Keras's
 // cast to int32 does; an index outside [0, input_dim) is a ValueError naming it. The backward pass adds each output
 // row's gradient into the embeddings row it came from; the indices get no gradient.
-// mask_zero=true: index 0 is padding. compute_mask(x) returns the mask (1 where x != 0, 0 where x == 0, as a tensor
-// of x's shape with dtype "bool"); downstream layers do not consume masks yet, so masked steps are still computed.
+// mask_zero=true: index 0 is padding. The layer then supports masking and its output carries the mask (1 where
+// x != 0, 0 where x == 0, x's shape, dtype "bool") to the layers after it, in models and in call_masked(); index 0
+// is still looked up, as in Keras. compute_mask(x) returns that mask directly.
 // input_length= (removed in Keras 3) is accepted and ignored with Keras's warning.
 // Not supported yet: embeddings_constraint, weights=, lora_rank, quantization.
 #include "keras/core/args.hpp"

@@ -46,6 +46,10 @@ class MergeImpl : public LayerImpl {
   std::vector<Shape> compute_output_shapes(const std::vector<Shape>& input_shapes) override;
   std::vector<Tensor> forward(CallContext& ctx) final;
   std::vector<Tensor> backward(CallContext& ctx, const std::vector<Tensor>& output_grads) final;
+  // Keras's Merge.compute_mask: the logical AND of the inputs' masks that are defined (none if no input has one).
+  bool supports_masking() const override { return true; }
+  std::vector<Tensor> compute_masks(const std::vector<Tensor>& inputs, const std::vector<Tensor>& masks,
+                                    size_t n_outputs) const override;
 
   // Keras's Merge._compute_elemwise_op_output_shape on two shapes without their batch axes; nullopt when they are
   // incompatible.
