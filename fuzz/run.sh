@@ -56,7 +56,8 @@ for t in "${targets[@]}"; do
     esac
   fi
   echo "== fuzz_$t: ${seconds}s"
-  if ! (cd build-fuzz && ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 "./fuzz/fuzz_$t" \
+  if ! (cd build-fuzz && LSAN_OPTIONS=suppressions=../fuzz/lsan.supp \
+        ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0:allocator_may_return_null=1 "./fuzz/fuzz_$t" \
         -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=20 -print_final_stats=1 \
         "corpus/$t" 2>&1 | tail -n 12); then
     status=1
