@@ -137,3 +137,20 @@ TEST(SavingLegacyH5, DamagedFilesAreValueErrors) {
   std::ofstream(dir / "weights_only.h5", std::ios::binary) << w.image();
   EXPECT_THROW_WITH(saving::load_model(dir / "weights_only.h5"), "No model config found in the file");
 }
+
+TEST(SavingLegacyH5, FunctionalWithSharedAndNestedLayers) {
+  ScratchDir dir;
+  auto a = Input(shape = {4}, name = "a");
+  auto b = Input(shape = {4}, name = "b");
+  layers::Dense shared(3, activation = "tanh", name = "shared");
+  Sequential inner({Input(shape = {3}), layers::Dense(2, name = "inner_dense"), layers::LayerNormalization()},
+                   name = "inner");
+  auto merged = layers::Concatenate()({inner(shared(a)), inner(shared(b))});
+  Model model({a, b}, layers::Dense(1, name = "out")(merged), name = "two_inputs");
+  randomize(model);
+  model.save(dir / "f.h5");
+  Model loaded = saving::load_model(dir / "f.h5");
+  EXPECT_EQ(loaded.summary_string(), model.summary_string());
+  Data x{random::normal({3, 4}), random::normal({3, 4})};
+  EXPECT_EQ(max_abs_diff(model.predict(x, verbose = 0), loaded.predict(x, verbose = 0)), 0.0f);
+}
