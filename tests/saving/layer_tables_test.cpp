@@ -238,3 +238,54 @@ TEST(SavingLayerTables, LambdaIsRefusedAsKerasSafeModeDoes) {
   EXPECT_THROW_WITH(models::model_from_json(text),
                     "Requested the deserialization of a `Lambda` layer with a Python `lambda` inside it");
 }
+
+TEST(SavingLayerTables, Keras2ConfigsOfTheOtherLayersLoad) {
+  // tf.keras 2.x get_config of the remaining classes: axis lists, noise_shape keys, plain-string dtypes.
+  const std::string text = R"({"class_name": "Sequential", "config": {"name": "k2", "layers": [
+      {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 6, 6, 2], "dtype": "float32",
+       "sparse": false, "ragged": false, "name": "input_1"}},
+      {"class_name": "Rescaling", "config": {"name": "rescaling", "trainable": true, "dtype": "float32",
+       "scale": 0.00392156862745098, "offset": 0.0}},
+      {"class_name": "GaussianNoise", "config": {"name": "gn", "trainable": true, "dtype": "float32", "stddev": 0.1,
+       "seed": null}},
+      {"class_name": "SpatialDropout2D", "config": {"name": "sd", "trainable": true, "dtype": "float32", "rate": 0.2,
+       "noise_shape": null, "seed": null}},
+      {"class_name": "UpSampling2D", "config": {"name": "up", "trainable": true, "dtype": "float32", "size": [2, 2],
+       "data_format": "channels_last", "interpolation": "nearest"}},
+      {"class_name": "Cropping2D", "config": {"name": "crop", "trainable": true, "dtype": "float32",
+       "cropping": [[1, 1], [2, 2]], "data_format": "channels_last"}},
+      {"class_name": "LayerNormalization", "config": {"name": "ln", "trainable": true, "dtype": "float32",
+       "axis": [3], "epsilon": 0.001, "center": true, "scale": true, "beta_initializer": {"class_name": "Zeros",
+       "config": {}}, "gamma_initializer": {"class_name": "Ones", "config": {}}, "beta_regularizer": null,
+       "gamma_regularizer": null, "beta_constraint": null, "gamma_constraint": null}},
+      {"class_name": "Normalization", "config": {"name": "norm", "trainable": true, "dtype": "float32", "axis": [-1],
+       "mean": [0.5, 1.5], "variance": [4.0, 9.0], "invert": false}},
+      {"class_name": "GlobalMaxPooling2D", "config": {"name": "gmp", "trainable": true, "dtype": "float32",
+       "data_format": "channels_last", "keepdims": false}},
+      {"class_name": "RepeatVector", "config": {"name": "rv", "trainable": true, "dtype": "float32", "n": 3}},
+      {"class_name": "Permute", "config": {"name": "perm", "trainable": true, "dtype": "float32", "dims": [2, 1]}},
+      {"class_name": "ZeroPadding1D", "config": {"name": "zp1", "trainable": true, "dtype": "float32",
+       "padding": [1, 0]}},
+      {"class_name": "Cropping1D", "config": {"name": "cr1", "trainable": true, "dtype": "float32",
+       "cropping": [0, 1]}},
+      {"class_name": "UpSampling1D", "config": {"name": "up1", "trainable": true, "dtype": "float32", "size": 2}},
+      {"class_name": "SpatialDropout1D", "config": {"name": "sd1", "trainable": true, "dtype": "float32",
+       "rate": 0.1, "noise_shape": null, "seed": null}},
+      {"class_name": "GlobalAveragePooling1D", "config": {"name": "gap1", "trainable": true, "dtype": "float32",
+       "data_format": "channels_last", "keepdims": false}}]}, "keras_version": "2.9.0", "backend": "tensorflow"})";
+  Model model = models::model_from_json(text);
+  EXPECT_EQ(model.get_layer("crop").output_shape(), (Shape{None, 10, 8, 2}));
+  EXPECT_EQ(model.get_layer("zp1").output_shape(), (Shape{None, 3, 3}));
+  EXPECT_EQ(model.get_layer("up1").output_shape(), (Shape{None, 4, 3}));
+  EXPECT_EQ(model.output_shape(), (Shape{None, 3}));
+  // Normalization's mean/variance lists reach the layer: a constant input 0.5 / 1.5 normalizes to 0.
+  Model norm_only = models::model_from_json(R"({"class_name": "Sequential", "config": {"name": "n", "layers": [
+      {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 2], "dtype": "float32", "name": "i"}},
+      {"class_name": "Normalization", "config": {"name": "norm", "axis": [-1], "mean": [0.5, 1.5],
+       "variance": [4.0, 9.0]}}]}})");
+  Tensor y = norm_only.predict(Tensor(std::vector<float>{0.5f, 1.5f, 2.5f, 4.5f}, {2, 2}), verbose = 0);
+  EXPECT_NEAR(y.data()[0], 0.0f, 1e-6f);
+  EXPECT_NEAR(y.data()[1], 0.0f, 1e-6f);
+  EXPECT_NEAR(y.data()[2], 1.0f, 1e-6f);
+  EXPECT_NEAR(y.data()[3], 1.0f, 1e-6f);
+}
