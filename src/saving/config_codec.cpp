@@ -1,5 +1,6 @@
 #include "saving/config_codec.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -8,6 +9,11 @@
 #include "keras/activations/activations.hpp"
 #include "keras/initializers/initializers.hpp"
 #include "keras/layers/activations/prelu.hpp"
+#include "keras/layers/core/embedding.hpp"
+#include "keras/layers/normalization/normalization_keywords.hpp"
+#include "keras/layers/preprocessing/normalization.hpp"
+#include "keras/layers/preprocessing/rescaling.hpp"
+#include "keras/layers/spatial_keywords.hpp"
 #include "keras/losses/losses.hpp"
 #include "keras/optimizers/schedules.hpp"
 #include "keras/regularizers/regularizers.hpp"
@@ -129,6 +135,15 @@ Json encode_value(const std::string& key, const std::any& v) {
     for (double d : values) out.push_back(number_json(d));
     return out;
   }
+  if (t == typeid(PaddingArg)) {
+    const auto& p = std::any_cast<const PaddingArg&>(v);
+    if (p.is_mode()) return p.mode;
+    const bool flat = std::all_of(p.values.begin(), p.values.end(), [](const auto& e) { return e.size() == 1; });
+    if (flat && p.values.size() == 1) return p.values[0][0];
+    Json out = Json::array();
+    for (const auto& e : p.values) out.push_back(flat ? Json(e[0]) : Json(e));
+    return out;
+  }
   if (t == typeid(ActivationArg)) {
     const std::string& name = std::any_cast<const ActivationArg&>(v).name;
     return name.empty() ? std::string("linear") : name;
@@ -168,6 +183,7 @@ std::any raw_value(const kw::Kwargs& kwargs, const std::string& key) {
   KERASPP_TRY_TYPE(IntTuple)
   KERASPP_TRY_TYPE(std::vector<double>)
   KERASPP_TRY_TYPE(FloatList)
+  KERASPP_TRY_TYPE(PaddingArg)
   KERASPP_TRY_TYPE(ActivationArg)
   KERASPP_TRY_TYPE(InitializerArg)
   KERASPP_TRY_TYPE(RegularizerArg)
@@ -334,6 +350,20 @@ std::any decode_as(const Json& j, const std::string& key, const std::string& own
     return FloatList(as_double(j, key, owner, ctx));
   } else if constexpr (std::is_same_v<T, std::vector<double>>) {
     return as_double_list(j, key, owner, ctx);
+  } else if constexpr (std::is_same_v<T, PaddingArg>) {
+    // "same", 1, [1, 2] or [[1, 2], [3, 4]]
+    if (j.is_string()) return PaddingArg(j.get<std::string>());
+    PaddingArg p;
+    if (!j.is_array()) {
+      p.values.push_back({as_int64(j, key, owner, ctx)});
+      return p;
+    }
+    for (const Json& e : as_list(j, key, owner, ctx)) {
+      if (e.is_array()) p.values.push_back(as_int_list(e, key, owner, ctx));
+      else p.values.push_back({as_int64(e, key, owner, ctx)});
+    }
+    if (p.values.empty()) wrong_type(key, "a padding (a mode, an int or a list of ints)", j, owner, ctx);
+    return p;
   } else if constexpr (std::is_same_v<T, ActivationArg>) {
     std::string name;
     if (j.is_string()) {
@@ -409,6 +439,16 @@ const std::map<std::string, Decoder>& keyword_table() {
       KERASPP_KW(dims), KERASPP_KW(axis), KERASPP_KW(rate), KERASPP_KW(noise_shape), KERASPP_KW(seed),
       KERASPP_KW(negative_slope), KERASPP_KW(alpha), KERASPP_KW(max_value), KERASPP_KW(threshold),
       KERASPP_KW(approximate), KERASPP_KW(alpha_initializer), KERASPP_KW(alpha_regularizer), KERASPP_KW(shared_axes),
+      KERASPP_KW(filters), KERASPP_KW(kernel_size), KERASPP_KW(strides), KERASPP_KW(padding),
+      KERASPP_KW(dilation_rate), KERASPP_KW(groups), KERASPP_KW(pool_size), KERASPP_KW(keepdims),
+      KERASPP_KW(cropping), {"size", &decode_as<kw::size_factor_t::type>}, KERASPP_KW(interpolation),
+      KERASPP_KW(center), KERASPP_KW(beta_initializer), KERASPP_KW(gamma_initializer),
+      KERASPP_KW(moving_mean_initializer), KERASPP_KW(moving_variance_initializer), KERASPP_KW(beta_regularizer),
+      KERASPP_KW(gamma_regularizer), KERASPP_KW(output_dim), KERASPP_KW(embeddings_initializer),
+      KERASPP_KW(embeddings_regularizer), KERASPP_KW(mask_zero), KERASPP_KW(input_length), KERASPP_KW(offset),
+      KERASPP_KW(variance), KERASPP_KW(invert),
+      // the recurrent layers' keys, typed here: their keywords are declared with those layers
+      {"recurrent_activation", &decode_as<ActivationArg>}, {"return_sequences", &decode_as<bool>},
       // initializers and regularizers
       KERASPP_KW(value), KERASPP_KW(mean), KERASPP_KW(stddev), KERASPP_KW(minval), KERASPP_KW(maxval),
       KERASPP_KW(gain), KERASPP_KW(scale), KERASPP_KW(mode), KERASPP_KW(distribution), KERASPP_KW(l1),

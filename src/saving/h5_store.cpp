@@ -152,6 +152,79 @@ void H5Writer::write_vars(const std::string& path, const std::string& object_nam
   }
 }
 
+namespace {
+
+// The object at `path` ("" or "/" is the root), created with its parents when `create` is set.
+Handle writer_group(hid_t file, const std::string& path, bool create) {
+  const std::string p = path.empty() ? "/" : path;
+  if (p == "/") return Handle(H5Gopen2(file, "/", H5P_DEFAULT), H5Gclose);
+  htri_t exists = H5Lexists(file, p.c_str(), H5P_DEFAULT);
+  if (exists > 0) return Handle(H5Gopen2(file, p.c_str(), H5P_DEFAULT), H5Gclose);
+  if (!create) return Handle(-1, H5Gclose);
+  Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+  if (!lcpl.ok() || H5Pset_create_intermediate_group(lcpl.get(), 1) < 0) return Handle(-1, H5Gclose);
+  return Handle(H5Gcreate2(file, p.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+}
+
+Handle vlen_string_type() {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  if (!type.ok() || H5Tset_size(type.get(), H5T_VARIABLE) < 0 || H5Tset_cset(type.get(), H5T_CSET_UTF8) < 0)
+    throw ValueError("Could not create an HDF5 string type.");
+  return type;
+}
+
+}  // namespace
+
+void H5Writer::create_group(const std::string& path) {
+  Session s;
+  if (!writer_group(impl_->file, path, true).ok()) throw ValueError("Could not create the HDF5 group '" + path + "'.");
+}
+
+void H5Writer::write_dataset(const std::string& path, const Tensor& t) {
+  Session s;
+  const size_t slash = path.rfind('/');
+  Handle group = writer_group(impl_->file, slash == std::string::npos ? "" : path.substr(0, slash), true);
+  const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (!group.ok() || name.empty()) throw ValueError("Could not create the HDF5 dataset '" + path + "'.");
+  std::vector<hsize_t> dims(t.dims().begin(), t.dims().end());
+  Handle space(dims.empty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
+               H5Sclose);
+  Handle ds(space.ok() ? H5Dcreate2(group.get(), name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                                    H5P_DEFAULT)
+                       : -1,
+            H5Dclose);
+  if (!ds.ok()) throw ValueError("Could not create the HDF5 dataset '" + path + "'.");
+  if (t.size() > 0 && H5Dwrite(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, t.data()) < 0)
+    throw ValueError("Could not write the HDF5 dataset '" + path + "'.");
+}
+
+void H5Writer::write_string_attr(const std::string& path, const std::string& name, const std::string& value) {
+  Session s;
+  Handle group = writer_group(impl_->file, path, true);
+  Handle type = vlen_string_type();
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Handle attr(group.ok() ? H5Acreate2(group.get(), name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT) : -1,
+              H5Aclose);
+  const char* text = value.c_str();
+  if (!attr.ok() || H5Awrite(attr.get(), type.get(), &text) < 0)
+    throw ValueError("Could not write the HDF5 attribute '" + name + "' of '" + path + "'.");
+}
+
+void H5Writer::write_string_list_attr(const std::string& path, const std::string& name,
+                                      const std::vector<std::string>& values) {
+  Session s;
+  Handle group = writer_group(impl_->file, path, true);
+  Handle type = vlen_string_type();
+  const hsize_t n = values.size();
+  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Handle attr(group.ok() ? H5Acreate2(group.get(), name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT) : -1,
+              H5Aclose);
+  std::vector<const char*> ptrs;
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  if (!attr.ok() || (n > 0 && H5Awrite(attr.get(), type.get(), ptrs.data()) < 0))
+    throw ValueError("Could not write the HDF5 attribute '" + name + "' of '" + path + "'.");
+}
+
 std::string H5Writer::image() {
   Session s;
   if (H5Fflush(impl_->file, H5F_SCOPE_GLOBAL) < 0) throw ValueError("Could not finish the in-memory weights file.");
@@ -308,6 +381,154 @@ Tensor H5Reader::read_var(const std::string& path, size_t index, const std::vect
     throw ValueError("Cannot read the data of " + where + ": the file is damaged or truncated.",
                      {.hint = "save the weights again; the file may have been cut short while copying."});
   if (info.integer) t.set_dtype("int64");
+  return t;
+}
+
+namespace {
+
+constexpr hsize_t kMaxAttrStrings = 1u << 20;
+constexpr size_t kMaxAttrBytes = size_t{256} << 20;
+
+// Reads one string attribute's elements (scalar or 1-D); an empty numeric array reads as no strings.
+std::vector<std::string> read_strings(hid_t attr, const std::string& where) {
+  Handle space(H5Aget_space(attr), H5Sclose);
+  if (!space.ok()) throw ValueError("Cannot read the attribute " + where + ".");
+  hssize_t n = H5Sget_simple_extent_npoints(space.get());
+  if (n < 0 || static_cast<hsize_t>(n) > kMaxAttrStrings || H5Sget_simple_extent_ndims(space.get()) > 1)
+    throw ValueError("The attribute " + where + " has an unsupported shape.");
+  Handle type(H5Aget_type(attr), H5Tclose);
+  if (!type.ok()) throw ValueError("Cannot read the type of the attribute " + where + ".");
+  const H5T_class_t tc = H5Tget_class(type.get());
+  if (tc != H5T_STRING) {
+    if (n == 0) return {};
+    throw ValueError("The attribute " + where + " holds no strings (HDF5 class " + std::to_string(static_cast<int>(tc)) +
+                     ").", {.hint = "the file was not written by Keras, or it is damaged."});
+  }
+  std::vector<std::string> out;
+  if (n == 0) return out;
+  const size_t count = static_cast<size_t>(n);
+  if (H5Tis_variable_str(type.get()) > 0) {
+    Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
+    if (!mem.ok() || H5Tset_size(mem.get(), H5T_VARIABLE) < 0 || H5Tset_cset(mem.get(), H5Tget_cset(type.get())) < 0)
+      throw ValueError("Cannot read the attribute " + where + ".");
+    std::vector<char*> ptrs(count, nullptr);
+    if (H5Aread(attr, mem.get(), ptrs.data()) < 0) throw ValueError("Cannot read the attribute " + where + ".");
+    size_t total = 0;
+    for (char* p : ptrs) {
+      std::string v = p ? std::string(p, strnlen(p, kMaxAttrBytes)) : std::string();
+      total += v.size();
+      out.push_back(std::move(v));
+    }
+    H5Dvlen_reclaim(mem.get(), space.get(), H5P_DEFAULT, ptrs.data());
+    if (total > kMaxAttrBytes) throw ValueError("The attribute " + where + " is too large.");
+    return out;
+  }
+  const size_t size = H5Tget_size(type.get());
+  if (size == 0 || size > kMaxAttrBytes / count) throw ValueError("The attribute " + where + " is too large.");
+  std::string buffer(size * count, '\0');
+  Handle mem(H5Tcopy(type.get()), H5Tclose);
+  if (!mem.ok() || H5Aread(attr, mem.get(), buffer.data()) < 0)
+    throw ValueError("Cannot read the attribute " + where + ".");
+  for (size_t i = 0; i < count; ++i) {
+    const char* p = buffer.data() + i * size;
+    out.emplace_back(p, strnlen(p, size));
+  }
+  return out;
+}
+
+}  // namespace
+
+bool H5Reader::has_group(const std::string& path) {
+  Session s;
+  return impl_->open_group(split_path(path), source_).ok();
+}
+
+bool H5Reader::has_attr(const std::string& path, const std::string& name) {
+  Session s;
+  Handle g = impl_->open_group(split_path(path), source_);
+  return g.ok() && H5Aexists(g.get(), name.c_str()) > 0;
+}
+
+std::optional<std::string> H5Reader::string_attr(const std::string& path, const std::string& name) {
+  Session s;
+  Handle g = impl_->open_group(split_path(path), source_);
+  if (!g.ok() || H5Aexists(g.get(), name.c_str()) <= 0) return std::nullopt;
+  const std::string where = "'" + name + "' of '/" + path + "' in " + source_;
+  Handle attr(H5Aopen(g.get(), name.c_str(), H5P_DEFAULT), H5Aclose);
+  if (!attr.ok()) throw ValueError("Cannot open the attribute " + where + ".");
+  std::vector<std::string> v = read_strings(attr.get(), where);
+  if (v.size() != 1) throw ValueError("The attribute " + where + " is not one string.");
+  return v[0];
+}
+
+std::optional<std::vector<std::string>> H5Reader::string_list_attr(const std::string& path, const std::string& name) {
+  Session s;
+  Handle g = impl_->open_group(split_path(path), source_);
+  if (!g.ok()) return std::nullopt;
+  auto read = [&](const std::string& attr_name) {
+    const std::string where = "'" + attr_name + "' of '/" + path + "' in " + source_;
+    Handle attr(H5Aopen(g.get(), attr_name.c_str(), H5P_DEFAULT), H5Aclose);
+    if (!attr.ok()) throw ValueError("Cannot open the attribute " + where + ".");
+    return read_strings(attr.get(), where);
+  };
+  if (H5Aexists(g.get(), name.c_str()) > 0) return read(name);
+  // Keras splits a list too long for one HDF5 object header into name0, name1, ...
+  std::vector<std::string> out;
+  size_t chunk = 0;
+  for (; H5Aexists(g.get(), (name + std::to_string(chunk)).c_str()) > 0; ++chunk) {
+    if (chunk > 4096) throw ValueError("The attribute '" + name + "' in " + source_ + " has too many chunks.");
+    for (auto& v : read(name + std::to_string(chunk))) out.push_back(std::move(v));
+  }
+  if (chunk == 0) return std::nullopt;
+  return out;
+}
+
+namespace {
+
+// Opens the dataset at `path` (hard links only); a ValueError naming it when it is missing.
+Handle open_dataset(hid_t file, const std::vector<std::string>& parts, const std::string& path, const std::string& source) {
+  if (parts.empty()) throw ValueError("The weights file " + source + " has no dataset '" + path + "'.");
+  Handle cur(H5Gopen2(file, "/", H5P_DEFAULT), H5Gclose);
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    Handle next(-1, H5Gclose);
+    H5O_info_t info;
+    if (H5Lexists(cur.get(), parts[i].c_str(), H5P_DEFAULT) > 0 &&
+        H5Oget_info_by_name2(cur.get(), parts[i].c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) >= 0 &&
+        info.type == H5O_TYPE_GROUP)
+      next = Handle(H5Gopen2(cur.get(), parts[i].c_str(), H5P_DEFAULT), H5Gclose);
+    if (!next.ok()) throw ValueError("The weights file " + source + " has no dataset '" + path + "'.");
+    cur = std::move(next);
+  }
+  H5O_info_t info;
+  if (H5Lexists(cur.get(), parts.back().c_str(), H5P_DEFAULT) <= 0 ||
+      H5Oget_info_by_name2(cur.get(), parts.back().c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0 ||
+      info.type != H5O_TYPE_DATASET)
+    throw ValueError("The weights file " + source + " has no dataset '" + path + "'.",
+                     {.hint = "the file's weight_names list a dataset that is missing: the file is damaged."});
+  Handle ds(H5Dopen2(cur.get(), parts.back().c_str(), H5P_DEFAULT), H5Dclose);
+  if (!ds.ok()) throw ValueError("Cannot open the dataset '" + path + "' in " + source + ".");
+  return ds;
+}
+
+}  // namespace
+
+std::vector<int64_t> H5Reader::dataset_shape(const std::string& path) {
+  Session s;
+  Handle ds = open_dataset(impl_->file, split_path(path), path, source_);
+  return inspect(ds.get(), "'" + path + "' in " + source_).shape;
+}
+
+Tensor H5Reader::read_dataset(const std::string& path, const std::vector<int64_t>& expected) {
+  Session s;
+  const std::string where = "'" + path + "' in " + source_;
+  Handle ds = open_dataset(impl_->file, split_path(path), path, source_);
+  DatasetInfo info = inspect(ds.get(), where);
+  if (info.shape != expected)
+    throw ValueError("The dataset " + where + " has shape " + shape_text(info.shape) + ", expected " +
+                     shape_text(expected) + ".");
+  Tensor t = Tensor::zeros(expected);
+  if (t.size() > 0 && H5Dread(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, t.data()) < 0)
+    throw ValueError("Cannot read the data of " + where + ": the file is damaged or truncated.");
   return t;
 }
 

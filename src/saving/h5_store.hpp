@@ -26,6 +26,14 @@ class H5Writer {
   // 3.6+ writes it) and the datasets "0", "1", ... holding `values` (float32; a Tensor whose dtype() is "int64" is
   // written as int64, as Keras writes an optimizer's iteration count).
   void write_vars(const std::string& path, const std::string& object_name, const std::vector<Tensor>& values);
+  // The legacy (Keras 2 / model.save("m.h5")) layout: groups, float32 datasets and string attributes at any
+  // '/'-separated path ("" is the root); intermediate groups are created.
+  void create_group(const std::string& path);
+  void write_dataset(const std::string& path, const Tensor& value);
+  // A variable-length UTF-8 string (scalar) attribute, as h5py 3 writes a Python str.
+  void write_string_attr(const std::string& path, const std::string& name, const std::string& value);
+  // A 1-D array of variable-length strings, as h5py 3 writes a list of bytes (layer_names, weight_names).
+  void write_string_list_attr(const std::string& path, const std::string& name, const std::vector<std::string>& values);
   // The finished file's bytes.
   std::string image();
 
@@ -49,6 +57,18 @@ class H5Reader {
   // Reads dataset `<path>/vars/<index>` as float32 (integers and float64 are converted, as numpy's assign would);
   // `expected` is checked first, so nothing is read for a mismatch (the caller checks with var_shape).
   Tensor read_var(const std::string& path, size_t index, const std::vector<int64_t>& expected);
+  // The legacy layout, at '/'-separated paths from the root ("" is the root).
+  bool has_group(const std::string& path);
+  bool has_attr(const std::string& path, const std::string& name);
+  // A string attribute (fixed or variable length, ASCII or UTF-8); nullopt when absent.
+  std::optional<std::string> string_attr(const std::string& path, const std::string& name);
+  // A list-of-strings attribute: fixed-length NUL-padded (h5py 2) or variable-length (h5py 3) strings, or an empty
+  // numeric array (how h5py stores an empty list); Keras's chunks name0, name1, ... of a long list are joined.
+  // nullopt when absent.
+  std::optional<std::vector<std::string>> string_list_attr(const std::string& path, const std::string& name);
+  // A numeric dataset's shape, and its data as float32 after checking that shape (as read_var does).
+  std::vector<int64_t> dataset_shape(const std::string& path);
+  Tensor read_dataset(const std::string& path, const std::vector<int64_t>& expected);
   const std::string& source() const { return source_; }
 
  private:

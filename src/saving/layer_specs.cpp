@@ -5,85 +5,13 @@
 
 #include "keras/layers/core/input_layer.hpp"
 #include "keras/layers/registry.hpp"
+#include "saving/layer_spec_table.hpp"
 
 namespace keras::saving::detail {
 
 namespace {
 
-// How a Keras config key maps onto keraspp.
-enum class Kind {
-  kArg,       // a keraspp keyword: written with the layer's value (or Keras's default), passed on when loading
-  kFixed,     // a Keras argument keraspp lacks: written with Keras's default; loading accepts only that default
-  kReadOnly,  // a key other Keras versions write: never written; loading accepts only the default
-};
-
-struct ArgSpec {
-  const char* key;
-  const char* default_json;  // Keras's default as JSON text; nullptr: a required argument
-  Kind kind = Kind::kArg;
-};
-
-struct LayerSpec {
-  // Keras marks these layers built in __init__ (they have no build()), so their configs carry no build_config.
-  bool built_in_init = false;
-  std::vector<ArgSpec> args;
-  // keraspp keyword -> the Keras key it is written as (LeakyReLU(alpha=) is Keras 3's negative_slope).
-  std::vector<std::pair<const char*, const char*>> aliases;
-};
-
-// Keras 3's get_config keys and defaults, class by class (keras/src/layers/...; name, trainable and dtype come from
-// Layer.get_config and are handled for every class).
-const std::map<std::string, LayerSpec>& specs() {
-  static const std::map<std::string, LayerSpec> table = {
-      // core/dense.py
-      {"Dense",
-       {false,
-        {{"units", nullptr},
-         {"activation", "\"linear\""},
-         {"use_bias", "true"},
-         {"kernel_initializer", "\"glorot_uniform\""},
-         {"bias_initializer", "\"zeros\""},
-         {"kernel_regularizer", "null"},
-         {"bias_regularizer", "null"},
-         {"kernel_constraint", "null", Kind::kFixed},
-         {"bias_constraint", "null", Kind::kFixed},
-         {"activity_regularizer", "null", Kind::kReadOnly},
-         {"lora_rank", "null", Kind::kReadOnly},
-         {"lora_alpha", "null", Kind::kReadOnly},
-         {"quantization_config", "null", Kind::kReadOnly}},
-        {}}},
-      // core/activation.py
-      {"Activation", {true, {{"activation", nullptr}}, {}}},
-      // regularization/dropout.py
-      {"Dropout", {true, {{"rate", nullptr}, {"seed", "null"}, {"noise_shape", "null"}}, {}}},
-      // reshaping/*.py
-      {"Flatten", {false, {{"data_format", "\"channels_last\""}}, {}}},
-      {"Reshape", {false, {{"target_shape", nullptr}}, {}}},
-      {"RepeatVector", {false, {{"n", nullptr}}, {}}},
-      {"Permute", {false, {{"dims", nullptr}}, {}}},
-      // merging/*.py
-      {"Add", {false, {}, {}}},
-      {"Subtract", {false, {}, {}}},
-      {"Multiply", {false, {}, {}}},
-      {"Average", {false, {}, {}}},
-      {"Maximum", {false, {}, {}}},
-      {"Minimum", {false, {}, {}}},
-      {"Concatenate", {false, {{"axis", "-1"}}, {}}},
-      // activations/*.py
-      {"ReLU", {true, {{"max_value", "null"}, {"negative_slope", "0.0"}, {"threshold", "0.0"}}, {}}},
-      {"LeakyReLU", {true, {{"negative_slope", "0.3"}}, {{"alpha", "negative_slope"}}}},
-      {"PReLU",
-       {false,
-        {{"alpha_initializer", "\"zeros\""},
-         {"alpha_regularizer", "null"},
-         {"alpha_constraint", "null", Kind::kFixed},
-         {"shared_axes", "null"}},
-        {}}},
-      {"ELU", {true, {{"alpha", "1.0"}}, {}}},
-      {"Softmax", {true, {{"axis", "-1"}}, {}}},
-  };
-  return table;
-}
+const std::map<std::string, LayerSpec>& specs() { return layer_spec_table(); }
 
 // Keys every layer's config has (Layer.get_config), and the input-shape keywords a Sequential turns into an
 // InputLayer (written there, not on the layer).
@@ -103,6 +31,69 @@ Json normalized(const std::string& key, const char* text) {
   Json j = Json::parse(text);
   if (!is_keyword(key) || j.is_null()) return j;
   return encode_value(key, decode_value(key, j, "the default", Context{}));
+}
+
+// Keras standardizes kernel_size=3 to (3, 3) before get_config sees it.
+Json expand_tuple(Json j, int rank) {
+  if (rank > 1 && j.is_array() && j.size() == 1) j = j[0];
+  if (rank >= 1 && j.is_number_integer()) return Json(std::vector<Json>(static_cast<size_t>(rank), j));
+  return j;
+}
+
+Json encode_arg(const ArgSpec& arg, const std::any& v) {
+  const std::string key = arg.key;
+  switch (arg.as) {
+    case As::kBool:
+      if (v.type() == typeid(bool)) return std::any_cast<bool>(v);
+      if (v.type() == typeid(double)) return std::any_cast<double>(v) != 0.0;
+      if (v.type() == typeid(int)) return std::any_cast<int>(v) != 0;
+      break;
+    case As::kTuple:
+      return expand_tuple(encode_value(key, v), arg.rank);
+    case As::kScalarTuple: {
+      Json j = encode_value(key, v);
+      return j.is_array() && j.size() == 1 ? j[0] : j;
+    }
+    default:
+      break;
+  }
+  return encode_value(key, v);
+}
+
+std::any decode_arg(const ArgSpec& arg, const Json& v, const std::string& owner, const Context& ctx) {
+  const std::string key = arg.key;
+  if (v.is_null()) return decode_value(key, v, owner, ctx);
+  switch (arg.as) {
+    case As::kBool:
+      if (!v.is_boolean())
+        fail(ctx, "Invalid value for argument `" + key + "` of " + owner + ": expected true or false, received " +
+                      describe(v) + ".",
+             {.layer = owner, .expected = "true or false", .received = describe(v)});
+      return v.get<bool>();
+    case As::kAxis:
+      if (v.is_array() && v.size() == 1) return decode_value(key, v[0], owner, ctx);
+      if (v.is_array())
+        fail(ctx, "keraspp's " + owner + " normalizes over one axis; the config gives axis=" + v.dump() + ".",
+             {.layer = owner, .expected = "one axis", .received = v.dump(),
+              .hint = "several normalization axes are not supported yet."});
+      return decode_value(key, v, owner, ctx);
+    case As::kFloats: {
+      if (v.is_number()) return v.get<double>();
+      if (!v.is_array() || v.size() > (1u << 24))
+        fail(ctx, "Invalid value for argument `" + key + "` of " + owner + ": expected a number or a list of numbers, "
+                  "received " + describe(v) + ".", {.layer = owner, .received = describe(v)});
+      std::vector<double> values;
+      for (const Json& e : v) {
+        if (!e.is_number())
+          fail(ctx, "Invalid value in argument `" + key + "` of " + owner + ": " + describe(e) + " is no number.",
+               {.layer = owner, .received = describe(e)});
+        values.push_back(e.get<double>());
+      }
+      return FloatList(std::move(values));
+    }
+    default:
+      return decode_value(key, v, owner, ctx);
+  }
 }
 
 Json input_layer_config(const LayerImpl& layer) {
@@ -187,7 +178,7 @@ Json layer_config_json(const LayerImpl& layer) {
   consumed.insert(input_shape_keys().begin(), input_shape_keys().end());
   for (const ArgSpec& arg : spec.args) {
     const std::string key = arg.key;
-    if (arg.kind == Kind::kReadOnly) continue;
+    if (arg.kind == Kind::kReadOnly || arg.kind == Kind::kIgnored) continue;
     if (arg.kind == Kind::kFixed) {
       c[key] = normalized(key, arg.default_json);
       continue;
@@ -198,10 +189,15 @@ Json layer_config_json(const LayerImpl& layer) {
     consumed.insert(key);
     for (const auto& [alias, target] : spec.aliases)
       if (target == key) consumed.insert(alias);
-    if (given.has(from) && !given.is_none(from)) {
-      c[key] = encode_value(key, raw_value(given, from));
+    const bool set = given.has(from) && !given.is_none(from);
+    if (arg.kind == Kind::kArgIfSet && !set) continue;
+    if (set) {
+      c[key] = encode_arg(arg, raw_value(given, from));
     } else if (arg.default_json) {
-      c[key] = normalized(key, arg.default_json);
+      Json d = arg.as == As::kBool ? Json::parse(arg.default_json) : normalized(key, arg.default_json);
+      if (arg.as == As::kTuple) d = expand_tuple(std::move(d), arg.rank);
+      if (arg.as == As::kScalarTuple && d.is_array() && d.size() == 1) d = Json(d[0]);
+      c[key] = std::move(d);
     } else {
       c[key] = nullptr;
     }
@@ -235,6 +231,15 @@ Layer layer_from_envelope(const Json& env, const Context& ctx) {
   require_object(*config, "the config of a " + cls + " layer", ctx);
   if (cls == "InputLayer") return input_layer_from_config(*config, ctx);
 
+  if (cls == "Lambda")
+    // Keras's safe_mode text: a Lambda holds Python bytecode, which a loader must never run.
+    fail(ctx, "Requested the deserialization of a `Lambda` layer with a Python `lambda` inside it. This carries a "
+              "potential risk of arbitrary code execution and thus it is disallowed by default. If you trust the "
+              "source of the saved model, you can pass `safe_mode=False` to the loading function in order to allow "
+              "`Lambda` layer loading.",
+         {.received = "Lambda",
+          .hint = "keraspp never runs code from a file (it has no safe_mode=False): replace the Lambda by built-in "
+                  "layers in Python and save again, or rebuild the model in C++ and call load_weights."});
   auto it = specs().find(cls);
   if (it == specs().end() || !layers::is_registered(cls)) {
     std::string known;
@@ -270,10 +275,11 @@ Layer layer_from_envelope(const Json& env, const Context& ctx) {
       fail(ctx, "Unrecognized keyword arguments passed to " + cls + ": {'" + key + "': " + describe(v) + "}",
            {.layer = name, .received = key,
             .hint = "keraspp's " + cls + " does not support the argument `" + key + "` yet."});
-    if (arg->kind == Kind::kArg) {
-      k.set(key, decode_value(key, v, owner, ctx));
+    if (arg->kind == Kind::kArg || arg->kind == Kind::kArgIfSet) {
+      k.set(key, decode_arg(*arg, v, owner, ctx));
       continue;
     }
+    if (arg->kind == Kind::kIgnored) continue;
     if (v != Json::parse(arg->default_json))
       fail(ctx, "keraspp does not support the argument " + key + "=" + describe(v) + " of " + owner + " yet.",
            {.layer = name, .expected = std::string(arg->default_json), .received = describe(v),

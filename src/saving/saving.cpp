@@ -17,6 +17,7 @@
 #include "keras/core/errors.hpp"
 #include "keras/models/models.hpp"
 #include "saving/h5_store.hpp"
+#include "saving/legacy_h5.hpp"
 #include "saving/model_config.hpp"
 #include "saving/weights.hpp"
 #include "saving/zip_archive.hpp"
@@ -43,10 +44,14 @@ bool is_legacy_h5(const std::string& path) {
   return (ends_with(path, ".h5") && !ends_with(path, ".weights.h5")) || ends_with(path, ".hdf5");
 }
 
-[[noreturn]] void legacy_not_supported(const std::string& path, const std::string& what) {
-  throw NotImplementedError("keraspp cannot " + what + " legacy HDF5 files (.h5 / .hdf5) yet: " + path +
-                            ". Use the Keras 3 formats: model.save(\"m.keras\") / keras::saving::load_model, or "
-                            "model.save_weights(\"m.weights.h5\").");
+// The first bytes of a file, to tell a zip archive from an HDF5 file.
+std::string file_head(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {};  // the reader that follows reports the missing file
+  std::string head(8, '\0');
+  in.read(head.data(), 8);
+  head.resize(static_cast<size_t>(in.gcount()));
+  return head;
 }
 
 // Python's json.dumps(obj) layout (", " and ": " separators, ASCII output), which Keras writes config.json with.
@@ -175,7 +180,15 @@ std::unique_ptr<saving::detail::H5Reader> archive_weights(const saving::detail::
 // ---- Model ----
 
 void Model::save(const std::string& path) const {
-  if (is_legacy_h5(path)) legacy_not_supported(path, "save models as");
+  if (is_legacy_h5(path)) {
+    // legacy_h5_format.save_model_to_hdf5 (Keras 3 writes it for a ".h5" name, warning that the format is legacy).
+    const FunctionalImpl& g = graph();
+    saving::detail::H5Writer writer;
+    saving::detail::write_legacy_model(
+        writer, g, python_dumps(saving::detail::legacy_config(saving::detail::model_to_json(g, false))), kKerasVersion);
+    write_file_atomically(path, writer.image());
+    return;
+  }
   if (!ends_with(path, ".keras"))
     throw ValueError("Invalid filepath extension for saving. Please add either a `.keras` extension for the native "
                      "Keras format (recommended) or a `.h5` extension. Use `model.export(filepath)` if you want to "
@@ -197,27 +210,33 @@ void Model::save_weights(const std::string& path) const {
 
 void Model::load_weights(const std::string& path) const {
   const FunctionalImpl& g = graph();
-  if (ends_with(path, ".keras")) {
-    guarded(path, [&] {
+  if (!ends_with(path, ".keras") && !ends_with(path, ".weights.h5") && !is_legacy_h5(path))
+    throw ValueError("File format not supported: filepath=" + path + ". Keras 3 only supports V3 `.keras` and "
+                     "`.weights.h5` files, or legacy V1/V2 `.h5` files.",
+                     {.received = path, .hint = "pass a file written by model.save_weights(\"m.weights.h5\") or "
+                                                "model.save(\"m.keras\")."});
+  guarded(path, [&] {
+    // The content decides, not the name: tf.keras <= 2.11 wrote HDF5 under a ".keras" name.
+    if (ends_with(path, ".keras") && !saving::detail::is_hdf5_bytes(file_head(path))) {
       auto zip = saving::detail::read_zip(path, {"model.weights.h5"}, archive_limits(), path);
       auto reader = archive_weights(zip, path);
       saving::detail::read_weights(*reader, g, true);
-    });
-    return;
-  }
-  if (ends_with(path, ".weights.h5")) {
-    guarded(path, [&] {
-      const std::string bytes = saving::detail::read_file_bytes(path, kMaxWeightsFile, path);
-      saving::detail::H5Reader reader(bytes, path);
-      saving::detail::read_weights(reader, g, true);
-    });
-    return;
-  }
-  if (is_legacy_h5(path)) legacy_not_supported(path, "load weights from");
-  throw ValueError("File format not supported: filepath=" + path + ". Keras 3 only supports V3 `.keras` and "
-                   "`.weights.h5` files, or legacy V1/V2 `.h5` files.",
-                   {.received = path, .hint = "pass a file written by model.save_weights(\"m.weights.h5\") or "
-                                              "model.save(\"m.keras\")."});
+      return;
+    }
+    const std::string bytes = saving::detail::read_file_bytes(path, kMaxWeightsFile, path);
+    saving::detail::H5Reader reader(bytes, path);
+    switch (saving::detail::classify(reader)) {
+      case saving::detail::H5Kind::kLegacyModel:
+        saving::detail::read_legacy_weights(reader, "model_weights", g);
+        break;
+      case saving::detail::H5Kind::kLegacyWeights:
+        saving::detail::read_legacy_weights(reader, "", g);
+        break;
+      case saving::detail::H5Kind::kKeras3Weights:
+        saving::detail::read_weights(reader, g, true);
+        break;
+    }
+  });
 }
 
 std::string Model::to_json() const { return python_dumps(saving::detail::model_to_json(graph(), true)); }
@@ -227,13 +246,17 @@ std::string Model::to_json() const { return python_dumps(saving::detail::model_t
 namespace saving {
 
 Model load_model(const std::string& path, bool compile) {
-  if (!ends_with(path, ".keras")) {
-    if (is_legacy_h5(path)) legacy_not_supported(path, "load models from");
+  if (!ends_with(path, ".keras") && !is_legacy_h5(path))
     throw ValueError("File format not supported: filepath=" + path + ". Keras 3 only supports V3 `.keras` files and "
                      "legacy H5 format files (`.h5` extension).",
-                     {.received = path, .hint = "pass a file written by model.save(\"m.keras\")."});
-  }
+                     {.received = path, .hint = "pass a file written by model.save(\"m.keras\") or model.save(\"m.h5\")."});
   return guarded(path, [&] {
+    // The content decides: tf.keras <= 2.11 wrote legacy HDF5 under a ".keras" name.
+    const std::string head = file_head(path);
+    if (saving::detail::is_hdf5_bytes(head) || is_legacy_h5(path)) {
+      saving::detail::H5Reader reader(saving::detail::read_file_bytes(path, kMaxWeightsFile, path), path);
+      return saving::detail::load_legacy_model(reader, path);
+    }
     auto zip = detail::read_zip(path, kArchiveEntries, archive_limits(), path);
     auto cfg = zip.entries.find("config.json");
     if (cfg == zip.entries.end())

@@ -12,15 +12,18 @@
 // not support is a ValueError naming it and the file (pass compile=false to skip the compile settings). Files are
 // read defensively: a damaged or hostile file gives a ValueError, never a crash or a write anywhere.
 //
-// Not supported yet: legacy full-model .h5 files (Keras 2 and `model.save("m.h5")`), weights stored as
-// model.weights.npz, sharded weights, assets.
+// Legacy HDF5 files are read and written too: load_model reads a full-model HDF5 file (Keras 2's and Keras 3's
+// model.save("m.h5"), also under a ".keras" name as tf.keras <= 2.11 wrote it: the content decides, not the name),
+// without compiling it (its training_config is not applied); model.save("m.h5") writes one as Keras 3 does (without
+// the optimizer); load_weights reads Keras 2 save_weights files and the weights of full legacy files.
+// Not supported yet: weights stored as model.weights.npz, sharded weights, assets.
 #include <string>
 
 #include "keras/models/model.hpp"
 
 namespace keras::saving {
 
-// keras.saving.load_model(filepath, compile=True). The path must end in ".keras".
+// keras.saving.load_model(filepath, compile=True). The path must end in ".keras", ".h5" or ".hdf5".
 Model load_model(const std::string& path, bool compile = true);
 
 // keras.saving.save_model(model, filepath): the same as model.save(filepath).

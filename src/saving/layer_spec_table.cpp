@@ -1,0 +1,253 @@
+#include "saving/layer_spec_table.hpp"
+
+namespace keras::saving::detail {
+
+namespace {
+
+// Keys every convolution shares (keras/src/layers/convolutional/base_conv.py get_config, Keras 2's Conv as well).
+LayerSpec conv_spec(int rank) {
+  return {false,
+          {{"filters", nullptr},
+           {"kernel_size", nullptr, Kind::kArg, As::kTuple, rank},
+           {"strides", "1", Kind::kArg, As::kTuple, rank},
+           {"padding", "\"valid\""},
+           {"data_format", "\"channels_last\""},
+           {"dilation_rate", "1", Kind::kArg, As::kTuple, rank},
+           {"groups", "1"},
+           {"activation", "\"linear\""},
+           {"use_bias", "true"},
+           {"kernel_initializer", "\"glorot_uniform\""},
+           {"bias_initializer", "\"zeros\""},
+           {"kernel_regularizer", "null"},
+           {"bias_regularizer", "null"},
+           {"activity_regularizer", "null", Kind::kReadOnly},
+           {"kernel_constraint", "null", Kind::kFixed},
+           {"bias_constraint", "null", Kind::kFixed},
+           {"lora_rank", "null", Kind::kReadOnly},
+           {"lora_alpha", "null", Kind::kReadOnly}},
+          {}};
+}
+
+// keras/src/layers/pooling/base_pooling.py (Keras writes the resolved strides; null means pool_size).
+LayerSpec pooling_spec(int rank) {
+  return {false,
+          {{"pool_size", rank == 1 ? "2" : "[2, 2]", Kind::kArg, As::kTuple, rank},
+           {"padding", "\"valid\""},
+           {"strides", "null", Kind::kArg, As::kTuple, rank},
+           {"data_format", "\"channels_last\""}},
+          {}};
+}
+
+// keras/src/layers/pooling/base_global_pooling.py
+LayerSpec global_pooling_spec() {
+  return {false, {{"data_format", "\"channels_last\""}, {"keepdims", "false"}}, {}};
+}
+
+// The center/scale/initializer/regularizer/constraint keys of the normalization layers.
+std::vector<ArgSpec> affine_args() {
+  return {{"center", "true", Kind::kArg, As::kBool},
+          {"scale", "true", Kind::kArg, As::kBool},
+          {"beta_initializer", "\"zeros\""},
+          {"gamma_initializer", "\"ones\""},
+          {"beta_regularizer", "null"},
+          {"gamma_regularizer", "null"},
+          {"beta_constraint", "null", Kind::kFixed},
+          {"gamma_constraint", "null", Kind::kFixed}};
+}
+
+LayerSpec batch_normalization_spec() {
+  // keras/src/layers/normalization/batch_normalization.py; renorm, fused, virtual_batch_size and adjustment come
+  // from tf.keras 2.
+  std::vector<ArgSpec> a = {{"axis", "-1", Kind::kArg, As::kAxis},
+                            {"momentum", "0.99"},
+                            {"epsilon", "0.001"},
+                            {"center", "true", Kind::kArg, As::kBool},
+                            {"scale", "true", Kind::kArg, As::kBool},
+                            {"beta_initializer", "\"zeros\""},
+                            {"gamma_initializer", "\"ones\""},
+                            {"moving_mean_initializer", "\"zeros\""},
+                            {"moving_variance_initializer", "\"ones\""},
+                            {"beta_regularizer", "null"},
+                            {"gamma_regularizer", "null"},
+                            {"beta_constraint", "null", Kind::kFixed},
+                            {"gamma_constraint", "null", Kind::kFixed},
+                            {"synchronized", "false", Kind::kFixed},
+                            {"renorm", "false", Kind::kReadOnly},
+                            {"renorm_clipping", "null", Kind::kReadOnly},
+                            {"renorm_momentum", "0.99", Kind::kIgnored},
+                            {"fused", "null", Kind::kIgnored},
+                            {"virtual_batch_size", "null", Kind::kReadOnly},
+                            {"adjustment", "null", Kind::kReadOnly}};
+  return {false, a, {}};
+}
+
+LayerSpec layer_normalization_spec() {
+  std::vector<ArgSpec> a = {{"axis", "-1", Kind::kArg, As::kAxis}, {"epsilon", "0.001"}};
+  for (const ArgSpec& s : affine_args()) a.push_back(s);
+  a.push_back({"rms_scaling", "false", Kind::kReadOnly});
+  return {false, a, {}};
+}
+
+LayerSpec group_normalization_spec() {
+  std::vector<ArgSpec> a = {{"groups", "32"}, {"axis", "-1", Kind::kArg, As::kAxis}, {"epsilon", "0.001"}};
+  for (const ArgSpec& s : affine_args()) a.push_back(s);
+  return {false, a, {}};
+}
+
+// keras/src/layers/rnn/{simple_rnn,lstm,gru}.py and rnn.py. The recurrent layers are written by another part of
+// keraspp; the keys every Keras recurrent layer must honour are passed on, the others are accepted at Keras's
+// defaults only, so a file using them is refused by name rather than computed differently.
+LayerSpec recurrent_spec(const std::string& cls) {
+  std::vector<ArgSpec> a = {{"units", nullptr}, {"activation", "\"tanh\""}};
+  if (cls != "SimpleRNN") a.push_back({"recurrent_activation", "\"sigmoid\""});
+  a.push_back({"use_bias", "true"});
+  if (cls == "LSTM") a.push_back({"unit_forget_bias", "true", Kind::kFixed});
+  for (ArgSpec s : std::vector<ArgSpec>{{"kernel_initializer", "\"glorot_uniform\""},
+                                        {"recurrent_initializer", "\"orthogonal\""},
+                                        {"bias_initializer", "\"zeros\""},
+                                        {"kernel_regularizer", "null", Kind::kFixed},
+                                        {"recurrent_regularizer", "null", Kind::kFixed},
+                                        {"bias_regularizer", "null", Kind::kFixed},
+                                        {"activity_regularizer", "null", Kind::kReadOnly},
+                                        {"kernel_constraint", "null", Kind::kFixed},
+                                        {"recurrent_constraint", "null", Kind::kFixed},
+                                        {"bias_constraint", "null", Kind::kFixed},
+                                        {"dropout", "0.0", Kind::kFixed},
+                                        {"recurrent_dropout", "0.0", Kind::kFixed},
+                                        {"seed", "null", Kind::kIgnored},
+                                        {"return_sequences", "false"},
+                                        {"return_state", "false", Kind::kFixed},
+                                        {"go_backwards", "false", Kind::kFixed},
+                                        {"stateful", "false", Kind::kFixed},
+                                        {"unroll", "false", Kind::kFixed},
+                                        {"zero_output_for_mask", "false", Kind::kReadOnly},
+                                        {"time_major", "false", Kind::kReadOnly},
+                                        {"implementation", "2", Kind::kIgnored}})
+    a.push_back(s);
+  if (cls == "GRU") a.push_back({"reset_after", "true", Kind::kFixed});
+  return {false, a, {}};
+}
+
+}  // namespace
+
+// Keras 3's get_config keys and defaults, class by class (keras/src/layers/...; name, trainable and dtype come from
+// Layer.get_config and are handled for every class).
+const std::map<std::string, LayerSpec>& layer_spec_table() {
+  static const std::map<std::string, LayerSpec> table = {
+      // core/dense.py
+      {"Dense",
+       {false,
+        {{"units", nullptr},
+         {"activation", "\"linear\""},
+         {"use_bias", "true"},
+         {"kernel_initializer", "\"glorot_uniform\""},
+         {"bias_initializer", "\"zeros\""},
+         {"kernel_regularizer", "null"},
+         {"bias_regularizer", "null"},
+         {"kernel_constraint", "null", Kind::kFixed},
+         {"bias_constraint", "null", Kind::kFixed},
+         {"activity_regularizer", "null", Kind::kReadOnly},
+         {"lora_rank", "null", Kind::kReadOnly},
+         {"lora_alpha", "null", Kind::kReadOnly},
+         {"quantization_config", "null", Kind::kReadOnly}},
+        {}}},
+      // core/embedding.py (input_length: Keras 2; Keras 3 accepts it with a deprecation warning)
+      {"Embedding",
+       {false,
+        {{"input_dim", nullptr},
+         {"output_dim", nullptr},
+         {"embeddings_initializer", "\"uniform\""},
+         {"embeddings_regularizer", "null"},
+         {"activity_regularizer", "null", Kind::kReadOnly},
+         {"embeddings_constraint", "null", Kind::kFixed},
+         {"mask_zero", "false"},
+         {"input_length", "null", Kind::kArgIfSet},
+         {"lora_rank", "null", Kind::kReadOnly},
+         {"lora_alpha", "null", Kind::kReadOnly},
+         {"quantization_config", "null", Kind::kReadOnly}},
+        {}}},
+      // core/activation.py, core/identity.py
+      {"Activation", {true, {{"activation", nullptr}}, {}}},
+      {"Identity", {false, {}, {}}},
+      // convolutional/conv{1,2,3}d.py
+      {"Conv1D", conv_spec(1)},
+      {"Conv2D", conv_spec(2)},
+      {"Conv3D", conv_spec(3)},
+      // pooling/*.py
+      {"MaxPooling1D", pooling_spec(1)},
+      {"MaxPooling2D", pooling_spec(2)},
+      {"AveragePooling1D", pooling_spec(1)},
+      {"AveragePooling2D", pooling_spec(2)},
+      {"GlobalMaxPooling1D", global_pooling_spec()},
+      {"GlobalMaxPooling2D", global_pooling_spec()},
+      {"GlobalAveragePooling1D", global_pooling_spec()},
+      {"GlobalAveragePooling2D", global_pooling_spec()},
+      // normalization/*.py
+      {"BatchNormalization", batch_normalization_spec()},
+      {"LayerNormalization", layer_normalization_spec()},
+      {"GroupNormalization", group_normalization_spec()},
+      // preprocessing/normalization.py, rescaling.py
+      {"Normalization",
+       {false,
+        {{"axis", "-1", Kind::kArg, As::kAxis},
+         {"invert", "false"},
+         {"mean", "null", Kind::kArg, As::kFloats},
+         {"variance", "null", Kind::kArg, As::kFloats}},
+        {}}},
+      {"Rescaling", {false, {{"scale", nullptr}, {"offset", "0.0"}}, {}}},
+      // regularization/*.py
+      {"Dropout", {true, {{"rate", nullptr}, {"seed", "null"}, {"noise_shape", "null"}}, {}}},
+      {"SpatialDropout1D", {true, {{"rate", nullptr}, {"seed", "null"}, {"noise_shape", "null", Kind::kReadOnly}}, {}}},
+      {"SpatialDropout2D",
+       {true,
+        {{"rate", nullptr},
+         {"seed", "null"},
+         {"data_format", "\"channels_last\""},
+         {"noise_shape", "null", Kind::kReadOnly}},
+        {}}},
+      {"GaussianNoise", {true, {{"stddev", nullptr}, {"seed", "null"}}, {}}},
+      // reshaping/*.py
+      {"Flatten", {false, {{"data_format", "\"channels_last\""}}, {}}},
+      {"Reshape", {false, {{"target_shape", nullptr}}, {}}},
+      {"RepeatVector", {false, {{"n", nullptr}}, {}}},
+      {"Permute", {false, {{"dims", nullptr}}, {}}},
+      {"ZeroPadding1D", {false, {{"padding", "[1, 1]"}, {"data_format", "\"channels_last\"", Kind::kArgIfSet}}, {}}},
+      {"ZeroPadding2D", {false, {{"padding", "[[1, 1], [1, 1]]"}, {"data_format", "\"channels_last\""}}, {}}},
+      {"Cropping1D", {false, {{"cropping", "[1, 1]"}}, {}}},
+      {"Cropping2D", {false, {{"cropping", "[[0, 0], [0, 0]]"}, {"data_format", "\"channels_last\""}}, {}}},
+      {"UpSampling1D", {false, {{"size", "2", Kind::kArg, As::kScalarTuple}}, {}}},
+      {"UpSampling2D",
+       {false,
+        {{"size", "[2, 2]", Kind::kArg, As::kTuple, 2},
+         {"data_format", "\"channels_last\""},
+         {"interpolation", "\"nearest\""}},
+        {}}},
+      // rnn/*.py
+      {"SimpleRNN", recurrent_spec("SimpleRNN")},
+      {"LSTM", recurrent_spec("LSTM")},
+      {"GRU", recurrent_spec("GRU")},
+      // merging/*.py
+      {"Add", {false, {}, {}}},
+      {"Subtract", {false, {}, {}}},
+      {"Multiply", {false, {}, {}}},
+      {"Average", {false, {}, {}}},
+      {"Maximum", {false, {}, {}}},
+      {"Minimum", {false, {}, {}}},
+      {"Concatenate", {false, {{"axis", "-1"}}, {}}},
+      // activations/*.py
+      {"ReLU", {true, {{"max_value", "null"}, {"negative_slope", "0.0"}, {"threshold", "0.0"}}, {}}},
+      {"LeakyReLU", {true, {{"negative_slope", "0.3"}}, {{"alpha", "negative_slope"}}}},
+      {"PReLU",
+       {false,
+        {{"alpha_initializer", "\"zeros\""},
+         {"alpha_regularizer", "null"},
+         {"alpha_constraint", "null", Kind::kFixed},
+         {"shared_axes", "null"}},
+        {}}},
+      {"ELU", {true, {{"alpha", "1.0"}}, {}}},
+      {"Softmax", {true, {{"axis", "-1"}}, {}}},
+  };
+  return table;
+}
+
+}  // namespace keras::saving::detail

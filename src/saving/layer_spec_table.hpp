@@ -1,0 +1,48 @@
+#pragma once
+// The per-class tables behind layer_specs.cpp: for each Keras layer class keraspp has, the keys of its Keras 3
+// get_config in Keras's order, with Keras's defaults, plus the keys older Keras versions wrote.
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace keras::saving::detail {
+
+// How a Keras config key maps onto keraspp.
+enum class Kind {
+  kArg,        // a keraspp keyword: written with the layer's value (or Keras's default), passed on when loading
+  kArgIfSet,   // a keraspp keyword Keras accepts but does not write (Embedding's input_length): written when given
+  kFixed,      // a Keras argument keraspp lacks: written with Keras's default; loading accepts only that default
+  kReadOnly,   // a key other Keras versions write: never written; loading accepts only the default
+  kIgnored,    // a key other Keras versions write that does not change the results (BatchNormalization's fused)
+};
+
+// How the JSON value converts, where the keyword's C++ type alone does not say it.
+enum class As {
+  kKeyword,  // by the keyword's declared type (config_codec's table)
+  kBool,     // a boolean stored under a keyword declared as a number (BatchNormalization's scale)
+  kAxis,     // an int, or a list of one int (tf.keras writes BatchNormalization's axis as [3]); null allowed
+  kTuple,    // an IntTuple written with `rank` entries (Keras standardizes kernel_size=3 to [3, 3])
+  kFloats,   // a number or a list of numbers (Normalization's mean and variance)
+  kScalarTuple,  // an IntTuple of one value written as a plain int (UpSampling1D's size)
+};
+
+struct ArgSpec {
+  const char* key;
+  const char* default_json;  // Keras's default as JSON text; nullptr: a required argument
+  Kind kind = Kind::kArg;
+  As as = As::kKeyword;
+  int rank = 0;  // kTuple only
+};
+
+struct LayerSpec {
+  // Keras marks these layers built in __init__ (they have no build()), so their configs carry no build_config.
+  bool built_in_init = false;
+  std::vector<ArgSpec> args;
+  // keraspp keyword -> the Keras key it is written as (LeakyReLU(alpha=) is Keras 3's negative_slope).
+  std::vector<std::pair<const char*, const char*>> aliases;
+};
+
+const std::map<std::string, LayerSpec>& layer_spec_table();
+
+}  // namespace keras::saving::detail

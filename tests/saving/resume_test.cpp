@@ -1,0 +1,60 @@
+// A model saved mid-training resumes: the loaded model's next fit() steps are those of the model that never stopped.
+#include <gtest/gtest.h>
+
+#include "callbacks/callback_test_support.hpp"
+#include "keras/keras.hpp"
+
+using namespace keras;
+using namespace keras::kw;
+using keras::testing::ScratchDir;
+
+namespace {
+
+Sequential conv_bn_model() {
+  return Sequential({
+      Input(shape = {6, 6, 2}),
+      layers::Conv2D(4, 3, activation = "relu"),
+      layers::BatchNormalization(),
+      layers::Flatten(),
+      layers::Dense(3, activation = "softmax"),
+  });
+}
+
+void expect_same_weights(const Model& a, const Model& b) {
+  const auto wa = a.get_weights(), wb = b.get_weights();
+  ASSERT_EQ(wa.size(), wb.size());
+  for (size_t i = 0; i < wa.size(); ++i) EXPECT_EQ(max_abs_diff(wa[i], wb[i]), 0.0f) << "weight " << i;
+}
+
+void resume_matches(const std::string& file, OptimizerArg opt) {
+  ScratchDir dir;
+  utils::set_random_seed(11);
+  Tensor x = random::normal({24, 6, 6, 2});
+  Tensor y = random::randint(0, 3, {24});
+  Sequential model = conv_bn_model();
+  model.compile(optimizer = opt, loss = "sparse_categorical_crossentropy", metrics = {"accuracy"});
+  model.fit(x, y, epochs = 2, batch_size = 8, shuffle = false, verbose = 0);
+  model.save(dir / file);
+  Model resumed = saving::load_model(dir / file);
+  ASSERT_TRUE(resumed.compiled());
+  EXPECT_EQ(resumed.optimizer()->iterations(), model.optimizer()->iterations());
+  History h1 = model.fit(x, y, epochs = 3, batch_size = 8, shuffle = false, verbose = 0);
+  History h2 = resumed.fit(x, y, epochs = 3, batch_size = 8, shuffle = false, verbose = 0);
+  EXPECT_EQ(h1.history.at("loss"), h2.history.at("loss"));
+  EXPECT_EQ(h1.history.at("accuracy"), h2.history.at("accuracy"));
+  expect_same_weights(model, resumed);  // BatchNormalization's moving statistics included
+}
+
+}  // namespace
+
+TEST(SavingResume, AdamMidTraining) { resume_matches("adam.keras", optimizers::Adam(learning_rate = 0.01)); }
+
+TEST(SavingResume, SgdWithMomentumMidTraining) {
+  resume_matches("sgd.keras", optimizers::SGD(learning_rate = 0.05, momentum = 0.9));
+}
+
+TEST(SavingResume, RmspropWithScheduleMidTraining) {
+  // The schedule's position comes from the restored iteration count.
+  resume_matches("rms.keras", optimizers::RMSprop(learning_rate = optimizers::schedules::ExponentialDecay(
+                                                      initial_learning_rate = 0.01, decay_steps = 2, decay_rate = 0.5)));
+}
