@@ -7,6 +7,7 @@
 #include <mutex>
 #include <utility>
 
+#include "activations/keras2_names.hpp"
 #include "activations/vmath.hpp"
 #include "keras/core/errors.hpp"
 
@@ -189,6 +190,19 @@ struct HardSigmoidOp {  // relu6(x + 3) / 6
     return sel(c > 1.0f, 1.0f, c);
   }
   KERAS_VM_INLINE float grad(float y, float dy) const { return sel((y > 0.0f) & (y < 1.0f), dy * (1.0f / 6.0f), 0.0f); }
+};
+
+// Keras 1/2's hard_sigmoid, clip(0.2 x + 0.5, 0, 1). Keras 3 changed the formula under the same name, so a file
+// written by Keras 2 (whose weights were trained with this one) is loaded with it under a name of its own
+// (saving/model_config.cpp maps it); Keras 3 has no activation computing it.
+struct HardSigmoidKeras2Op {
+  static constexpr bool from_output = true;
+  KERAS_VM_INLINE float f(float x) const {
+    const float y = x * 0.2f + 0.5f;
+    const float c = sel(y < 0.0f, 0.0f, y);
+    return sel(c > 1.0f, 1.0f, c);
+  }
+  KERAS_VM_INLINE float grad(float y, float dy) const { return sel((y > 0.0f) & (y < 1.0f), dy * 0.2f, 0.0f); }
 };
 
 struct HardSiluOp {  // x * relu6(x + 3) / 6
@@ -462,6 +476,7 @@ const Registry& registry() {
     add(make("softsign", SoftsignOp{}));
     add(make("silu", SiluOp{}));
     add(make("hard_sigmoid", HardSigmoidOp{}));
+    add(make(std::string(detail::kKeras2HardSigmoid), HardSigmoidKeras2Op{}));
     add(make("hard_silu", HardSiluOp{}));
     add(make("exponential", ExponentialOp{}));
     add(make("mish", MishOp{}));

@@ -6,13 +6,18 @@
 #include <limits>
 #include <map>
 
+#include "activations/keras2_names.hpp"
 #include "keras/activations/activations.hpp"
 #include "keras/initializers/initializers.hpp"
 #include "keras/layers/activations/prelu.hpp"
+#include "keras/layers/convolutional/conv_keywords.hpp"
 #include "keras/layers/core/embedding.hpp"
+#include "keras/layers/core/masking.hpp"
 #include "keras/layers/normalization/normalization_keywords.hpp"
 #include "keras/layers/preprocessing/normalization.hpp"
 #include "keras/layers/preprocessing/rescaling.hpp"
+#include "keras/layers/rnn/bidirectional.hpp"
+#include "keras/layers/rnn/rnn_common.hpp"
 #include "keras/layers/spatial_keywords.hpp"
 #include "keras/losses/losses.hpp"
 #include "keras/optimizers/schedules.hpp"
@@ -146,6 +151,11 @@ Json encode_value(const std::string& key, const std::any& v) {
   }
   if (t == typeid(ActivationArg)) {
     const std::string& name = std::any_cast<const ActivationArg&>(v).name;
+    if (name == activations::detail::kKeras2HardSigmoid)
+      throw ValueError("keraspp cannot save the activation `" + key + "`=" + name + " (Keras 2's hard_sigmoid, "
+                       "clip(0.2 x + 0.5, 0, 1)): Keras 3 has no activation computing it.",
+                       {.received = name, .hint = "Keras 3's hard_sigmoid is relu6(x + 3) / 6; rebuild the layer with "
+                                                  "it (and retrain) to save the model."});
     return name.empty() ? std::string("linear") : name;
   }
   if (t == typeid(InitializerArg)) return initializer_json(std::any_cast<const InitializerArg&>(v));
@@ -447,8 +457,12 @@ const std::map<std::string, Decoder>& keyword_table() {
       KERASPP_KW(gamma_regularizer), KERASPP_KW(output_dim), KERASPP_KW(embeddings_initializer),
       KERASPP_KW(embeddings_regularizer), KERASPP_KW(mask_zero), KERASPP_KW(input_length), KERASPP_KW(offset),
       KERASPP_KW(variance), KERASPP_KW(invert),
-      // the recurrent layers' keys, typed here: their keywords are declared with those layers
-      {"recurrent_activation", &decode_as<ActivationArg>}, {"return_sequences", &decode_as<bool>},
+      KERASPP_KW(output_padding), KERASPP_KW(depth_multiplier), KERASPP_KW(depthwise_initializer),
+      KERASPP_KW(pointwise_initializer), KERASPP_KW(depthwise_regularizer), KERASPP_KW(pointwise_regularizer),
+      KERASPP_KW(mask_value), KERASPP_KW(recurrent_activation), KERASPP_KW(return_sequences),
+      KERASPP_KW(unit_forget_bias), KERASPP_KW(return_state), KERASPP_KW(go_backwards), KERASPP_KW(stateful),
+      KERASPP_KW(unroll), KERASPP_KW(dropout), KERASPP_KW(recurrent_dropout), KERASPP_KW(reset_after),
+      KERASPP_KW(zero_output_for_mask), KERASPP_KW(recurrent_regularizer), KERASPP_KW(merge_mode),
       // initializers and regularizers
       KERASPP_KW(value), KERASPP_KW(mean), KERASPP_KW(stddev), KERASPP_KW(minval), KERASPP_KW(maxval),
       KERASPP_KW(gain), KERASPP_KW(scale), KERASPP_KW(mode), KERASPP_KW(distribution), KERASPP_KW(l1),

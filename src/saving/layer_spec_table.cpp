@@ -94,38 +94,106 @@ LayerSpec group_normalization_spec() {
   return {false, a, {}};
 }
 
-// keras/src/layers/rnn/{simple_rnn,lstm,gru}.py and rnn.py. The recurrent layers are written by another part of
-// keraspp; the keys every Keras recurrent layer must honour are passed on, the others are accepted at Keras's
-// defaults only, so a file using them is refused by name rather than computed differently.
+// keras/src/layers/rnn/{simple_rnn,lstm,gru}.py and rnn.py. Constraints and Keras 2's time_major/implementation
+// have no keraspp counterpart: constraints load at their default only, implementation changes no result.
 LayerSpec recurrent_spec(const std::string& cls) {
   std::vector<ArgSpec> a = {{"units", nullptr}, {"activation", "\"tanh\""}};
   if (cls != "SimpleRNN") a.push_back({"recurrent_activation", "\"sigmoid\""});
   a.push_back({"use_bias", "true"});
-  if (cls == "LSTM") a.push_back({"unit_forget_bias", "true", Kind::kFixed});
+  if (cls == "LSTM") a.push_back({"unit_forget_bias", "true"});
   for (ArgSpec s : std::vector<ArgSpec>{{"kernel_initializer", "\"glorot_uniform\""},
                                         {"recurrent_initializer", "\"orthogonal\""},
                                         {"bias_initializer", "\"zeros\""},
-                                        {"kernel_regularizer", "null", Kind::kFixed},
-                                        {"recurrent_regularizer", "null", Kind::kFixed},
-                                        {"bias_regularizer", "null", Kind::kFixed},
+                                        {"kernel_regularizer", "null"},
+                                        {"recurrent_regularizer", "null"},
+                                        {"bias_regularizer", "null"},
                                         {"activity_regularizer", "null", Kind::kReadOnly},
                                         {"kernel_constraint", "null", Kind::kFixed},
                                         {"recurrent_constraint", "null", Kind::kFixed},
                                         {"bias_constraint", "null", Kind::kFixed},
-                                        {"dropout", "0.0", Kind::kFixed},
-                                        {"recurrent_dropout", "0.0", Kind::kFixed},
-                                        {"seed", "null", Kind::kIgnored},
+                                        {"dropout", "0.0"},
+                                        {"recurrent_dropout", "0.0"},
+                                        {"seed", "null"},
                                         {"return_sequences", "false"},
-                                        {"return_state", "false", Kind::kFixed},
-                                        {"go_backwards", "false", Kind::kFixed},
-                                        {"stateful", "false", Kind::kFixed},
-                                        {"unroll", "false", Kind::kFixed},
-                                        {"zero_output_for_mask", "false", Kind::kReadOnly},
+                                        {"return_state", "false"},
+                                        {"go_backwards", "false"},
+                                        {"stateful", "false"},
+                                        {"unroll", "false"},
+                                        {"zero_output_for_mask", "false"},
                                         {"time_major", "false", Kind::kReadOnly},
                                         {"implementation", "2", Kind::kIgnored}})
     a.push_back(s);
-  if (cls == "GRU") a.push_back({"reset_after", "true", Kind::kFixed});
+  if (cls == "GRU") a.push_back({"reset_after", "true"});
   return {false, a, {}};
+}
+
+// keras/src/layers/convolutional/base_conv_transpose.py. Keras 3 does not write output_padding but its subclasses
+// accept it: written only when set.
+LayerSpec conv_transpose_spec(int rank) {
+  return {false,
+          {{"filters", nullptr},
+           {"kernel_size", nullptr, Kind::kArg, As::kTuple, rank},
+           {"strides", "1", Kind::kArg, As::kTuple, rank},
+           {"padding", "\"valid\""},
+           {"output_padding", "null", Kind::kArgIfSet, As::kTuple, rank},
+           {"data_format", "\"channels_last\""},
+           {"dilation_rate", "1", Kind::kArg, As::kTuple, rank},
+           {"activation", "\"linear\""},
+           {"use_bias", "true"},
+           {"kernel_initializer", "\"glorot_uniform\""},
+           {"bias_initializer", "\"zeros\""},
+           {"kernel_regularizer", "null"},
+           {"bias_regularizer", "null"},
+           {"activity_regularizer", "null", Kind::kReadOnly},
+           {"kernel_constraint", "null", Kind::kFixed},
+           {"bias_constraint", "null", Kind::kFixed}},
+          {}};
+}
+
+// keras/src/layers/convolutional/base_depthwise_conv.py
+LayerSpec depthwise_conv_spec(int rank) {
+  return {false,
+          {{"depth_multiplier", "1"},
+           {"kernel_size", nullptr, Kind::kArg, As::kTuple, rank},
+           {"strides", "1", Kind::kArg, As::kTuple, rank},
+           {"padding", "\"valid\""},
+           {"data_format", "\"channels_last\""},
+           {"dilation_rate", "1", Kind::kArg, As::kTuple, rank},
+           {"activation", "\"linear\""},
+           {"use_bias", "true"},
+           {"depthwise_initializer", "\"glorot_uniform\""},
+           {"bias_initializer", "\"zeros\""},
+           {"depthwise_regularizer", "null"},
+           {"bias_regularizer", "null"},
+           {"activity_regularizer", "null", Kind::kReadOnly},
+           {"depthwise_constraint", "null", Kind::kFixed},
+           {"bias_constraint", "null", Kind::kFixed}},
+          {}};
+}
+
+// keras/src/layers/convolutional/base_separable_conv.py
+LayerSpec separable_conv_spec(int rank) {
+  return {false,
+          {{"filters", nullptr},
+           {"kernel_size", nullptr, Kind::kArg, As::kTuple, rank},
+           {"strides", "1", Kind::kArg, As::kTuple, rank},
+           {"padding", "\"valid\""},
+           {"data_format", "\"channels_last\""},
+           {"dilation_rate", "1", Kind::kArg, As::kTuple, rank},
+           {"depth_multiplier", "1"},
+           {"activation", "\"linear\""},
+           {"use_bias", "true"},
+           {"depthwise_initializer", "\"glorot_uniform\""},
+           {"pointwise_initializer", "\"glorot_uniform\""},
+           {"bias_initializer", "\"zeros\""},
+           {"depthwise_regularizer", "null"},
+           {"pointwise_regularizer", "null"},
+           {"bias_regularizer", "null"},
+           {"activity_regularizer", "null", Kind::kReadOnly},
+           {"depthwise_constraint", "null", Kind::kFixed},
+           {"pointwise_constraint", "null", Kind::kFixed},
+           {"bias_constraint", "null", Kind::kFixed}},
+          {}};
 }
 
 }  // namespace
@@ -169,10 +237,19 @@ const std::map<std::string, LayerSpec>& layer_spec_table() {
       // core/activation.py, core/identity.py
       {"Activation", {true, {{"activation", nullptr}}, {}}},
       {"Identity", {false, {}, {}}},
+      // core/masking.py
+      {"Masking", {true, {{"mask_value", "0.0"}}, {}}},
       // convolutional/conv{1,2,3}d.py
       {"Conv1D", conv_spec(1)},
       {"Conv2D", conv_spec(2)},
       {"Conv3D", conv_spec(3)},
+      {"Conv1DTranspose", conv_transpose_spec(1)},
+      {"Conv2DTranspose", conv_transpose_spec(2)},
+      {"Conv3DTranspose", conv_transpose_spec(3)},
+      {"DepthwiseConv1D", depthwise_conv_spec(1)},
+      {"DepthwiseConv2D", depthwise_conv_spec(2)},
+      {"SeparableConv1D", separable_conv_spec(1)},
+      {"SeparableConv2D", separable_conv_spec(2)},
       // pooling/*.py
       {"MaxPooling1D", pooling_spec(1)},
       {"MaxPooling2D", pooling_spec(2)},
@@ -226,6 +303,15 @@ const std::map<std::string, LayerSpec>& layer_spec_table() {
       {"SimpleRNN", recurrent_spec("SimpleRNN")},
       {"LSTM", recurrent_spec("LSTM")},
       {"GRU", recurrent_spec("GRU")},
+      // rnn/time_distributed.py, rnn/bidirectional.py (Wrapper.get_config serializes the wrapped layer). keraspp
+      // writes the layer it was given; Keras's forward_/backward_ copies load back to the same model.
+      {"TimeDistributed", {false, {{"layer", nullptr, Kind::kArg, As::kLayer}}, {}}},
+      {"Bidirectional",
+       {false,
+        {{"merge_mode", "\"concat\"", Kind::kArg, As::kNullable},
+         {"layer", nullptr, Kind::kArg, As::kLayer},
+         {"backward_layer", "null", Kind::kArgIfSet, As::kLayer}},
+        {}}},
       // merging/*.py
       {"Add", {false, {}, {}}},
       {"Subtract", {false, {}, {}}},

@@ -25,6 +25,8 @@ enum class As {
   kTuple,    // an IntTuple written with `rank` entries (Keras standardizes kernel_size=3 to [3, 3])
   kFloats,   // a number or a list of numbers (Normalization's mean and variance)
   kScalarTuple,  // an IntTuple of one value written as a plain int (UpSampling1D's size)
+  kLayer,        // a nested layer, written as its serialized config (TimeDistributed's layer)
+  kNullable,     // None is a value of its own, written as null (Bidirectional's merge_mode)
 };
 
 struct ArgSpec {

@@ -190,8 +190,15 @@ Json layer_config_json(const LayerImpl& layer) {
     for (const auto& [alias, target] : spec.aliases)
       if (target == key) consumed.insert(alias);
     const bool set = given.has(from) && !given.is_none(from);
+    if (arg.as == As::kNullable && given.has(from) && given.is_none(from)) {
+      c[key] = nullptr;
+      continue;
+    }
     if (arg.kind == Kind::kArgIfSet && !set) continue;
-    if (set) {
+    if (set && arg.as == As::kLayer) {
+      const std::optional<Layer> inner = given.get<Layer>(from);
+      c[key] = layer_envelope(*inner->impl(), std::nullopt);
+    } else if (set) {
       c[key] = encode_arg(arg, raw_value(given, from));
     } else if (arg.default_json) {
       Json d = arg.as == As::kBool ? Json::parse(arg.default_json) : normalized(key, arg.default_json);
@@ -275,6 +282,11 @@ Layer layer_from_envelope(const Json& env, const Context& ctx) {
       fail(ctx, "Unrecognized keyword arguments passed to " + cls + ": {'" + key + "': " + describe(v) + "}",
            {.layer = name, .received = key,
             .hint = "keraspp's " + cls + " does not support the argument `" + key + "` yet."});
+    if (arg->as == As::kLayer) {
+      // Keras 3 writes {module, class_name, config, registered_name}, Keras 2 {class_name, config}.
+      if (!v.is_null()) k.set(key, layer_from_envelope(v, ctx));
+      continue;
+    }
     if (arg->kind == Kind::kArg || arg->kind == Kind::kArgIfSet) {
       k.set(key, decode_arg(*arg, v, owner, ctx));
       continue;

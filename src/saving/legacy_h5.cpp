@@ -51,6 +51,10 @@ Model load_legacy_model(H5Reader& store, const std::string& path) {
     fail(ctx, "No model config found in the file at " + path + ".",
          {.received = path, .hint = "this HDF5 file holds weights only: build the model and call load_weights."});
   Json config = parse_json(*text, ctx);
+  // The Keras version is an attribute here, not part of the config; model_from_json reads it from the config.
+  if (auto version = store.string_attr("", "keras_version"); version && config.is_object() &&
+                                                              !config.contains("keras_version"))
+    config["keras_version"] = *version;
   Model model = model_from_json(config, ctx, false);
   if (!store.has_group("model_weights"))
     throw ValueError("The legacy model file " + path + " has no model_weights group.",

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "activations/keras2_names.hpp"
 #include "keras/layers/core/input_layer.hpp"
 #include "keras/losses/losses.hpp"
 #include "keras/metrics/metric.hpp"
@@ -645,7 +646,46 @@ Json model_to_json(const FunctionalImpl& model, bool top_level) {
   return out;
 }
 
-Model model_from_json(const Json& env, const Context& ctx, bool compile) {
+namespace {
+
+// Keras 1 and 2 (tf.keras included) wrote "keras_version" at the top of a model_from_json text and in the HDF5 and
+// .keras metadata; only they wrote "backend" into the config itself.
+bool written_by_keras2(const Json& env) {
+  if (!env.is_object()) return false;
+  if (const Json* v = find_member(env, "keras_version"); v && v->is_string()) {
+    const std::string s = v->get<std::string>();
+    return !s.empty() && (s[0] == '1' || s[0] == '2') && (s.size() == 1 || s[1] == '.');
+  }
+  return find_member(env, "backend") != nullptr;
+}
+
+// Keras 3 kept the name hard_sigmoid for a different function (relu6(x + 3) / 6 instead of clip(0.2 x + 0.5, 0, 1));
+// a Keras 2 file's weights were trained with the old one, so its activations are renamed to keraspp's copy of it.
+void adopt_keras2_activations(Json& j, int depth) {
+  if (depth > 64) return;
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if ((it.key() == "activation" || it.key() == "recurrent_activation") && it.value().is_string() &&
+          it.value().get<std::string>() == "hard_sigmoid")
+        it.value() = activations::detail::kKeras2HardSigmoid;
+      else
+        adopt_keras2_activations(it.value(), depth + 1);
+    }
+  } else if (j.is_array()) {
+    for (Json& e : j) adopt_keras2_activations(e, depth + 1);
+  }
+}
+
+}  // namespace
+
+Model model_from_json(const Json& env_in, const Context& ctx, bool compile) {
+  Json adopted;
+  const bool keras2 = written_by_keras2(env_in);
+  if (keras2) {
+    adopted = env_in;
+    adopt_keras2_activations(adopted, 0);
+  }
+  const Json& env = keras2 ? adopted : env_in;
   Model model = any_model_from_json(env, ctx, 0);
   if (compile)
     if (const Json* cc = find_member(env, "compile_config"); cc && !cc->is_null()) compile_from_config(model, *cc, ctx);

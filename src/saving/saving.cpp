@@ -264,6 +264,12 @@ Model load_model(const std::string& path, bool compile) {
                        {.received = path, .hint = "pass a file written by model.save(\"m.keras\")."});
     const Context ctx{"'" + path + "' (config.json)"};
     Json config = detail::parse_json(cfg->second, ctx);
+    // tf.keras 2.13+ wrote .keras archives too: its version, in metadata.json, decides Keras 2 semantics.
+    if (auto meta = zip.entries.find("metadata.json"); meta != zip.entries.end() && config.is_object()) {
+      const Json m = detail::parse_json(meta->second, Context{"'" + path + "' (metadata.json)"});
+      if (const Json* v = m.is_object() ? detail::find_member(m, "keras_version") : nullptr; v && v->is_string())
+        config["keras_version"] = *v;
+    }
     Model model = detail::model_from_json(config, ctx, compile);
     auto reader = archive_weights(zip, path);
     detail::read_weights(*reader, model.graph(), compile);

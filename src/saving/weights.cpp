@@ -40,6 +40,15 @@ std::vector<VariablePtr> ordered_variables(const LayerImpl& layer) {
   return vars;
 }
 
+// Wrappers (TimeDistributed, Bidirectional) hold their weights in the wrapped layers, which Keras stores in nested
+// groups (layers/<wrapper>/layer/vars, .../forward_layer/cell/vars) that keraspp does not write or read yet: refused
+// rather than saved or loaded without them.
+void check_weights_are_own(const LayerImpl& layer) {
+  if (layer.own_variables().empty() && !layer.variables().empty())
+    throw NotImplementedError("keraspp cannot save or load the weights of layer '" + layer.name() + "' (" +
+                              layer.class_name() + ") yet: they belong to the layers it wraps.");
+}
+
 std::string object_repr(const LayerImpl& layer) {
   return "<" + layer.class_name() + " name=" + layer.name() + ", built=" + (layer.built() ? "True" : "False") + ">";
 }
@@ -58,6 +67,7 @@ void write_weights(H5Writer& store, const FunctionalImpl& model, bool include_op
   walk(
       model, "", [&](const std::string& path, const FunctionalImpl& m) { store.write_vars(path, m.name(), {}); },
       [&](const std::string& path, const LayerImpl& layer) {
+        check_weights_are_own(layer);
         std::vector<Tensor> values;
         for (const auto& v : ordered_variables(layer)) values.push_back(v->value);
         store.write_vars(path, layer.name(), values);
@@ -77,6 +87,7 @@ void read_weights(H5Reader& store, const FunctionalImpl& model, bool restore_opt
   walk(
       model, "", [](const std::string&, const FunctionalImpl&) {},
       [&](const std::string& path, const LayerImpl& layer) {
+        check_weights_are_own(layer);
         const std::vector<VariablePtr> vars = ordered_variables(layer);
         const size_t count = store.count_vars(path).value_or(0);
         if (count != vars.size()) {

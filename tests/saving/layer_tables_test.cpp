@@ -2,6 +2,7 @@
 // config, and loads from the configs Keras 2 wrote.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -225,8 +226,8 @@ TEST(SavingLayerTables, UnsupportedArgumentsAndClassesAreNamed) {
       {"class_name": "BatchNormalization", "config": {"name": "b", "renorm": true}}]}})"),
                     "renorm");
   EXPECT_THROW_WITH(models::model_from_json(head + R"(
-      {"class_name": "Conv2DTranspose", "config": {"name": "t", "filters": 2, "kernel_size": 3}}]}})"),
-                    "Unknown layer: 'Conv2DTranspose'");
+      {"class_name": "ConvLSTM2D", "config": {"name": "t", "filters": 2, "kernel_size": 3}}]}})"),
+                    "Unknown layer: 'ConvLSTM2D'");
 }
 
 TEST(SavingLayerTables, LambdaIsRefusedAsKerasSafeModeDoes) {
@@ -288,4 +289,107 @@ TEST(SavingLayerTables, Keras2ConfigsOfTheOtherLayersLoad) {
   EXPECT_NEAR(y.data()[1], 0.0f, 1e-6f);
   EXPECT_NEAR(y.data()[2], 1.0f, 1e-6f);
   EXPECT_NEAR(y.data()[3], 1.0f, 1e-6f);
+}
+
+TEST(SavingLayerTables, TransposedDepthwiseSeparableConvolutionsAndMasking) {
+  Sequential model({
+      Input(shape = {10, 3}),
+      layers::Masking(0.5),
+      layers::Conv1DTranspose(4, 3, strides = 2, padding = "same", output_padding = IntTuple{1}),
+      layers::DepthwiseConv1D(3, depth_multiplier = 2, activation = "relu"),
+      layers::SeparableConv1D(5, 2, depth_multiplier = 2, use_bias = false),
+  });
+  expect_round_trip(model, random::normal({2, 10, 3}));
+  Json t = layer_config(model, "Conv1DTranspose");
+  EXPECT_EQ(t["kernel_size"], Json::parse("[3]"));
+  EXPECT_EQ(t["output_padding"], Json::parse("[1]"));
+  EXPECT_EQ(layer_config(model, "DepthwiseConv1D")["depth_multiplier"], 2);
+  Json s = layer_config(model, "SeparableConv1D");
+  EXPECT_EQ(s["pointwise_initializer"]["class_name"], "GlorotUniform");
+  EXPECT_EQ(s["use_bias"], false);
+  EXPECT_EQ(layer_config(model, "Masking")["mask_value"], 0.5);
+
+  Sequential m2({
+      Input(shape = {6, 6, 2}),
+      layers::Conv2DTranspose(3, 3, strides = 2),
+      layers::DepthwiseConv2D(3, padding = "same"),
+      layers::SeparableConv2D(4, 3, strides = 2),
+  });
+  expect_round_trip(m2, random::normal({2, 6, 6, 2}));
+  EXPECT_EQ(layer_config(m2, "Conv2DTranspose")["strides"], Json::parse("[2, 2]"));
+  EXPECT_FALSE(layer_config(m2, "Conv2DTranspose").contains("output_padding"));
+  Sequential m3({Input(shape = {3, 3, 3, 1}), layers::Conv3DTranspose(2, 2)});
+  expect_round_trip(m3, random::normal({2, 3, 3, 3, 1}));
+}
+
+TEST(SavingLayerTables, RecurrentOptionsAndWrappersRoundTrip) {
+  Tensor x = random::normal({2, 5, 3});
+  Sequential rnn({
+      Input(shape = {5, 3}),
+      layers::Masking(0.0),
+      layers::LSTM(3, return_sequences = true, unit_forget_bias = false),
+      layers::GRU(4, reset_after = false, go_backwards = true, return_sequences = true, dropout = 0.25, seed = 3),
+      layers::SimpleRNN(2, recurrent_dropout = 0.1, seed = 4),
+  });
+  expect_round_trip(rnn, x);
+  EXPECT_EQ(layer_config(rnn, "LSTM")["unit_forget_bias"], false);
+  // The wrappers' configs round-trip; their weights (nested groups in Keras's file) are refused, not dropped.
+  Sequential model({
+      Input(shape = {5, 3}),
+      layers::TimeDistributed(layers::Dense(4, activation = "tanh")),
+      layers::Bidirectional(layers::LSTM(3, return_sequences = true, unit_forget_bias = false), merge_mode = "sum"),
+      layers::GRU(4, reset_after = false, go_backwards = true, return_sequences = true, dropout = 0.25, seed = 3),
+  });
+  Model reloaded = models::model_from_json(model.to_json());
+  EXPECT_EQ(reloaded.to_json(), model.to_json());
+  EXPECT_EQ(reloaded.summary_string(), model.summary_string());
+  ScratchDir dir;
+  EXPECT_THROW(model.save(dir / "w.keras"), NotImplementedError);
+  Json gru = layer_config(model, "GRU");
+  EXPECT_EQ(gru["reset_after"], false);
+  EXPECT_EQ(gru["go_backwards"], true);
+  EXPECT_EQ(gru["dropout"], 0.25);
+  Json bi = layer_config(model, "Bidirectional");
+  EXPECT_EQ(bi["merge_mode"], "sum");
+  EXPECT_EQ(bi["layer"]["class_name"], "LSTM");
+  EXPECT_EQ(bi["layer"]["config"]["unit_forget_bias"], false);
+  EXPECT_EQ(bi["backward_layer"]["config"]["go_backwards"], true);
+  EXPECT_EQ(layer_config(model, "TimeDistributed")["layer"]["config"]["units"], 4);
+}
+
+TEST(SavingLayerTables, Keras2WrapperConfigsLoad) {
+  // Keras 2 nests {class_name, config} without module.
+  const std::string text = R"({"class_name": "Sequential", "config": {"name": "s", "layers": [
+      {"class_name": "TimeDistributed", "config": {"name": "td", "trainable": true, "dtype": "float32",
+       "batch_input_shape": [null, 4, 3], "layer": {"class_name": "Dense", "config": {"name": "d", "units": 2,
+       "activation": "linear", "use_bias": true}}}},
+      {"class_name": "Bidirectional", "config": {"name": "bi", "trainable": true, "dtype": "float32",
+       "merge_mode": "ave", "layer": {"class_name": "GRU", "config": {"name": "gru", "units": 3,
+       "reset_after": true, "implementation": 2}}}}]}, "keras_version": "2.4.0", "backend": "tensorflow"})";
+  Model model = models::model_from_json(text);
+  EXPECT_EQ(model.output_shape(), (Shape{None, 3}));
+  // TimeDistributed(Dense) 3*2+2; each GRU direction: kernel 2x9, recurrent 3x9, reset_after bias 2x9
+  EXPECT_EQ(model.count_params(), 8 + 2 * (18 + 27 + 18));
+}
+
+TEST(SavingLayerTables, Keras2HardSigmoidKeepsItsFormula) {
+  auto config = [](const std::string& version) {
+    return R"({"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "Activation",
+        "config": {"name": "a", "batch_input_shape": [null, 5], "activation": "hard_sigmoid"}}]},
+        "keras_version": ")" + version + "\"}";
+  };
+  Tensor x({-4.0f, -2.0f, 0.5f, 2.0f, 4.0f}, {1, 5});
+  Model k2 = models::model_from_json(config("2.0.8"));
+  Tensor y2 = k2.predict(x, verbose = 0).outputs().at(0);
+  Model k3 = models::model_from_json(config("3.6.0"));
+  Tensor y3 = k3.predict(x, verbose = 0).outputs().at(0);
+  for (int64_t i = 0; i < 5; ++i) {
+    const float v = x.at({0, i});
+    EXPECT_FLOAT_EQ(y2.at({0, i}), std::clamp(0.2f * v + 0.5f, 0.0f, 1.0f)) << v;
+    EXPECT_FLOAT_EQ(y3.at({0, i}), std::clamp(v / 6.0f + 0.5f, 0.0f, 1.0f)) << v;
+  }
+  // Keras 3 has no activation computing Keras 2's formula, so writing it would change the numbers.
+  ScratchDir dir;
+  EXPECT_THROW_WITH(k2.save(dir / "m.keras"), "Keras 3 has no activation computing it");
+  EXPECT_NO_THROW(k3.save(dir / "m3.keras"));
 }

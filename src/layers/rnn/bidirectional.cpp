@@ -60,6 +60,9 @@ class BidirectionalImpl : public LayerImpl, public rnn_detail::ResettableStates 
       backward_ = from_config(layer.class_name(), cfg);
     }
     verify();
+    // Keras's get_config writes both directions (serialized forward_layer and backward_layer).
+    config_.set("layer", forward_);
+    config_.set("backward_layer", backward_);
     // Keras forces zero outputs at masked steps when returning sequences, so the directions merge cleanly.
     fwd().set_zero_output_for_mask(fwd().return_sequences());
     bwd().set_zero_output_for_mask(bwd().return_sequences());
