@@ -12,6 +12,7 @@ PACKAGES=(
   libcli11-dev                     # the keraspp command-line tool
   libgtest-dev googletest          # the test suite
   dataset-fashion-mnist            # the real data the examples train on
+  clang libclang-rt-14-dev         # fuzz/: libFuzzer targets (the runtime is only a Recommends of clang)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
