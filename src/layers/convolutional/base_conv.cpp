@@ -13,16 +13,7 @@ class ConvImpl : public ConvLayerBase {
  public:
   ConvImpl(int rank, const std::string& class_name, const kw::Kwargs& k)
       : ConvLayerBase(rank, class_name, k, /*allow_causal=*/rank == 1) {
-    auto filters = k.get<int>("filters");
-    const bool has_kernel = k.get<IntTuple>("kernel_size").has_value();
-    const std::string example = class_name + "(32, " + example_kernel() + ")";
-    if (!filters || !has_kernel) {
-      std::string missing = !filters && !has_kernel ? "2 required positional arguments: 'filters' and 'kernel_size'"
-                            : !filters              ? "1 required positional argument: 'filters'"
-                                                    : "1 required positional argument: 'kernel_size'";
-      throw TypeError(class_name + ".__init__() missing " + missing,
-                      {.layer = name(), .hint = "give the number of filters and the window size: " + example + "."});
-    }
+    filters_ = required_filters(k);
     kernel_init_ = k.get_or<InitializerArg>("kernel_initializer", "glorot_uniform");
     bias_init_ = k.get_or<InitializerArg>("bias_initializer", "zeros");
     initializers::get(kernel_init_);  // an unknown name is an error now, not when the layer is first built
@@ -30,7 +21,6 @@ class ConvImpl : public ConvLayerBase {
     kernel_regularizer_ = regularizers::get(k.get_or<RegularizerArg>("kernel_regularizer", {}));
     bias_regularizer_ = regularizers::get(k.get_or<RegularizerArg>("bias_regularizer", {}));
 
-    filters_ = *filters;
     groups_ = k.get_or("groups", 1);
     check_positive(filters_, "filters");
     if (groups_ <= 0)

@@ -20,17 +20,7 @@ class ConvTransposeImpl : public ConvLayerBase {
  public:
   ConvTransposeImpl(int rank, const std::string& class_name, const kw::Kwargs& k)
       : ConvLayerBase(rank, class_name, k, /*allow_causal=*/false) {
-    auto filters = k.get<int>("filters");
-    const bool has_kernel = !kernel_size_.empty();
-    if (!filters || !has_kernel) {
-      std::string missing = !filters && !has_kernel ? "2 required positional arguments: 'filters' and 'kernel_size'"
-                            : !filters              ? "1 required positional argument: 'filters'"
-                                                    : "1 required positional argument: 'kernel_size'";
-      throw TypeError(class_name + ".__init__() missing " + missing,
-                      {.layer = name(), .hint = "give the number of filters and the window size: " + class_name +
-                                                "(32, " + example_kernel() + ")."});
-    }
-    filters_ = *filters;
+    filters_ = required_filters(k);
     if (auto op = k.get<IntTuple>("output_padding")) output_padding_ = standardize_tuple(*op, "output_padding", true);
     kernel_init_ = k.get_or<InitializerArg>("kernel_initializer", "glorot_uniform");
     bias_init_ = k.get_or<InitializerArg>("bias_initializer", "zeros");

@@ -232,6 +232,20 @@ std::string ConvLayerBase::hint_for(const SpecViolation& v) const {
   return SingleInputLayer::hint_for(v);
 }
 
+int64_t ConvLayerBase::required_filters(const kw::Kwargs& k) const {
+  auto filters = k.get<int>("filters");
+  const bool has_kernel = !kernel_size_.empty();
+  if (!filters || !has_kernel) {
+    std::string missing = !filters && !has_kernel ? "2 required positional arguments: 'filters' and 'kernel_size'"
+                          : !filters              ? "1 required positional argument: 'filters'"
+                                                  : "1 required positional argument: 'kernel_size'";
+    throw TypeError(class_name() + ".__init__() missing " + missing,
+                    {.layer = name(), .hint = "give the number of filters and the window size: " + class_name() +
+                                              "(32, " + example_kernel() + ")."});
+  }
+  return *filters;
+}
+
 std::vector<int64_t> ConvLayerBase::standardize_tuple(const IntTuple& t, const std::string& arg,
                                                       bool allow_zero) const {
   std::vector<int64_t> v = t.expand(static_cast<size_t>(rank_));

@@ -71,6 +71,8 @@ class ConvLayerBase : public SingleInputLayer {
   std::string layout() const;
   int spatial_axis(int i) const { return channels_first_ ? 2 + i : 1 + i; }
   std::string example_kernel() const { return rank_ == 1 ? "3" : rank_ == 2 ? "{3, 3}" : "{3, 3, 3}"; }
+  // filters= of a layer that takes (filters, kernel_size) positionally; Keras's TypeError names whichever is missing.
+  int64_t required_filters(const kw::Kwargs& k) const;
   std::vector<int64_t> standardize_tuple(const IntTuple& t, const std::string& arg, bool allow_zero = false) const;
 
   int rank_;
