@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "keras/core/errors.hpp"
+#include "saving/h5_global_heap.hpp"
 
 namespace keras::saving::detail {
 
@@ -84,6 +85,25 @@ std::vector<std::string> split_path(const std::string& path) {
 }
 
 std::string vars_path(const std::string& path) { return path.empty() ? "vars" : path + "/vars"; }
+
+// H5Lexists and H5Aexists answer negative when HDF5 cannot read a group's links or an object's attributes: a
+// damaged file, which must not pass for an absent entry.
+bool link_exists(hid_t loc, const std::string& name, const std::string& source) {
+  const htri_t exists = H5Lexists(loc, name.c_str(), H5P_DEFAULT);
+  if (exists < 0)
+    throw ValueError("Cannot look up the HDF5 entry '" + name + "' in " + source + ": the file is damaged.",
+                     {.received = source, .hint = "the file is damaged; save the model or weights again."});
+  return exists > 0;
+}
+
+bool attr_exists(hid_t obj, const std::string& path, const std::string& name, const std::string& source) {
+  const htri_t exists = H5Aexists(obj, name.c_str());
+  if (exists < 0)
+    throw ValueError("Cannot look up the attribute '" + name + "' of '/" + path + "' in " + source +
+                         ": the file is damaged.",
+                     {.received = source, .hint = "the file is damaged; save the model or weights again."});
+  return exists > 0;
+}
 
 }  // namespace
 
@@ -240,6 +260,8 @@ std::string H5Writer::image() {
 
 struct H5Reader::Impl {
   hid_t file = -1;
+  // The file's bytes: HDF5 reads them in place (see the image callbacks below) and the global heap checks read them.
+  std::string image;
 
   // Opens the group at `parts` (hard links to groups only); an invalid handle if a link is missing.
   Handle open_group(const std::vector<std::string>& parts, const std::string& source) const {
@@ -256,8 +278,7 @@ struct H5Reader::Impl {
   // Whether `name` in `loc` is a hard link to an object of this type; anything else there is an error.
   static bool link_is(hid_t loc, const std::string& name, H5O_type_t type, const std::string& source) {
     if (name.empty() || name == "." || name.find('\0') != std::string::npos) return false;
-    htri_t exists = H5Lexists(loc, name.c_str(), H5P_DEFAULT);
-    if (exists <= 0) return false;
+    if (!link_exists(loc, name, source)) return false;
     H5L_info_t linfo;
     if (H5Lget_info(loc, name.c_str(), &linfo, H5P_DEFAULT) < 0 || linfo.type != H5L_TYPE_HARD)
       throw ValueError("The HDF5 entry '" + name + "' in " + source + " is not a plain (hard) link.",
@@ -274,14 +295,41 @@ struct H5Reader::Impl {
   }
 };
 
-H5Reader::H5Reader(const std::string& bytes, std::string source) : impl_(std::make_unique<Impl>()), source_(std::move(source)) {
+namespace {
+
+// File image callbacks that hand HDF5 the reader's own buffer instead of copies (H5Pset_file_image copies the image
+// into the property list, and the core driver again on open): one copy of a large weights file, not three. The
+// buffer is the reader's `image`, which outlives the property lists and the file (closed with H5F_CLOSE_STRONG);
+// the file is read-only, so the driver never writes to it or grows it.
+void* image_malloc(size_t size, H5FD_file_image_op_t op, void* udata) {
+  auto* image = static_cast<std::string*>(udata);
+  if (op == H5FD_FILE_IMAGE_OP_PROPERTY_LIST_GET || size != image->size()) return nullptr;
+  return image->data();
+}
+void* image_memcpy(void* dest, const void* src, size_t, H5FD_file_image_op_t, void*) {
+  return dest == src ? dest : nullptr;  // only ever asked to copy the buffer onto itself
+}
+void* image_realloc(void*, size_t, H5FD_file_image_op_t, void*) { return nullptr; }
+herr_t image_free(void*, H5FD_file_image_op_t, void*) { return 0; }
+void* udata_copy(void* udata) { return udata; }
+herr_t udata_free(void*) { return 0; }
+
+}  // namespace
+
+H5Reader::H5Reader(std::string bytes, std::string source) : impl_(std::make_unique<Impl>()), source_(std::move(source)) {
   if (bytes.size() < 8 || std::memcmp(bytes.data(), kSignature, 8) != 0)
     throw ValueError("Not an HDF5 file: " + source_ + " does not start with the HDF5 signature.",
                      {.hint = "pass a .weights.h5 file written by model.save_weights (Keras 3 or keraspp)."});
+  impl_->image = std::move(bytes);
+  std::string& image = impl_->image;
   Session s;
+  H5FD_file_image_callbacks_t callbacks{image_malloc, image_memcpy, image_realloc, image_free,
+                                        udata_copy,   udata_free,   &image};
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   if (!fapl.ok() || H5Pset_fapl_core(fapl.get(), 1 << 16, 0) < 0 ||
-      H5Pset_file_image(fapl.get(), const_cast<char*>(bytes.data()), bytes.size()) < 0)
+      H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG) < 0 ||
+      H5Pset_file_image_callbacks(fapl.get(), &callbacks) < 0 ||
+      H5Pset_file_image(fapl.get(), image.data(), image.size()) < 0)
     throw ValueError("Could not set up HDF5 to read " + source_ + ".");
   impl_->file = H5Fopen(unique_image_name().c_str(), H5F_ACC_RDONLY, fapl.get());
   if (impl_->file < 0)
@@ -390,7 +438,8 @@ constexpr hsize_t kMaxAttrStrings = 1u << 20;
 constexpr size_t kMaxAttrBytes = size_t{256} << 20;
 
 // Reads one string attribute's elements (scalar or 1-D); an empty numeric array reads as no strings.
-std::vector<std::string> read_strings(hid_t attr, const std::string& where) {
+std::vector<std::string> read_strings(hid_t attr, const std::string& where, std::string_view file,
+                                      const std::string& source) {
   Handle space(H5Aget_space(attr), H5Sclose);
   if (!space.ok()) throw ValueError("Cannot read the attribute " + where + ".");
   hssize_t n = H5Sget_simple_extent_npoints(space.get());
@@ -408,6 +457,8 @@ std::vector<std::string> read_strings(hid_t attr, const std::string& where) {
   if (n == 0) return out;
   const size_t count = static_cast<size_t>(n);
   if (H5Tis_variable_str(type.get()) > 0) {
+    // HDF5 follows each element into the global heap and trusts what it finds there: check first.
+    check_vlen_attribute(attr, file, where, source);
     Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
     if (!mem.ok() || H5Tset_size(mem.get(), H5T_VARIABLE) < 0 || H5Tset_cset(mem.get(), H5Tget_cset(type.get())) < 0)
       throw ValueError("Cannot read the attribute " + where + ".");
@@ -446,17 +497,17 @@ bool H5Reader::has_group(const std::string& path) {
 bool H5Reader::has_attr(const std::string& path, const std::string& name) {
   Session s;
   Handle g = impl_->open_group(split_path(path), source_);
-  return g.ok() && H5Aexists(g.get(), name.c_str()) > 0;
+  return g.ok() && attr_exists(g.get(), path, name, source_);
 }
 
 std::optional<std::string> H5Reader::string_attr(const std::string& path, const std::string& name) {
   Session s;
   Handle g = impl_->open_group(split_path(path), source_);
-  if (!g.ok() || H5Aexists(g.get(), name.c_str()) <= 0) return std::nullopt;
+  if (!g.ok() || !attr_exists(g.get(), path, name, source_)) return std::nullopt;
   const std::string where = "'" + name + "' of '/" + path + "' in " + source_;
   Handle attr(H5Aopen(g.get(), name.c_str(), H5P_DEFAULT), H5Aclose);
   if (!attr.ok()) throw ValueError("Cannot open the attribute " + where + ".");
-  std::vector<std::string> v = read_strings(attr.get(), where);
+  std::vector<std::string> v = read_strings(attr.get(), where, impl_->image, source_);
   if (v.size() != 1) throw ValueError("The attribute " + where + " is not one string.");
   return v[0];
 }
@@ -469,13 +520,13 @@ std::optional<std::vector<std::string>> H5Reader::string_list_attr(const std::st
     const std::string where = "'" + attr_name + "' of '/" + path + "' in " + source_;
     Handle attr(H5Aopen(g.get(), attr_name.c_str(), H5P_DEFAULT), H5Aclose);
     if (!attr.ok()) throw ValueError("Cannot open the attribute " + where + ".");
-    return read_strings(attr.get(), where);
+    return read_strings(attr.get(), where, impl_->image, source_);
   };
-  if (H5Aexists(g.get(), name.c_str()) > 0) return read(name);
+  if (attr_exists(g.get(), path, name, source_)) return read(name);
   // Keras splits a list too long for one HDF5 object header into name0, name1, ...
   std::vector<std::string> out;
   size_t chunk = 0;
-  for (; H5Aexists(g.get(), (name + std::to_string(chunk)).c_str()) > 0; ++chunk) {
+  for (; attr_exists(g.get(), path, name + std::to_string(chunk), source_); ++chunk) {
     if (chunk > 4096) throw ValueError("The attribute '" + name + "' in " + source_ + " has too many chunks.");
     for (auto& v : read(name + std::to_string(chunk))) out.push_back(std::move(v));
   }
@@ -492,7 +543,7 @@ Handle open_dataset(hid_t file, const std::vector<std::string>& parts, const std
   for (size_t i = 0; i + 1 < parts.size(); ++i) {
     Handle next(-1, H5Gclose);
     H5O_info_t info;
-    if (H5Lexists(cur.get(), parts[i].c_str(), H5P_DEFAULT) > 0 &&
+    if (link_exists(cur.get(), parts[i], source) &&
         H5Oget_info_by_name2(cur.get(), parts[i].c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) >= 0 &&
         info.type == H5O_TYPE_GROUP)
       next = Handle(H5Gopen2(cur.get(), parts[i].c_str(), H5P_DEFAULT), H5Gclose);
@@ -500,7 +551,7 @@ Handle open_dataset(hid_t file, const std::vector<std::string>& parts, const std
     cur = std::move(next);
   }
   H5O_info_t info;
-  if (H5Lexists(cur.get(), parts.back().c_str(), H5P_DEFAULT) <= 0 ||
+  if (!link_exists(cur.get(), parts.back(), source) ||
       H5Oget_info_by_name2(cur.get(), parts.back().c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0 ||
       info.type != H5O_TYPE_DATASET)
     throw ValueError("The weights file " + source + " has no dataset '" + path + "'.",

@@ -3,8 +3,9 @@
 // "0", "1", ... and a `name` attribute, written to and read from an in-memory HDF5 image (the same bytes go into a
 // .weights.h5 file or into the model.weights.h5 entry of a .keras archive). hdf5.h stays inside the .cpp.
 //
-// Reading is defensive: the image must start with the HDF5 signature, paths are walked one link at a time, and a
-// dataset's type and shape are checked before anything is read. Every HDF5 failure is a ValueError naming the file.
+// Reading is defensive: the image must start with the HDF5 signature, paths are walked one link at a time, a
+// dataset's type and shape are checked before anything is read, and the global heap behind a variable-length string
+// attribute is checked before HDF5 reads it (h5_global_heap.hpp). Every HDF5 failure is a ValueError naming the file.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -44,8 +45,9 @@ class H5Writer {
 
 class H5Reader {
  public:
-  // Opens an HDF5 image; `source` names it in messages (a path, or "m.keras (model.weights.h5)").
-  H5Reader(const std::string& bytes, std::string source);
+  // Opens an HDF5 image, which the reader keeps (HDF5 reads it in place: pass an rvalue to avoid a copy); `source`
+  // names it in messages (a path, or "m.keras (model.weights.h5)").
+  H5Reader(std::string bytes, std::string source);
   ~H5Reader();
   H5Reader(const H5Reader&) = delete;
   H5Reader& operator=(const H5Reader&) = delete;

@@ -223,8 +223,7 @@ void Model::load_weights(const std::string& path) const {
       saving::detail::read_weights(*reader, g, true);
       return;
     }
-    const std::string bytes = saving::detail::read_file_bytes(path, kMaxWeightsFile, path);
-    saving::detail::H5Reader reader(bytes, path);
+    saving::detail::H5Reader reader(saving::detail::read_file_bytes(path, kMaxWeightsFile, path), path);
     switch (saving::detail::classify(reader)) {
       case saving::detail::H5Kind::kLegacyModel:
         saving::detail::read_legacy_weights(reader, "model_weights", g);
