@@ -86,7 +86,8 @@ for t in "${targets[@]}"; do
   find fuzz/findings -maxdepth 1 -name "$pattern" -exec cp -n {} "$corpus"/ \;
   log=build-fuzz/logs/$t.log
   echo "== fuzz_$t: ${seconds}s (log: $log)"
-  before=$(find "$artifacts" -type f | wc -l)
+  marker=build-fuzz/logs/$t.start
+  touch "$marker"
   # By default libFuzzer runs in a child process (-fork=1) and goes on after a finding, so that a known bug of
   # libhdf5 found in the first seconds does not end the target's run: every finding lands in $artifacts.
   # FUZZ_STOP=1 stops at the first one instead (in-process, as libFuzzer does by default).
@@ -107,13 +108,13 @@ for t in "${targets[@]}"; do
     execs=$( (grep -oE '^#[0-9]+: cov' "$log" || echo '#?:') | tail -n 1 | grep -oE '[0-9?]+' | head -n 1)
   fi
   units=$(find "$corpus" -type f | wc -l)
-  found=$(( $(find "$artifacts" -type f | wc -l) - before ))
+  found=$(find "$artifacts" -type f -newer "$marker" | wc -l)  # new, or found again (same name) in this run
   if [ "$rc" -eq 0 ] && [ "$found" -eq 0 ]; then
     result="no finding"
   else
     status=1
     what=$( (grep -oE 'ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer): [a-z-]+|runtime error: .*' "$log" || echo "exit $rc") | sort | uniq -c | tr -s ' ' | paste -sd ';' -)
-    result="FINDINGS: $found new in $artifacts ($what)"
+    result="FINDINGS: $found in $artifacts ($what)"
   fi
   summary+=("$(printf '%-14s %9s execs  corpus %5s  %s' "$t" "$execs" "$units" "$result")")
 done

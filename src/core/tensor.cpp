@@ -16,6 +16,7 @@ namespace keras {
 
 namespace {
 
+#ifndef KERASPP_NO_POOL
 // Training allocates tensors of the same few sizes every batch; a cache of freed blocks by size turns those
 // allocations into a list pop instead of a trip to malloc (and to the kernel for large blocks). Sanitizer builds
 // bypass it so that every use-after-free still shows.
@@ -59,6 +60,7 @@ StoragePool& pool() {
   static StoragePool* p = new StoragePool();  // never destroyed: tensors may outlive static destruction
   return *p;
 }
+#endif
 
 std::shared_ptr<float> allocate(int64_t n) {
   // 64-byte alignment lets the kernels use full-width vector loads.

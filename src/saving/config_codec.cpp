@@ -397,8 +397,9 @@ std::any decode_as(const Json& j, const std::string& key, const std::string& own
       arg = InitializerArg(j.get<std::string>());
       with_context(ctx, owner, [&] { return initializers::get(arg); });
     } else if (j.is_object()) {
-      auto [cls, config] = decode_object(j, key, owner, ctx);
-      arg.object = with_context(ctx, owner, [&] { return initializers::deserialize(cls, config); });
+      // A pair, not a structured binding: clang 14 cannot capture bindings in a lambda (a C++20 addition).
+      const auto decoded = decode_object(j, key, owner, ctx);
+      arg.object = with_context(ctx, owner, [&] { return initializers::deserialize(decoded.first, decoded.second); });
     } else {
       wrong_type(key, "an initializer (a name or a serialized initializer)", j, owner, ctx);
     }
@@ -409,8 +410,8 @@ std::any decode_as(const Json& j, const std::string& key, const std::string& own
       arg = RegularizerArg(j.get<std::string>());
       with_context(ctx, owner, [&] { return regularizers::get(arg); });
     } else if (j.is_object()) {
-      auto [cls, config] = decode_object(j, key, owner, ctx);
-      arg.object = with_context(ctx, owner, [&] { return regularizers::deserialize(cls, config); });
+      const auto decoded = decode_object(j, key, owner, ctx);
+      arg.object = with_context(ctx, owner, [&] { return regularizers::deserialize(decoded.first, decoded.second); });
     } else {
       wrong_type(key, "a regularizer (a name or a serialized regularizer)", j, owner, ctx);
     }
@@ -420,7 +421,9 @@ std::any decode_as(const Json& j, const std::string& key, const std::string& own
     if (j.is_number()) {
       arg.value = j.get<double>();
     } else if (j.is_object()) {
-      auto [cls, config] = decode_object(j, key, owner, ctx);
+      const auto decoded = decode_object(j, key, owner, ctx);
+      const std::string& cls = decoded.first;
+      const kw::Kwargs& config = decoded.second;
       auto it = schedule_classes().find(cls);
       if (it == schedule_classes().end())
         fail(ctx, "Unknown learning rate schedule '" + cls + "' for " + owner + ".",

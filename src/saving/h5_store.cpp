@@ -5,8 +5,10 @@
 #include <atomic>
 #include <cstring>
 #include <mutex>
+#include <set>
 
 #include "keras/core/errors.hpp"
+#include "saving/h5_attributes.hpp"
 #include "saving/h5_global_heap.hpp"
 
 namespace keras::saving::detail {
@@ -86,8 +88,8 @@ std::vector<std::string> split_path(const std::string& path) {
 
 std::string vars_path(const std::string& path) { return path.empty() ? "vars" : path + "/vars"; }
 
-// H5Lexists and H5Aexists answer negative when HDF5 cannot read a group's links or an object's attributes: a
-// damaged file, which must not pass for an absent entry.
+// H5Lexists (and H5Aexists, in H5Reader::Impl) answer negative when HDF5 cannot read a group's links or an
+// object's attributes: a damaged file, which must not pass for an absent entry.
 bool link_exists(hid_t loc, const std::string& name, const std::string& source) {
   const htri_t exists = H5Lexists(loc, name.c_str(), H5P_DEFAULT);
   if (exists < 0)
@@ -96,14 +98,6 @@ bool link_exists(hid_t loc, const std::string& name, const std::string& source) 
   return exists > 0;
 }
 
-bool attr_exists(hid_t obj, const std::string& path, const std::string& name, const std::string& source) {
-  const htri_t exists = H5Aexists(obj, name.c_str());
-  if (exists < 0)
-    throw ValueError("Cannot look up the attribute '" + name + "' of '/" + path + "' in " + source +
-                         ": the file is damaged.",
-                     {.received = source, .hint = "the file is damaged; save the model or weights again."});
-  return exists > 0;
-}
 
 }  // namespace
 
@@ -260,8 +254,33 @@ std::string H5Writer::image() {
 
 struct H5Reader::Impl {
   hid_t file = -1;
-  // The file's bytes: HDF5 reads them in place (see the image callbacks below) and the global heap checks read them.
+  // The file's bytes: HDF5 reads them in place (see the image callbacks below) and the global heap and attribute
+  // checks read them.
   std::string image;
+  H5Widths widths;
+  std::set<haddr_t> checked_headers;  // objects whose attribute messages passed check_attribute_messages
+
+  // Whether `obj` (the group at `path`) has the attribute `name`. H5Aexists decodes the object's attribute
+  // messages, which HDF5 1.10.8 does without bounds: they are checked first, once per object.
+  bool attr_exists(hid_t obj, const std::string& path, const std::string& name, const std::string& source) {
+    H5O_info_t info;
+    if (H5Oget_info2(obj, &info, H5O_INFO_BASIC) < 0)
+      throw ValueError("Cannot read the HDF5 object '/" + path + "' in " + source + ": the file is damaged.",
+                       {.received = source, .hint = "the file is damaged; save the model or weights again."});
+    if (!checked_headers.count(info.addr)) {
+      if (std::string why = check_attribute_messages(image, info.addr, widths); !why.empty())
+        throw ValueError("The HDF5 file " + source + " is corrupted: the attributes of '/" + path +
+                             "' cannot be read safely (" + why + ").",
+                         {.received = source, .hint = "the file is damaged; save the model or weights again."});
+      checked_headers.insert(info.addr);
+    }
+    const htri_t exists = H5Aexists(obj, name.c_str());
+    if (exists < 0)
+      throw ValueError("Cannot look up the attribute '" + name + "' of '/" + path + "' in " + source +
+                           ": the file is damaged.",
+                       {.received = source, .hint = "the file is damaged; save the model or weights again."});
+    return exists > 0;
+  }
 
   // Opens the group at `parts` (hard links to groups only); an invalid handle if a link is missing.
   Handle open_group(const std::vector<std::string>& parts, const std::string& source) const {
@@ -335,6 +354,11 @@ H5Reader::H5Reader(std::string bytes, std::string source) : impl_(std::make_uniq
   if (impl_->file < 0)
     throw ValueError("Could not open " + source_ + " as an HDF5 file: it is damaged or truncated.",
                      {.hint = "save the weights again; the file may have been cut short while copying."});
+  Handle fcpl(H5Fget_create_plist(impl_->file), H5Pclose);
+  size_t addr_width = 0, size_width = 0;
+  if (!fcpl.ok() || H5Pget_sizes(fcpl.get(), &addr_width, &size_width) < 0)
+    throw ValueError("Could not read the layout of " + source_ + " as an HDF5 file: it is damaged.");
+  impl_->widths = {static_cast<unsigned>(addr_width), static_cast<unsigned>(size_width)};
 }
 
 H5Reader::~H5Reader() {
@@ -497,13 +521,13 @@ bool H5Reader::has_group(const std::string& path) {
 bool H5Reader::has_attr(const std::string& path, const std::string& name) {
   Session s;
   Handle g = impl_->open_group(split_path(path), source_);
-  return g.ok() && attr_exists(g.get(), path, name, source_);
+  return g.ok() && impl_->attr_exists(g.get(), path, name, source_);
 }
 
 std::optional<std::string> H5Reader::string_attr(const std::string& path, const std::string& name) {
   Session s;
   Handle g = impl_->open_group(split_path(path), source_);
-  if (!g.ok() || !attr_exists(g.get(), path, name, source_)) return std::nullopt;
+  if (!g.ok() || !impl_->attr_exists(g.get(), path, name, source_)) return std::nullopt;
   const std::string where = "'" + name + "' of '/" + path + "' in " + source_;
   Handle attr(H5Aopen(g.get(), name.c_str(), H5P_DEFAULT), H5Aclose);
   if (!attr.ok()) throw ValueError("Cannot open the attribute " + where + ".");
@@ -522,11 +546,11 @@ std::optional<std::vector<std::string>> H5Reader::string_list_attr(const std::st
     if (!attr.ok()) throw ValueError("Cannot open the attribute " + where + ".");
     return read_strings(attr.get(), where, impl_->image, source_);
   };
-  if (attr_exists(g.get(), path, name, source_)) return read(name);
+  if (impl_->attr_exists(g.get(), path, name, source_)) return read(name);
   // Keras splits a list too long for one HDF5 object header into name0, name1, ...
   std::vector<std::string> out;
   size_t chunk = 0;
-  for (; attr_exists(g.get(), path, name + std::to_string(chunk), source_); ++chunk) {
+  for (; impl_->attr_exists(g.get(), path, name + std::to_string(chunk), source_); ++chunk) {
     if (chunk > 4096) throw ValueError("The attribute '" + name + "' in " + source_ + " has too many chunks.");
     for (auto& v : read(name + std::to_string(chunk))) out.push_back(std::move(v));
   }

@@ -30,7 +30,7 @@ void update_metrics(std::vector<std::shared_ptr<metric_types::Metric>>& metrics,
 }  // namespace
 
 Trainer::Trainer(Model& model)
-    : model_(model), graph_(model.graph()), state_(model.graph().training_state()) {
+    : graph_(model.graph()), state_(model.graph().training_state()) {
   if (!state_->compiled)
     throw ValueError("You must call `compile()` before using the model.",
                      {.layer = graph_.name(),

@@ -35,7 +35,6 @@ class Trainer {
  private:
   double compute_losses(const std::vector<Tensor>& outputs, CallContext& ctx, const std::vector<Tensor>& yb,
                         const Tensor& sample_weight, std::vector<Tensor>* grads);
-  Model& model_;
   FunctionalImpl& graph_;
   std::shared_ptr<TrainingState> state_;
   std::vector<bool> fused_;  // per output: the loss works from the output layer's logits

@@ -128,7 +128,8 @@ double Progbar::estimate_step_duration(int64_t current, double now) {
 std::string Progbar::format_values(bool abs_threshold) const {
   std::string out;
   for (const auto& k : order_) {
-    auto it = std::find_if(values_.begin(), values_.end(), [&](const auto& kv) { return kv.first == k; });
+    // An init-capture: clang 14 cannot capture a structured binding itself (a C++20 addition).
+    auto it = std::find_if(values_.begin(), values_.end(), [&name = k](const auto& kv) { return kv.first == name; });
     if (it == values_.end()) continue;
     double avg = it->second.sum / std::max(1.0, it->second.count);
     out += " - " + k + ": " + progbar_format_value(avg, abs_threshold);
@@ -143,7 +144,8 @@ void Progbar::update(int64_t current, const Values& values, std::optional<bool> 
   for (const auto& [k, v] : values) {
     if (std::find(order_.begin(), order_.end(), k) == order_.end()) order_.push_back(k);
     bool stateless = stateful_ ? !stateful_->count(k) : (stateless_ && stateless_->count(k));
-    auto it = std::find_if(values_.begin(), values_.end(), [&](const auto& kv) { return kv.first == k; });
+    // An init-capture: clang 14 cannot capture a structured binding itself (a C++20 addition).
+    auto it = std::find_if(values_.begin(), values_.end(), [&name = k](const auto& kv) { return kv.first == name; });
     if (stateless && !finalize) {
       double base = static_cast<double>(std::max<int64_t>(current - seen_so_far_, 1));
       if (it == values_.end()) values_.emplace_back(k, Accum{v * base, base});

@@ -14,8 +14,11 @@
 #include <random>
 #include <thread>
 
+#include <hdf5.h>
+
 #include "callbacks/callback_test_support.hpp"
 #include "keras/keras.hpp"
+#include "saving/h5_attributes.hpp"
 #include "saving/h5_global_heap.hpp"
 #include "saving/h5_store.hpp"
 #include "saving/zip_archive.hpp"
@@ -111,6 +114,62 @@ std::string file_with(const std::string& gcol) { return std::string(64, 'x') + g
 
 std::string check(const std::string& file, std::vector<VlenRef> refs) {
   return saving::detail::check_vlen_refs(file, refs, H5Widths{}, 1);
+}
+
+// A file in HDF5's latest format, which keraspp's writer does not produce: version 2 object headers (with times and
+// attribute creation order), and a group with more than 8 attributes, which go to dense storage (a fractal heap).
+// (Written to `path` and closed: an image taken from a file still open is marked as open for writing, which a
+// version 3 superblock records and the reader then refuses.)
+std::string latest_format_image(const std::string& path, const std::vector<std::string>& names, int extra_attributes) {
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
+  hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+  H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+  hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, fapl);
+  hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  auto write = [&](hid_t obj, const std::string& name, const std::vector<std::string>& values, bool scalar) {
+    const hsize_t n = values.size();
+    hid_t space = scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, nullptr);
+    hid_t attr = H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT);
+    std::vector<const char*> ptrs;
+    for (const auto& v : values) ptrs.push_back(v.c_str());
+    EXPECT_GE(H5Awrite(attr, type, ptrs.data()), 0) << name;
+    H5Aclose(attr);
+    H5Sclose(space);
+  };
+  hid_t root = H5Gopen2(file, "/", H5P_DEFAULT);
+  write(root, "model_config", {"{\"class_name\": \"Sequential\"}"}, true);
+  write(root, "layer_names", names, false);
+  hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+  H5Pset_attr_creation_order(gcpl, H5P_CRT_ORDER_TRACKED);
+  hid_t group = H5Gcreate2(file, "dense", H5P_DEFAULT, gcpl, H5P_DEFAULT);
+  write(group, "weight_names", names, false);
+  for (int i = 0; i < extra_attributes; ++i) write(group, "a" + std::to_string(i), {std::string(100, 'v')}, true);
+  // Up to 64 attributes kept in the header (a stored phase change): the header grows continuation chunks.
+  hid_t compact_gcpl = H5Pcreate(H5P_GROUP_CREATE);
+  H5Pset_attr_phase_change(compact_gcpl, 64, 32);
+  hid_t compact = H5Gcreate2(file, "compact", H5P_DEFAULT, compact_gcpl, H5P_DEFAULT);
+  for (int i = 0; i < extra_attributes; ++i)
+    write(compact, "c" + std::to_string(i), {std::string(static_cast<size_t>(i), 'c'), "x"}, false);
+  H5Gclose(compact);
+  H5Pclose(compact_gcpl);
+  for (hid_t id : {group, root}) H5Gclose(id);
+  H5Pclose(gcpl);
+  H5Tclose(type);
+  EXPECT_GE(H5Fclose(file), 0);
+  H5Pclose(fcpl);
+  H5Pclose(fapl);
+  return read_text(path);
+}
+
+// The body of the attribute message named `name` in an image from H5Writer (version 1 attribute messages: 8 bytes
+// of version, sizes, then the name).
+size_t attribute_body(const std::string& image, const std::string& name) {
+  const size_t at = image.find(name + std::string(1, '\0'));
+  EXPECT_NE(at, std::string::npos) << name;
+  return at - 8;
 }
 
 }  // namespace
@@ -257,15 +316,15 @@ TEST(HostileH5, AttributeDeclaringAnAbsurdShape) {
   ASSERT_NE(at, std::string::npos);
   ASSERT_EQ(bytes.find(space, at + 1), std::string::npos);
 
-  // 2^21 strings, more than the attribute's stored data: HDF5 refuses the attribute message, which is an error
-  // rather than a missing attribute.
+  // 2^21 strings, more than the attribute's stored data: refused before HDF5 decodes the message.
   std::string more = bytes;
   more.replace(at + 8, 16, le(uint64_t{1} << 21, 8) + le(uint64_t{1} << 21, 8));
   H5Reader r(more, "absurd.h5");
   EXPECT_EQ(value_error([&] { r.string_list_attr("", "layer_names"); }),
-            "Cannot look up the attribute 'layer_names' of '/' in absurd.h5: the file is damaged.\n"
-            "Hint: the file is damaged; save the model or weights again.");
-  EXPECT_NE(value_error([&] { r.has_attr("", "layer_names"); }).find("the file is damaged"), std::string::npos);
+            "The HDF5 file absurd.h5 is corrupted: the attributes of '/' cannot be read safely (the object header at "
+            "byte 96 has a damaged attribute message at byte 824: it declares 33554432 bytes of data where the "
+            "message holds 48).\nHint: the file is damaged; save the model or weights again.");
+  EXPECT_NE(value_error([&] { r.has_attr("", "layer_names"); }).find("is corrupted"), std::string::npos);
 
   // 2^32 x 2^32 strings, whose count wraps to 0 in HDF5 (so it reads no data and accepts the message): keraspp
   // refuses any shape but a scalar or a list.
@@ -361,7 +420,119 @@ TEST(HostileH5GlobalHeap, DecodesRawElements) {
   EXPECT_EQ(refs[0].index, 7u);
 }
 
+// ---- attribute messages that HDF5 1.10.8 would decode past their end ----
+
+TEST(HostileH5, DamagedAttributeMessagesAreRefusedBeforeHdf5DecodesThem) {
+  H5Writer w;
+  w.write_string_attr("", "backend", "tensorflow");
+  w.write_string_list_attr("", "layer_names", {"dense", "dense_1"});
+  const std::string good = w.image();
+  H5Reader intact(good, "good.h5");
+  EXPECT_EQ(intact.string_attr("", "backend"), "tensorflow");
+  const size_t body = attribute_body(good, "layer_names");
+  // Name (12 bytes, padded to 16), then the datatype (20 bytes: a variable-length string of unsigned bytes).
+  struct Damage {
+    size_t offset;
+    std::string bytes;
+    std::string why;
+  };
+  const std::vector<Damage> damages = {
+      {body, "\x09", "it has version 9"},
+      {body + 2, le(30, 2), "its name is not a string of the stated 30 bytes"},
+      {body + 4, le(4, 2), "its datatype does not fit in the stated 4 bytes"},
+      {body + 6, le(65512, 2), "its dataspace does not fit in the stated 65512 bytes"},
+      {body + 8 + 16, "\x1b", "its datatype does not fit in the stated 20 bytes"},  // class 11: no such class
+      {body + 8 + 16 + 24 + 1, "\x21", "its dataspace does not fit in the stated 24 bytes"},  // rank 33
+      {body + 8 + 16 + 24 + 8, le(uint64_t{1} << 40, 8), "it declares 17592186044416 bytes of data where the message "
+                                                          "holds 32"},
+      {body - 8 + 4, "\x02", "a shared attribute message at byte " + std::to_string(body - 8)},
+  };
+  for (const Damage& d : damages) {
+    SCOPED_TRACE(d.why);
+    std::string bad = good;
+    bad.replace(d.offset, d.bytes.size(), d.bytes);
+    H5Reader r(bad, "bad.h5");
+    // Looking up any attribute of the group decodes all of them: the damaged one is refused even then.
+    const std::string msg = value_error([&] { r.has_attr("", "backend"); });
+    EXPECT_NE(msg.find("The HDF5 file bad.h5 is corrupted: the attributes of '/' cannot be read safely (the object "
+                       "header at byte 96 has "),
+              std::string::npos) << msg;
+    EXPECT_NE(msg.find(d.why), std::string::npos) << msg;
+  }
+}
+
+TEST(HostileH5, Hdf5OverreadReproducersAreClearErrors) {
+  // Fuzz findings on which HDF5 1.10.8 reads far past an attribute message (SIGSEGV for the "segv" one in a Release
+  // build before the check): each is now refused with the object and the message named.
+  const std::string dir = std::string(KERASPP_SOURCE_DIR) + "/fuzz/findings/libhdf5/";
+  const std::vector<std::pair<std::string, std::string>> cases = {{"hdf5-attr-decode-overread.h5", "'/'"},
+                                                                   {"hdf5-attr-decode-overread-far.h5", "'/'"},
+                                                                   {"hdf5-attr-decode-overread-segv.h5", "'/model_weights'"}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.first);
+    const std::string path = dir + c.first;
+    double seconds = 0;
+    const std::string msg = value_error([&] { saving::load_model(path); }, &seconds);
+    EXPECT_LT(seconds, 1.0);
+    EXPECT_NE(msg.find("The HDF5 file " + path + " is corrupted: the attributes of " + c.second +
+                       " cannot be read safely"),
+              std::string::npos) << msg;
+  }
+}
+
+TEST(HostileH5GlobalHeap, DatatypeLengths) {
+  auto length = [](const std::string& bytes, size_t avail = std::string::npos) {
+    size_t used = 0;
+    uint64_t size = 0;
+    const bool ok = saving::detail::datatype_length(reinterpret_cast<const unsigned char*>(bytes.data()),
+                                                    std::min(avail, bytes.size()), used, size);
+    return ok ? std::to_string(used) + "/" + std::to_string(size) : std::string("refused");
+  };
+  const std::string uint8 = "\x10" + le(0, 3) + le(1, 4) + le(0, 2) + le(8, 2);
+  const std::string float32 = "\x11" + le(0x1f20, 3) + le(4, 4) + le(0, 2) + le(32, 2) + std::string("\x17\x08\x00\x17", 4) + le(127, 4);
+  EXPECT_EQ(length(uint8), "12/1");
+  EXPECT_EQ(length(float32), "20/4");
+  EXPECT_EQ(length("\x19" + le(1, 3) + le(16, 4) + uint8), "20/16");  // a variable-length string, as h5py writes it
+  EXPECT_EQ(length("\x13" + le(0, 3) + le(10, 4)), "8/10");          // fixed-length string
+  // A version 1 compound {x: float32}: name padded to 8, offset, the 28 bytes of version 1 array dimensions.
+  EXPECT_EQ(length("\x16" + le(1, 3) + le(4, 4) + std::string("x\0", 2) + std::string(6, '\0') + le(0, 4) +
+                   std::string(28, '\0') + float32),
+            "68/4");
+  // A version 3 enumeration of uint8 {a: 0, b: 1} (names unpadded), and a version 3 array float32[3].
+  const std::string uint8_v3 = "\x30" + le(0, 3) + le(1, 4) + le(0, 2) + le(8, 2);
+  EXPECT_EQ(length("\x38" + le(2, 3) + le(1, 4) + uint8_v3 + std::string("a\0b\0\0\x01", 6)), "26/1");
+  EXPECT_EQ(length("\x3a" + le(0, 3) + le(12, 4) + "\x01" + le(3, 4) + float32), "33/12");
+  // Refused: truncated, an unknown class or version, size 0, a name without its NUL, nesting without end.
+  EXPECT_EQ(length(float32, 19), "refused");
+  EXPECT_EQ(length("\x1b" + le(0, 3) + le(4, 4)), "refused");
+  EXPECT_EQ(length("\x40" + le(0, 3) + le(4, 4)), "refused");
+  EXPECT_EQ(length("\x10" + le(0, 3) + le(0, 4) + le(0, 4)), "refused");
+  EXPECT_EQ(length("\x16" + le(1, 3) + le(4, 4) + "xyz"), "refused");
+  std::string deep = uint8;
+  for (int i = 0; i < 20; ++i) deep = "\x19" + le(0, 3) + le(16, 4) + deep;
+  EXPECT_EQ(length(deep), "refused");
+}
+
 // ---- valid files: the checks must not reject them ----
+
+TEST(HostileH5, LatestFormatFilesStillRead) {
+  const std::vector<std::string> names = {"dense", "batch_normalization", std::string(5000, 'n')};
+  ScratchDir dir;
+  const std::string image = latest_format_image(dir / "latest.h5", names, 12);
+  ASSERT_NE(image.find("OHDR"), std::string::npos);  // version 2 object headers
+  ASSERT_NE(image.find("FRHP"), std::string::npos);  // the dense group's fractal heap
+  ASSERT_NE(image.find("OCHK"), std::string::npos);  // the compact group's continuation chunks
+  H5Reader r(image, "latest.h5");
+  EXPECT_EQ(r.string_attr("", "model_config"), "{\"class_name\": \"Sequential\"}");
+  EXPECT_EQ(r.string_list_attr("", "layer_names"), names);
+  EXPECT_EQ(r.string_list_attr("dense", "weight_names"), names);
+  EXPECT_EQ(r.string_attr("dense", "a11"), std::string(100, 'v'));
+  EXPECT_FALSE(r.has_attr("dense", "a12"));
+  EXPECT_EQ(r.string_list_attr("compact", "c11"), (std::vector<std::string>{std::string(11, 'c'), "x"}));
+  EXPECT_EQ(r.string_list_attr("compact", "c0"), (std::vector<std::string>{"", "x"}));
+}
+
+// ---- valid files: the checks must not reject them (keraspp's writer, Keras's fixtures) ----
 
 TEST(HostileH5, ValidStringAttributesOfEveryShape) {
   // Many strings (several collections), an empty one, UTF-8, and strings larger than a 4096-byte collection.

@@ -68,10 +68,10 @@ class BoxImpl : public SingleInputLayer {
     input_spec = {InputSpec{.ndim = dims + 2}};
   }
 
-  Shape compute_output_shape(const Shape& s) override { return output_shape(s, false); }
+  Shape compute_output_shape(const Shape& s) override { return box_output_shape(s, false); }
 
   Tensor forward_one(const Tensor& x, CallContext&) override {
-    const Shape out_shape = output_shape(x.shape(), true);
+    const Shape out_shape = box_output_shape(x.shape(), true);
     Tensor y = Tensor::empty(out_shape.as_vector());
     const View in = view_of(x.dims(), dims_, channels_first_), out = view_of(y.dims(), dims_, channels_first_);
     backend::copy_box2d(box(in, out, false), x.data(), y.data(), !crop_);
@@ -94,7 +94,8 @@ class BoxImpl : public SingleInputLayer {
   }
 
  private:
-  Shape output_shape(const Shape& s, bool eager) const {
+  // Not output_shape: that would hide Layer::output_shape() (clang -Woverloaded-virtual).
+  Shape box_output_shape(const Shape& s, bool eager) const {
     Shape out = s;
     const int first = channels_first_ ? 2 : 1;
     for (int i = 0; i < dims_; ++i) {
