@@ -13,6 +13,7 @@ PACKAGES=(
   libgtest-dev googletest          # the test suite
   dataset-fashion-mnist            # the real data the examples train on
   clang libclang-rt-14-dev         # fuzz/: libFuzzer targets (the runtime is only a Recommends of clang)
+  libomp-dev                       # fuzz/: OpenMP for the clang build of the library (omp.h, libomp)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

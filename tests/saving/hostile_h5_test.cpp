@@ -464,7 +464,7 @@ TEST(HostileH5, DamagedAttributeMessagesAreRefusedBeforeHdf5DecodesThem) {
 TEST(HostileH5, Hdf5OverreadReproducersAreClearErrors) {
   // Fuzz findings on which HDF5 1.10.8 reads far past an attribute message (SIGSEGV for the "segv" one in a Release
   // build before the check): each is now refused with the object and the message named.
-  const std::string dir = std::string(KERASPP_SOURCE_DIR) + "/fuzz/findings/libhdf5/";
+  const std::string dir = std::string(KERASPP_SOURCE_DIR) + "/fuzz/findings/";
   const std::vector<std::pair<std::string, std::string>> cases = {{"hdf5-attr-decode-overread.h5", "'/'"},
                                                                    {"hdf5-attr-decode-overread-far.h5", "'/'"},
                                                                    {"hdf5-attr-decode-overread-segv.h5", "'/model_weights'"}};
