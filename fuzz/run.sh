@@ -114,7 +114,8 @@ for t in "${targets[@]}"; do
     result="no finding"
   else
     status=1
-    what=$( (grep -oE 'ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer): [a-z-]+|runtime error: .*' "$log" || echo "exit $rc") | sort | uniq -c | tr -s ' ' | paste -sd ';' -)
+    kinds='ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer): [a-z-]+|runtime error: .*'
+    what=$( (grep -oE "$kinds" "$log" || echo "exit $rc") | sort | uniq -c | tr -s ' ' | paste -sd ';' -)
     result="FINDINGS: $found in $artifacts ($what)"
   fi
   summary+=("$(printf '%-14s %9s execs  corpus %5s  %s' "$t" "$execs" "$units" "$result")")

@@ -207,7 +207,8 @@ std::string check_attribute_messages(std::string_view file, uint64_t address, H5
         return at + " has a message at byte " + std::to_string(pos) + " that runs past its chunk";
       if (type == kAttributeMessage) {
         if (flags & kSharedMessage)
-          return at + " has a shared attribute message at byte " + std::to_string(pos) + ", which keraspp does not read";
+          return at + " has a shared attribute message at byte " + std::to_string(pos) +
+                 ", which keraspp does not read";
         if (std::string why = check_attribute(f + body, static_cast<size_t>(size), w); !why.empty())
           return at + " has a damaged attribute message at byte " + std::to_string(pos) + ": " + why;
       } else if (type == kContinuationMessage) {

@@ -205,7 +205,8 @@ TEST(HostileH5, HeapLoopReproducerThroughLoadWeightsAndTheStore) {
   EXPECT_NE(again.find("The HDF5 file hang.h5 is corrupted: the attribute 'model_config' of '/' in hang.h5 cannot be "
                        "read safely (element 0 points to global heap collection 2048, object 3"),
             std::string::npos) << again;
-  EXPECT_NE(value_error([&] { r.string_attr("", "backend"); }).find("'backend' of '/' in hang.h5 cannot be read safely"),
+  EXPECT_NE(value_error([&] { r.string_attr("", "backend"); })
+                .find("'backend' of '/' in hang.h5 cannot be read safely"),
             std::string::npos);
   EXPECT_NE(value_error([&] { r.has_group("model_weights"); }).find("the file is damaged"), std::string::npos);
 }
@@ -357,10 +358,12 @@ TEST(HostileH5GlobalHeap, RejectsDamagedCollections) {
   EXPECT_EQ(check(file_with(good), {ref}), "");
   std::string c = good;
   c.replace(0, 4, "GCOX");
-  EXPECT_EQ(check(file_with(c), {ref}), "element 0 points to global heap collection 64, object 1, which has no GCOL signature");
+  EXPECT_EQ(check(file_with(c), {ref}),
+            "element 0 points to global heap collection 64, object 1, which has no GCOL signature");
   c = good;
   c[4] = 2;
-  EXPECT_EQ(check(file_with(c), {ref}), "element 0 points to global heap collection 64, object 1, which has version 2, not 1");
+  EXPECT_EQ(check(file_with(c), {ref}),
+            "element 0 points to global heap collection 64, object 1, which has version 2, not 1");
   c = good;
   c.replace(8, 8, le(4095, 8));
   EXPECT_NE(check(file_with(c), {ref}).find("declares 4095 bytes, fewer than the 4096"), std::string::npos);
@@ -396,7 +399,8 @@ TEST(HostileH5GlobalHeap, RejectsBadReferences) {
   const std::string file = file_with(collection({{1, "hello"}, {3, "abc"}}));
   EXPECT_EQ(check(file, {{5, 64, 1}, {3, 64, 2}}),
             "element 1 points to global heap collection 64, object 2, which the collection does not hold");
-  EXPECT_EQ(check(file, {{0, 64, 0}}), "element 0 points to global heap collection 64, object 0, the collection's free space");
+  EXPECT_EQ(check(file, {{0, 64, 0}}),
+            "element 0 points to global heap collection 64, object 0, the collection's free space");
   EXPECT_EQ(check(file, {{6, 64, 1}}), "element 0 points to global heap collection 64, object 1 of 5 bytes, but "
                                        "declares 6 elements of 1 bytes");
   EXPECT_NE(check(file, {{UINT32_MAX, 64, 3}}).find("declares 4294967295 elements"), std::string::npos);
@@ -465,9 +469,10 @@ TEST(HostileH5, Hdf5OverreadReproducersAreClearErrors) {
   // Fuzz findings on which HDF5 1.10.8 reads far past an attribute message (SIGSEGV for the "segv" one in a Release
   // build before the check): each is now refused with the object and the message named.
   const std::string dir = std::string(KERASPP_SOURCE_DIR) + "/fuzz/findings/";
-  const std::vector<std::pair<std::string, std::string>> cases = {{"hdf5-attr-decode-overread.h5", "'/'"},
-                                                                   {"hdf5-attr-decode-overread-far.h5", "'/'"},
-                                                                   {"hdf5-attr-decode-overread-segv.h5", "'/model_weights'"}};
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"hdf5-attr-decode-overread.h5", "'/'"},
+      {"hdf5-attr-decode-overread-far.h5", "'/'"},
+      {"hdf5-attr-decode-overread-segv.h5", "'/model_weights'"}};
   for (const auto& c : cases) {
     SCOPED_TRACE(c.first);
     const std::string path = dir + c.first;
@@ -489,7 +494,8 @@ TEST(HostileH5GlobalHeap, DatatypeLengths) {
     return ok ? std::to_string(used) + "/" + std::to_string(size) : std::string("refused");
   };
   const std::string uint8 = "\x10" + le(0, 3) + le(1, 4) + le(0, 2) + le(8, 2);
-  const std::string float32 = "\x11" + le(0x1f20, 3) + le(4, 4) + le(0, 2) + le(32, 2) + std::string("\x17\x08\x00\x17", 4) + le(127, 4);
+  const std::string float32 =
+      "\x11" + le(0x1f20, 3) + le(4, 4) + le(0, 2) + le(32, 2) + std::string("\x17\x08\x00\x17", 4) + le(127, 4);
   EXPECT_EQ(length(uint8), "12/1");
   EXPECT_EQ(length(float32), "20/4");
   EXPECT_EQ(length("\x19" + le(1, 3) + le(16, 4) + uint8), "20/16");  // a variable-length string, as h5py writes it
@@ -537,7 +543,8 @@ TEST(HostileH5, LatestFormatFilesStillRead) {
 TEST(HostileH5, ValidStringAttributesOfEveryShape) {
   // Many strings (several collections), an empty one, UTF-8, and strings larger than a 4096-byte collection.
   std::vector<std::string> many;
-  for (int i = 0; i < 3000; ++i) many.push_back("layer_" + std::to_string(i) + std::string(static_cast<size_t>(i % 97), 'w'));
+  for (int i = 0; i < 3000; ++i)
+    many.push_back("layer_" + std::to_string(i) + std::string(static_cast<size_t>(i % 97), 'w'));
   many.push_back("");
   many.push_back("\xc3\xa9t\xc3\xa9 \xe2\x9c\x93");
   many.push_back(std::string(20000, 'L'));
