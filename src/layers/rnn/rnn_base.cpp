@@ -91,15 +91,19 @@ void RnnBase::check_input_compatibility(const std::vector<Shape>& shapes,
     for (int k = 0; k < n_states_; ++k) s += (k ? ", " : "") + std::to_string(units_);
     return s + "]";
   };
-  if (static_cast<int>(shapes.size()) - 1 != n_states_)
-    throw ValueError("An `initial_state` was passed that is not compatible with `cell.state_size`. Received " +
-                         std::to_string(shapes.size() - 1) + " initial state(s); however `cell.state_size` is " +
-                         state_list() + ".",
+  if (static_cast<int>(shapes.size()) - 1 != n_states_) {
+    // Keras 3's RNN.call has no count check (the cell fails on its own); this is tf.keras's RNN message.
+    std::string got = "[";
+    for (size_t i = 1; i < shapes.size(); ++i) got += (i > 1 ? ", " : "") + to_string(shapes[i]);
+    const std::string names = n_states_ == 2 ? "h, c" : "h";
+    throw ValueError("Layer has " + std::to_string(n_states_) + " states but was passed " +
+                         std::to_string(shapes.size() - 1) + " initial states. Received: initial_state=" + got + "]",
                      {.layer = name(), .expected = std::to_string(n_states_) + " initial state(s)",
                       .received = std::to_string(shapes.size() - 1),
-                      .hint = class_name() + " has " + std::to_string(n_states_) + " state(s) (" +
-                              (n_states_ == 2 ? "h, c" : "h") + "): call it on {x, " +
-                              (n_states_ == 2 ? "h0, c0" : "h0") + "}."});
+                      .hint = "layer \"" + name() + "\" (" + class_name() + ") has " + std::to_string(n_states_) +
+                              " state(s) (" + names + "): pass initial_state={" + (n_states_ == 2 ? "h0, c0" : "h0") +
+                              "}, each of shape (batch, " + std::to_string(units_) + ")."});
+  }
   for (size_t i = 1; i < shapes.size(); ++i) {
     const Shape& s = shapes[i];
     bool ok = s.ndim() == 2 && (s[1].is_none() || s[1].value() == units_) &&
@@ -236,6 +240,31 @@ void RnnBase::recurrent_weight_grads(int64_t steps, int64_t batch, const float* 
 }  // namespace keras::layers
 
 namespace keras::layers {
+
+namespace {
+
+template <class T>
+std::vector<T> with_states(const T& x, const kw::InitialState<T>& s) {
+  std::vector<T> in{x};
+  in.insert(in.end(), s.states.begin(), s.states.end());
+  return in;
+}
+
+}  // namespace
+
+Tensor RecurrentLayer::operator()(const Tensor& x, const kw::InitialState<Tensor>& s) const {
+  return call_outputs(x, s).at(0);
+}
+KerasTensor RecurrentLayer::operator()(const KerasTensor& x, const kw::InitialState<KerasTensor>& s) const {
+  return call_outputs(x, s).at(0);
+}
+std::vector<Tensor> RecurrentLayer::call_outputs(const Tensor& x, const kw::InitialState<Tensor>& s) const {
+  return impl_->call_eager(with_states(x, s));
+}
+std::vector<KerasTensor> RecurrentLayer::call_outputs(const KerasTensor& x,
+                                                      const kw::InitialState<KerasTensor>& s) const {
+  return impl_->call_symbolic(with_states(x, s));
+}
 
 void RecurrentLayer::reset_states() const {
   auto* impl = dynamic_cast<rnn_detail::ResettableStates*>(impl_.get());

@@ -239,7 +239,8 @@ TEST(Lstm, Errors) {
   lstm(Tensor::zeros({2, 5, 3}));
   EXPECT_THROW_WITH(lstm(Tensor::zeros({2, 5, 4})), "expected axis -1 of input shape to have value 3");
   EXPECT_THROW_WITH(lstm(std::vector<Tensor>{Tensor::zeros({2, 5, 3}), Tensor::zeros({2, 4})}),
-                    "An `initial_state` was passed that is not compatible with `cell.state_size`", "Hint:", "h0, c0");
+                    "Layer has 2 states but was passed 1 initial states. Received: initial_state=[(2, 4)]", "Hint:",
+                    "initial_state={h0, c0}");
   EXPECT_THROW_WITH(lstm(std::vector<Tensor>{Tensor::zeros({2, 5, 3}), Tensor::zeros({2, 5}), Tensor::zeros({2, 4})}),
                     "not compatible with `cell.state_size`", "(2, 5)");
 }
