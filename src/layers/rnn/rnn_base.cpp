@@ -145,6 +145,7 @@ void RnnBase::build(const std::vector<Shape>& in) {
                      {.layer = name(), .received = to_string(s),
                       .hint = "give the number of timesteps in the input shape, or leave unroll=false."});
   in_ = s[-1].value();
+  if (stateful_) state_batch_ = s[0].value();
   const int64_t Gu = gates_ * units_;
   kernel_ = add_weight("kernel", {in_, Gu}, kernel_init_);
   recurrent_kernel_ = add_weight("recurrent_kernel", {units_, Gu}, recurrent_init_);
@@ -177,7 +178,25 @@ double RnnBase::regularization_penalty(bool accumulate_grads) {
 }
 
 void RnnBase::reset_states() {
-  for (Tensor& s : states_) s.fill(0.0f);
+  // Zero states; unlike Keras 3 (whose state variables keep their shape) the next batch may also change the size.
+  states_.clear();
+  state_batch_ = 0;
+}
+
+void RnnBase::check_state_batch(int64_t B, const Shape& x_shape) const {
+  if (!stateful_ || state_batch_ == 0 || B == state_batch_) return;
+  // Keras 3 fails inside the cell (mismatched shapes); tf.keras fixes the batch size in a stateful layer's input
+  // spec, and this is its message.
+  const Shape expected{Dim(state_batch_), None, Dim(in_)};
+  const std::string n = std::to_string(state_batch_);
+  throw ValueError("Input 0 of layer \"" + name() + "\" is incompatible with the layer: expected shape=" +
+                       to_string(expected) + ", found shape=" + to_string(x_shape),
+                   {.layer = name(), .expected = "batch size " + n, .received = "batch size " + std::to_string(B),
+                    .hint = "layer \"" + name() + "\" is stateful: it carries its states (batch size " + n +
+                            ") from one batch to the next, so every batch must have " + n +
+                            " samples. Keep the batch size fixed (fit/predict with batch_size=" + n +
+                            " on a sample count that is a multiple of it, as drop_remainder=True does in Keras), "
+                            "or call reset_state() before a batch of another size."});
 }
 
 Tensor RnnBase::dropout_masks(int count, int64_t batch, int64_t width, double rate) {

@@ -115,7 +115,10 @@ class RnnBase : public LayerImpl, public ResettableStates {
   bool zero_output_for_mask_ = false;
   double dropout_ = 0.0, recurrent_dropout_ = 0.0;
   std::optional<std::mt19937_64> own_generator_;
+  // stateful=true: raises Keras's input-spec error when batch B is not the states' batch size.
+  void check_state_batch(int64_t B, const Shape& x_shape) const;
   std::vector<Tensor> states_;  // stateful=true: the states carried between batches
+  int64_t state_batch_ = 0;     // stateful=true: their batch size; 0 after reset_states() (any size may start)
   std::vector<float> scratch_;
 };
 

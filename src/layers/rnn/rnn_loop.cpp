@@ -24,6 +24,7 @@ struct History {
 std::vector<Tensor> RnnBase::forward(CallContext& ctx) {
   const Tensor& x = ctx.inputs.at(0);
   const int64_t B = x.dim(0), T = x.dim(1), I = x.dim(2), u = units_, Gu = gates_ * units_, S = T, Bu = B * u;
+  check_state_batch(B, x.shape());
   // Keras switches to one dropout mask per gate (implementation=1) whenever recurrent_dropout is set.
   const bool per_gate = recurrent_dropout_ != 0.0;
   const bool drop_in = ctx.training && dropout_ > 0.0 && dropout_ < 1.0;
@@ -52,7 +53,7 @@ std::vector<Tensor> RnnBase::forward(CallContext& ctx) {
   Tensor hist_t = Tensor::empty({n_states_, S + 1, B, u});
   History H{hist_t.data(), S, Bu};
   const bool given = ctx.inputs.size() > 1;
-  const bool carried = !given && stateful_ && static_cast<int>(states_.size()) == n_states_ && states_[0].dim(0) == B;
+  const bool carried = !given && stateful_ && static_cast<int>(states_.size()) == n_states_;
   for (int k = 0; k < n_states_; ++k) {
     if (given) std::memcpy(H(k, 0), ctx.inputs[1 + k].data(), sizeof(float) * Bu);
     else if (carried) std::memcpy(H(k, 0), states_[k].data(), sizeof(float) * Bu);
@@ -149,6 +150,7 @@ std::vector<Tensor> RnnBase::forward(CallContext& ctx) {
   if (stateful_) {
     states_.clear();
     for (const Tensor& t : final_states) states_.push_back(t.copy());
+    state_batch_ = B;
   }
   if (return_state_)
     for (const Tensor& t : final_states) out.push_back(t);
