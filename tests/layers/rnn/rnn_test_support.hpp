@@ -7,9 +7,18 @@
 #include <vector>
 
 #include "keras/keras.hpp"
+#include "layers/rnn/rnn_base.hpp"
 #include "support/gradient_check.hpp"
 
 namespace keras::testing {
+
+// Switches the oneDNN primitives off for a scope when `loop` is true (the step loop runs the same calls), and back on.
+struct StepLoopOnly {
+  explicit StepLoopOnly(bool loop) { layers::rnn_detail::set_fused_primitives(!loop); }
+  ~StepLoopOnly() { layers::rnn_detail::set_fused_primitives(true); }
+  StepLoopOnly(const StepLoopOnly&) = delete;
+  StepLoopOnly& operator=(const StepLoopOnly&) = delete;
+};
 
 // Forward with an input mask (batch, timesteps); builds the layer first if needed.
 inline std::vector<Tensor> forward_with_mask(const Layer& layer, const std::vector<Tensor>& inputs, const Tensor& mask,
