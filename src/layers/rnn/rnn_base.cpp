@@ -199,6 +199,8 @@ void RnnBase::check_state_batch(int64_t B, const Shape& x_shape) const {
                             "or call reset_state() before a batch of another size."});
 }
 
+void RnnBase::reseed(uint64_t seed) { own_generator_ = random::seeded_generator(seed); }
+
 Tensor RnnBase::dropout_masks(int count, int64_t batch, int64_t width, double rate) {
   // Keras 3 draws one mask per sequence (per gate with implementation=1), scaled by 1/(1-rate), and reuses it
   // at every timestep.

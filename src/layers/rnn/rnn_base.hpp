@@ -85,6 +85,9 @@ class RnnBase : public LayerImpl, public ResettableStates {
   double regularization_penalty(bool accumulate_grads) override;
 
   void reset_states() override;
+  // The next calls draw their dropout masks as a layer made with seed=`seed` would (tests reseed before every call to
+  // hold the masks fixed).
+  void reseed(uint64_t seed);
   bool return_sequences() const { return return_sequences_; }
   bool return_state() const { return return_state_; }
   bool go_backwards() const { return go_backwards_; }

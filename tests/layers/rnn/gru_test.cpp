@@ -182,3 +182,16 @@ TEST(Gru, FusedPrimitiveMatchesStepLoop) {
   masked.impl()->forward(ctx);
   EXPECT_FALSE(ctx.saved.back().defined());
 }
+
+TEST(Gru, DropoutGradientsMatchNumerical) {
+  utils::set_random_seed(19);
+  for (bool after : {true, false}) {
+    SCOPED_TRACE(after ? "reset_after" : "reset_before");
+    keras::testing::expect_dropout_gradients_for(
+        [after](double d, double rd, bool seq, bool back) {
+          return layers::GRU(3, reset_after = after, dropout = d, recurrent_dropout = rd, return_sequences = seq,
+                             go_backwards = back, return_state = true, bias_initializer = "random_normal");
+        },
+        3, 1);
+  }
+}

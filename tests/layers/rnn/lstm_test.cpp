@@ -332,3 +332,13 @@ TEST(Lstm, StatefulModelRejectsAPartialLastBatch) {
   EXPECT_THROW_WITH(model.predict(random::normal({5, 3, 3}), batch_size = 2, verbose = 0),
                     "found shape=(1, 3, 3)", "drop_remainder");
 }
+
+TEST(Lstm, DropoutGradientsMatchNumerical) {
+  utils::set_random_seed(18);
+  keras::testing::expect_dropout_gradients_for(
+      [](double d, double rd, bool seq, bool back) {
+        return layers::LSTM(3, dropout = d, recurrent_dropout = rd, return_sequences = seq, go_backwards = back,
+                            return_state = true, bias_initializer = "random_normal");
+      },
+      3, 2);
+}
