@@ -64,7 +64,9 @@ class RecurrentLayer : public Layer {
   // Every output: the sequence or last output, then the final states with return_state=true.
   std::vector<Tensor> call_outputs(const Tensor& x, const kw::InitialState<Tensor>& s) const;
   std::vector<KerasTensor> call_outputs(const KerasTensor& x, const kw::InitialState<KerasTensor>& s) const;
-  // stateful=true: zeroes the states kept between batches (Keras's reset_states() / reset_state()).
+  // stateful=true: zeroes the states kept between batches (Keras's reset_states() / reset_state()). A stateful
+  // layer takes batches of its states' batch size only (another size is tf.keras's input-spec ValueError); after a
+  // reset the next batch may choose a new size, where Keras 3's state variables would keep theirs.
   void reset_states() const;
   void reset_state() const { reset_states(); }
 };
