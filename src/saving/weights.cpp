@@ -1,7 +1,6 @@
 #include "saving/weights.hpp"
 
 #include <algorithm>
-#include <functional>
 #include <iostream>
 #include <map>
 #include <set>
@@ -45,27 +44,37 @@ struct VarsGroup {
   std::string fallback;
 };
 
-void walk_layer(const LayerImpl& layer, const std::string& path, const std::string& prefix,
-                std::vector<VarsGroup>& out, int depth);
+// The walk's output, and the objects already visited. Keras saves and loads an object reached twice (a layer used
+// directly and inside a nested model) under the first path only (visited_saveables). keraspp reads so, but writes
+// every path: a model rebuilt from its config has two separate layers there (in Keras too), and reads both.
+struct Walk {
+  std::vector<VarsGroup> groups;
+  std::set<const LayerImpl*> visited;
+  bool skip_repeated = false;
+};
+
+void walk_layer(const LayerImpl& layer, const std::string& path, const std::string& prefix, Walk& walk, int depth);
 
 // Keras's walk over model.layers: each layer under layers/<snake_case class>, numbered per class.
-void walk_model(const FunctionalImpl& model, const std::string& path, std::vector<VarsGroup>& out, int depth) {
+void walk_model(const FunctionalImpl& model, const std::string& path, Walk& walk, int depth) {
   if (depth > 32) throw ValueError("Models are nested too deeply to save or load.");
+  std::vector<VarsGroup>& out = walk.groups;
   out.push_back({path, model.name(), model.class_name(), &model, model.name(), {}, {}});
   std::map<std::string, int> counters;
   for (const auto& layer : model.layers()) {
     const std::string snake = to_snake_case(layer->class_name());
     const int n = counters[snake]++;
     walk_layer(*layer, join(path, "layers/" + (n == 0 ? snake : snake + "_" + std::to_string(n))), layer->name(),
-               out, depth + 1);
+               walk, depth + 1);
   }
 }
 
 // _save_state on one layer: its own variables at <path>/vars, then its sub-objects at <path>/<attribute>.
-void walk_layer(const LayerImpl& layer, const std::string& path, const std::string& prefix,
-                std::vector<VarsGroup>& out, int depth) {
+void walk_layer(const LayerImpl& layer, const std::string& path, const std::string& prefix, Walk& walk, int depth) {
   if (depth > 32) throw ValueError("Models are nested too deeply to save or load.");
-  if (layer.is_model()) return walk_model(static_cast<const FunctionalImpl&>(layer), path, out, depth);
+  if (!walk.visited.insert(&layer).second && walk.skip_repeated) return;
+  if (layer.is_model()) return walk_model(static_cast<const FunctionalImpl&>(layer), path, walk, depth);
+  std::vector<VarsGroup>& out = walk.groups;
   if (auto cell = rnn_cell(layer)) {
     out.push_back({path, layer.name(), layer.class_name(), &layer, prefix, {}, {}});
     out.push_back({path + "/cell", cell->name, cell->class_name, &layer, prefix + "/" + cell->name,
@@ -80,13 +89,15 @@ void walk_layer(const LayerImpl& layer, const std::string& path, const std::stri
   }
   out.push_back({path, layer.name(), layer.class_name(), &layer, prefix, {}, {}});
   for (const WrappedLayer& w : wrapped)
-    walk_layer(*w.layer, path + "/" + w.attribute, prefix + "/" + w.layer->name(), out, depth + 1);
+    walk_layer(*w.layer, path + "/" + w.attribute, prefix + "/" + w.layer->name(), walk, depth + 1);
 }
 
-std::vector<VarsGroup> vars_groups(const FunctionalImpl& model) {
-  std::vector<VarsGroup> groups;
-  walk_model(model, "", groups, 0);
-  return groups;
+std::vector<VarsGroup> vars_groups(const FunctionalImpl& model, bool skip_repeated) {
+  Walk walk;
+  walk.skip_repeated = skip_repeated;
+  walk.visited.insert(&model);
+  walk_model(model, "", walk, 0);
+  return std::move(walk.groups);
 }
 
 std::string object_repr(const VarsGroup& g) {
@@ -104,7 +115,7 @@ struct Failure {
 }  // namespace
 
 void write_weights(H5Writer& store, const FunctionalImpl& model, bool include_optimizer) {
-  for (const VarsGroup& g : vars_groups(model)) {
+  for (const VarsGroup& g : vars_groups(model, false)) {
     std::vector<Tensor> values;
     for (const auto& v : g.vars) values.push_back(v->value);
     store.write_vars(g.path, g.object_name, values);
@@ -121,7 +132,7 @@ void write_weights(H5Writer& store, const FunctionalImpl& model, bool include_op
 void read_weights(H5Reader& store, const FunctionalImpl& model, bool restore_optimizer) {
   std::vector<Failure> failures;
   std::vector<std::pair<VariablePtr, Tensor>> staged;
-  std::vector<VarsGroup> groups = vars_groups(model);
+  std::vector<VarsGroup> groups = vars_groups(model, true);
   // Older keraspp files: an RNN's variables in the layer's group and no cell group. The RNN's own (empty) group is
   // then not checked, its entries being the cell's.
   std::set<std::string> moved;

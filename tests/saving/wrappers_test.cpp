@@ -298,3 +298,37 @@ TEST(SavingWrappers, MismatchNamesTheCell) {
                     "/lstm_cell/kernel, shape=(2, 8)");
   for (size_t i = 0; i < before.size(); ++i) EXPECT_EQ(max_abs_diff(model.get_weights()[i], before[i]), 0.0f);
 }
+
+TEST(SavingWrappers, ALayerReachedTwice) {
+  // A layer used directly and inside a nested model. Keras's visited_saveables keeps only its first path; keraspp
+  // writes both (a model rebuilt from the config has two separate layers, and reads both paths) and, like Keras,
+  // loads the shared layer from its first path, so a file with only that path loads too.
+  ScratchDir dir;
+  layers::Dense shared(4, name = "shared");
+  Sequential inner({Input(shape = {4}), shared, layers::Dense(2, name = "inner_out")}, name = "inner");
+  auto in = Input(shape = {4}, name = "x");
+  Model model(in, inner(shared(in)), name = "outer");
+  randomize(model);
+  Tensor x = random::normal({3, 4});
+  model.save_weights(dir / "s.weights.h5");
+  H5Reader r = open_h5(dir / "s.weights.h5");
+  EXPECT_EQ(r.count_vars("layers/dense"), size_t{2});
+  EXPECT_EQ(r.count_vars("layers/sequential/layers/dense"), size_t{2});
+  model.save(dir / "s.keras");
+  EXPECT_EQ(max_diff(model, saving::load_model(dir / "s.keras"), x), 0.0f);
+  // The tree Keras writes: the shared layer at layers/dense only.
+  {
+    const auto inner_out = inner.get_layer("inner_out").get_weights();
+    H5Writer w;
+    w.write_vars("", "outer", {});
+    w.write_vars("layers/input_layer", "x", {});
+    w.write_vars("layers/dense", "shared", shared.get_weights());
+    w.write_vars("layers/sequential", "inner", {});
+    w.write_vars("layers/sequential/layers/dense_1", "inner_out", inner_out);
+    write_file(dir / "keras.weights.h5", w.image());
+  }
+  const auto before = model.predict(x, verbose = 0).outputs().at(0);
+  randomize(model);
+  model.load_weights(dir / "keras.weights.h5");
+  EXPECT_EQ(max_abs_diff(model.predict(x, verbose = 0).outputs().at(0), before), 0.0f);
+}
