@@ -139,9 +139,12 @@ Json training_config_json(const FunctionalImpl& model) {
   Json tc = Json::object();
   for (auto it = cc.begin(); it != cc.end(); ++it)
     if (it.key() != "optimizer") tc[it.key()] = it.value();
+  // Keras serializes the compile arguments the legacy way (a loss object without module), and the optimizer by
+  // its get_config(), whose learning-rate schedule keeps its module (Keras 3 finds the class by it).
+  tc = legacy_config(tc);
   const optimizers::Optimizer& opt = *model.training_state()->optimizer;
   tc["optimizer_config"] = Json{{"class_name", opt.class_name()}, {"config", kwargs_to_json(opt.get_config())}};
-  return legacy_config(tc);
+  return tc;
 }
 
 Json compile_config_from_training_config(const Json& tc, const Context& ctx) {

@@ -145,6 +145,21 @@ TEST(SavingLegacyTraining, KerasLayoutOfTheTrainingState) {
   for (size_t i = 0; i < mine.size(); ++i) EXPECT_EQ(max_abs_diff(mine[i], theirs[i]), 0.0f) << i;
   // compile=false: the training state is not applied.
   EXPECT_FALSE(saving::load_model(dir / "m.h5", false).compiled());
+  // A loss object is written the legacy way (no module); a learning-rate schedule keeps its module, as Keras 3's
+  // optimizer.get_config() serializes it.
+  model.compile(optimizer = optimizers::SGD(learning_rate = optimizers::schedules::InverseTimeDecay(
+                    initial_learning_rate = 0.1, decay_steps = 3, decay_rate = 0.5)),
+                loss = losses::Huber(delta = 2.0));
+  model.save(dir / "s.h5");
+  Json tc2 = Json::parse(open_h5(dir / "s.h5").string_attr("", "training_config").value());
+  EXPECT_EQ(tc2["loss"]["class_name"], "Huber");
+  EXPECT_FALSE(tc2["loss"].contains("module"));
+  EXPECT_EQ(tc2["loss"]["config"]["delta"], 2.0);
+  EXPECT_EQ(tc2["optimizer_config"]["config"]["learning_rate"]["module"], "keras.optimizers.schedules");
+  Model s = saving::load_model(dir / "s.h5");
+  ASSERT_NE(s.optimizer()->learning_rate_schedule(), nullptr);
+  EXPECT_EQ(s.optimizer()->learning_rate_schedule()->class_name(), "InverseTimeDecay");
+  EXPECT_EQ(loss_name(s), "huber_loss");
 }
 
 TEST(SavingLegacyTraining, UncompiledOrUntrainedModels) {
