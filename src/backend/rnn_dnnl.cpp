@@ -1,7 +1,8 @@
-// oneDNN's LSTM primitive (v2 API), forward-training and backward, cached per shape.
+// oneDNN's LSTM and lbr_gru primitives (v2 API), forward-training and backward, cached per shape.
 // oneDNN 2.6.3 pitfalls (cpu-backend.md): src_iter/src_iter_c are always passed (else the recurrent weight gradient
 // uses h_t for h_{t-1}); the backward primitive accumulates into the weight gradients (zeroed buffers here); backward
 // wants its weights in its own layout (reordered from Keras's ldigo on every call, since they change every step).
+// The GRU follows the same rules (src_iter always passed, zeroed gradient buffers).
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <cstring>
@@ -32,7 +33,7 @@ struct Primitives {
   dnnl::lstm_backward bwd;
 };
 
-std::shared_ptr<const Primitives> create(const LstmDims& d) {
+std::shared_ptr<Primitives> create(const LstmDims& d) {
   const auto f32 = memory::data_type::f32;
   using tag = memory::format_tag;
   auto p = std::make_shared<Primitives>();
@@ -61,24 +62,28 @@ std::shared_ptr<const Primitives> create(const LstmDims& d) {
   return p;
 }
 
-std::shared_ptr<const Primitives> primitives(const LstmDims& d) {
+// The primitives for dims d, made once per shape (nullptr where oneDNN cannot run it).
+template <class P>
+std::shared_ptr<const P> cached(const RnnDims& d, std::shared_ptr<P> (*make)(const RnnDims&)) {
   if (d.T <= 0 || d.B <= 0 || d.I <= 0 || d.U <= 0) return nullptr;
   static std::mutex mutex;
-  static std::map<Key, std::shared_ptr<const Primitives>> cache;
+  static std::map<Key, std::shared_ptr<const P>> cache;
   const Key key{d.T, d.B, d.I, d.U};
   std::lock_guard<std::mutex> lock(mutex);
   auto it = cache.find(key);
   if (it != cache.end()) return it->second;
   if (cache.size() >= 64) cache.clear();
-  std::shared_ptr<const Primitives> made;
+  std::shared_ptr<const P> made;
   try {
-    made = create(d);
+    made = make(d);
   } catch (const dnnl::error&) {
     made = nullptr;
   }
   cache.emplace(key, made);
   return made;
 }
+
+std::shared_ptr<const Primitives> primitives(const LstmDims& d) { return cached<Primitives>(d, create); }
 
 memory mem(const memory::desc& md, const float* p) { return memory(md, cpu_engine(), const_cast<float*>(p)); }
 
@@ -92,6 +97,64 @@ memory as_layout(const memory::desc& want, const memory::desc& user_md, const fl
   dnnl::reorder(src, dst).execute(cpu_stream(), src, dst);
   return dst;
 }
+
+// Adds a gradient the primitive wrote in its own layout into `out`, in Keras's layout user_md (n floats).
+void add_in_user_layout(const memory& g, const memory::desc& user_md, float* out, int64_t n) {
+  std::vector<float> tmp;
+  const float* src = static_cast<const float*>(g.get_data_handle());
+  if (!(g.get_desc() == user_md)) {
+    tmp.resize(n);
+    memory dst = mem(user_md, tmp.data());
+    memory s = g;
+    dnnl::reorder(s, dst).execute(cpu_stream(), s, dst);
+    cpu_stream().wait();
+    src = tmp.data();
+  }
+  for (int64_t i = 0; i < n; ++i) out[i] += src[i];
+}
+
+// ---- lbr_gru ----
+
+struct GruPrimitives {
+  memory::desc x, h, y, w_user, r_user, b;
+  dnnl::lbr_gru_forward::primitive_desc fwd_pd;
+  dnnl::lbr_gru_forward fwd;
+  dnnl::lbr_gru_forward inference;
+  memory::desc inference_w, inference_r;
+  dnnl::lbr_gru_backward::primitive_desc bwd_pd;
+  dnnl::lbr_gru_backward bwd;
+};
+
+std::shared_ptr<GruPrimitives> create_gru(const RnnDims& d) {
+  const auto f32 = memory::data_type::f32;
+  using tag = memory::format_tag;
+  auto p = std::make_shared<GruPrimitives>();
+  p->x = memory::desc({d.T, d.B, d.I}, f32, tag::tnc);
+  p->h = memory::desc({1, 1, d.B, d.U}, f32, tag::ldnc);
+  p->y = memory::desc({d.T, d.B, d.U}, f32, tag::tnc);
+  p->w_user = memory::desc({1, 1, d.I, 3, d.U}, f32, tag::ldigo);
+  p->r_user = memory::desc({1, 1, d.U, 3, d.U}, f32, tag::ldigo);
+  p->b = memory::desc({1, 1, 4, d.U}, f32, tag::ldgo);
+  const memory::desc w_any({1, 1, d.I, 3, d.U}, f32, tag::any), r_any({1, 1, d.U, 3, d.U}, f32, tag::any);
+  const auto dir = dnnl::rnn_direction::unidirectional_left2right;
+  dnnl::engine& eng = cpu_engine();
+  p->fwd_pd = dnnl::lbr_gru_forward::primitive_desc(
+      {dnnl::prop_kind::forward_training, dir, p->x, p->h, w_any, r_any, p->b, p->y, p->h}, eng);
+  p->fwd = dnnl::lbr_gru_forward(p->fwd_pd);
+  const dnnl::lbr_gru_forward::primitive_desc inf_pd(
+      {dnnl::prop_kind::forward_inference, dir, p->x, p->h, w_any, r_any, p->b, p->y, p->h}, eng);
+  p->inference = dnnl::lbr_gru_forward(inf_pd);
+  p->inference_w = inf_pd.weights_layer_desc();
+  p->inference_r = inf_pd.weights_iter_desc();
+  p->bwd_pd = dnnl::lbr_gru_backward::primitive_desc(
+      {dnnl::prop_kind::backward, dir, p->x, p->h, w_any, r_any, p->b, p->y, p->h, p->x, p->h, w_any, r_any, p->b,
+       p->y, p->h},
+      eng, p->fwd_pd);
+  p->bwd = dnnl::lbr_gru_backward(p->bwd_pd);
+  return p;
+}
+
+std::shared_ptr<const GruPrimitives> gru_primitives(const RnnDims& d) { return cached<GruPrimitives>(d, create_gru); }
 
 }  // namespace
 
@@ -151,23 +214,67 @@ bool lstm_backward(const LstmDims& d, const float* x, const float* h0, const flo
       {DNNL_ARG_DIFF_DST_LAYER, mem(p->y, dy)}, {DNNL_ARG_DIFF_DST_ITER, mem(p->h, dhT)},
       {DNNL_ARG_DIFF_DST_ITER_C, mem(p->h, dcT)}};
   p->bwd.execute(cpu_stream(), args);
-  // Back to Keras's layouts, added into the layer's gradients.
-  auto add_back = [&](const memory& g, const memory::desc& user_md, float* out, int64_t n) {
-    std::vector<float> tmp;
-    const float* src = static_cast<const float*>(g.get_data_handle());
-    if (!(g.get_desc() == user_md)) {
-      tmp.resize(n);
-      memory dst = mem(user_md, tmp.data());
-      memory s = g;
-      dnnl::reorder(s, dst).execute(cpu_stream(), s, dst);
-      cpu_stream().wait();
-      src = tmp.data();
-    }
-    for (int64_t i = 0; i < n; ++i) out[i] += src[i];
-  };
   cpu_stream().wait();
-  add_back(gw_m, p->w_user, dW, d.I * 4 * d.U);
-  add_back(gr_m, p->r_user, dR, d.U * 4 * d.U);
+  add_in_user_layout(gw_m, p->w_user, dW, d.I * 4 * d.U);
+  add_in_user_layout(gr_m, p->r_user, dR, d.U * 4 * d.U);
+  for (int64_t i = 0; i < 4 * d.U; ++i) db[i] += gb[i];
+  return true;
+}
+
+int64_t lbr_gru_workspace_floats(const RnnDims& d) {
+  auto p = gru_primitives(d);
+  return p ? static_cast<int64_t>(p->fwd_pd.workspace_desc().get_size() / sizeof(float)) + 1 : 0;
+}
+
+bool lbr_gru_forward(const RnnDims& d, const float* x, const float* h0, const float* W, const float* R, const float* b,
+                     float* y, float* hT, float* ws) {
+  auto p = gru_primitives(d);
+  if (!p) return false;
+  const bool training = ws != nullptr;
+  std::vector<float> w_store, r_store;
+  memory w = as_layout(training ? p->fwd_pd.weights_layer_desc() : p->inference_w, p->w_user, W, w_store);
+  memory r = as_layout(training ? p->fwd_pd.weights_iter_desc() : p->inference_r, p->r_user, R, r_store);
+  std::unordered_map<int, memory> args{
+      {DNNL_ARG_SRC_LAYER, mem(p->x, x)}, {DNNL_ARG_SRC_ITER, mem(p->h, h0)}, {DNNL_ARG_WEIGHTS_LAYER, w},
+      {DNNL_ARG_WEIGHTS_ITER, r},         {DNNL_ARG_BIAS, mem(p->b, b)},      {DNNL_ARG_DST_LAYER, mem(p->y, y)},
+      {DNNL_ARG_DST_ITER, mem(p->h, hT)}};
+  if (training) {
+    args.emplace(DNNL_ARG_WORKSPACE, mem(p->fwd_pd.workspace_desc(), ws));
+    p->fwd.execute(cpu_stream(), args);
+  } else {
+    p->inference.execute(cpu_stream(), args);
+  }
+  cpu_stream().wait();
+  return true;
+}
+
+bool lbr_gru_backward(const RnnDims& d, const float* x, const float* h0, const float* W, const float* R,
+                      const float* b, const float* y, const float* hT, const float* ws, const float* dy,
+                      const float* dhT, float* dx, float* dh0, float* dW, float* dR, float* db) {
+  auto p = gru_primitives(d);
+  if (!p) return false;
+  const auto& pd = p->bwd_pd;
+  std::vector<float> w_store, r_store;
+  memory w = as_layout(pd.weights_layer_desc(), p->w_user, W, w_store);
+  memory r = as_layout(pd.weights_iter_desc(), p->r_user, R, r_store);
+  // Zero-filled gradient buffers in the primitive's layouts (it accumulates into them).
+  std::vector<float> gw(pd.diff_weights_layer_desc().get_size() / sizeof(float) + 1, 0.0f);
+  std::vector<float> gr(pd.diff_weights_iter_desc().get_size() / sizeof(float) + 1, 0.0f);
+  std::vector<float> gb(4 * d.U, 0.0f);
+  memory gw_m = mem(pd.diff_weights_layer_desc(), gw.data()), gr_m = mem(pd.diff_weights_iter_desc(), gr.data());
+  std::unordered_map<int, memory> args{
+      {DNNL_ARG_SRC_LAYER, mem(p->x, x)},       {DNNL_ARG_SRC_ITER, mem(p->h, h0)},
+      {DNNL_ARG_WEIGHTS_LAYER, w},              {DNNL_ARG_WEIGHTS_ITER, r},
+      {DNNL_ARG_BIAS, mem(p->b, b)},            {DNNL_ARG_DST_LAYER, mem(p->y, y)},
+      {DNNL_ARG_DST_ITER, mem(p->h, hT)},       {DNNL_ARG_WORKSPACE, mem(p->fwd_pd.workspace_desc(), ws)},
+      {DNNL_ARG_DIFF_SRC_LAYER, mem(p->x, dx)}, {DNNL_ARG_DIFF_SRC_ITER, mem(p->h, dh0)},
+      {DNNL_ARG_DIFF_WEIGHTS_LAYER, gw_m},      {DNNL_ARG_DIFF_WEIGHTS_ITER, gr_m},
+      {DNNL_ARG_DIFF_BIAS, mem(p->b, gb.data())}, {DNNL_ARG_DIFF_DST_LAYER, mem(p->y, dy)},
+      {DNNL_ARG_DIFF_DST_ITER, mem(p->h, dhT)}};
+  p->bwd.execute(cpu_stream(), args);
+  cpu_stream().wait();
+  add_in_user_layout(gw_m, p->w_user, dW, d.I * 3 * d.U);
+  add_in_user_layout(gr_m, p->r_user, dR, d.U * 3 * d.U);
   for (int64_t i = 0; i < 4 * d.U; ++i) db[i] += gb[i];
   return true;
 }

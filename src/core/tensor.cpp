@@ -6,7 +6,7 @@
 #include <cstring>
 #include <limits>
 #include <mutex>
-#include <unordered_map>
+#include <map>
 #include <ostream>
 #include <sstream>
 
@@ -17,42 +17,56 @@ namespace keras {
 namespace {
 
 #ifndef KERASPP_NO_POOL
-// Training allocates tensors of the same few sizes every batch; a cache of freed blocks by size turns those
-// allocations into a list pop instead of a trip to malloc (and to the kernel for large blocks). Sanitizer builds
-// bypass it so that every use-after-free still shows.
+// Training allocates tensors of the same few sizes every batch; a cache of freed blocks turns those allocations
+// into a map lookup instead of a trip to malloc (and to the kernel, with fresh page faults, for large blocks).
+// A request may take a cached block up to twice its size, so that a last, smaller batch or a slightly different
+// shape reuses memory instead of adding to it. Sanitizer builds bypass the cache so every use-after-free shows.
 class StoragePool {
  public:
-  void* take(size_t bytes) {
+  struct Block {
+    void* ptr;
+    size_t bytes;  // the block's true size, which may exceed the request
+  };
+  Block take(size_t bytes) {
     {
       std::lock_guard lock(mutex_);
-      auto it = free_.find(bytes);
-      if (it != free_.end() && !it->second.empty()) {
-        void* p = it->second.back();
-        it->second.pop_back();
-        cached_ -= bytes;
-        return p;
+      auto it = free_.lower_bound(bytes);
+      if (it != free_.end() && it->first <= 2 * bytes) {
+        Block b{it->second, it->first};
+        free_.erase(it);
+        cached_ -= b.bytes;
+        return b;
       }
     }
     void* p = std::aligned_alloc(64, bytes);
     if (!p) throw std::bad_alloc();
-    return p;
+    return {p, bytes};
   }
   void give(void* p, size_t bytes) {
     {
       std::lock_guard lock(mutex_);
       if (cached_ + bytes <= kMaxCached) {
-        free_[bytes].push_back(p);
+        free_.emplace(bytes, p);
         cached_ += bytes;
         return;
       }
     }
     std::free(p);
   }
+  void release() {
+    std::multimap<size_t, void*> drop;
+    {
+      std::lock_guard lock(mutex_);
+      drop.swap(free_);
+      cached_ = 0;
+    }
+    for (auto& [bytes, p] : drop) std::free(p);
+  }
 
  private:
   static constexpr size_t kMaxCached = size_t{1} << 30;
   std::mutex mutex_;
-  std::unordered_map<size_t, std::vector<void*>> free_;
+  std::multimap<size_t, void*> free_;
   size_t cached_ = 0;
 };
 
@@ -71,8 +85,9 @@ std::shared_ptr<float> allocate(int64_t n) {
   if (!p) throw std::bad_alloc();
   return std::shared_ptr<float>(static_cast<float*>(p), [](float* q) { std::free(q); });
 #else
-  void* p = pool().take(bytes);
-  return std::shared_ptr<float>(static_cast<float*>(p), [bytes](float* q) { pool().give(q, bytes); });
+  auto block = pool().take(bytes);
+  return std::shared_ptr<float>(static_cast<float*>(block.ptr),
+                                [size = block.bytes](float* q) { pool().give(q, size); });
 #endif
 }
 
@@ -83,6 +98,14 @@ std::string dims_to_string(const std::vector<int64_t>& d) {
 }
 
 }  // namespace
+
+namespace detail {
+void release_cached_storage() {
+#ifndef KERASPP_NO_POOL
+  pool().release();
+#endif
+}
+}  // namespace detail
 
 int64_t checked_num_elements(const std::vector<int64_t>& shape) {
   int64_t n = 1;

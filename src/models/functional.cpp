@@ -1,10 +1,12 @@
 #include "keras/models/functional.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <set>
 
 #include "keras/core/errors.hpp"
 #include "models/data_hints.hpp"
+#include "models/forward_only.hpp"
 #include "trainers/training_state.hpp"
 
 namespace keras {
@@ -164,6 +166,34 @@ std::vector<Shape> FunctionalImpl::compute_output_shapes(const std::vector<Shape
   return propagate(adjusted);
 }
 
+namespace {
+
+thread_local bool forward_only_flag = false;
+
+// For each value slot, the index of the last node that reads it; the model's outputs count as read after every node.
+std::vector<size_t> slot_last_uses(int num_slots, const std::vector<std::vector<int>>& node_in_slots,
+                                   const std::vector<int>& output_slots) {
+  std::vector<size_t> last(static_cast<size_t>(num_slots), 0);
+  for (size_t k = 0; k < node_in_slots.size(); ++k)
+    for (int s : node_in_slots[k]) last[static_cast<size_t>(s)] = k;
+  for (int s : output_slots) last[static_cast<size_t>(s)] = node_in_slots.size();
+  return last;
+}
+
+bool produces_any(const std::vector<int>& node_outputs, const std::vector<int>& output_slots) {
+  for (int t : node_outputs)
+    if (std::find(output_slots.begin(), output_slots.end(), t) != output_slots.end()) return true;
+  return false;
+}
+
+}  // namespace
+
+namespace detail {
+bool forward_only() { return forward_only_flag; }
+ForwardOnlyScope::ForwardOnlyScope() : previous_(forward_only_flag) { forward_only_flag = true; }
+ForwardOnlyScope::~ForwardOnlyScope() { forward_only_flag = previous_; }
+}  // namespace detail
+
 std::vector<Tensor> FunctionalImpl::forward(CallContext& ctx) {
   std::vector<Tensor> slots(static_cast<size_t>(num_slots_));
   for (size_t i = 0; i < inputs_.size(); ++i) {
@@ -174,8 +204,13 @@ std::vector<Tensor> FunctionalImpl::forward(CallContext& ctx) {
   // Keras masks travel with the values, one per slot; a node gets its inputs' masks and sets its outputs'.
   std::vector<Tensor> masks(static_cast<size_t>(num_slots_));
   for (size_t i = 0; i < inputs_.size(); ++i) masks[static_cast<size_t>(input_slots_[i])] = ctx.input_mask(i);
-  // Every node's context is kept, so backward() may follow any forward() and sees the same masks.
+  // Every node's context is kept, so backward() may follow any forward() and sees the same masks. A forward-only
+  // call (predict, evaluate) needs none of that: each value is dropped after its last use and each inner node's
+  // context (its saved activations) as soon as the node ran, so peak memory is a few layers' outputs, not all.
   ctx.children.assign(nodes_.size(), CallContext{});
+  const bool drop_as_used = detail::forward_only();
+  std::vector<size_t> last_use;
+  if (drop_as_used) last_use = slot_last_uses(num_slots_, node_in_slots_, output_slots_);
   for (size_t k = 0; k < nodes_.size(); ++k) {
     CallContext& c = ctx.children[k];
     c.training = ctx.training;
@@ -192,6 +227,11 @@ std::vector<Tensor> FunctionalImpl::forward(CallContext& ctx) {
       const auto slot = static_cast<size_t>(node_out_slots_[k][j]);
       slots[slot] = c.outputs.at(j);
       masks[slot] = j < c.output_masks.size() ? c.output_masks[j] : Tensor();
+    }
+    if (drop_as_used) {
+      for (int s : node_in_slots_[k])
+        if (last_use[static_cast<size_t>(s)] == k) slots[static_cast<size_t>(s)] = masks[static_cast<size_t>(s)] = Tensor();
+      if (!produces_any(node_out_slots_[k], output_slots_)) c = CallContext{};  // the loss may read output nodes'
     }
   }
   std::vector<Tensor> out;

@@ -7,6 +7,8 @@
 #include "keras/core/errors.hpp"
 #include "keras/utils/summary_utils.hpp"
 #include "keras/optimizers/optimizer.hpp"
+#include "core/storage_pool.hpp"
+#include "models/forward_only.hpp"
 #include "models/sequential_impl.hpp"
 #include "trainers/trainer.hpp"
 #include "trainers/training_state.hpp"
@@ -77,6 +79,8 @@ std::vector<Tensor> Model::prepare_inputs(const Data& x) const {
 }
 
 Prediction Model::predict_with(const Data& x, const kw::Kwargs& k) const {
+  detail::StorageCacheScope storage_scope;
+  detail::ForwardOnlyScope forward_only;
   std::vector<Tensor> xs = prepare_inputs(x);
   FunctionalImpl& g = graph();
   int batch_size = k.get_or("batch_size", 32);
@@ -121,6 +125,7 @@ Prediction Model::predict_with(const Data& x, const kw::Kwargs& k) const {
 }
 
 Prediction Model::predict_on_batch(const Data& x) const {
+  detail::ForwardOnlyScope forward_only;
   std::vector<Tensor> xs = prepare_inputs(x);
   CallContext ctx;
   ctx.inputs = xs;

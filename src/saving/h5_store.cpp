@@ -203,12 +203,17 @@ void H5Writer::write_dataset(const std::string& path, const Tensor& t) {
   std::vector<hsize_t> dims(t.dims().begin(), t.dims().end());
   Handle space(dims.empty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
                H5Sclose);
-  Handle ds(space.ok() ? H5Dcreate2(group.get(), name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT,
-                                    H5P_DEFAULT)
+  const bool as_int64 = t.dtype() == "int64";  // an optimizer's iteration count, as Keras writes it
+  Handle ds(space.ok() ? H5Dcreate2(group.get(), name.c_str(), as_int64 ? H5T_STD_I64LE : H5T_IEEE_F32LE, space.get(),
+                                    H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)
                        : -1,
             H5Dclose);
   if (!ds.ok()) throw ValueError("Could not create the HDF5 dataset '" + path + "'.");
-  if (t.size() > 0 && H5Dwrite(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, t.data()) < 0)
+  std::vector<int64_t> ints;
+  if (as_int64)
+    for (int64_t k = 0; k < t.size(); ++k) ints.push_back(static_cast<int64_t>(t.data()[k]));
+  if (t.size() > 0 && H5Dwrite(ds.get(), as_int64 ? H5T_NATIVE_INT64 : H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                               as_int64 ? static_cast<const void*>(ints.data()) : t.data()) < 0)
     throw ValueError("Could not write the HDF5 dataset '" + path + "'.");
 }
 

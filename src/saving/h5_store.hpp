@@ -30,6 +30,7 @@ class H5Writer {
   // The legacy (Keras 2 / model.save("m.h5")) layout: groups, float32 datasets and string attributes at any
   // '/'-separated path ("" is the root); intermediate groups are created.
   void create_group(const std::string& path);
+  // float32, or int64 for a Tensor whose dtype() is "int64" (as write_vars).
   void write_dataset(const std::string& path, const Tensor& value);
   // A variable-length UTF-8 string (scalar) attribute, as h5py 3 writes a Python str.
   void write_string_attr(const std::string& path, const std::string& name, const std::string& value);

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cstring>
-#include <functional>
+#include <map>
 
 #include "keras/core/errors.hpp"
+#include "saving/legacy_training.hpp"
 #include "saving/model_config.hpp"
+#include "saving/saveables.hpp"
 
 namespace keras::saving::detail {
 
@@ -13,13 +15,14 @@ namespace {
 
 std::string join(const std::string& a, const std::string& b) { return a.empty() ? b : a + "/" + b; }
 
-// Keras's layer._legacy_weights: trainable weights, then non-trainable ones (a nested model: of all its layers).
+// Keras's layer._legacy_weights: trainable weights, then non-trainable ones (a nested model: of all its layers; a
+// wrapper: of the layers it wraps, Bidirectional's forward layer first).
 void collect(const LayerImpl& layer, std::vector<VariablePtr>& out, int depth) {
   if (depth > 32) throw ValueError("Models are nested too deeply to save or load.");
   if (layer.is_model()) {
     for (const auto& l : static_cast<const FunctionalImpl&>(layer).layers()) collect(*l, out, depth + 1);
   } else {
-    for (const auto& v : layer.own_variables()) out.push_back(v);
+    for (const auto& v : layer.variables()) out.push_back(v);
   }
 }
 std::vector<VariablePtr> legacy_weights(const LayerImpl& layer) {
@@ -30,6 +33,19 @@ std::vector<VariablePtr> legacy_weights(const LayerImpl& layer) {
 }
 
 std::string shape_text(const std::vector<int64_t>& dims) { return to_string(Shape::of(dims)); }
+
+// The dataset name of each variable of a layer, relative to the layer's group: its own variables by their names
+// ("kernel", as Keras 3.1 writes them); inside a nested model or a wrapper, prefixed by the name of the layer that
+// holds them, so that two "kernel"s stay apart ("forward_lstm/kernel", "inner_dense/kernel").
+void relative_names(const LayerImpl& layer, const std::string& prefix, std::map<const Variable*, std::string>& out,
+                    int depth) {
+  if (depth > 32) throw ValueError("Models are nested too deeply to save or load.");
+  std::vector<std::shared_ptr<LayerImpl>> inner;
+  if (layer.is_model()) inner = static_cast<const FunctionalImpl&>(layer).layers();
+  for (const WrappedLayer& w : wrapped_layers(layer)) inner.push_back(w.layer);
+  for (const auto& l : inner) relative_names(*l, prefix + l->name() + "/", out, depth + 1);
+  for (const auto& v : layer.own_variables()) out.emplace(v.get(), prefix + v->name);
+}
 
 }  // namespace
 
@@ -44,7 +60,7 @@ H5Kind classify(H5Reader& store) {
   return H5Kind::kKeras3Weights;
 }
 
-Model load_legacy_model(H5Reader& store, const std::string& path) {
+Model load_legacy_model(H5Reader& store, const std::string& path, bool compile) {
   const Context ctx{"'" + path + "' (model_config)"};
   auto text = store.string_attr("", "model_config");
   if (!text)
@@ -60,6 +76,7 @@ Model load_legacy_model(H5Reader& store, const std::string& path) {
     throw ValueError("The legacy model file " + path + " has no model_weights group.",
                      {.received = path, .hint = "the file is damaged or was not written by Keras."});
   read_legacy_weights(store, "model_weights", model.graph());
+  if (compile) restore_training(store, model, path);
   return model;
 }
 
@@ -140,24 +157,15 @@ void write_legacy_model(H5Writer& store, const FunctionalImpl& model, const std:
     const std::string g = "model_weights/" + l->name();
     store.create_group(g);
     std::vector<VariablePtr> vars = legacy_weights(*l);
-    // Keras 3.1 writes a layer's weights by their names ("kernel"); a nested model's weights are prefixed with
-    // their layer's name so that two layers' "kernel" stay apart.
+    std::map<const Variable*, std::string> rel;
+    relative_names(*l, "", rel, 0);
     std::vector<std::string> weight_names;
-    std::vector<std::pair<std::string, const LayerImpl*>> owners;
-    if (l->is_model()) {
-      std::vector<std::pair<const LayerImpl*, VariablePtr>> flat;
-      std::function<void(const LayerImpl&)> walk = [&](const LayerImpl& x) {
-        if (x.is_model())
-          for (const auto& c : static_cast<const FunctionalImpl&>(x).layers()) walk(*c);
-        else
-          for (const auto& v : x.own_variables()) flat.emplace_back(&x, v);
-      };
-      walk(*l);
-      for (const auto& v : vars)
-        for (const auto& [owner, fv] : flat)
-          if (fv == v) weight_names.push_back(owner->name() + "/" + v->name);
-    } else {
-      for (const auto& v : vars) weight_names.push_back(v->name);
+    for (const auto& v : vars) {
+      auto it = rel.find(v.get());
+      if (it == rel.end())
+        throw NotImplementedError("keraspp cannot save the weights of layer '" + l->name() + "' (" + l->class_name() +
+                                  ") yet: they belong to layers it holds that keraspp does not know.");
+      weight_names.push_back(it->second);
     }
     store.write_string_list_attr(g, "weight_names", weight_names);
     for (size_t i = 0; i < vars.size(); ++i) store.write_dataset(g + "/" + weight_names[i], vars[i]->value);

@@ -109,6 +109,8 @@ Json loss_json(const std::shared_ptr<const losses::Loss>& loss) {
   return loss->name();
 }
 
+}  // namespace
+
 Json compile_config_json(const FunctionalImpl& model) {
   const auto& state = model.training_state();
   if (!state || !state->compiled || !state->optimizer) return nullptr;
@@ -144,19 +146,21 @@ Json compile_config_json(const FunctionalImpl& model) {
   return c;
 }
 
+namespace {
+
 [[noreturn]] void compile_fail(const Context& ctx, const std::string& message, const std::string& received) {
   fail(ctx, message, {.received = received,
                       .hint = "load with keras::saving::load_model(path, /*compile=*/false) and call compile() "
                               "yourself."});
 }
 
-std::shared_ptr<optimizers::Optimizer> optimizer_from_json(const Json& j, const Context& ctx) {
+std::shared_ptr<optimizers::Optimizer> optimizer_from_json(const Json& j, const Context& ctx, const std::string& what) {
   if (j.is_string()) return optimizers::get(OptimizerArg(j.get<std::string>()));
-  if (!j.is_object()) compile_fail(ctx, "Unsupported optimizer in compile_config: " + describe(j) + ".", describe(j));
-  const std::string cls = object_class_name(j, "the compile_config's optimizer", ctx);
+  if (!j.is_object()) compile_fail(ctx, "Unsupported optimizer in " + what + ": " + describe(j) + ".", describe(j));
+  const std::string cls = object_class_name(j, "the " + what + "'s optimizer", ctx);
   auto it = optimizer_classes().find(cls);
   if (it == optimizer_classes().end())
-    compile_fail(ctx, "Could not interpret optimizer identifier: '" + cls + "' (compile_config).", cls);
+    compile_fail(ctx, "Could not interpret optimizer identifier: '" + cls + "' (" + what + ").", cls);
   kw::Kwargs k;
   if (const Json* config = find_member(j, "config"); config && !config->is_null()) {
     require_object(*config, "the optimizer's config", ctx);
@@ -169,7 +173,7 @@ std::shared_ptr<optimizers::Optimizer> optimizer_from_json(const Json& j, const 
         const Json& v = m.value();
         if (v.is_null() || (v.is_boolean() && !v.get<bool>()) || (m.key() == "decay" && v.is_number() && v == 0))
           continue;
-        compile_fail(ctx, "keraspp's optimizers do not support " + m.key() + "=" + v.dump() + " (compile_config).",
+        compile_fail(ctx, "keraspp's optimizers do not support " + m.key() + "=" + v.dump() + " (" + what + ").",
                      m.key());
       }
       k.set(m.key(), decode_value(m.key(), m.value(), "optimizer " + cls, ctx));
@@ -182,16 +186,16 @@ std::shared_ptr<optimizers::Optimizer> optimizer_from_json(const Json& j, const 
   }
 }
 
-std::shared_ptr<const losses::Loss> loss_from_json(const Json& j, const Context& ctx) {
+std::shared_ptr<const losses::Loss> loss_from_json(const Json& j, const Context& ctx, const std::string& what) {
   if (j.is_string()) {
     try {
       return losses::get(LossArg(j.get<std::string>()));
     } catch (const ValueError& e) {
-      compile_fail(ctx, e.message() + " (compile_config's loss)", j.get<std::string>());
+      compile_fail(ctx, e.message() + " (" + what + "'s loss)", j.get<std::string>());
     }
   }
-  if (!j.is_object()) compile_fail(ctx, "Unsupported loss in compile_config: " + describe(j) + ".", describe(j));
-  const std::string cls = object_class_name(j, "the compile_config's loss", ctx);
+  if (!j.is_object()) compile_fail(ctx, "Unsupported loss in " + what + ": " + describe(j) + ".", describe(j));
+  const std::string cls = object_class_name(j, "the " + what + "'s loss", ctx);
   for (const LossClass& c : loss_classes()) {
     if (cls != c.class_name) continue;
     kw::Kwargs k;
@@ -211,11 +215,13 @@ std::shared_ptr<const losses::Loss> loss_from_json(const Json& j, const Context&
       rethrow(e, ctx);
     }
   }
-  compile_fail(ctx, "Unknown loss class '" + cls + "' in compile_config.", cls);
+  compile_fail(ctx, "Unknown loss class '" + cls + "' in " + what + ".", cls);
 }
 
-void compile_from_config(const Model& model, const Json& cc, const Context& ctx) {
-  require_object(cc, "compile_config", ctx);
+}  // namespace
+
+void compile_from_config(const Model& model, const Json& cc, const Context& ctx, const std::string& what) {
+  require_object(cc, what, ctx);
   kw::Kwargs k;
   static const std::set<std::string> ignored = {"run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss"};
   for (auto m = cc.begin(); m != cc.end(); ++m) {
@@ -223,40 +229,40 @@ void compile_from_config(const Model& model, const Json& cc, const Context& ctx)
     const Json& v = m.value();
     if (ignored.count(key)) continue;
     if (key == "optimizer") {
-      if (!v.is_null()) k.set("optimizer", OptimizerArg(optimizer_from_json(v, ctx)));
+      if (!v.is_null()) k.set("optimizer", OptimizerArg(optimizer_from_json(v, ctx, what)));
     } else if (key == "loss") {
       if (v.is_null()) continue;
       const Json* one = &v;
       if (v.is_array()) {
         if (v.empty()) continue;
         for (const Json& e : v)
-          if (e != v[0]) compile_fail(ctx, "keraspp compiles one loss for all outputs; compile_config has several.", "loss");
+          if (e != v[0]) compile_fail(ctx, "keraspp compiles one loss for all outputs; " + what + " has several.", "loss");
         one = &v[0];
       }
-      auto loss = loss_from_json(*one, ctx);
+      auto loss = loss_from_json(*one, ctx, what);
       LossArg arg;
       arg.object = std::const_pointer_cast<losses::Loss>(loss);
       k.set("loss", arg);
     } else if (key == "metrics") {
       if (v.is_null()) continue;
-      if (!v.is_array()) compile_fail(ctx, "Unsupported metrics in compile_config: " + describe(v) + ".", "metrics");
+      if (!v.is_array()) compile_fail(ctx, "Unsupported metrics in " + what + ": " + describe(v) + ".", "metrics");
       std::vector<MetricArg> metrics;
       for (const Json& e : v) {
         if (!e.is_string())
-          compile_fail(ctx, "keraspp restores metrics given by name only; compile_config has " + describe(e) + ".",
+          compile_fail(ctx, "keraspp restores metrics given by name only; " + what + " has " + describe(e) + ".",
                        describe(e));
         metrics.emplace_back(e.get<std::string>());
       }
       k.set("metrics", metrics);
     } else if (key == "loss_weights") {
       if (v.is_null()) continue;
-      k.set("loss_weights", decode_value("values", v, "compile_config's loss_weights", ctx));
+      k.set("loss_weights", decode_value("values", v, what + "'s loss_weights", ctx));
       // (decoded as a list of numbers, the type of loss_weights)
     } else if (key == "weighted_metrics") {
       if (v.is_null() || (v.is_array() && v.empty())) continue;
-      compile_fail(ctx, "keraspp does not support weighted_metrics (compile_config).", "weighted_metrics");
+      compile_fail(ctx, "keraspp does not support weighted_metrics (" + what + ").", "weighted_metrics");
     } else {
-      compile_fail(ctx, "Unsupported compile_config entry '" + key + "'.", key);
+      compile_fail(ctx, "Unsupported " + what + " entry '" + key + "'.", key);
     }
   }
   try {
@@ -265,6 +271,8 @@ void compile_from_config(const Model& model, const Json& cc, const Context& ctx)
     rethrow(e, ctx);
   }
 }
+
+namespace {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Functional
@@ -688,7 +696,8 @@ Model model_from_json(const Json& env_in, const Context& ctx, bool compile) {
   const Json& env = keras2 ? adopted : env_in;
   Model model = any_model_from_json(env, ctx, 0);
   if (compile)
-    if (const Json* cc = find_member(env, "compile_config"); cc && !cc->is_null()) compile_from_config(model, *cc, ctx);
+    if (const Json* cc = find_member(env, "compile_config"); cc && !cc->is_null())
+      compile_from_config(model, *cc, ctx, "compile_config");
   return model;
 }
 

@@ -14,6 +14,15 @@ Json model_to_json(const FunctionalImpl& model, bool top_level);
 // (compile_from_config); unsupported compile settings are a ValueError suggesting compile=false.
 Model model_from_json(const Json& envelope, const Context& ctx, bool compile);
 
+// A compiled model's compile_config (Keras 3's model._compile_config: optimizer, loss, loss_weights, metrics, ...);
+// null when the model is not compiled.
+Json compile_config_json(const FunctionalImpl& model);
+
+// model.compile(**config): the optimizer (a name or a serialized optimizer), one loss for all outputs, metrics by
+// name, loss_weights as a list. Anything keraspp cannot compile is a ValueError suggesting compile=false; `what`
+// names the config in messages ("compile_config", or "training_config" for legacy .h5 files).
+void compile_from_config(const Model& model, const Json& config, const Context& ctx, const std::string& what);
+
 // The parsed JSON text; a parse error is a ValueError naming ctx.source. Deeply nested input is refused.
 Json parse_json(const std::string& text, const Context& ctx);
 

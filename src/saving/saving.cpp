@@ -18,6 +18,7 @@
 #include "keras/models/models.hpp"
 #include "saving/h5_store.hpp"
 #include "saving/legacy_h5.hpp"
+#include "saving/legacy_training.hpp"
 #include "saving/model_config.hpp"
 #include "saving/weights.hpp"
 #include "saving/zip_archive.hpp"
@@ -186,6 +187,10 @@ void Model::save(const std::string& path) const {
     saving::detail::H5Writer writer;
     saving::detail::write_legacy_model(
         writer, g, python_dumps(saving::detail::legacy_config(saving::detail::model_to_json(g, false))), kKerasVersion);
+    if (Json tc = saving::detail::training_config_json(g); !tc.is_null()) {
+      writer.write_string_attr("", "training_config", python_dumps(tc));
+      saving::detail::write_optimizer_weights(writer, g);
+    }
     write_file_atomically(path, writer.image());
     return;
   }
@@ -254,7 +259,7 @@ Model load_model(const std::string& path, bool compile) {
     const std::string head = file_head(path);
     if (saving::detail::is_hdf5_bytes(head) || is_legacy_h5(path)) {
       saving::detail::H5Reader reader(saving::detail::read_file_bytes(path, kMaxWeightsFile, path), path);
-      return saving::detail::load_legacy_model(reader, path);
+      return saving::detail::load_legacy_model(reader, path, compile);
     }
     auto zip = detail::read_zip(path, kArchiveEntries, archive_limits(), path);
     auto cfg = zip.entries.find("config.json");

@@ -5,6 +5,9 @@
 //                                        <n> counts layers of the same class in model.layers order (Sequential
 //                                        leaves its InputLayer out, Functional lists it); nested models recurse
 //                                        (layers/sequential/layers/dense/vars/0)
+//   /layers/lstm/vars + /layers/lstm/cell/vars/<i>       an RNN: an empty group, its variables in the cell's
+//   /layers/time_distributed/layer/vars/<i>              a wrapper: an empty group, then each wrapped layer under
+//   /layers/bidirectional/{backward_layer,forward_layer}/cell/vars/<i>   its attribute (saving/saveables.hpp)
 //   /optimizer/vars/<i>                 the optimizer's variables when it is built (iteration as int64)
 #include "keras/models/functional.hpp"
 #include "saving/h5_store.hpp"

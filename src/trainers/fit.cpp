@@ -7,6 +7,7 @@
 #include "keras/core/errors.hpp"
 #include "keras/random/random.hpp"
 #include "keras/utils/dataset.hpp"
+#include "core/storage_pool.hpp"
 #include "trainers/trainer.hpp"
 
 namespace keras {
@@ -114,6 +115,7 @@ int positive(const kw::Kwargs& k, const char* key, int fallback) {
 }  // namespace
 
 History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
+  detail::StorageCacheScope storage_scope;
   Trainer trainer(*this);
   std::vector<Tensor> xs = prepare_inputs(x);
   std::vector<Tensor> ys = y.tensors;
@@ -221,6 +223,7 @@ History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
 }
 
 History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
+  detail::StorageCacheScope storage_scope;
   Trainer trainer(*this);
   auto& state = *graph().training_state();
   const int epochs = k.get_or("epochs", 1);
@@ -297,6 +300,7 @@ History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
 }
 
 std::map<std::string, double> Model::evaluate_dict(const Data& x, const Data& y, const kw::Kwargs& k) {
+  detail::StorageCacheScope storage_scope;
   Trainer trainer(*this);
   std::vector<Tensor> xs = prepare_inputs(x);
   std::vector<Tensor> ys = y.tensors;

@@ -5,6 +5,7 @@
 
 #include "keras/core/errors.hpp"
 #include "keras/metrics/metrics.hpp"
+#include "models/forward_only.hpp"
 #include "trainers/loss_masking.hpp"
 
 namespace keras {
@@ -154,6 +155,7 @@ double Trainer::train_step(const std::vector<Tensor>& xb, const std::vector<Tens
 
 double Trainer::test_step(const std::vector<Tensor>& xb, const std::vector<Tensor>& yb, const Tensor& sample_weight,
                           std::vector<std::vector<std::shared_ptr<metric_types::Metric>>>& metrics) {
+  detail::ForwardOnlyScope forward_only;
   CallContext ctx;
   ctx.inputs = xb;
   std::vector<Tensor> outputs = graph_.forward(ctx);

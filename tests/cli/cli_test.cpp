@@ -6,10 +6,13 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "callbacks/callback_test_support.hpp"
 #include "keras/keras.hpp"
+#include "saving/h5_store.hpp"
+#include "saving/legacy_h5.hpp"
 
 using namespace keras;
 using namespace keras::kw;
@@ -136,4 +139,33 @@ TEST(Cli, ConvertBetweenFormats) {
   CliRun bad = run_cli("convert '" + (dir / "m.keras") + "' '" + (dir / "m.txt") + "'");
   EXPECT_EQ(bad.status, 1);
   EXPECT_NE(bad.output.find("Invalid filepath extension for saving"), std::string::npos) << bad.output;
+}
+
+TEST(Cli, ConvertKeepsTheTrainingStateItCan) {
+  REQUIRE_CLI();
+  ScratchDir dir;
+  Sequential model = mnist_like();
+  model.compile(optimizer = "adam", loss = "sparse_categorical_crossentropy");
+  model.save(dir / "c.h5");
+  ASSERT_EQ(run_cli("convert '" + (dir / "c.h5") + "' '" + (dir / "c.keras") + "'").status, 0);
+  EXPECT_TRUE(saving::load_model(dir / "c.keras").compiled());
+  // A training_config keraspp cannot compile (loss_weights by output name): the model converts without it, saying so.
+  saving::detail::H5Writer w;
+  saving::detail::write_legacy_model(w, model.graph(), model.to_json(), "2.4.0");
+  w.write_string_attr("", "training_config", R"({"loss": "mse", "loss_weights": {"dense_1": 1.0},
+      "optimizer_config": {"class_name": "Adam", "config": {"lr": 0.001}}})");
+  {
+    std::ofstream f(dir / "odd.h5", std::ios::binary);
+    f << w.image();
+  }
+  CliRun run = run_cli("convert '" + (dir / "odd.h5") + "' '" + (dir / "odd.keras") + "'");
+  EXPECT_EQ(run.status, 0) << run.output;
+  EXPECT_NE(run.output.find("converting the model without its training state: keraspp does not support "
+                            "loss_weights given per output name"),
+            std::string::npos)
+      << run.output;
+  Model back = saving::load_model(dir / "odd.keras");
+  EXPECT_FALSE(back.compiled());
+  const Tensor x = random::uniform({2, 28, 28});
+  EXPECT_EQ(max_abs_diff(back.predict(x, verbose = 0), model.predict(x, verbose = 0)), 0.0f);
 }

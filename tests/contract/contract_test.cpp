@@ -161,3 +161,127 @@ TEST(Contract, ErrorsAreValueErrorsWithHints) {
     EXPECT_NE(what.find("\nHint: "), std::string::npos);
   }
 }
+
+TEST(Contract, LstmInitialState) {
+  utils::set_random_seed(3);
+  Tensor x = random::normal({4, 6, 3});
+  Tensor h = random::normal({4, 8}), c = random::normal({4, 8});
+  // Eager: lstm(x, initial_state={h, c}) is the call with the states as extra inputs.
+  auto lstm = layers::LSTM(8, return_state = true, name = "enc");
+  std::vector<Tensor> extra = lstm(std::vector<Tensor>{x, h, c});
+  std::vector<Tensor> all = lstm.call_outputs(x, initial_state = {h, c});
+  ASSERT_EQ(all.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(max_abs_diff(all[i], extra[i]), 0.0f) << i;
+  Tensor y = lstm(x, initial_state = {h, c});
+  EXPECT_EQ(max_abs_diff(y, extra[0]), 0.0f);
+  EXPECT_GT(max_abs_diff(y, lstm(x)), 1e-3f);  // the states are used, not zeros
+  // One-state layers take a list of one or the tensor itself.
+  auto gru = layers::GRU(8);
+  EXPECT_EQ(max_abs_diff(gru(x, initial_state = h), gru(std::vector<Tensor>{x, h})[0]), 0.0f);
+  auto rnn = layers::SimpleRNN(8);
+  EXPECT_EQ(max_abs_diff(rnn(x, initial_state = {h}), rnn(std::vector<Tensor>{x, h})[0]), 0.0f);
+  // Bidirectional: the forward layer's states, then the backward layer's.
+  Tensor hb = random::normal({4, 8}), cb = random::normal({4, 8});
+  auto bi = layers::Bidirectional(layers::LSTM(8, return_state = true));
+  std::vector<Tensor> bo = bi.call_outputs(x, initial_state = {h, c, hb, cb});
+  ASSERT_EQ(bo.size(), 5u);
+  std::vector<Tensor> fo = bi.forward_layer()(std::vector<Tensor>{x, h, c});
+  std::vector<Tensor> bw = bi.backward_layer()(std::vector<Tensor>{x, hb, cb});
+  for (int64_t b = 0; b < 4; ++b)
+    for (int64_t j = 0; j < 8; ++j) {
+      EXPECT_EQ(bo[0].at({b, j}), fo[0].at({b, j}));
+      EXPECT_EQ(bo[0].at({b, 8 + j}), bw[0].at({b, j}));
+    }
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(max_abs_diff(bo[1 + i], fo[1 + i]), 0.0f);
+    EXPECT_EQ(max_abs_diff(bo[3 + i], bw[1 + i]), 0.0f);
+  }
+
+  // Symbolic: an encoder's final states start a decoder, and the model trains both through them.
+  auto enc_in = keras::Input(shape = {6, 3});
+  auto dec_in = keras::Input(shape = {5, 2});
+  auto encoder = layers::LSTM(8, return_state = true);
+  std::vector<KerasTensor> enc = encoder.call_outputs({enc_in});
+  auto decoder = layers::LSTM(8, return_sequences = true);
+  KerasTensor seq = decoder(dec_in, initial_state = {enc[1], enc[2]});
+  EXPECT_EQ(seq.shape(), (Shape{None, 5, 8}));
+  auto head = layers::Dense(1);
+  Model model({enc_in, dec_in}, {head(seq)});
+  Tensor xd = random::normal({4, 5, 2});
+  std::vector<Tensor> states = encoder(std::vector<Tensor>{x});
+  Tensor eager = head(decoder(xd, initial_state = {states[1], states[2]}));
+  Tensor predicted = model.predict({x, xd}, verbose = 0);
+  EXPECT_LT(max_abs_diff(predicted, eager), 1e-6f);
+  Tensor encoder_kernel = encoder.get_weights()[0].copy();
+  model.compile(optimizer = optimizers::Adam(learning_rate = 1e-2), loss = "mse");
+  Tensor target = random::normal({4, 5, 1});
+  History hist = model.fit({x, xd}, target, epochs = 15, batch_size = 4, verbose = 0);
+  EXPECT_LT(hist.history.at("loss").back(), 0.8 * hist.history.at("loss").front());
+  EXPECT_GT(max_abs_diff(encoder.get_weights()[0], encoder_kernel), 1e-4f);  // gradients reached the encoder
+
+  // The wrong number of states: tf.keras's message (Keras 3 has none), the layer named in the hint.
+  try {
+    lstm(x, initial_state = h);
+    FAIL() << "one state for an LSTM";
+  } catch (const ValueError& e) {
+    EXPECT_EQ(e.message(), "Layer has 2 states but was passed 1 initial states. Received: initial_state=[(4, 8)]");
+    EXPECT_EQ(e.layer(), "enc");
+    EXPECT_EQ(e.expected(), "2 initial state(s)");
+    EXPECT_EQ(e.received(), "1");
+    EXPECT_NE(std::string(e.what()).find("layer \"enc\" (LSTM) has 2 state(s) (h, c)"), std::string::npos);
+  }
+  try {
+    decoder(dec_in, initial_state = {enc[1]});
+    FAIL() << "one state for an LSTM, symbolically";
+  } catch (const ValueError& e) {
+    EXPECT_EQ(e.message(), "Layer has 2 states but was passed 1 initial states. Received: initial_state=[(None, 8)]");
+  }
+  try {
+    bi(x, initial_state = {h, c, hb});
+    FAIL() << "three states for a Bidirectional LSTM";
+  } catch (const ValueError& e) {
+    EXPECT_EQ(e.message().rfind("When passing `initial_state` to a Bidirectional RNN, the state should be a list "
+                                "containing the states of the underlying RNNs.", 0), 0u) << e.message();
+    EXPECT_EQ(e.expected(), "4 initial states");
+    EXPECT_EQ(e.received(), "3");
+  }
+  try {
+    bi(x, initial_state = {h, hb});
+    FAIL() << "two states for a Bidirectional LSTM";
+  } catch (const ValueError& e) {
+    EXPECT_EQ(e.message(), "Layer has 4 states but was passed 2 initial states. Received: initial_state=[(4, 8), (4, 8)]");
+    EXPECT_NE(std::string(e.what()).find("the forward layer's (h, c) then the backward layer's"), std::string::npos);
+  }
+}
+
+TEST(Contract, StatefulLstmAndResetState) {
+  utils::set_random_seed(4);
+  Tensor x = random::normal({2, 6, 3});
+  auto whole = layers::LSTM(4, name = "whole");
+  Tensor y_all = whole(x);
+  // The same sequence in two halves through a stateful layer: the second call starts from the first's states.
+  auto lstm = layers::LSTM(4, stateful = true, batch_input_shape = {2, 3, 3});
+  Tensor x1 = Tensor::empty({2, 3, 3}), x2 = Tensor::empty({2, 3, 3});
+  for (int64_t b = 0; b < 2; ++b)
+    for (int64_t t = 0; t < 3; ++t)
+      for (int64_t i = 0; i < 3; ++i) {
+        x1.at({b, t, i}) = x.at({b, t, i});
+        x2.at({b, t, i}) = x.at({b, t + 3, i});
+      }
+  lstm(x1);
+  lstm.set_weights(whole.get_weights());
+  lstm.reset_state();
+  Tensor first = lstm(x1);
+  EXPECT_LT(max_abs_diff(lstm(x2), y_all), 1e-5f);
+  lstm.reset_state();  // back to zeros: the first half again gives the first output
+  EXPECT_LT(max_abs_diff(lstm(x1), first), 1e-6f);
+  lstm.reset_states();  // Keras's compatibility alias
+  EXPECT_LT(max_abs_diff(lstm(x1), first), 1e-6f);
+  // A stateful model carries states across predict batches.
+  Sequential model({layers::LSTM(4, stateful = true, batch_input_shape = {2, 3, 3})});
+  model.get_layer(0).set_weights(whole.get_weights());
+  Tensor p1 = model.predict(x1, batch_size = 2, verbose = 0);
+  Tensor p2 = model.predict(x2, batch_size = 2, verbose = 0);
+  EXPECT_LT(max_abs_diff(p1, first), 1e-5f);
+  EXPECT_LT(max_abs_diff(p2, y_all), 1e-5f);
+}

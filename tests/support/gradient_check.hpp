@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,11 +20,14 @@ struct GradCheckOptions {
   bool check_inputs = true;
   std::vector<size_t> skip_inputs;  // inputs with no gradient (integer indices, say)
   std::vector<Tensor> input_masks;  // Keras masks given to every forward (ctx.input_masks), e.g. for masked pooling
+  std::function<void()> before_forward;  // runs before every forward, e.g. to reseed a layer's dropout masks
 };
 
 namespace detail {
 inline double loss_of(LayerImpl& layer, const std::vector<Tensor>& inputs, const std::vector<Tensor>& r,
-                      bool training, const std::vector<Tensor>& masks = {}) {
+                      bool training, const std::vector<Tensor>& masks = {},
+                      const std::function<void()>& before_forward = {}) {
+  if (before_forward) before_forward();
   CallContext ctx;
   ctx.training = training;
   ctx.inputs = inputs;
@@ -40,6 +44,7 @@ inline double loss_of(LayerImpl& layer, const std::vector<Tensor>& inputs, const
 inline void expect_gradients_match(const Layer& handle, std::vector<Tensor> inputs, GradCheckOptions opt = {}) {
   LayerImpl& layer = *handle.impl();
   for (auto& x : inputs) x = x.copy();
+  if (opt.before_forward) opt.before_forward();
   CallContext ctx;
   ctx.training = opt.training;
   ctx.inputs = inputs;
@@ -58,9 +63,9 @@ inline void expect_gradients_match(const Layer& handle, std::vector<Tensor> inpu
     for (int64_t j = 0; j < n; j += stride) {
       float saved = values[j];
       values[j] = static_cast<float>(saved + opt.eps);
-      double lp = detail::loss_of(layer, inputs, r, opt.training, opt.input_masks);
+      double lp = detail::loss_of(layer, inputs, r, opt.training, opt.input_masks, opt.before_forward);
       values[j] = static_cast<float>(saved - opt.eps);
-      double lm = detail::loss_of(layer, inputs, r, opt.training, opt.input_masks);
+      double lm = detail::loss_of(layer, inputs, r, opt.training, opt.input_masks, opt.before_forward);
       values[j] = saved;
       double numeric = (lp - lm) / (2 * opt.eps);
       double a = analytic.data()[j];

@@ -126,8 +126,21 @@ int cmd_check(const std::string& path, const std::vector<std::string>& shapes) {
   return 0;
 }
 
+// The model with its training state (compile settings, optimizer state) when keraspp can compile it; otherwise the
+// model alone, saying so (a file that cannot be read at all fails the second load as well).
+Model load_for_convert(const std::string& in) {
+  if (ends_with(in, ".json") || ends_with(in, ".weights.h5")) return load_any(in);
+  try {
+    return saving::load_model(in);
+  } catch (const ValueError& e) {
+    Model model = saving::load_model(in, /*compile=*/false);
+    std::cerr << "Warning: converting the model without its training state: " << e.message() << "\n";
+    return model;
+  }
+}
+
 int cmd_convert(const std::string& in, const std::string& out) {
-  Model model = ends_with(in, ".json") || ends_with(in, ".weights.h5") ? load_any(in) : saving::load_model(in);
+  Model model = load_for_convert(in);
   if (ends_with(out, ".json")) {
     std::ofstream f(out, std::ios::trunc);
     f << model.to_json();

@@ -13,9 +13,12 @@
 // read defensively: a damaged or hostile file gives a ValueError, never a crash or a write anywhere.
 //
 // Legacy HDF5 files are read and written too: load_model reads a full-model HDF5 file (Keras 2's and Keras 3's
-// model.save("m.h5"), also under a ".keras" name as tf.keras <= 2.11 wrote it: the content decides, not the name),
-// without compiling it (its training_config is not applied); model.save("m.h5") writes one as Keras 3 does (without
-// the optimizer); load_weights reads Keras 2 save_weights files and the weights of full legacy files.
+// model.save("m.h5"), also under a ".keras" name as tf.keras <= 2.11 wrote it: the content decides, not the name)
+// and, with compile=true, compiles it from its training_config (Keras 2 spellings included) and restores the
+// optimizer state when it matches; model.save("m.h5") writes one as Keras 3 does, with the training_config and
+// optimizer_weights of a compiled model; load_weights reads Keras 2 save_weights files and the weights of full legacy
+// files. The layers that hold others (LSTM/GRU/SimpleRNN and their cell, TimeDistributed, Bidirectional) keep their
+// weights where Keras 3 does (layers/lstm/cell/vars, layers/bidirectional/forward_layer/cell/vars, ...).
 // Not supported yet: weights stored as model.weights.npz, sharded weights, assets.
 #include <string>
 

@@ -107,15 +107,31 @@ class BidirectionalImpl : public LayerImpl, public rnn_detail::ResettableStates 
     return out;
   }
 
+  // initial_state holds the forward layer's states, then the backward layer's: Keras splits the list in halves.
+  void check_input_compatibility(const std::vector<Shape>& in,
+                                 const std::vector<std::pair<std::string, std::string>>& producers) const override {
+    LayerImpl::check_input_compatibility(in, producers);
+    const size_t n = fwd().n_states(), got = in.size() - 1;
+    if (got == 0 || got == 2 * n) return;
+    std::string shapes = "[";
+    for (size_t i = 1; i < in.size(); ++i) shapes += (i > 1 ? ", " : "") + to_string(in[i]);
+    shapes += "]";
+    const std::string one = n == 2 ? "h, c" : "h";
+    const ErrorDetails details{
+        .layer = name(), .expected = std::to_string(2 * n) + " initial states", .received = std::to_string(got),
+        .hint = "layer \"" + name() + "\" (Bidirectional of " + fwd().class_name() + ") has " + std::to_string(2 * n) +
+                " states: pass initial_state={" + (n == 2 ? "h_fwd, c_fwd, h_bwd, c_bwd" : "h_fwd, h_bwd") +
+                "}, the forward layer's (" + one + ") then the backward layer's."};
+    // Keras 3 splits any list in halves and lets the sublayers fail; these are tf.keras's messages.
+    if (got % 2)
+      throw ValueError("When passing `initial_state` to a Bidirectional RNN, the state should be a list containing "
+                       "the states of the underlying RNNs. Received: " + shapes, details);
+    throw ValueError("Layer has " + std::to_string(2 * n) + " states but was passed " + std::to_string(got) +
+                         " initial states. Received: initial_state=" + shapes,
+                     details);
+  }
+
   void build(const std::vector<Shape>& in) override {
-    const size_t n = fwd().n_states();
-    if (in.size() > 1 && in.size() != 1 + 2 * n)
-      throw ValueError("Bidirectional expects the sequence then " + std::to_string(2 * n) +
-                           " initial states (the forward layer's, then the backward layer's); received " +
-                           std::to_string(in.size() - 1) + ".",
-                       {.layer = name(), .expected = std::to_string(2 * n) + " initial states",
-                        .received = std::to_string(in.size() - 1),
-                        .hint = "pass {x, forward states..., backward states...}."});
     forward_.impl()->check_and_build(split(in, 0));
     backward_.impl()->check_and_build(split(in, 1));
   }

@@ -1,6 +1,7 @@
 #include "keras/layers/rnn/gru.hpp"
 
 #include <cstring>
+#include <vector>
 
 #include "backend/kernels.hpp"
 #include "keras/layers/registry.hpp"
@@ -26,6 +27,38 @@ class GRUImpl : public rnn_detail::RnnBase {
   // h-part before the reset gate (reset_after) or the reset operand r * h (reset_after=false).
   int64_t cache_floats(int64_t batch) const override { return 7 * batch * units_; }
   bool separate_recurrent_grad() const override { return reset_after_; }
+
+  // Keras's default cell (reset_after=true, tanh, sigmoid) is oneDNN's lbr_gru, which runs the whole sequence.
+  int64_t fused_workspace_floats(const backend::RnnDims& d) const override {
+    const bool keras_default =
+        reset_after_ && activation_->name() == "tanh" && recurrent_activation_->name() == "sigmoid";
+    return keras_default ? backend::lbr_gru_workspace_floats(d) : 0;
+  }
+  bool fused_forward(const rnn_detail::FusedIo& io) override {
+    const std::vector<float> b = lbr_bias();
+    return backend::lbr_gru_forward(io.d, io.x, io.s0[0], kernel_->value.data(), recurrent_kernel_->value.data(),
+                                    b.data(), io.y, io.sT[0], io.ws);
+  }
+  void fused_backward(const rnn_detail::FusedIo& io, const rnn_detail::FusedGrad& g) override {
+    const int64_t u = units_;
+    const std::vector<float> b = lbr_bias();
+    std::vector<float> db(4 * u, 0.0f);
+    backend::lbr_gru_backward(io.d, io.x, io.s0[0], kernel_->value.data(), recurrent_kernel_->value.data(), b.data(),
+                              io.y, io.sT[0], io.ws, g.dy, g.dsT[0], g.dx, g.ds0[0], grad_of(*kernel_).data(),
+                              grad_of(*recurrent_kernel_).data(), db.data());
+    if (!use_bias_) return;
+    // Back to Keras's (2, 3u) bias: z and r's sums feed both rows; h's input and recurrent parts are separate.
+    float* in = grad_of(*bias_).data();
+    float* rec = in + 3 * u;
+    for (int64_t j = 0; j < 2 * u; ++j) {
+      in[j] += db[j];
+      rec[j] += db[j];
+    }
+    for (int64_t j = 0; j < u; ++j) {
+      in[2 * u + j] += db[2 * u + j];
+      rec[2 * u + j] += db[3 * u + j];
+    }
+  }
 
   void step_forward(const Step& s) override {
     const int64_t B = s.batch, u = units_, Bu = B * u, Gu = 3 * u;
@@ -116,6 +149,21 @@ class GRUImpl : public rnn_detail::RnnBase {
   }
 
  private:
+  // oneDNN's lbr_gru bias (4, u) from Keras's (2, 3u) [input; recurrent] (zeros without a bias).
+  std::vector<float> lbr_bias() const {
+    const int64_t u = units_;
+    std::vector<float> b(4 * u, 0.0f);
+    if (!use_bias_) return b;
+    const float* in = bias_->value.data();
+    const float* rec = in + 3 * u;
+    for (int64_t j = 0; j < 2 * u; ++j) b[j] = in[j] + rec[j];
+    for (int64_t j = 0; j < u; ++j) {
+      b[2 * u + j] = in[2 * u + j];
+      b[3 * u + j] = rec[2 * u + j];
+    }
+    return b;
+  }
+
   bool reset_after_ = true;
 };
 

@@ -32,8 +32,22 @@ class LSTMImpl : public rnn_detail::RnnBase {
     return b;
   }
 
-  bool fused_lstm() const override {
-    return use_bias_ && activation_->name() == "tanh" && recurrent_activation_->name() == "sigmoid";
+  // Keras's default cell (tanh, sigmoid, bias) is oneDNN's LSTM, which runs the whole sequence.
+  int64_t fused_workspace_floats(const backend::RnnDims& d) const override {
+    const bool keras_default =
+        use_bias_ && activation_->name() == "tanh" && recurrent_activation_->name() == "sigmoid";
+    return keras_default ? backend::lstm_workspace_floats(d) : 0;
+  }
+  bool fused_forward(const rnn_detail::FusedIo& io) override {
+    return backend::lstm_forward(io.d, io.x, io.s0[0], io.s0[1], kernel_->value.data(),
+                                 recurrent_kernel_->value.data(), bias_->value.data(), io.y, io.sT[0], io.sT[1],
+                                 io.ws);
+  }
+  void fused_backward(const rnn_detail::FusedIo& io, const rnn_detail::FusedGrad& g) override {
+    backend::lstm_backward(io.d, io.x, io.s0[0], io.s0[1], kernel_->value.data(), recurrent_kernel_->value.data(),
+                           bias_->value.data(), io.y, io.sT[0], io.sT[1], io.ws, g.dy, g.dsT[0], g.dsT[1], g.dx,
+                           g.ds0[0], g.ds0[1], grad_of(*kernel_).data(), grad_of(*recurrent_kernel_).data(),
+                           grad_of(*bias_).data());
   }
 
   // Per step: pre-activations (4, B, u) gate-major, activations (4, B, u), c (B, u), activation(c) (B, u).

@@ -91,15 +91,19 @@ void RnnBase::check_input_compatibility(const std::vector<Shape>& shapes,
     for (int k = 0; k < n_states_; ++k) s += (k ? ", " : "") + std::to_string(units_);
     return s + "]";
   };
-  if (static_cast<int>(shapes.size()) - 1 != n_states_)
-    throw ValueError("An `initial_state` was passed that is not compatible with `cell.state_size`. Received " +
-                         std::to_string(shapes.size() - 1) + " initial state(s); however `cell.state_size` is " +
-                         state_list() + ".",
+  if (static_cast<int>(shapes.size()) - 1 != n_states_) {
+    // Keras 3's RNN.call has no count check (the cell fails on its own); this is tf.keras's RNN message.
+    std::string got = "[";
+    for (size_t i = 1; i < shapes.size(); ++i) got += (i > 1 ? ", " : "") + to_string(shapes[i]);
+    const std::string names = n_states_ == 2 ? "h, c" : "h";
+    throw ValueError("Layer has " + std::to_string(n_states_) + " states but was passed " +
+                         std::to_string(shapes.size() - 1) + " initial states. Received: initial_state=" + got + "]",
                      {.layer = name(), .expected = std::to_string(n_states_) + " initial state(s)",
                       .received = std::to_string(shapes.size() - 1),
-                      .hint = class_name() + " has " + std::to_string(n_states_) + " state(s) (" +
-                              (n_states_ == 2 ? "h, c" : "h") + "): call it on {x, " +
-                              (n_states_ == 2 ? "h0, c0" : "h0") + "}."});
+                      .hint = "layer \"" + name() + "\" (" + class_name() + ") has " + std::to_string(n_states_) +
+                              " state(s) (" + names + "): pass initial_state={" + (n_states_ == 2 ? "h0, c0" : "h0") +
+                              "}, each of shape (batch, " + std::to_string(units_) + ")."});
+  }
   for (size_t i = 1; i < shapes.size(); ++i) {
     const Shape& s = shapes[i];
     bool ok = s.ndim() == 2 && (s[1].is_none() || s[1].value() == units_) &&
@@ -141,6 +145,7 @@ void RnnBase::build(const std::vector<Shape>& in) {
                      {.layer = name(), .received = to_string(s),
                       .hint = "give the number of timesteps in the input shape, or leave unroll=false."});
   in_ = s[-1].value();
+  if (stateful_) state_batch_ = s[0].value();
   const int64_t Gu = gates_ * units_;
   kernel_ = add_weight("kernel", {in_, Gu}, kernel_init_);
   recurrent_kernel_ = add_weight("recurrent_kernel", {units_, Gu}, recurrent_init_);
@@ -173,8 +178,28 @@ double RnnBase::regularization_penalty(bool accumulate_grads) {
 }
 
 void RnnBase::reset_states() {
-  for (Tensor& s : states_) s.fill(0.0f);
+  // Zero states; unlike Keras 3 (whose state variables keep their shape) the next batch may also change the size.
+  states_.clear();
+  state_batch_ = 0;
 }
+
+void RnnBase::check_state_batch(int64_t B, const Shape& x_shape) const {
+  if (!stateful_ || state_batch_ == 0 || B == state_batch_) return;
+  // Keras 3 fails inside the cell (mismatched shapes); tf.keras fixes the batch size in a stateful layer's input
+  // spec, and this is its message.
+  const Shape expected{Dim(state_batch_), None, Dim(in_)};
+  const std::string n = std::to_string(state_batch_);
+  throw ValueError("Input 0 of layer \"" + name() + "\" is incompatible with the layer: expected shape=" +
+                       to_string(expected) + ", found shape=" + to_string(x_shape),
+                   {.layer = name(), .expected = "batch size " + n, .received = "batch size " + std::to_string(B),
+                    .hint = "layer \"" + name() + "\" is stateful: it carries its states (batch size " + n +
+                            ") from one batch to the next, so every batch must have " + n +
+                            " samples. Keep the batch size fixed (fit/predict with batch_size=" + n +
+                            " on a sample count that is a multiple of it, as drop_remainder=True does in Keras), "
+                            "or call reset_state() before a batch of another size."});
+}
+
+void RnnBase::reseed(uint64_t seed) { own_generator_ = random::seeded_generator(seed); }
 
 Tensor RnnBase::dropout_masks(int count, int64_t batch, int64_t width, double rate) {
   // Keras 3 draws one mask per sequence (per gate with implementation=1), scaled by 1/(1-rate), and reuses it
@@ -236,6 +261,31 @@ void RnnBase::recurrent_weight_grads(int64_t steps, int64_t batch, const float* 
 }  // namespace keras::layers
 
 namespace keras::layers {
+
+namespace {
+
+template <class T>
+std::vector<T> with_states(const T& x, const kw::InitialState<T>& s) {
+  std::vector<T> in{x};
+  in.insert(in.end(), s.states.begin(), s.states.end());
+  return in;
+}
+
+}  // namespace
+
+Tensor RecurrentLayer::operator()(const Tensor& x, const kw::InitialState<Tensor>& s) const {
+  return call_outputs(x, s).at(0);
+}
+KerasTensor RecurrentLayer::operator()(const KerasTensor& x, const kw::InitialState<KerasTensor>& s) const {
+  return call_outputs(x, s).at(0);
+}
+std::vector<Tensor> RecurrentLayer::call_outputs(const Tensor& x, const kw::InitialState<Tensor>& s) const {
+  return impl_->call_eager(with_states(x, s));
+}
+std::vector<KerasTensor> RecurrentLayer::call_outputs(const KerasTensor& x,
+                                                      const kw::InitialState<KerasTensor>& s) const {
+  return impl_->call_symbolic(with_states(x, s));
+}
 
 void RecurrentLayer::reset_states() const {
   auto* impl = dynamic_cast<rnn_detail::ResettableStates*>(impl_.get());

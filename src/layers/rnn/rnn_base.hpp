@@ -2,13 +2,15 @@
 // The machinery of keras.layers.RNN shared by SimpleRNN, LSTM and GRU: the time loop with masks, go_backwards,
 // initial/stateful states, dropout masks, return_sequences/return_state, and backpropagation through time.
 //
-// Speed: Keras's default LSTM without a mask or recurrent dropout runs as oneDNN's LSTM primitive (backend/rnn.hpp).
+// Speed: Keras's default LSTM, and its default GRU (reset_after=true), without a mask or recurrent dropout run as
+// oneDNN's LSTM and lbr_gru primitives (backend/rnn.hpp) when those measure faster (bench/rnn_kernels.cpp).
 // Everything else runs the loop here: the input projection of every timestep is one GEMM before the loop (and its
 // gradients one GEMM after); inside, each step is one recurrent GEMM over the whole batch plus the cell's
 // elementwise gate math. All per-step buffers are time-major in processing order (reversed when go_backwards).
 #include <optional>
 #include <random>
 
+#include "backend/rnn.hpp"
 #include "keras/activations/activations.hpp"
 #include "keras/layers/rnn/rnn_common.hpp"
 
@@ -32,6 +34,28 @@ struct StepGrad {
   float* ds_prev[2] = {nullptr, nullptr};   // out: previous states' gradients through the direct paths
   float* dhrec[4] = {};                     // out: gradient of each hrec block (shared operands: index 0 only)
 };
+
+// A cell's whole-sequence primitive: time-major tensors in processing order.
+struct FusedIo {
+  backend::RnnDims d{};
+  const float* x = nullptr;                 // (S, B, I)
+  const float* s0[2] = {nullptr, nullptr};  // initial states (B, u)
+  float* y = nullptr;                       // (S, B, u): h after every step
+  float* sT[2] = {nullptr, nullptr};        // final states (B, u)
+  float* ws = nullptr;                      // the primitive's workspace
+};
+
+struct FusedGrad {
+  const float* dy = nullptr;                 // (S, B, u): gradient of y
+  const float* dsT[2] = {nullptr, nullptr};  // gradients of the final states
+  float* dx = nullptr;                       // out: (S, B, I)
+  float* ds0[2] = {nullptr, nullptr};        // out: gradients of the initial states
+};
+
+// Whether cells may use their primitives (default true). Tests and bench/rnn_kernels.cpp switch it off to run the
+// step loop on the same call.
+void set_fused_primitives(bool enabled);
+bool fused_primitives();
 
 // What RecurrentLayer::reset_states() calls: RnnBase and Bidirectional.
 class ResettableStates {
@@ -61,6 +85,9 @@ class RnnBase : public LayerImpl, public ResettableStates {
   double regularization_penalty(bool accumulate_grads) override;
 
   void reset_states() override;
+  // The next calls draw their dropout masks as a layer made with seed=`seed` would (tests reseed before every call to
+  // hold the masks fixed).
+  void reseed(uint64_t seed);
   bool return_sequences() const { return return_sequences_; }
   bool return_state() const { return return_state_; }
   bool go_backwards() const { return go_backwards_; }
@@ -76,8 +103,18 @@ class RnnBase : public LayerImpl, public ResettableStates {
   virtual int64_t cache_floats(int64_t batch) const = 0;
   virtual void step_forward(const Step& s) = 0;
   virtual void step_backward(const Step& s, const StepGrad& g) = 0;
-  // Whether the cell is Keras's default LSTM (tanh, sigmoid, bias), which oneDNN's LSTM primitive runs whole.
-  virtual bool fused_lstm() const { return false; }
+  // The cell's whole-sequence primitive, used when the loop's extras (masks, recurrent dropout, per-gate input
+  // dropout) are not needed: the workspace floats it needs for d, or 0 where it has none (the loop runs).
+  virtual int64_t fused_workspace_floats(const backend::RnnDims& d) const {
+    (void)d;
+    return 0;
+  }
+  // Run it: false (nothing written) when oneDNN cannot. backward adds the weight gradients into grad_of(...).
+  virtual bool fused_forward(const FusedIo& io) {
+    (void)io;
+    return false;
+  }
+  virtual void fused_backward(const FusedIo& io, const FusedGrad& g) { (void)io, (void)g; }
   // Whether the recurrent kernel's gradient differs from the input projection's (GRU reset_after=true).
   virtual bool separate_recurrent_grad() const { return false; }
   // Adds the recurrent kernel's (and recurrent bias's) gradients once the loop is done. hrec: (operands, S*B, u);
@@ -115,7 +152,10 @@ class RnnBase : public LayerImpl, public ResettableStates {
   bool zero_output_for_mask_ = false;
   double dropout_ = 0.0, recurrent_dropout_ = 0.0;
   std::optional<std::mt19937_64> own_generator_;
+  // stateful=true: raises Keras's input-spec error when batch B is not the states' batch size.
+  void check_state_batch(int64_t B, const Shape& x_shape) const;
   std::vector<Tensor> states_;  // stateful=true: the states carried between batches
+  int64_t state_batch_ = 0;     // stateful=true: their batch size; 0 after reset_states() (any size may start)
   std::vector<float> scratch_;
 };
 

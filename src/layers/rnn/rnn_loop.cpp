@@ -1,8 +1,8 @@
 // RnnBase's time loop: forward and backpropagation through time (see rnn_base.hpp for the layout).
+#include <atomic>
 #include <cstring>
 
 #include "backend/kernels.hpp"
-#include "backend/rnn.hpp"
 #include "layers/rnn/rnn_base.hpp"
 
 namespace keras::layers::rnn_detail {
@@ -19,11 +19,17 @@ struct History {
   float* operator()(int k, int64_t s) const { return base + (k * (S + 1) + s) * Bu; }
 };
 
+std::atomic<bool> fused_enabled{true};
+
 }  // namespace
+
+void set_fused_primitives(bool enabled) { fused_enabled = enabled; }
+bool fused_primitives() { return fused_enabled; }
 
 std::vector<Tensor> RnnBase::forward(CallContext& ctx) {
   const Tensor& x = ctx.inputs.at(0);
   const int64_t B = x.dim(0), T = x.dim(1), I = x.dim(2), u = units_, Gu = gates_ * units_, S = T, Bu = B * u;
+  check_state_batch(B, x.shape());
   // Keras switches to one dropout mask per gate (implementation=1) whenever recurrent_dropout is set.
   const bool per_gate = recurrent_dropout_ != 0.0;
   const bool drop_in = ctx.training && dropout_ > 0.0 && dropout_ < 1.0;
@@ -52,7 +58,7 @@ std::vector<Tensor> RnnBase::forward(CallContext& ctx) {
   Tensor hist_t = Tensor::empty({n_states_, S + 1, B, u});
   History H{hist_t.data(), S, Bu};
   const bool given = ctx.inputs.size() > 1;
-  const bool carried = !given && stateful_ && static_cast<int>(states_.size()) == n_states_ && states_[0].dim(0) == B;
+  const bool carried = !given && stateful_ && static_cast<int>(states_.size()) == n_states_;
   for (int k = 0; k < n_states_; ++k) {
     if (given) std::memcpy(H(k, 0), ctx.inputs[1 + k].data(), sizeof(float) * Bu);
     else if (carried) std::memcpy(H(k, 0), states_[k].data(), sizeof(float) * Bu);
@@ -63,18 +69,21 @@ std::vector<Tensor> RnnBase::forward(CallContext& ctx) {
   const float* mask = mask_t.defined() ? mask_t.data() : nullptr;
   auto masked = [&](int64_t b, int64_t s) { return mask && mask[b * T + time_of(s)] == 0.0f; };
 
-  // Keras's default LSTM without masks or recurrent dropout runs as one oneDNN primitive (faster than the loop on
-  // 2 threads); it writes h for every step straight into the history.
+  // Keras's default LSTM and GRU without masks or recurrent dropout run as one oneDNN primitive (faster than the loop
+  // on 2 threads); it writes h for every step straight into the history.
   Tensor cache, fused_flag;
-  if (!mask && !drop_rec && n_in == 1 && fused_lstm()) {
-    const backend::LstmDims dims{S, B, I, u};
-    const int64_t ws_floats = backend::lstm_workspace_floats(dims);
+  if (!mask && !drop_rec && n_in == 1 && fused_primitives()) {
+    const backend::RnnDims dims{S, B, I, u};
+    const int64_t ws_floats = fused_workspace_floats(dims);
     if (ws_floats > 0) {
       Tensor ws = Tensor::empty({ws_floats});
-      Tensor hT = Tensor::empty({B, u});
-      if (backend::lstm_forward(dims, xd.data(), H(0, 0), H(1, 0), kernel_->value.data(),
-                                recurrent_kernel_->value.data(), bias_->value.data(), H(0, 1), hT.data(), H(1, S),
-                                ws.data())) {
+      Tensor hT = Tensor::empty({B, u});  // the history already holds h's last step
+      FusedIo io{.d = dims, .x = xd.data(), .y = H(0, 1), .ws = ws.data()};
+      for (int k = 0; k < n_states_; ++k) {
+        io.s0[k] = H(k, 0);
+        io.sT[k] = k == 0 ? hT.data() : H(k, S);
+      }
+      if (fused_forward(io)) {
         cache = ws;
         fused_flag = Tensor::scalar(1.0f);
       }
@@ -149,6 +158,7 @@ std::vector<Tensor> RnnBase::forward(CallContext& ctx) {
   if (stateful_) {
     states_.clear();
     for (const Tensor& t : final_states) states_.push_back(t.copy());
+    state_batch_ = B;
   }
   if (return_state_)
     for (const Tensor& t : final_states) out.push_back(t);
@@ -204,11 +214,15 @@ std::vector<Tensor> RnnBase::backward(CallContext& ctx, const std::vector<Tensor
     }
     Tensor dT = dS.copy();
     dxd = Tensor::empty({1, S, B, I});
-    const float* bias = bias_->value.data();
-    backend::lstm_backward({S, B, I, u}, xd.data(), H(0, 0), H(1, 0), kernel_->value.data(),
-                           recurrent_kernel_->value.data(), bias, H(0, 1), H(0, S), H(1, S), cache.data(), dy.data(),
-                           dT.data(), dT.data() + Bu, dxd.data(), dS.data(), dS.data() + Bu,
-                           grad_of(*kernel_).data(), grad_of(*recurrent_kernel_).data(), grad_of(*bias_).data());
+    FusedIo io{.d = {S, B, I, u}, .x = xd.data(), .y = H(0, 1), .ws = const_cast<float*>(cache.data())};
+    FusedGrad fg{.dy = dy.data(), .dx = dxd.data()};
+    for (int k = 0; k < n_states_; ++k) {
+      io.s0[k] = H(k, 0);
+      io.sT[k] = H(k, S);
+      fg.dsT[k] = dT.data() + k * Bu;
+      fg.ds0[k] = dS.data() + k * Bu;
+    }
+    fused_backward(io, fg);
   } else {
     Tensor DP = Tensor::empty({S, B, Gu});
     Tensor DZR = separate_recurrent_grad() ? Tensor::empty({S, B, Gu}) : Tensor();

@@ -126,3 +126,72 @@ TEST(Gru, RecurrentDropoutTrainsAndIsOffAtInference) {
     EXPECT_GT(max_abs_diff(gru.impl()->call_eager({x}, true)[0], inf), 1e-4f);
   }
 }
+
+TEST(Gru, FusedPrimitiveMatchesStepLoop) {
+  // Keras's default GRU (reset_after=true) without a mask runs as oneDNN's lbr_gru; outputs, input and state
+  // gradients and weight gradients must match the step loop's.
+  utils::set_random_seed(17);
+  Tensor x = random::normal({5, 7, 6});
+  Tensor h0 = random::normal({5, 8});
+  for (bool back : {false, true})
+    for (bool seq : {false, true})
+      for (bool bias : {true, false}) {
+        SCOPED_TRACE(std::string("go_backwards=") + (back ? "1" : "0") + " return_sequences=" + (seq ? "1" : "0") +
+                     " use_bias=" + (bias ? "1" : "0"));
+        layers::GRU gru(8, return_sequences = seq, return_state = true, go_backwards = back, use_bias = bias,
+                        bias_initializer = "random_normal");
+        gru(std::vector<Tensor>{x, h0});
+        std::vector<Tensor> grads_out{random::normal(seq ? std::vector<int64_t>{5, 7, 8} : std::vector<int64_t>{5, 8}),
+                                      random::normal({5, 8})};
+        std::vector<std::vector<Tensor>> results;
+        for (bool loop : {false, true}) {
+          keras::testing::StepLoopOnly only(loop);
+          CallContext ctx;
+          ctx.training = true;
+          ctx.inputs = {x, h0};
+          ctx.outputs = gru.impl()->forward(ctx);
+          EXPECT_EQ(ctx.saved.back().defined(), !loop) << "the last saved tensor flags the primitive's run";
+          for (const auto& v : gru.impl()->variables()) v->grad = Tensor();
+          std::vector<Tensor> r = ctx.outputs;
+          for (const Tensor& g : gru.impl()->backward(ctx, grads_out)) r.push_back(g);
+          for (const auto& v : gru.impl()->variables()) r.push_back(v->grad.copy());
+          results.push_back(r);
+        }
+        ASSERT_EQ(results[0].size(), results[1].size());
+        ASSERT_EQ(results[0].size(), bias ? 7u : 6u);  // y, h; dx, dh0; kernel, recurrent_kernel[, bias]
+        for (size_t i = 0; i < results[0].size(); ++i)
+          EXPECT_LT(max_abs_diff(results[0][i], results[1][i]), 1e-5f) << i;
+      }
+  // reset_after=false, other activations, masks and recurrent dropout keep the loop.
+  for (auto make : {+[] { return layers::GRU(4, reset_after = false); },
+                    +[] { return layers::GRU(4, activation = "relu"); },
+                    +[] { return layers::GRU(4, recurrent_activation = "hard_sigmoid"); }}) {
+    layers::GRU gru = make();
+    CallContext ctx;
+    ctx.inputs = {x};
+    gru.impl()->check_and_build({x.shape()});
+    gru.impl()->forward(ctx);
+    EXPECT_FALSE(ctx.saved.back().defined());
+  }
+  layers::GRU masked(4);
+  Tensor mask = Tensor::ones({5, 7});
+  CallContext ctx;
+  ctx.inputs = {x};
+  ctx.input_masks = {mask};
+  masked.impl()->check_and_build({x.shape()});
+  masked.impl()->forward(ctx);
+  EXPECT_FALSE(ctx.saved.back().defined());
+}
+
+TEST(Gru, DropoutGradientsMatchNumerical) {
+  utils::set_random_seed(19);
+  for (bool after : {true, false}) {
+    SCOPED_TRACE(after ? "reset_after" : "reset_before");
+    keras::testing::expect_dropout_gradients_for(
+        [after](double d, double rd, bool seq, bool back) {
+          return layers::GRU(3, reset_after = after, dropout = d, recurrent_dropout = rd, return_sequences = seq,
+                             go_backwards = back, return_state = true, bias_initializer = "random_normal");
+        },
+        3, 1);
+  }
+}

@@ -239,7 +239,8 @@ TEST(Lstm, Errors) {
   lstm(Tensor::zeros({2, 5, 3}));
   EXPECT_THROW_WITH(lstm(Tensor::zeros({2, 5, 4})), "expected axis -1 of input shape to have value 3");
   EXPECT_THROW_WITH(lstm(std::vector<Tensor>{Tensor::zeros({2, 5, 3}), Tensor::zeros({2, 4})}),
-                    "An `initial_state` was passed that is not compatible with `cell.state_size`", "Hint:", "h0, c0");
+                    "Layer has 2 states but was passed 1 initial states. Received: initial_state=[(2, 4)]", "Hint:",
+                    "initial_state={h0, c0}");
   EXPECT_THROW_WITH(lstm(std::vector<Tensor>{Tensor::zeros({2, 5, 3}), Tensor::zeros({2, 5}), Tensor::zeros({2, 4})}),
                     "not compatible with `cell.state_size`", "(2, 5)");
 }
@@ -270,4 +271,74 @@ TEST(Lstm, FusedPrimitiveMatchesStepLoop) {
     ASSERT_EQ(results[0].size(), results[1].size());
     for (size_t i = 0; i < results[0].size(); ++i) EXPECT_LT(max_abs_diff(results[0][i], results[1][i]), 2e-5f) << i;
   }
+}
+
+TEST(Lstm, StatefulRejectsAnotherBatchSize) {
+  // Keras fails when a stateful layer's states and its batch differ; it used to restart from zeros silently here.
+  utils::set_random_seed(15);
+  Tensor a = random::normal({2, 3, 3}), b = random::normal({2, 3, 3}), three = random::normal({3, 5, 3});
+  layers::LSTM st(4, stateful = true, batch_input_shape = {2, 3, 3}, name = "stateful_lstm");
+  layers::LSTM twin(4, stateful = true, batch_input_shape = {2, 3, 3});
+  st(a);
+  twin(a);
+  twin.set_weights(st.get_weights());
+  st.reset_state();
+  twin.reset_state();
+  st(a);
+  twin(a);
+  try {
+    st(three);
+    FAIL() << "a batch of 3 after batches of 2";
+  } catch (const ValueError& e) {
+    EXPECT_EQ(e.message(), "Input 0 of layer \"stateful_lstm\" is incompatible with the layer: expected "
+                           "shape=(2, None, 3), found shape=(3, 5, 3)");
+    EXPECT_EQ(e.layer(), "stateful_lstm");
+    EXPECT_EQ(e.expected(), "batch size 2");
+    EXPECT_EQ(e.received(), "batch size 3");
+    for (const char* piece : {"is stateful", "reset_state()", "batch_size=2", "drop_remainder"})
+      EXPECT_NE(std::string(e.what()).find(piece), std::string::npos) << piece;
+  }
+  // The failed call left the states alone: the next batch of 2 goes on from them, as its twin does.
+  EXPECT_EQ(max_abs_diff(st(b), twin(b)), 0.0f);
+  // reset_state() lets a batch of another size start again from zeros.
+  st.reset_state();
+  layers::LSTM plain(4);
+  plain(three);
+  plain.set_weights(st.get_weights());
+  EXPECT_LT(max_abs_diff(st(three), plain(three)), 1e-6f);
+  EXPECT_THROW_WITH(st(a), "expected shape=(3, None, 3), found shape=(2, 3, 3)");
+  // Explicit initial states are held to the same batch size (tf.keras's input spec fixes it for stateful layers).
+  EXPECT_THROW_WITH(st(a, initial_state = {Tensor::zeros({2, 4}), Tensor::zeros({2, 4})}),
+                    "expected shape=(3, None, 3), found shape=(2, 3, 3)");
+  // GRU and SimpleRNN share the check.
+  layers::GRU gru(4, stateful = true, name = "stateful_gru");
+  gru(a);
+  EXPECT_THROW_WITH(gru(three), "Input 0 of layer \"stateful_gru\" is incompatible with the layer: expected "
+                                "shape=(2, None, 3), found shape=(3, 5, 3)");
+  layers::SimpleRNN rnn(4, stateful = true);
+  rnn(three);
+  EXPECT_THROW_WITH(rnn(a), "expected shape=(3, None, 3), found shape=(2, 3, 3)");
+  // Not stateful: any batch size, every call from zeros.
+  layers::LSTM stateless(4);
+  stateless(a);
+  EXPECT_EQ(stateless(three).shape(), (Shape{3, 4}));
+}
+
+TEST(Lstm, StatefulModelRejectsAPartialLastBatch) {
+  utils::set_random_seed(16);
+  Sequential model({layers::LSTM(4, stateful = true, batch_input_shape = {2, 3, 3})});
+  EXPECT_EQ(model.predict(random::normal({4, 3, 3}), batch_size = 2, verbose = 0).shape(), (Shape{4, 4}));
+  // 5 samples in batches of 2: the last batch has 1 sample.
+  EXPECT_THROW_WITH(model.predict(random::normal({5, 3, 3}), batch_size = 2, verbose = 0),
+                    "found shape=(1, 3, 3)", "drop_remainder");
+}
+
+TEST(Lstm, DropoutGradientsMatchNumerical) {
+  utils::set_random_seed(18);
+  keras::testing::expect_dropout_gradients_for(
+      [](double d, double rd, bool seq, bool back) {
+        return layers::LSTM(3, dropout = d, recurrent_dropout = rd, return_sequences = seq, go_backwards = back,
+                            return_state = true, bias_initializer = "random_normal");
+      },
+      3, 2);
 }

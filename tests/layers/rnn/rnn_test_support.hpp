@@ -4,12 +4,22 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "keras/keras.hpp"
+#include "layers/rnn/rnn_base.hpp"
 #include "support/gradient_check.hpp"
 
 namespace keras::testing {
+
+// Switches the oneDNN primitives off for a scope when `loop` is true (the step loop runs the same calls), and back on.
+struct StepLoopOnly {
+  explicit StepLoopOnly(bool loop) { layers::rnn_detail::set_fused_primitives(!loop); }
+  ~StepLoopOnly() { layers::rnn_detail::set_fused_primitives(true); }
+  StepLoopOnly(const StepLoopOnly&) = delete;
+  StepLoopOnly& operator=(const StepLoopOnly&) = delete;
+};
 
 // Forward with an input mask (batch, timesteps); builds the layer first if needed.
 inline std::vector<Tensor> forward_with_mask(const Layer& layer, const std::vector<Tensor>& inputs, const Tensor& mask,
@@ -66,6 +76,48 @@ inline void expect_masked_gradients_match(const Layer& handle, std::vector<Tenso
     compare("input " + std::to_string(i), inputs[i].data(), inputs[i].size(), g_in.at(i));
   for (const auto& v : layer.trainable_variables())
     compare("weight " + v->name, v->value.data(), v->value.size(), v->grad);
+}
+
+// expect_gradients_match in training mode with the dropout masks held fixed: Keras draws new masks on every call,
+// which no finite difference survives, so the layer's generator is reseeded before every forward.
+inline void expect_dropout_gradients_match(const Layer& layer, const std::vector<Tensor>& inputs, uint64_t seed = 1) {
+  layers::rnn_detail::RnnBase* rnn = layers::rnn_detail::as_rnn(layer);
+  ASSERT_NE(rnn, nullptr) << layer.class_name() << " is not a recurrent layer";
+  GradCheckOptions opt;
+  opt.training = true;
+  opt.before_forward = [rnn, seed] { rnn->reseed(seed); };
+  expect_gradients_match(layer, inputs, opt);
+}
+
+// The numeric gradient check under fixed masks for input dropout, recurrent dropout and both, with and without
+// return_sequences, go_backwards and initial states. make(dropout, recurrent_dropout, return_sequences, go_backwards)
+// gives a fresh layer of `units` units and `n_states` states.
+template <class Make>
+void expect_dropout_gradients_for(Make make, int64_t units, int n_states) {
+  struct Case {
+    double dropout, recurrent_dropout;
+    bool sequences, backwards, states;
+  };
+  const Tensor x = random::normal({3, 4, 5});
+  for (const Case c : {Case{0.4, 0.0, false, false, false}, Case{0.0, 0.4, true, false, true},
+                       Case{0.3, 0.3, false, true, true}, Case{0.3, 0.3, true, true, false}}) {
+    SCOPED_TRACE("dropout=" + std::to_string(c.dropout) + " recurrent_dropout=" + std::to_string(c.recurrent_dropout) +
+                 " return_sequences=" + std::to_string(c.sequences) + " go_backwards=" + std::to_string(c.backwards) +
+                 " initial_state=" + std::to_string(c.states));
+    Layer layer = make(c.dropout, c.recurrent_dropout, c.sequences, c.backwards);
+    std::vector<Tensor> in{x};
+    for (int k = 0; c.states && k < n_states; ++k) in.push_back(random::normal({3, units}));
+    layer(in);
+    // The masks are really drawn (training differs from inference) and reseeding holds them fixed.
+    auto* rnn = layers::rnn_detail::as_rnn(layer);
+    rnn->reseed(7);
+    const Tensor a = layer.impl()->call_eager(in, true)[0];
+    rnn->reseed(7);
+    const Tensor b = layer.impl()->call_eager(in, true)[0];
+    EXPECT_EQ(max_abs_diff(a, b), 0.0f);
+    EXPECT_GT(max_abs_diff(a, layer.impl()->call_eager(in, false)[0]), 1e-4f);
+    expect_dropout_gradients_match(layer, in, 7);
+  }
 }
 
 // A (batch, timesteps) 0/1 mask from rows of valid lengths (right padding) or explicit values.

@@ -75,3 +75,13 @@ TEST(SimpleRnn, DropoutMaskIsTheSameAtEveryTimestep) {
   EXPECT_GT(zeros, 0);
   EXPECT_LT(zeros, 24);
 }
+
+TEST(SimpleRnn, DropoutGradientsMatchNumerical) {
+  utils::set_random_seed(20);
+  keras::testing::expect_dropout_gradients_for(
+      [](double d, double rd, bool seq, bool back) {
+        return layers::SimpleRNN(3, dropout = d, recurrent_dropout = rd, return_sequences = seq, go_backwards = back,
+                                 return_state = true, bias_initializer = "random_normal");
+      },
+      3, 1);
+}

@@ -3,8 +3,8 @@
 // forward_<name>) and a go_backwards copy (backward_<name>, or backward_layer) over the sequence and merges their
 // outputs: "concat" (forward first), "sum", "mul", "ave", or None (two outputs). With return_sequences the
 // backward output is flipped back to forward time first. Weights: the forward layer's, then the backward layer's.
-// Initial states: Bidirectional(LSTM(8))({x, h_f, c_f, h_b, c_b}); return_state adds the forward then the
-// backward states as outputs.
+// Initial states: bi(x, initial_state={h_f, c_f, h_b, c_b}) (or bi({x, h_f, c_f, h_b, c_b})): the forward
+// layer's, then the backward layer's; return_state adds the forward then the backward states as outputs.
 #include "keras/layers/rnn/rnn_common.hpp"
 
 namespace keras::kw {

@@ -1,10 +1,15 @@
 #pragma once
 // What SimpleRNN, LSTM, GRU and Bidirectional share: their keywords (Keras 3's names) and the handle base that
-// gives them reset_states().
+// gives them the initial_state= call keyword and reset_states().
 //
-// Initial states are extra inputs, as in a Keras functional call `lstm(x, initial_state=[h, c])`: write
-// `layers::LSTM(8)({x, h, c})`. A mask arrives through CallContext::input_masks (from Embedding(mask_zero=true) or
-// Masking); a masked timestep carries the previous state forward, as Keras 3 does.
+// Initial states, as Keras's `lstm(x, initial_state=[h, c])`: `lstm(x, initial_state={h, c})`, eagerly on Tensors or
+// symbolically on KerasTensors; it returns the first output, call_outputs(x, initial_state={h, c}) every output
+// (the states too with return_state=true). Bidirectional takes the forward layer's states, then the backward
+// layer's. The states become extra inputs of the call, so `lstm({x, h, c})` is the same call. A mask arrives through
+// CallContext::input_masks (from Embedding(mask_zero=true) or Masking); a masked timestep carries the previous state
+// forward, as Keras 3 does.
+#include <vector>
+
 #include "keras/layers/layer.hpp"
 #include "keras/regularizers/regularizers.hpp"
 
@@ -21,6 +26,20 @@ KERAS_KEYWORD(recurrent_dropout, double);
 KERAS_KEYWORD(reset_after, bool);
 KERAS_KEYWORD(zero_output_for_mask, bool);
 KERAS_KEYWORD(recurrent_regularizer, RegularizerArg);
+
+// initial_state= is a keyword of the call, not of the constructor, and takes Tensors or KerasTensors: its own type
+// rather than a KERAS_KEYWORD, whose value has one type.
+template <class T>
+struct InitialState {
+  std::vector<T> states;
+};
+struct initial_state_t {
+  InitialState<Tensor> operator=(std::vector<Tensor> s) const { return {std::move(s)}; }
+  InitialState<Tensor> operator=(const Tensor& s) const { return {{s}}; }
+  InitialState<KerasTensor> operator=(std::vector<KerasTensor> s) const { return {std::move(s)}; }
+  InitialState<KerasTensor> operator=(const KerasTensor& s) const { return {{s}}; }
+};
+inline constexpr initial_state_t initial_state{};
 }  // namespace keras::kw
 
 namespace keras::layers {
@@ -37,7 +56,17 @@ using rnn_keywords =
 class RecurrentLayer : public Layer {
  public:
   using Layer::Layer;
-  // stateful=true: zeroes the states kept between batches (Keras's reset_states() / reset_state()).
+  using Layer::operator();
+  using Layer::call_outputs;
+  // layer(x, initial_state={h, c}): the first output.
+  Tensor operator()(const Tensor& x, const kw::InitialState<Tensor>& s) const;
+  KerasTensor operator()(const KerasTensor& x, const kw::InitialState<KerasTensor>& s) const;
+  // Every output: the sequence or last output, then the final states with return_state=true.
+  std::vector<Tensor> call_outputs(const Tensor& x, const kw::InitialState<Tensor>& s) const;
+  std::vector<KerasTensor> call_outputs(const KerasTensor& x, const kw::InitialState<KerasTensor>& s) const;
+  // stateful=true: zeroes the states kept between batches (Keras's reset_states() / reset_state()). A stateful
+  // layer takes batches of its states' batch size only (another size is tf.keras's input-spec ValueError); after a
+  // reset the next batch may choose a new size, where Keras 3's state variables would keep theirs.
   void reset_states() const;
   void reset_state() const { reset_states(); }
 };

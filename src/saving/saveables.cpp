@@ -1,0 +1,38 @@
+#include "saving/saveables.hpp"
+
+#include "keras/core/errors.hpp"
+
+namespace keras::saving::detail {
+
+std::optional<CellInfo> rnn_cell(const LayerImpl& layer) {
+  const std::string& cls = layer.class_name();
+  if (cls == "LSTM") return CellInfo{"LSTMCell", "lstm_cell"};
+  if (cls == "GRU") return CellInfo{"GRUCell", "gru_cell"};
+  if (cls == "SimpleRNN") return CellInfo{"SimpleRNNCell", "simple_rnn_cell"};
+  return std::nullopt;
+}
+
+namespace {
+
+// The wrappers keep the layers they hold in their config (the "layer" / "backward_layer" keywords, as Keras's
+// get_config writes them), which is where they are read from here.
+std::shared_ptr<LayerImpl> held(const LayerImpl& wrapper, const char* key) {
+  auto l = wrapper.config().get<Layer>(key);
+  if (!l || !l->impl())
+    throw ValueError("The " + wrapper.class_name() + " layer '" + wrapper.name() + "' holds no `" + key + "`.",
+                     {.layer = wrapper.name()});
+  return l->impl();
+}
+
+}  // namespace
+
+std::vector<WrappedLayer> wrapped_layers(const LayerImpl& layer) {
+  const std::string& cls = layer.class_name();
+  if (cls == "TimeDistributed") return {{"layer", held(layer, "layer")}};
+  // Bidirectional's config: "layer" is the forward layer, "backward_layer" the backward one.
+  if (cls == "Bidirectional")
+    return {{"backward_layer", held(layer, "backward_layer")}, {"forward_layer", held(layer, "layer")}};
+  return {};
+}
+
+}  // namespace keras::saving::detail
