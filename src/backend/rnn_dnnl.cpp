@@ -23,26 +23,39 @@ namespace {
 using dnnl::memory;
 using Key = std::tuple<int64_t, int64_t, int64_t, int64_t>;
 
-struct Primitives {
+// The primitives of one RNN cell type (Fwd/Bwd: dnnl::lstm_forward/backward or lbr_gru_forward/backward) for one
+// shape, with the memory descriptors of the Keras-layout tensors they read and write.
+template <class Fwd, class Bwd>
+struct RnnPrimitives {
   memory::desc x, h, y, w_user, r_user, b;
-  dnnl::lstm_forward::primitive_desc fwd_pd;
-  dnnl::lstm_forward fwd;
-  dnnl::lstm_forward inference;
+  typename Fwd::primitive_desc fwd_pd;
+  Fwd fwd;
+  Fwd inference;
   memory::desc inference_w, inference_r;
-  dnnl::lstm_backward::primitive_desc bwd_pd;
-  dnnl::lstm_backward bwd;
+  typename Bwd::primitive_desc bwd_pd;
+  Bwd bwd;
 };
+using Primitives = RnnPrimitives<dnnl::lstm_forward, dnnl::lstm_backward>;
+using GruPrimitives = RnnPrimitives<dnnl::lbr_gru_forward, dnnl::lbr_gru_backward>;
+
+// Keras's layouts: x/y time-major, kernels (in, gates, units) with Keras's gate order, oneDNN's bias_gates biases.
+template <class P>
+void set_user_descs(P& p, const RnnDims& d, int64_t gates, int64_t bias_gates) {
+  const auto f32 = memory::data_type::f32;
+  using tag = memory::format_tag;
+  p.x = memory::desc({d.T, d.B, d.I}, f32, tag::tnc);
+  p.h = memory::desc({1, 1, d.B, d.U}, f32, tag::ldnc);
+  p.y = memory::desc({d.T, d.B, d.U}, f32, tag::tnc);
+  p.w_user = memory::desc({1, 1, d.I, gates, d.U}, f32, tag::ldigo);
+  p.r_user = memory::desc({1, 1, d.U, gates, d.U}, f32, tag::ldigo);
+  p.b = memory::desc({1, 1, bias_gates, d.U}, f32, tag::ldgo);
+}
 
 std::shared_ptr<Primitives> create(const LstmDims& d) {
   const auto f32 = memory::data_type::f32;
   using tag = memory::format_tag;
   auto p = std::make_shared<Primitives>();
-  p->x = memory::desc({d.T, d.B, d.I}, f32, tag::tnc);
-  p->h = memory::desc({1, 1, d.B, d.U}, f32, tag::ldnc);
-  p->y = memory::desc({d.T, d.B, d.U}, f32, tag::tnc);
-  p->w_user = memory::desc({1, 1, d.I, 4, d.U}, f32, tag::ldigo);
-  p->r_user = memory::desc({1, 1, d.U, 4, d.U}, f32, tag::ldigo);
-  p->b = memory::desc({1, 1, 4, d.U}, f32, tag::ldgo);
+  set_user_descs(*p, d, 4, 4);
   const memory::desc w_any({1, 1, d.I, 4, d.U}, f32, tag::any), r_any({1, 1, d.U, 4, d.U}, f32, tag::any);
   const auto dir = dnnl::rnn_direction::unidirectional_left2right;
   dnnl::engine& eng = cpu_engine();
@@ -113,28 +126,71 @@ void add_in_user_layout(const memory& g, const memory::desc& user_md, float* out
   for (int64_t i = 0; i < n; ++i) out[i] += src[i];
 }
 
-// ---- lbr_gru ----
+// Runs the forward primitive (training when ws is given) on `args`, the data tensors; the weights are added in the
+// layout the chosen primitive wants.
+template <class P>
+void run_forward(const P& p, std::unordered_map<int, memory> args, const float* W, const float* R, float* ws) {
+  const bool training = ws != nullptr;
+  std::vector<float> w_store, r_store;
+  args.emplace(DNNL_ARG_WEIGHTS_LAYER,
+               as_layout(training ? p.fwd_pd.weights_layer_desc() : p.inference_w, p.w_user, W, w_store));
+  args.emplace(DNNL_ARG_WEIGHTS_ITER,
+               as_layout(training ? p.fwd_pd.weights_iter_desc() : p.inference_r, p.r_user, R, r_store));
+  if (training) {
+    args.emplace(DNNL_ARG_WORKSPACE, mem(p.fwd_pd.workspace_desc(), ws));
+    p.fwd.execute(cpu_stream(), args);
+  } else {
+    p.inference.execute(cpu_stream(), args);
+  }
+  cpu_stream().wait();
+}
 
-struct GruPrimitives {
-  memory::desc x, h, y, w_user, r_user, b;
-  dnnl::lbr_gru_forward::primitive_desc fwd_pd;
-  dnnl::lbr_gru_forward fwd;
-  dnnl::lbr_gru_forward inference;
-  memory::desc inference_w, inference_r;
-  dnnl::lbr_gru_backward::primitive_desc bwd_pd;
-  dnnl::lbr_gru_backward bwd;
-};
+// Runs the backward primitive on `args` (data tensors and their gradients) and adds the weight gradients, in
+// Keras's layouts, to dW, dR and db.
+template <class P>
+void run_backward(const P& p, const RnnDims& d, int64_t gates, std::unordered_map<int, memory> args, const float* W,
+                  const float* R, const float* ws, float* dW, float* dR, float* db) {
+  const auto& pd = p.bwd_pd;
+  std::vector<float> w_store, r_store;
+  args.emplace(DNNL_ARG_WEIGHTS_LAYER, as_layout(pd.weights_layer_desc(), p.w_user, W, w_store));
+  args.emplace(DNNL_ARG_WEIGHTS_ITER, as_layout(pd.weights_iter_desc(), p.r_user, R, r_store));
+  args.emplace(DNNL_ARG_WORKSPACE, mem(p.fwd_pd.workspace_desc(), ws));
+  // Zero-filled gradient buffers in the primitive's layouts (it accumulates into them).
+  std::vector<float> gw(pd.diff_weights_layer_desc().get_size() / sizeof(float) + 1, 0.0f);
+  std::vector<float> gr(pd.diff_weights_iter_desc().get_size() / sizeof(float) + 1, 0.0f);
+  std::vector<float> gb(4 * d.U, 0.0f);
+  memory gw_m = mem(pd.diff_weights_layer_desc(), gw.data()), gr_m = mem(pd.diff_weights_iter_desc(), gr.data());
+  args.emplace(DNNL_ARG_DIFF_WEIGHTS_LAYER, gw_m);
+  args.emplace(DNNL_ARG_DIFF_WEIGHTS_ITER, gr_m);
+  args.emplace(DNNL_ARG_DIFF_BIAS, mem(p.b, gb.data()));
+  p.bwd.execute(cpu_stream(), args);
+  cpu_stream().wait();
+  add_in_user_layout(gw_m, p.w_user, dW, d.I * gates * d.U);
+  add_in_user_layout(gr_m, p.r_user, dR, d.U * gates * d.U);
+  for (int64_t i = 0; i < 4 * d.U; ++i) db[i] += gb[i];
+}
+
+// The data tensors of a call (the forward's inputs and outputs; backward reads them too).
+std::unordered_map<int, memory> lstm_args(const Primitives& p, const float* x, const float* h0, const float* c0,
+                                          const float* b, const float* y, const float* hT, const float* cT) {
+  return {{DNNL_ARG_SRC_LAYER, mem(p.x, x)},   {DNNL_ARG_SRC_ITER, mem(p.h, h0)}, {DNNL_ARG_SRC_ITER_C, mem(p.h, c0)},
+          {DNNL_ARG_BIAS, mem(p.b, b)},        {DNNL_ARG_DST_LAYER, mem(p.y, y)}, {DNNL_ARG_DST_ITER, mem(p.h, hT)},
+          {DNNL_ARG_DST_ITER_C, mem(p.h, cT)}};
+}
+
+std::unordered_map<int, memory> gru_args(const GruPrimitives& p, const float* x, const float* h0, const float* b,
+                                         const float* y, const float* hT) {
+  return {{DNNL_ARG_SRC_LAYER, mem(p.x, x)}, {DNNL_ARG_SRC_ITER, mem(p.h, h0)},   {DNNL_ARG_BIAS, mem(p.b, b)},
+          {DNNL_ARG_DST_LAYER, mem(p.y, y)}, {DNNL_ARG_DST_ITER, mem(p.h, hT)}};
+}
+
+// ---- lbr_gru ----
 
 std::shared_ptr<GruPrimitives> create_gru(const RnnDims& d) {
   const auto f32 = memory::data_type::f32;
   using tag = memory::format_tag;
   auto p = std::make_shared<GruPrimitives>();
-  p->x = memory::desc({d.T, d.B, d.I}, f32, tag::tnc);
-  p->h = memory::desc({1, 1, d.B, d.U}, f32, tag::ldnc);
-  p->y = memory::desc({d.T, d.B, d.U}, f32, tag::tnc);
-  p->w_user = memory::desc({1, 1, d.I, 3, d.U}, f32, tag::ldigo);
-  p->r_user = memory::desc({1, 1, d.U, 3, d.U}, f32, tag::ldigo);
-  p->b = memory::desc({1, 1, 4, d.U}, f32, tag::ldgo);
+  set_user_descs(*p, d, 3, 4);  // lbr_gru's extra bias: the recurrent candidate's, inside r * (...)
   const memory::desc w_any({1, 1, d.I, 3, d.U}, f32, tag::any), r_any({1, 1, d.U, 3, d.U}, f32, tag::any);
   const auto dir = dnnl::rnn_direction::unidirectional_left2right;
   dnnl::engine& eng = cpu_engine();
@@ -167,23 +223,7 @@ bool lstm_forward(const LstmDims& d, const float* x, const float* h0, const floa
                   const float* b, float* y, float* hT, float* cT, float* ws) {
   auto p = primitives(d);
   if (!p) return false;
-  const bool training = ws != nullptr;
-  std::vector<float> w_store, r_store;
-  memory w = as_layout(training ? p->fwd_pd.weights_layer_desc() : p->inference_w, p->w_user, W, w_store);
-  memory r = as_layout(training ? p->fwd_pd.weights_iter_desc() : p->inference_r, p->r_user, R, r_store);
-  std::unordered_map<int, memory> args{
-      {DNNL_ARG_SRC_LAYER, mem(p->x, x)},    {DNNL_ARG_SRC_ITER, mem(p->h, h0)},
-      {DNNL_ARG_SRC_ITER_C, mem(p->h, c0)},  {DNNL_ARG_WEIGHTS_LAYER, w},
-      {DNNL_ARG_WEIGHTS_ITER, r},            {DNNL_ARG_BIAS, mem(p->b, b)},
-      {DNNL_ARG_DST_LAYER, mem(p->y, y)},    {DNNL_ARG_DST_ITER, mem(p->h, hT)},
-      {DNNL_ARG_DST_ITER_C, mem(p->h, cT)}};
-  if (training) {
-    args.emplace(DNNL_ARG_WORKSPACE, mem(p->fwd_pd.workspace_desc(), ws));
-    p->fwd.execute(cpu_stream(), args);
-  } else {
-    p->inference.execute(cpu_stream(), args);
-  }
-  cpu_stream().wait();
+  run_forward(*p, lstm_args(*p, x, h0, c0, b, y, hT, cT), W, R, ws);
   return true;
 }
 
@@ -193,31 +233,14 @@ bool lstm_backward(const LstmDims& d, const float* x, const float* h0, const flo
                    float* db) {
   auto p = primitives(d);
   if (!p) return false;
-  const auto& pd = p->bwd_pd;
-  std::vector<float> w_store, r_store;
-  memory w = as_layout(pd.weights_layer_desc(), p->w_user, W, w_store);
-  memory r = as_layout(pd.weights_iter_desc(), p->r_user, R, r_store);
-  // Zero-filled gradient buffers in the primitive's layouts (it accumulates into them).
-  std::vector<float> gw(pd.diff_weights_layer_desc().get_size() / sizeof(float) + 1, 0.0f);
-  std::vector<float> gr(pd.diff_weights_iter_desc().get_size() / sizeof(float) + 1, 0.0f);
-  std::vector<float> gb(4 * d.U, 0.0f);
-  memory gw_m = mem(pd.diff_weights_layer_desc(), gw.data()), gr_m = mem(pd.diff_weights_iter_desc(), gr.data());
-  std::unordered_map<int, memory> args{
-      {DNNL_ARG_SRC_LAYER, mem(p->x, x)},       {DNNL_ARG_SRC_ITER, mem(p->h, h0)},
-      {DNNL_ARG_SRC_ITER_C, mem(p->h, c0)},     {DNNL_ARG_WEIGHTS_LAYER, w},
-      {DNNL_ARG_WEIGHTS_ITER, r},               {DNNL_ARG_BIAS, mem(p->b, b)},
-      {DNNL_ARG_DST_LAYER, mem(p->y, y)},       {DNNL_ARG_DST_ITER, mem(p->h, hT)},
-      {DNNL_ARG_DST_ITER_C, mem(p->h, cT)},     {DNNL_ARG_WORKSPACE, mem(p->fwd_pd.workspace_desc(), ws)},
-      {DNNL_ARG_DIFF_SRC_LAYER, mem(p->x, dx)}, {DNNL_ARG_DIFF_SRC_ITER, mem(p->h, dh0)},
-      {DNNL_ARG_DIFF_SRC_ITER_C, mem(p->h, dc0)}, {DNNL_ARG_DIFF_WEIGHTS_LAYER, gw_m},
-      {DNNL_ARG_DIFF_WEIGHTS_ITER, gr_m},       {DNNL_ARG_DIFF_BIAS, mem(p->b, gb.data())},
-      {DNNL_ARG_DIFF_DST_LAYER, mem(p->y, dy)}, {DNNL_ARG_DIFF_DST_ITER, mem(p->h, dhT)},
-      {DNNL_ARG_DIFF_DST_ITER_C, mem(p->h, dcT)}};
-  p->bwd.execute(cpu_stream(), args);
-  cpu_stream().wait();
-  add_in_user_layout(gw_m, p->w_user, dW, d.I * 4 * d.U);
-  add_in_user_layout(gr_m, p->r_user, dR, d.U * 4 * d.U);
-  for (int64_t i = 0; i < 4 * d.U; ++i) db[i] += gb[i];
+  auto args = lstm_args(*p, x, h0, c0, b, y, hT, cT);
+  args.insert({{DNNL_ARG_DIFF_SRC_LAYER, mem(p->x, dx)},
+                {DNNL_ARG_DIFF_SRC_ITER, mem(p->h, dh0)},
+                {DNNL_ARG_DIFF_SRC_ITER_C, mem(p->h, dc0)},
+                {DNNL_ARG_DIFF_DST_LAYER, mem(p->y, dy)},
+                {DNNL_ARG_DIFF_DST_ITER, mem(p->h, dhT)},
+                {DNNL_ARG_DIFF_DST_ITER_C, mem(p->h, dcT)}});
+  run_backward(*p, d, 4, std::move(args), W, R, ws, dW, dR, db);
   return true;
 }
 
@@ -230,21 +253,7 @@ bool lbr_gru_forward(const RnnDims& d, const float* x, const float* h0, const fl
                      float* y, float* hT, float* ws) {
   auto p = gru_primitives(d);
   if (!p) return false;
-  const bool training = ws != nullptr;
-  std::vector<float> w_store, r_store;
-  memory w = as_layout(training ? p->fwd_pd.weights_layer_desc() : p->inference_w, p->w_user, W, w_store);
-  memory r = as_layout(training ? p->fwd_pd.weights_iter_desc() : p->inference_r, p->r_user, R, r_store);
-  std::unordered_map<int, memory> args{
-      {DNNL_ARG_SRC_LAYER, mem(p->x, x)}, {DNNL_ARG_SRC_ITER, mem(p->h, h0)}, {DNNL_ARG_WEIGHTS_LAYER, w},
-      {DNNL_ARG_WEIGHTS_ITER, r},         {DNNL_ARG_BIAS, mem(p->b, b)},      {DNNL_ARG_DST_LAYER, mem(p->y, y)},
-      {DNNL_ARG_DST_ITER, mem(p->h, hT)}};
-  if (training) {
-    args.emplace(DNNL_ARG_WORKSPACE, mem(p->fwd_pd.workspace_desc(), ws));
-    p->fwd.execute(cpu_stream(), args);
-  } else {
-    p->inference.execute(cpu_stream(), args);
-  }
-  cpu_stream().wait();
+  run_forward(*p, gru_args(*p, x, h0, b, y, hT), W, R, ws);
   return true;
 }
 
@@ -253,29 +262,12 @@ bool lbr_gru_backward(const RnnDims& d, const float* x, const float* h0, const f
                       const float* dhT, float* dx, float* dh0, float* dW, float* dR, float* db) {
   auto p = gru_primitives(d);
   if (!p) return false;
-  const auto& pd = p->bwd_pd;
-  std::vector<float> w_store, r_store;
-  memory w = as_layout(pd.weights_layer_desc(), p->w_user, W, w_store);
-  memory r = as_layout(pd.weights_iter_desc(), p->r_user, R, r_store);
-  // Zero-filled gradient buffers in the primitive's layouts (it accumulates into them).
-  std::vector<float> gw(pd.diff_weights_layer_desc().get_size() / sizeof(float) + 1, 0.0f);
-  std::vector<float> gr(pd.diff_weights_iter_desc().get_size() / sizeof(float) + 1, 0.0f);
-  std::vector<float> gb(4 * d.U, 0.0f);
-  memory gw_m = mem(pd.diff_weights_layer_desc(), gw.data()), gr_m = mem(pd.diff_weights_iter_desc(), gr.data());
-  std::unordered_map<int, memory> args{
-      {DNNL_ARG_SRC_LAYER, mem(p->x, x)},       {DNNL_ARG_SRC_ITER, mem(p->h, h0)},
-      {DNNL_ARG_WEIGHTS_LAYER, w},              {DNNL_ARG_WEIGHTS_ITER, r},
-      {DNNL_ARG_BIAS, mem(p->b, b)},            {DNNL_ARG_DST_LAYER, mem(p->y, y)},
-      {DNNL_ARG_DST_ITER, mem(p->h, hT)},       {DNNL_ARG_WORKSPACE, mem(p->fwd_pd.workspace_desc(), ws)},
-      {DNNL_ARG_DIFF_SRC_LAYER, mem(p->x, dx)}, {DNNL_ARG_DIFF_SRC_ITER, mem(p->h, dh0)},
-      {DNNL_ARG_DIFF_WEIGHTS_LAYER, gw_m},      {DNNL_ARG_DIFF_WEIGHTS_ITER, gr_m},
-      {DNNL_ARG_DIFF_BIAS, mem(p->b, gb.data())}, {DNNL_ARG_DIFF_DST_LAYER, mem(p->y, dy)},
-      {DNNL_ARG_DIFF_DST_ITER, mem(p->h, dhT)}};
-  p->bwd.execute(cpu_stream(), args);
-  cpu_stream().wait();
-  add_in_user_layout(gw_m, p->w_user, dW, d.I * 3 * d.U);
-  add_in_user_layout(gr_m, p->r_user, dR, d.U * 3 * d.U);
-  for (int64_t i = 0; i < 4 * d.U; ++i) db[i] += gb[i];
+  auto args = gru_args(*p, x, h0, b, y, hT);
+  args.insert({{DNNL_ARG_DIFF_SRC_LAYER, mem(p->x, dx)},
+                {DNNL_ARG_DIFF_SRC_ITER, mem(p->h, dh0)},
+                {DNNL_ARG_DIFF_DST_LAYER, mem(p->y, dy)},
+                {DNNL_ARG_DIFF_DST_ITER, mem(p->h, dhT)}});
+  run_backward(*p, d, 3, std::move(args), W, R, ws, dW, dR, db);
   return true;
 }
 
