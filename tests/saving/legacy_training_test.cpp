@@ -22,16 +22,6 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-Sequential conv_bn_model() {
-  return Sequential({
-      Input(shape = {6, 6, 2}),
-      layers::Conv2D(4, 3, activation = "relu"),
-      layers::BatchNormalization(),
-      layers::Flatten(),
-      layers::Dense(3, activation = "softmax"),
-  });
-}
-
 saving::detail::H5Reader open_h5(const std::string& path) {
   return saving::detail::H5Reader(saving::detail::read_file_bytes(path, 1 << 30, path), path);
 }
@@ -48,29 +38,6 @@ std::vector<std::string> compiled_metrics(const Model& m) {
   std::vector<std::string> out;
   for (const MetricArg& a : m.graph().training_state()->metric_args) out.push_back(a.object ? a.object->name() : a.name);
   return out;
-}
-
-void resume_matches(const std::string& file, OptimizerArg opt) {
-  ScratchDir dir;
-  utils::set_random_seed(11);
-  Tensor x = random::normal({24, 6, 6, 2});
-  Tensor y = random::randint(0, 3, {24});
-  Sequential model = conv_bn_model();
-  model.compile(optimizer = opt, loss = "sparse_categorical_crossentropy", metrics = {"accuracy"});
-  model.fit(x, y, epochs = 2, batch_size = 8, shuffle = false, verbose = 0);
-  model.save(dir / file);
-  Model resumed = saving::load_model(dir / file);
-  ASSERT_TRUE(resumed.compiled());
-  EXPECT_EQ(resumed.optimizer()->class_name(), model.optimizer()->class_name());
-  EXPECT_EQ(resumed.optimizer()->iterations(), model.optimizer()->iterations());
-  EXPECT_EQ(compiled_metrics(resumed), compiled_metrics(model));
-  History h1 = model.fit(x, y, epochs = 3, batch_size = 8, shuffle = false, verbose = 0);
-  History h2 = resumed.fit(x, y, epochs = 3, batch_size = 8, shuffle = false, verbose = 0);
-  EXPECT_EQ(h1.history.at("loss"), h2.history.at("loss"));
-  EXPECT_EQ(h1.history.at("accuracy"), h2.history.at("accuracy"));
-  const auto wa = model.get_weights(), wb = resumed.get_weights();
-  ASSERT_EQ(wa.size(), wb.size());
-  for (size_t i = 0; i < wa.size(); ++i) EXPECT_EQ(max_abs_diff(wa[i], wb[i]), 0.0f) << "weight " << i;
 }
 
 // A legacy file of a small Dense model (weights from `model`) with the given training_config text and, optionally,
@@ -94,17 +61,6 @@ Sequential dense_model() {
 }
 
 }  // namespace
-
-TEST(SavingLegacyTraining, AdamResumesFromH5) { resume_matches("adam.h5", optimizers::Adam(learning_rate = 0.01)); }
-
-TEST(SavingLegacyTraining, SgdWithMomentumResumesFromH5) {
-  resume_matches("sgd.h5", optimizers::SGD(learning_rate = 0.05, momentum = 0.9, nesterov = true));
-}
-
-TEST(SavingLegacyTraining, RmspropWithScheduleResumesFromH5) {
-  resume_matches("rms.h5", optimizers::RMSprop(learning_rate = optimizers::schedules::ExponentialDecay(
-                                                   initial_learning_rate = 0.01, decay_steps = 2, decay_rate = 0.5)));
-}
 
 TEST(SavingLegacyTraining, KerasLayoutOfTheTrainingState) {
   ScratchDir dir;

@@ -1,8 +1,10 @@
 // A model saved mid-training resumes: the loaded model's next fit() steps are those of the model that never stopped.
+// The same for the .keras archive and for legacy .h5 files (training_config and optimizer_weights).
 #include <gtest/gtest.h>
 
 #include "callbacks/callback_test_support.hpp"
 #include "keras/keras.hpp"
+#include "trainers/training_state.hpp"
 
 using namespace keras;
 using namespace keras::kw;
@@ -26,6 +28,13 @@ void expect_same_weights(const Model& a, const Model& b) {
   for (size_t i = 0; i < wa.size(); ++i) EXPECT_EQ(max_abs_diff(wa[i], wb[i]), 0.0f) << "weight " << i;
 }
 
+// The metrics given to compile(), by name (metrics_names() lists them only once the model has run).
+std::vector<std::string> compiled_metric_names(const Model& m) {
+  std::vector<std::string> out;
+  for (const MetricArg& a : m.graph().training_state()->metric_args) out.push_back(a.object ? a.object->name() : a.name);
+  return out;
+}
+
 void resume_matches(const std::string& file, OptimizerArg opt) {
   ScratchDir dir;
   utils::set_random_seed(11);
@@ -37,7 +46,9 @@ void resume_matches(const std::string& file, OptimizerArg opt) {
   model.save(dir / file);
   Model resumed = saving::load_model(dir / file);
   ASSERT_TRUE(resumed.compiled());
+  EXPECT_EQ(resumed.optimizer()->class_name(), model.optimizer()->class_name());
   EXPECT_EQ(resumed.optimizer()->iterations(), model.optimizer()->iterations());
+  EXPECT_EQ(compiled_metric_names(resumed), compiled_metric_names(model));
   History h1 = model.fit(x, y, epochs = 3, batch_size = 8, shuffle = false, verbose = 0);
   History h2 = resumed.fit(x, y, epochs = 3, batch_size = 8, shuffle = false, verbose = 0);
   EXPECT_EQ(h1.history.at("loss"), h2.history.at("loss"));
@@ -57,4 +68,15 @@ TEST(SavingResume, RmspropWithScheduleMidTraining) {
   // The schedule's position comes from the restored iteration count.
   resume_matches("rms.keras", optimizers::RMSprop(learning_rate = optimizers::schedules::ExponentialDecay(
                                                       initial_learning_rate = 0.01, decay_steps = 2, decay_rate = 0.5)));
+}
+
+TEST(SavingLegacyTraining, AdamResumesFromH5) { resume_matches("adam.h5", optimizers::Adam(learning_rate = 0.01)); }
+
+TEST(SavingLegacyTraining, SgdWithMomentumResumesFromH5) {
+  resume_matches("sgd.h5", optimizers::SGD(learning_rate = 0.05, momentum = 0.9, nesterov = true));
+}
+
+TEST(SavingLegacyTraining, RmspropWithScheduleResumesFromH5) {
+  resume_matches("rms.h5", optimizers::RMSprop(learning_rate = optimizers::schedules::ExponentialDecay(
+                                                   initial_learning_rate = 0.01, decay_steps = 2, decay_rate = 0.5)));
 }
