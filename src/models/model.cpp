@@ -7,6 +7,7 @@
 #include "keras/core/errors.hpp"
 #include "keras/utils/summary_utils.hpp"
 #include "keras/optimizers/optimizer.hpp"
+#include "backend/flush_denormals.hpp"
 #include "core/storage_pool.hpp"
 #include "models/forward_only.hpp"
 #include "models/sequential_impl.hpp"
@@ -80,6 +81,7 @@ std::vector<Tensor> Model::prepare_inputs(const Data& x) const {
 
 Prediction Model::predict_with(const Data& x, const kw::Kwargs& k) const {
   detail::StorageCacheScope storage_scope;
+  detail::FlushDenormalsScope flush_denormals;
   detail::ForwardOnlyScope forward_only;
   std::vector<Tensor> xs = prepare_inputs(x);
   FunctionalImpl& g = graph();
@@ -125,6 +127,7 @@ Prediction Model::predict_with(const Data& x, const kw::Kwargs& k) const {
 }
 
 Prediction Model::predict_on_batch(const Data& x) const {
+  detail::FlushDenormalsScope flush_denormals;
   detail::ForwardOnlyScope forward_only;
   std::vector<Tensor> xs = prepare_inputs(x);
   CallContext ctx;

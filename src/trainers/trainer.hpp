@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "keras/callbacks/callback.hpp"
+#include "backend/flush_denormals.hpp"
 #include "keras/models/model.hpp"
 #include "trainers/training_state.hpp"
 
@@ -35,6 +36,7 @@ class Trainer {
  private:
   double compute_losses(const std::vector<Tensor>& outputs, CallContext& ctx, const std::vector<Tensor>& yb,
                         const Tensor& sample_weight, std::vector<Tensor>* grads);
+  detail::FlushDenormalsScope flush_denormals_;  // for the trainer's whole life: fit, evaluate, *_on_batch
   FunctionalImpl& graph_;
   std::shared_ptr<TrainingState> state_;
   std::vector<bool> fused_;  // per output: the loss works from the output layer's logits
