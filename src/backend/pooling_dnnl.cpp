@@ -1,12 +1,15 @@
 // Max and average pooling through oneDNN's pooling primitives (v2 API), cached per shape; the loops of
-// spatial_cpu.cpp are the fallback.
+// spatial_cpu.cpp are the fallback, and run training max pooling where they measure faster.
 #include <omp.h>
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <unordered_map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <tuple>
 #include <vector>
 
@@ -31,7 +34,15 @@ struct Primitives {
   dnnl::pooling_forward inference, training;
   dnnl::pooling_backward backward;
   dnnl::memory::desc workspace;  // max pooling's record of the maxima (empty for average pooling)
+  // Who runs max pooling in training, measured the first time this configuration trains (see choose_kernels).
+  mutable std::once_flag measured;
+  mutable PoolTrainingKernels training_kernels = PoolTrainingKernels::onednn;
 };
+
+std::optional<PoolTrainingKernels>& forced_kernels() {
+  static std::optional<PoolTrainingKernels> forced;
+  return forced;
+}
 
 std::shared_ptr<const Primitives> create(const PoolSpec& p) {
   using dnnl::memory;
@@ -112,12 +123,66 @@ dnnl::memory wrap(const dnnl::memory::desc& md, const void* data) {
   return dnnl::memory(md, cpu_engine(), const_cast<void*>(data));
 }
 
+// Training max pooling (forward recording the maxima, then backward) is timed both ways on this configuration, best
+// of three after a warm-up, and the faster is kept: which one wins depends on the CPU. On the project's Zen 5
+// oneDNN's JIT kernels were 3-12x faster than the loops; on a 2-core Xeon with AMX (2026-12-06) oneDNN 2.6's
+// training kernels were 2-3x slower than the same loops (32x26x26x32, 2x2 windows, step 2: 243 + 225 us against
+// 109 + 129 us; bench/pool_kernels). Both give the same values and send each gradient to the first maximum of its
+// window. The measurement costs a few training steps' worth of pooling, once per configuration.
+PoolTrainingKernels choose_kernels(const PoolSpec& p, const Primitives& prims) {
+  const auto elements = [](int64_t a, int64_t b, int64_t c, int64_t d) { return static_cast<size_t>(a * b * c * d); };
+  std::vector<float> x(elements(p.n, p.c, p.h, p.w)), dx(x.size()), y(elements(p.n, p.c, p.oh, p.ow)),
+      dy(y.size(), 1.0f), argmax(y.size());
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>((i * 2654435761u) % 1021u) / 1021.0f - 0.25f;
+  std::vector<unsigned char> workspace(prims.workspace.get_size());
+  dnnl::stream& s = cpu_stream();
+  const auto run_onednn = [&] {
+    SerialIfSmall threads(p);
+    prims.training.execute(s, {{DNNL_ARG_SRC, wrap(prims.src, x.data())},
+                               {DNNL_ARG_DST, wrap(prims.dst, y.data())},
+                               {DNNL_ARG_WORKSPACE, wrap(prims.workspace, workspace.data())}});
+    prims.backward.execute(s, {{DNNL_ARG_DIFF_DST, wrap(prims.dst, dy.data())},
+                               {DNNL_ARG_DIFF_SRC, wrap(prims.src, dx.data())},
+                               {DNNL_ARG_WORKSPACE, wrap(prims.workspace, workspace.data())}});
+    s.wait();
+  };
+  const Pool2D view = loop_view(p);
+  const auto run_loops = [&] {
+    max_pool2d(view, x.data(), y.data(), argmax.data());
+    max_pool2d_backward(view, x.data(), argmax.data(), dy.data(), dx.data());
+  };
+  const auto seconds = [](const auto& run) {
+    const auto t0 = std::chrono::steady_clock::now();
+    run();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  run_onednn();
+  run_loops();
+  double onednn = 1e30, loops = 1e30;
+  for (int i = 0; i < 3; ++i) {  // alternating, so a burst of other load hurts both
+    onednn = std::min(onednn, seconds(run_onednn));
+    loops = std::min(loops, seconds(run_loops));
+  }
+  return loops < onednn ? PoolTrainingKernels::loops : PoolTrainingKernels::onednn;
+}
+
+PoolTrainingKernels training_kernels(const PoolSpec& p, const Primitives& prims) {
+  if (forced_kernels()) return *forced_kernels();
+  std::call_once(prims.measured, [&] { prims.training_kernels = choose_kernels(p, prims); });
+  return prims.training_kernels;
+}
+
 }  // namespace
+
+void force_pool_training_kernels(std::optional<PoolTrainingKernels> kernels) { forced_kernels() = kernels; }
 
 size_t pool_workspace_bytes(const PoolSpec& p) {
   if (!p.max) return 0;
   auto prims = primitives(p);
-  return prims ? prims->workspace.get_size() : 0;
+  if (!prims) return 0;
+  if (training_kernels(p, *prims) == PoolTrainingKernels::loops)
+    return static_cast<size_t>(p.n * p.c * p.oh * p.ow) * sizeof(float);  // the loops' argmax, one float an output
+  return prims->workspace.get_size();
 }
 
 void pool_forward(const PoolSpec& p, const float* x, float* y, void* workspace) {
@@ -125,6 +190,10 @@ void pool_forward(const PoolSpec& p, const float* x, float* y, void* workspace) 
   if (!prims) {
     if (p.max) max_pool2d(loop_view(p), x, y, nullptr);
     else avg_pool2d(loop_view(p), x, y);
+    return;
+  }
+  if (p.max && workspace && training_kernels(p, *prims) == PoolTrainingKernels::loops) {
+    max_pool2d(loop_view(p), x, y, static_cast<float*>(workspace));
     return;
   }
   SerialIfSmall threads(p);
@@ -145,6 +214,10 @@ void pool_backward(const PoolSpec& p, const float* x, const void* workspace, con
   if (!prims) {
     if (p.max) max_pool2d_backward(loop_view(p), x, nullptr, dy, dx);
     else avg_pool2d_backward(loop_view(p), dy, dx);
+    return;
+  }
+  if (p.max && workspace && training_kernels(p, *prims) == PoolTrainingKernels::loops) {
+    max_pool2d_backward(loop_view(p), x, static_cast<const float*>(workspace), dy, dx);
     return;
   }
   SerialIfSmall threads(p);

@@ -8,6 +8,7 @@
 //     pooled, padded or resized on its own.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 namespace keras::backend {
 
@@ -37,8 +38,9 @@ void avg_pool2d_backward(const Pool2D& p, const float* dy, float* dx);
 // Measured against the loops below on the project's Zen 5, one thread, NHWC, best of 30 runs (e.g. max 2x2/2 on
 // 32x28x28x32: 53 vs 97 us inference, 56 vs 222 us training, 62 vs 235 us backward): oneDNN's JIT kernels are
 // 1.5-3x faster for inference (10x for overlapping average windows), 3-12x for training max pooling (recording the
-// maxima) and 2-4x for backward, and as fast for tiny tensors (0.4 us). The loops stay as the fallback for empty
-// tensors or a configuration oneDNN rejects. x and dx are (n, h, w, c), or (n, c, h, w) with channels_first (oneDNN
+// maxima) and 2-4x for backward, and as fast for tiny tensors (0.4 us). On a Xeon with AMX, training max pooling
+// was the other way round, so each configuration's training passes go to whichever measures faster on the machine
+// (pool_workspace_bytes). The loops are also the fallback for empty tensors or a configuration oneDNN rejects. x and dx are (n, h, w, c), or (n, c, h, w) with channels_first (oneDNN
 // takes both layouts directly); the padding may differ on each side.
 struct PoolSpec {
   int64_t n = 0, c = 0, h = 0, w = 0, oh = 0, ow = 0;
@@ -48,11 +50,17 @@ struct PoolSpec {
   bool max = true;
 };
 // Bytes of the record forward keeps for backward in training (where each maximum was); 0 when none is needed.
+// For max pooling this also settles who runs the training passes of this configuration (pooling_dnnl.cpp times
+// oneDNN against the loops once), so call it before pool_forward with a workspace.
 size_t pool_workspace_bytes(const PoolSpec& p);
 // y = the pooling of x. With workspace (pool_workspace_bytes bytes, for max pooling in training) records the maxima.
 void pool_forward(const PoolSpec& p, const float* x, float* y, void* workspace);
 // dx from dy; workspace from pool_forward, or null (max pooling then finds the maxima in x again).
 void pool_backward(const PoolSpec& p, const float* x, const void* workspace, const float* dy, float* dx);
+
+// Tests: make every configuration's training max pooling use one side (nullopt: measure again, the default).
+enum class PoolTrainingKernels { onednn, loops };
+void force_pool_training_kernels(std::optional<PoolTrainingKernels> kernels);
 
 // Global pooling of (outer, steps, inner) over the middle axis: y (outer, inner).
 void global_avg_pool(const float* x, float* y, int64_t outer, int64_t steps, int64_t inner);

@@ -1,8 +1,10 @@
-// The two pooling implementations of src/backend agree: oneDNN's primitives (what the layers use) and the loops
-// (the fallback for empty tensors and configurations oneDNN rejects).
+// The two pooling implementations of src/backend agree: oneDNN's primitives and the loops (the fallback for empty
+// tensors and configurations oneDNN rejects, and training max pooling wherever they measure faster).
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "backend/spatial.hpp"
@@ -43,7 +45,23 @@ backend::Pool2D loop_view(const backend::PoolSpec& p) {
 
 }  // namespace
 
-TEST(PoolingKernels, OneDnnAndLoopsAgree) {
+// Training max pooling runs on whichever side measured faster for the configuration: each side, and the measured
+// choice, must give what the loops give.
+class PoolingTrainingKernels : public ::testing::TestWithParam<std::optional<backend::PoolTrainingKernels>> {
+ protected:
+  void SetUp() override { backend::force_pool_training_kernels(GetParam()); }
+  void TearDown() override { backend::force_pool_training_kernels(std::nullopt); }
+};
+
+INSTANTIATE_TEST_SUITE_P(MaxPooling, PoolingTrainingKernels,
+                         ::testing::Values(std::nullopt, backend::PoolTrainingKernels::onednn,
+                                           backend::PoolTrainingKernels::loops),
+                         [](const auto& info) {
+                           if (!info.param) return std::string("Measured");
+                           return std::string(*info.param == backend::PoolTrainingKernels::loops ? "Loops" : "OneDnn");
+                         });
+
+TEST_P(PoolingTrainingKernels, OneDnnAndLoopsAgree) {
   utils::set_random_seed(71);
   const std::vector<Config> configs = {
       {2, 5, 7, 8, 2, 2, 2, 2, false, false, true},  {2, 5, 7, 8, 3, 3, 2, 2, true, false, true},
@@ -75,6 +93,17 @@ TEST(PoolingKernels, OneDnnAndLoopsAgree) {
     EXPECT_LT(max_abs_diff(dx1, dx3), 1e-5f) << k.kh << "x" << k.kw << " same=" << k.same;
     EXPECT_EQ(dx1.to_vector(), dx2.to_vector());
   }
+}
+
+TEST(PoolingKernelsChoice, LoopsKeepOneFloatPerOutputAsTheirRecord) {
+  backend::PoolSpec p;
+  p.n = 4, p.c = 32, p.h = 26, p.w = 26, p.oh = 13, p.ow = 13, p.kh = 2, p.kw = 2, p.sh = 2, p.sw = 2;
+  backend::force_pool_training_kernels(backend::PoolTrainingKernels::loops);
+  EXPECT_EQ(backend::pool_workspace_bytes(p), size_t{4 * 32 * 13 * 13} * sizeof(float));
+  backend::force_pool_training_kernels(std::nullopt);
+  EXPECT_GT(backend::pool_workspace_bytes(p), 0u);  // either side keeps a record for max pooling
+  p.max = false;
+  EXPECT_EQ(backend::pool_workspace_bytes(p), 0u);
 }
 
 TEST(PoolingKernels, EmptyBatchUsesTheLoops) {
