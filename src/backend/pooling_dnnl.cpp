@@ -125,10 +125,11 @@ dnnl::memory wrap(const dnnl::memory::desc& md, const void* data) {
 
 // Training max pooling (forward recording the maxima, then backward) is timed both ways on this configuration, best
 // of three after a warm-up, and the faster is kept: which one wins depends on the CPU. On the project's Zen 5
-// oneDNN's JIT kernels were 3-12x faster than the loops; on a 2-core Xeon with AMX (2026-12-06) oneDNN 2.6's
-// training kernels were 2-3x slower than the same loops (32x26x26x32, 2x2 windows, step 2: 243 + 225 us against
-// 109 + 129 us; bench/pool_kernels). Both give the same values and send each gradient to the first maximum of its
-// window. The measurement costs a few training steps' worth of pooling, once per configuration.
+// oneDNN's JIT kernels were 3-12x faster than the loops of the time; on a 2-core Xeon with AMX (2026-12-06) oneDNN
+// 2.6's training kernels were 3-4x slower than today's loops (bench/pool_kernels, forward + backward, 2x2 windows,
+// step 2: 32x26x26x32 502 vs 137 us, 32x11x11x64 160 vs 43 us). Both give the same values and send each gradient
+// to the first maximum of its window. The measurement costs a few training steps' worth of pooling, once per
+// configuration.
 PoolTrainingKernels choose_kernels(const PoolSpec& p, const Primitives& prims) {
   const auto elements = [](int64_t a, int64_t b, int64_t c, int64_t d) { return static_cast<size_t>(a * b * c * d); };
   std::vector<float> x(elements(p.n, p.c, p.h, p.w)), dx(x.size()), y(elements(p.n, p.c, p.oh, p.ow)),

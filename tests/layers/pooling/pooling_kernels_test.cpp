@@ -67,7 +67,11 @@ TEST_P(PoolingTrainingKernels, OneDnnAndLoopsAgree) {
       {2, 5, 7, 8, 2, 2, 2, 2, false, false, true},  {2, 5, 7, 8, 3, 3, 2, 2, true, false, true},
       {3, 4, 9, 6, 3, 2, 1, 2, true, true, true},    {2, 3, 1, 10, 1, 3, 1, 2, true, false, true},
       {2, 5, 7, 8, 3, 3, 1, 1, true, false, false},  {2, 4, 6, 6, 2, 2, 3, 3, false, true, false},
-      {1, 70, 40, 40, 3, 3, 2, 2, true, false, true}};  // large enough for oneDNN's threads
+      {1, 70, 40, 40, 3, 3, 2, 2, true, false, true},  // large enough for oneDNN's threads
+      // The loops' fast paths (2x2 windows inside the array; disjoint windows in backward): odd sizes leave the
+      // last row or column outside every window, and steps past the window leave gaps.
+      {3, 16, 9, 11, 2, 2, 2, 2, false, false, true}, {2, 3, 8, 9, 2, 2, 3, 3, false, false, true},
+      {2, 5, 6, 7, 3, 1, 3, 2, false, false, true},   {4, 32, 26, 26, 2, 2, 2, 2, false, false, true}};
   for (const Config& k : configs) {
     const backend::PoolSpec p = spec_of(k);
     // Integer-valued inputs in a small range: many ties, which both must break the same way (first maximum).
