@@ -231,6 +231,16 @@ std::vector<Tensor> LayerImpl::forward_masked(CallContext& ctx) {
 // ---- weights ----
 Tensor& LayerImpl::grad_of(Variable& v) {
   if (!v.grad.defined() || v.grad.dims() != v.value.dims()) v.grad = Tensor::zeros(v.value.dims());
+  else if (v.grad_stale) v.grad.fill(0.0f);
+  v.grad_stale = false;
+  return v.grad;
+}
+
+Tensor& LayerImpl::grad_to_overwrite(Variable& v, float& beta) {
+  const bool fresh = !v.grad.defined() || v.grad.dims() != v.value.dims();
+  if (fresh) v.grad = Tensor::empty(v.value.dims());
+  beta = fresh || v.grad_stale ? 0.0f : 1.0f;
+  v.grad_stale = false;
   return v.grad;
 }
 

@@ -142,9 +142,13 @@ double Trainer::train_step(const std::vector<Tensor>& xb, const std::vector<Tens
   std::vector<Tensor> grads;
   double loss = compute_losses(outputs, ctx, yb, sample_weight, &grads);
   auto vars = graph_.trainable_variables();
-  for (const auto& v : vars)
-    if (v->grad.defined()) v->grad.fill(0.0f);
+  for (const auto& v : vars) v->grad_stale = v->grad.defined();  // zeroed by the first layer to write it
   graph_.backward(ctx, grads);
+  for (const auto& v : vars)
+    if (v->grad_stale) {  // no gradient reached it this step
+      v->grad.fill(0.0f);
+      v->grad_stale = false;
+    }
   loss += graph_.regularization_penalty(true);  // Keras adds the layers' losses to the training loss
   state_->optimizer->apply_gradients(vars);
   const Tensor* sw = sample_weight.defined() ? &sample_weight : nullptr;

@@ -207,3 +207,29 @@ TEST(Fit, GradientCheckThroughSharedLayersAndTwoOutputs) {
   Model model(in, {layers::Dense(2)(h2), layers::Dense(1)(h1)});
   keras::testing::expect_gradients_match(model, {random::normal({4, 3})});
 }
+
+// A training step leaves last step's gradients in place and lets the first layer to write each one overwrite it
+// (Variable::grad_stale) instead of zero-filling them all first. A second step must still see only its own
+// gradients: here a shared Dense adds two contributions to its kernel's gradient, and an unshared one overwrites.
+TEST(Fit, SecondStepStartsFromFreshGradients) {
+  utils::set_random_seed(5);
+  auto build = [] {
+    auto a = Input({4}, name = "a");
+    auto b = Input({4}, name = "b");
+    layers::Dense shared(3, activation = "tanh");
+    auto merged = layers::Add()({shared(a), shared(b)});
+    Model model({a, b}, layers::Dense(1)(merged));
+    model.compile(optimizer = optimizers::SGD(learning_rate = 0.1), loss = "mse");
+    return model;
+  };
+  Model stepped = build(), fresh = build();
+  Tensor a1 = random::normal({8, 4}), b1 = random::normal({8, 4}), y1 = random::normal({8, 1});
+  Tensor a2 = random::normal({8, 4}), b2 = random::normal({8, 4}), y2 = random::normal({8, 1});
+  stepped.train_on_batch({a1, b1}, y1);
+  fresh.set_weights(stepped.get_weights());  // same weights, never-used gradient buffers
+  stepped.train_on_batch({a2, b2}, y2);
+  fresh.train_on_batch({a2, b2}, y2);
+  const auto ws = stepped.get_weights(), wf = fresh.get_weights();
+  ASSERT_EQ(ws.size(), wf.size());
+  for (size_t i = 0; i < ws.size(); ++i) EXPECT_EQ(ws[i].to_vector(), wf[i].to_vector()) << "weight " << i;
+}

@@ -30,6 +30,9 @@ struct Variable {
   Tensor value;
   Tensor grad;
   bool trainable = true;
+  // Set by a training step instead of zero-filling grad before backward: the first layer to touch the gradient
+  // zeroes it, or overwrites it outright (LayerImpl::grad_of / grad_to_overwrite), saving a pass over memory.
+  bool grad_stale = false;
 };
 using VariablePtr = std::shared_ptr<Variable>;
 
@@ -182,6 +185,9 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   void check_arity(size_t n) const;
   // The gradient buffer of v, zero-filled on first use; backward passes add into it.
   static Tensor& grad_of(Variable& v);
+  // The gradient buffer of v for a pass that writes all of it as beta * old + new (a GEMM's beta): beta is 0 when
+  // nothing has been added to it yet this step, and the buffer is then not zero-filled first.
+  static Tensor& grad_to_overwrite(Variable& v, float& beta);
   bool built_ = false;
   kw::Kwargs config_;  // the keywords the layer was made with, for get_config and saving
 

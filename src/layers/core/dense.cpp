@@ -104,10 +104,13 @@ class DenseImpl : public SingleInputLayer {
       dz = Tensor::empty(g.dims());
       activation_->backward(z.data(), y.data(), g.data(), dz.data(), rows, units_);
     }
-    backend::gemm(true, false, in_, units_, rows, 1.0f, x.data(), in_, dz.data(), units_, 1.0f,
-                  grad_of(*kernel_).data(), units_);
+    float beta = 1.0f;
+    Tensor& dkernel = grad_to_overwrite(*kernel_, beta);
+    backend::gemm(true, false, in_, units_, rows, 1.0f, x.data(), in_, dz.data(), units_, beta, dkernel.data(),
+                  units_);
     if (use_bias_) {
-      backend::column_sums(dz.data(), grad_of(*bias_).data(), rows, units_, true);
+      Tensor& dbias = grad_to_overwrite(*bias_, beta);
+      backend::column_sums(dz.data(), dbias.data(), rows, units_, /*accumulate=*/beta != 0.0f);
     }
     if (!ctx.input_needs_grad(0)) return {};
     Tensor dx = Tensor::empty(x.dims());
