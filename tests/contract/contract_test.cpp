@@ -6,6 +6,8 @@
 
 #include <sstream>
 
+#include "support/sequences.hpp"
+
 using namespace keras;      // Tensor, Shape, None, Sequential, Model, Input, layers::, random::, ValueError, ...
 using namespace keras::kw;  // keyword arguments: activation=, input_shape=, epochs=, ...
 
@@ -261,13 +263,7 @@ TEST(Contract, StatefulLstmAndResetState) {
   Tensor y_all = whole(x);
   // The same sequence in two halves through a stateful layer: the second call starts from the first's states.
   auto lstm = layers::LSTM(4, stateful = true, batch_input_shape = {2, 3, 3});
-  Tensor x1 = Tensor::empty({2, 3, 3}), x2 = Tensor::empty({2, 3, 3});
-  for (int64_t b = 0; b < 2; ++b)
-    for (int64_t t = 0; t < 3; ++t)
-      for (int64_t i = 0; i < 3; ++i) {
-        x1.at({b, t, i}) = x.at({b, t, i});
-        x2.at({b, t, i}) = x.at({b, t + 3, i});
-      }
+  auto [x1, x2] = keras::testing::split_in_time(x, 3);
   lstm(x1);
   lstm.set_weights(whole.get_weights());
   lstm.reset_state();

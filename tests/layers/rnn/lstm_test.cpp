@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "keras/keras.hpp"
+#include "support/sequences.hpp"
 #include "layers/rnn/rnn_test_support.hpp"
 
 using namespace keras;
@@ -114,13 +115,7 @@ TEST(Lstm, InitialStateAndStateful) {
   auto whole = full(std::vector<Tensor>{x});
   // Running the first half, then the second half from its states, equals running it all.
   layers::LSTM half(4, return_state = true);
-  Tensor x1 = Tensor::empty({2, 3, 3}), x2 = Tensor::empty({2, 3, 3});
-  for (int64_t b = 0; b < 2; ++b)
-    for (int64_t t = 0; t < 3; ++t)
-      for (int64_t i = 0; i < 3; ++i) {
-        x1.at({b, t, i}) = x.at({b, t, i});
-        x2.at({b, t, i}) = x.at({b, t + 3, i});
-      }
+  auto [x1, x2] = keras::testing::split_in_time(x, 3);
   half(std::vector<Tensor>{x1});
   half.set_weights(full.get_weights());
   auto first = half(std::vector<Tensor>{x1});
