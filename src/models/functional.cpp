@@ -1,12 +1,14 @@
 #include "keras/models/functional.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <set>
 
 #include "keras/core/errors.hpp"
 #include "models/data_hints.hpp"
 #include "models/forward_only.hpp"
+#include "models/relu_folding.hpp"
 #include "trainers/training_state.hpp"
 
 namespace keras {
@@ -243,6 +245,36 @@ std::vector<Tensor> FunctionalImpl::forward(CallContext& ctx) {
   return out;
 }
 
+namespace {
+std::atomic<bool> g_relu_folding{true};
+}  // namespace
+
+namespace detail {
+void set_relu_folding(bool on) { g_relu_folding = on; }
+}  // namespace detail
+
+// Nodes whose backward may apply their input's relu gradient (CallContext::fold_input_relu): a layer that
+// folds_input_relu(), with one input, produced by a node whose layer has a relu_output() and one output, read by
+// no other node and not a model output (a gradient arriving there otherwise would skip the relu).
+std::vector<bool> FunctionalImpl::relu_foldable_nodes() const {
+  std::vector<bool> out(nodes_.size(), false);
+  if (!g_relu_folding) return out;
+  std::vector<int> producer(static_cast<size_t>(num_slots_), -1), readers(static_cast<size_t>(num_slots_), 0);
+  for (size_t k = 0; k < nodes_.size(); ++k) {
+    for (int s : node_out_slots_[k]) producer[static_cast<size_t>(s)] = static_cast<int>(k);
+    for (int s : node_in_slots_[k]) ++readers[static_cast<size_t>(s)];
+  }
+  for (int s : output_slots_) ++readers[static_cast<size_t>(s)];
+  for (size_t k = 0; k < nodes_.size(); ++k) {
+    if (node_in_slots_[k].size() != 1 || !nodes_[k]->layer->folds_input_relu()) continue;
+    const auto s = static_cast<size_t>(node_in_slots_[k][0]);
+    const int p = producer[s];
+    out[k] = p >= 0 && readers[s] == 1 && node_out_slots_[static_cast<size_t>(p)].size() == 1 &&
+             nodes_[static_cast<size_t>(p)]->layer->relu_output();
+  }
+  return out;
+}
+
 std::vector<Tensor> FunctionalImpl::backward(CallContext& ctx, const std::vector<Tensor>& output_grads) {
   std::vector<Tensor> grads(static_cast<size_t>(num_slots_));
   auto accumulate = [&](int s, const Tensor& g) {
@@ -259,6 +291,7 @@ std::vector<Tensor> FunctionalImpl::backward(CallContext& ctx, const std::vector
   std::vector<bool> wanted(static_cast<size_t>(num_slots_), true);
   for (size_t i = 0; i < input_slots_.size(); ++i)
     wanted[static_cast<size_t>(input_slots_[i])] = ctx.input_needs_grad(i);
+  const std::vector<bool> foldable = relu_foldable_nodes();
   for (size_t k = nodes_.size(); k-- > 0;) {
     CallContext& c = ctx.children.at(k);
     std::vector<Tensor> g_out;
@@ -273,6 +306,8 @@ std::vector<Tensor> FunctionalImpl::backward(CallContext& ctx, const std::vector
     c.grad_wrt_preactivation = node_out_slots_[k].size() == 1 && preactivation[static_cast<size_t>(node_out_slots_[k][0])];
     c.needs_input_grad.clear();
     for (int s : node_in_slots_[k]) c.needs_input_grad.push_back(wanted[static_cast<size_t>(s)]);
+    c.fold_input_relu = foldable[k];
+    if (foldable[k]) preactivation[static_cast<size_t>(node_in_slots_[k][0])] = true;
     std::vector<Tensor> g_in = nodes_[k]->layer->backward(c, g_out);
     for (size_t j = 0; j < g_in.size() && j < node_in_slots_[k].size(); ++j)
       if (c.needs_input_grad[j]) accumulate(node_in_slots_[k][j], g_in[j]);

@@ -74,6 +74,10 @@ struct CallContext {
   // the output gradient is then with respect to the pre-activation, and backward skips the activation.
   bool grad_wrt_preactivation = false;
   std::vector<bool> preactivation_output_grads;  // for models: which outputs' gradients are such
+  // Set by a model on a layer that folds_input_relu() whose input is another layer's relu output, read by nothing
+  // else: backward then returns the gradient with respect to that layer's pre-activation (the model tells the
+  // producer so through grad_wrt_preactivation), which saves a pass over the producer's larger output.
+  bool fold_input_relu = false;
   // Keras masks, one per input (an undefined Tensor where that input carries none). A mask has the input's shape
   // without its last (feature) axis, e.g. (batch, timesteps), with values 0/1 and dtype label "bool".
   std::vector<Tensor> input_masks;
@@ -122,6 +126,12 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   // pre-activation values of a forward call, so a loss can work from the logits.
   virtual std::string final_activation() const { return ""; }
   virtual Tensor preactivation(const CallContext& ctx) const { (void)ctx; return {}; }
+  // True when the one output is relu (Keras's plain "relu") of a pre-activation the layer computes itself, and
+  // backward skips the relu on grad_wrt_preactivation (Dense, the convolutions).
+  virtual bool relu_output() const { return false; }
+  // True when backward can apply its input's relu gradient itself (CallContext::fold_input_relu). Max pooling can:
+  // the relu mask at each window's maximum is (pooled output > 0), read from the 4x smaller output.
+  virtual bool folds_input_relu() const { return false; }
   virtual bool is_input_layer() const { return false; }
 
   // ---- masking (Keras's supports_masking / compute_mask) ----

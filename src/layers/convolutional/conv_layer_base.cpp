@@ -118,6 +118,8 @@ std::string ConvLayerBase::final_activation() const {
   return n == "softmax" || n == "sigmoid" ? n : "";
 }
 
+bool ConvLayerBase::relu_output() const { return activation_ == activations::get("relu"); }
+
 double ConvLayerBase::regularization_penalty(bool accumulate_grads) {
   if (!built_ || !trainable()) return 0.0;
   double total = 0.0;

@@ -30,6 +30,7 @@ class ConvLayerBase : public SingleInputLayer {
   ConvLayerBase(int rank, const std::string& class_name, const kw::Kwargs& k, bool allow_causal);
 
   std::string final_activation() const override;
+  bool relu_output() const override;
   Tensor preactivation(const CallContext& ctx) const override {
     return ctx.saved.empty() ? Tensor() : ctx.saved[0];
   }

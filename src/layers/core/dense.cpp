@@ -42,6 +42,7 @@ class DenseImpl : public SingleInputLayer {
   Tensor preactivation(const CallContext& ctx) const override {
     return ctx.saved.empty() ? Tensor() : ctx.saved[0];
   }
+  bool relu_output() const override { return activation_ == activations::get("relu"); }
 
   // Keras's layer.losses: the regularizers' penalties on the trainable kernel and bias.
   double regularization_penalty(bool accumulate_grads) override {

@@ -19,6 +19,18 @@ std::string sibling(const std::string& class_name, int spatial_dims) {
   return s;
 }
 
+// g where y > 0, else 0.
+Tensor relu_masked(const Tensor& g, const Tensor& y) {
+  Tensor out = Tensor::empty(g.dims());
+  const float* __restrict gd = g.data();
+  const float* __restrict yd = y.data();
+  float* __restrict od = out.data();
+  const int64_t n = g.size();
+#pragma omp parallel for simd if (n > (1 << 16))
+  for (int64_t i = 0; i < n; ++i) od[i] = yd[i] > 0.0f ? gd[i] : 0.0f;
+  return out;
+}
+
 class PoolingImpl : public SingleInputLayer {
  public:
   PoolingImpl(const std::string& class_name, int dims, PoolMode mode, const kw::Kwargs& k)
@@ -94,12 +106,17 @@ class PoolingImpl : public SingleInputLayer {
     return y;
   }
 
+  bool folds_input_relu() const override { return mode_ == PoolMode::max; }
+
   Tensor backward_one(const Tensor& g, CallContext& ctx) override {
     if (!ctx.input_needs_grad(0)) return {};
     const Tensor& x = ctx.inputs.at(0);
     const backend::PoolSpec p = geometry(x.dims());
     Tensor dx = Tensor::empty(x.dims());
-    backend::pool_backward(p, x.data(), ctx.saved.empty() ? nullptr : ctx.saved[0].data(), g.data(), dx.data());
+    // The input is relu(z): each gradient goes to its window's maximum m, where relu'(z) is (m > 0), and m is the
+    // output. Masking the output's gradient here is the producer's whole relu backward.
+    const Tensor dy = ctx.fold_input_relu ? relu_masked(g, ctx.outputs.at(0)) : g;
+    backend::pool_backward(p, x.data(), ctx.saved.empty() ? nullptr : ctx.saved[0].data(), dy.data(), dx.data());
     return dx;
   }
 
