@@ -40,8 +40,9 @@ void avg_pool2d_backward(const Pool2D& p, const float* dy, float* dx);
 // 1.5-3x faster for inference (10x for overlapping average windows), 3-12x for training max pooling (recording the
 // maxima) and 2-4x for backward, and as fast for tiny tensors (0.4 us). On a Xeon with AMX, training max pooling
 // was the other way round, so each configuration's training passes go to whichever measures faster on the machine
-// (pool_workspace_bytes). The loops are also the fallback for empty tensors or a configuration oneDNN rejects. x and dx are (n, h, w, c), or (n, c, h, w) with channels_first (oneDNN
-// takes both layouts directly); the padding may differ on each side.
+// (pool_workspace_bytes). The loops are also the fallback for empty tensors or a configuration oneDNN rejects.
+// x and dx are (n, h, w, c), or (n, c, h, w) with channels_first (oneDNN takes both layouts directly); the padding
+// may differ on each side.
 struct PoolSpec {
   int64_t n = 0, c = 0, h = 0, w = 0, oh = 0, ow = 0;
   int64_t kh = 1, kw = 1, sh = 1, sw = 1;

@@ -315,7 +315,8 @@ Tensor Tensor::take(const std::vector<int64_t>& rows) const {
   float* dst = out.data();
 #pragma omp parallel for if (count * row > (1 << 14))
   for (int64_t r = 0; r < count; ++r) {
-    const int64_t i = rows[static_cast<size_t>(r)] < 0 ? rows[static_cast<size_t>(r)] + n : rows[static_cast<size_t>(r)];
+    const int64_t at = rows[static_cast<size_t>(r)];
+    const int64_t i = at < 0 ? at + n : at;
     std::memcpy(dst + r * row, src + i * row, static_cast<size_t>(row) * sizeof(float));
   }
   return out;

@@ -98,6 +98,7 @@ void FunctionalImpl::set_graph(const std::vector<KerasTensor>& inputs, const std
       node_out_slots_[k].push_back(slot(KerasTensor(nodes_[k], static_cast<int>(j))));
   }
   for (const auto& t : outputs_) output_slots_.push_back(slot(t));
+  relu_foldable_ = relu_foldable_nodes();
 
   layers_.clear();
   std::set<const LayerImpl*> seen;
@@ -255,10 +256,10 @@ void set_relu_folding(bool on) { g_relu_folding = on; }
 
 // Nodes whose backward may apply their input's relu gradient (CallContext::fold_input_relu): a layer that
 // folds_input_relu(), with one input, produced by a node whose layer has a relu_output() and one output, read by
-// no other node and not a model output (a gradient arriving there otherwise would skip the relu).
+// no other node and not a model output (a gradient arriving there otherwise would skip the relu). Fixed by the
+// graph (a layer's activation never changes), so set_graph works it out once.
 std::vector<bool> FunctionalImpl::relu_foldable_nodes() const {
   std::vector<bool> out(nodes_.size(), false);
-  if (!g_relu_folding) return out;
   std::vector<int> producer(static_cast<size_t>(num_slots_), -1), readers(static_cast<size_t>(num_slots_), 0);
   for (size_t k = 0; k < nodes_.size(); ++k) {
     for (int s : node_out_slots_[k]) producer[static_cast<size_t>(s)] = static_cast<int>(k);
@@ -291,7 +292,7 @@ std::vector<Tensor> FunctionalImpl::backward(CallContext& ctx, const std::vector
   std::vector<bool> wanted(static_cast<size_t>(num_slots_), true);
   for (size_t i = 0; i < input_slots_.size(); ++i)
     wanted[static_cast<size_t>(input_slots_[i])] = ctx.input_needs_grad(i);
-  const std::vector<bool> foldable = relu_foldable_nodes();
+  const bool folding = g_relu_folding;
   for (size_t k = nodes_.size(); k-- > 0;) {
     CallContext& c = ctx.children.at(k);
     std::vector<Tensor> g_out;
@@ -306,8 +307,8 @@ std::vector<Tensor> FunctionalImpl::backward(CallContext& ctx, const std::vector
     c.grad_wrt_preactivation = node_out_slots_[k].size() == 1 && preactivation[static_cast<size_t>(node_out_slots_[k][0])];
     c.needs_input_grad.clear();
     for (int s : node_in_slots_[k]) c.needs_input_grad.push_back(wanted[static_cast<size_t>(s)]);
-    c.fold_input_relu = foldable[k];
-    if (foldable[k]) preactivation[static_cast<size_t>(node_in_slots_[k][0])] = true;
+    c.fold_input_relu = folding && relu_foldable_[k];
+    if (c.fold_input_relu) preactivation[static_cast<size_t>(node_in_slots_[k][0])] = true;
     std::vector<Tensor> g_in = nodes_[k]->layer->backward(c, g_out);
     for (size_t j = 0; j < g_in.size() && j < node_in_slots_[k].size(); ++j)
       if (c.needs_input_grad[j]) accumulate(node_in_slots_[k][j], g_in[j]);

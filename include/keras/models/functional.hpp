@@ -60,7 +60,8 @@ class FunctionalImpl : public LayerImpl {
   std::shared_ptr<TrainingState> training_state_;
 
  private:
-  std::vector<bool> relu_foldable_nodes() const;  // which nodes backward lets fold their input's relu
+  std::vector<bool> relu_foldable_nodes() const;
+  std::vector<bool> relu_foldable_;  // per node: backward may let it fold its input's relu (set_graph)
   std::map<std::pair<const Node*, int>, int> slot_of_;
   std::vector<std::vector<int>> node_in_slots_, node_out_slots_;
   std::vector<int> input_slots_, output_slots_;
