@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "backend/spatial.hpp"
+#include "keras/activations/activations.hpp"
 #include "keras/core/errors.hpp"
 #include "layers/spatial_utils.hpp"
 
@@ -17,18 +18,6 @@ std::string sibling(const std::string& class_name, int spatial_dims) {
   std::string s = class_name;
   s[s.size() - 2] = spatial_dims == 2 ? '1' : '2';
   return s;
-}
-
-// g where y > 0, else 0.
-Tensor relu_masked(const Tensor& g, const Tensor& y) {
-  Tensor out = Tensor::empty(g.dims());
-  const float* __restrict gd = g.data();
-  const float* __restrict yd = y.data();
-  float* __restrict od = out.data();
-  const int64_t n = g.size();
-#pragma omp parallel for simd if (n > (1 << 16))
-  for (int64_t i = 0; i < n; ++i) od[i] = yd[i] > 0.0f ? gd[i] : 0.0f;
-  return out;
 }
 
 class PoolingImpl : public SingleInputLayer {
@@ -115,7 +104,8 @@ class PoolingImpl : public SingleInputLayer {
     Tensor dx = Tensor::empty(x.dims());
     // The input is relu(z): each gradient goes to its window's maximum m, where relu'(z) is (m > 0), and m is the
     // output. Masking the output's gradient here is the producer's whole relu backward.
-    const Tensor dy = ctx.fold_input_relu ? relu_masked(g, ctx.outputs.at(0)) : g;
+    const Tensor dy =
+        ctx.fold_input_relu ? activations::gradient(*activations::get("relu"), Tensor(), ctx.outputs.at(0), g) : g;
     backend::pool_backward(p, x.data(), ctx.saved.empty() ? nullptr : ctx.saved[0].data(), dy.data(), dx.data());
     return dx;
   }
