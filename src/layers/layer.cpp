@@ -249,9 +249,15 @@ VariablePtr LayerImpl::add_weight(const std::string& name, const std::vector<int
   auto v = std::make_shared<Variable>();
   v->name = name;
   v->value = (*initializers::get(init))(shape);
-  v->trainable = trainable;
+  v->trainable = trainable && trainable_;  // a layer made with trainable=false creates frozen weights
   variables_.push_back(v);
+  if (trainable) made_trainable_.push_back(v);
   return v;
+}
+
+void LayerImpl::set_trainable(bool t) {
+  trainable_ = t;
+  for (const auto& v : made_trainable_) v->trainable = t;
 }
 
 std::vector<VariablePtr> LayerImpl::trainable_variables() const {

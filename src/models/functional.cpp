@@ -332,6 +332,11 @@ std::vector<VariablePtr> FunctionalImpl::variables() const {
   return out;
 }
 
+void FunctionalImpl::set_trainable(bool t) {
+  LayerImpl::set_trainable(t);
+  for (const auto& l : layers()) l->set_trainable(t);  // Keras: `trainable` is propagated recursively
+}
+
 double FunctionalImpl::regularization_penalty(bool accumulate_grads) {
   double total = 0;
   for (const auto& l : layers())

@@ -104,7 +104,9 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   const std::string& name() const { return name_; }
   void set_name(std::string n) { name_ = std::move(n); }
   bool trainable() const { return trainable_; }
-  void set_trainable(bool t) { trainable_ = t; }
+  // Keras's `layer.trainable = t`: also freezes or unfreezes the variables the layer made trainable, and in models
+  // and wrappers every inner layer, so that a model's trainable_variables() leaves a frozen layer's out.
+  virtual void set_trainable(bool t);
   bool built() const { return built_; }
 
   // ---- what each layer provides ----
@@ -207,6 +209,7 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   bool trainable_ = true;
   std::optional<Shape> declared_input_shape_;
   std::vector<VariablePtr> variables_;
+  std::vector<VariablePtr> made_trainable_;  // the variables add_weight made with trainable=true
   std::vector<std::weak_ptr<Node>> inbound_nodes_;
   // Input and output shapes of the first symbolic call: Keras's layer.input_shape / output_shape.
   std::optional<std::pair<std::vector<Shape>, std::vector<Shape>>> first_call_;

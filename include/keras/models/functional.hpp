@@ -22,6 +22,7 @@ class FunctionalImpl : public LayerImpl {
   std::vector<Tensor> forward(CallContext& ctx) override;
   std::vector<Tensor> backward(CallContext& ctx, const std::vector<Tensor>& output_grads) override;
   std::vector<VariablePtr> variables() const override;
+  void set_trainable(bool t) override;
   double regularization_penalty(bool accumulate_grads) override;
   void check_input_compatibility(const std::vector<Shape>& shapes,
                                  const std::vector<std::pair<std::string, std::string>>& producers) const override;

@@ -80,6 +80,11 @@ class BidirectionalImpl : public LayerImpl, public rnn_detail::ResettableStates 
     v.insert(v.end(), b.begin(), b.end());
     return v;
   }
+  void set_trainable(bool t) override {
+    LayerImpl::set_trainable(t);
+    forward_.impl()->set_trainable(t);
+    backward_.impl()->set_trainable(t);
+  }
   double regularization_penalty(bool accumulate_grads) override {
     return forward_.impl()->regularization_penalty(accumulate_grads) +
            backward_.impl()->regularization_penalty(accumulate_grads);

@@ -106,6 +106,10 @@ class TimeDistributedImpl : public LayerImpl {
   }
 
   std::vector<VariablePtr> variables() const override { return inner_->variables(); }
+  void set_trainable(bool t) override {
+    LayerImpl::set_trainable(t);
+    inner_->set_trainable(t);
+  }
   double regularization_penalty(bool accumulate_grads) override {
     return inner_->trainable() ? inner_->regularization_penalty(accumulate_grads) : 0.0;
   }
