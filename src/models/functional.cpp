@@ -288,12 +288,21 @@ std::vector<Tensor> FunctionalImpl::backward(CallContext& ctx, const std::vector
   std::vector<bool> preactivation(static_cast<size_t>(num_slots_), false);
   for (size_t i = 0; i < output_slots_.size() && i < ctx.preactivation_output_grads.size(); ++i)
     if (ctx.preactivation_output_grads[i]) preactivation[static_cast<size_t>(output_slots_[i])] = true;
-  // Which slots need a gradient: everything produced inside the graph, and the inputs the caller asked for.
-  std::vector<bool> wanted(static_cast<size_t>(num_slots_), true);
+  // Which slots need a gradient: the inputs the caller asked for, and what a node with trainable variables, or one
+  // reading such a slot, produces. A Flatten or Rescaling right after the input needs none, and so neither does the
+  // Dense or convolution after it (its input gradient, a whole GEMM, would only be thrown away).
+  std::vector<bool> wanted(static_cast<size_t>(num_slots_), false);
   for (size_t i = 0; i < input_slots_.size(); ++i)
     wanted[static_cast<size_t>(input_slots_[i])] = ctx.input_needs_grad(i);
+  for (size_t k = 0; k < nodes_.size(); ++k) {  // nodes_ is in topological order
+    bool w = !nodes_[k]->layer->trainable_variables().empty();
+    for (int s : node_in_slots_[k]) w = w || wanted[static_cast<size_t>(s)];
+    for (int s : node_out_slots_[k]) wanted[static_cast<size_t>(s)] = w;
+  }
   const bool folding = g_relu_folding;
   for (size_t k = nodes_.size(); k-- > 0;) {
+    // A node's outputs are all wanted or none; for none, even a model output's gradient has nowhere to go.
+    if (node_out_slots_[k].empty() || !wanted[static_cast<size_t>(node_out_slots_[k][0])]) continue;
     CallContext& c = ctx.children.at(k);
     std::vector<Tensor> g_out;
     bool any = false;
