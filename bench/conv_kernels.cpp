@@ -5,16 +5,14 @@
 //   conv_kernels [--repeats 100]
 #include <keras/keras.hpp>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <functional>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "backend/conv_kernels.hpp"
+#include "min_time.hpp"
 
 using namespace keras;
 using backend::ConvLayoutPolicy;
@@ -36,17 +34,6 @@ backend::ConvSpec spec_of(int64_t batch, int64_t size, int64_t in_channels, int6
   return s;
 }
 
-double best_us(const std::function<void()>& f, int repeats) {
-  f();  // creates the primitives
-  double best = 1e30;
-  for (int r = 0; r < repeats; ++r) {
-    const auto t0 = std::chrono::steady_clock::now();
-    f();
-    best = std::min(best, std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
-  }
-  return best;
-}
-
 std::vector<float> filled(int64_t n, unsigned salt) {
   std::vector<float> v(static_cast<size_t>(n));
   for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(((i + salt) * 2654435761u) % 1021u) / 1021.0f - 0.5f;
@@ -56,9 +43,7 @@ std::vector<float> filled(int64_t n, unsigned salt) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int repeats = 100;
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], "--repeats") == 0) repeats = std::atoi(argv[i + 1]);
+  const int repeats = bench::repeats_arg(argc, argv, 100);
   std::printf("%-22s %-8s %10s %10s %10s %10s\n", "conv (batch, hw, ci->co)", "layout", "fwd us", "bwd_w us",
               "bwd_d us", "im2col_d");
   for (int64_t batch : {32, 128}) {
@@ -70,17 +55,17 @@ int main(int argc, char** argv) {
       for (auto [policy, label] : {std::pair{ConvLayoutPolicy::plain, "plain"}, {ConvLayoutPolicy::blocked, "blocked"}}) {
         backend::set_conv_layout_policy(policy);
         backend::set_conv_data_grad_path(backend::ConvDataGradPath::onednn);
-        const double f = best_us([&] {
+        const double f = bench::min_us([&] {
           backend::conv_forward(s, x.data(), k.data(), b.data(), y.data(), backend::ConvActivation::relu);
         }, repeats);
-        const double w = best_us([&] {
+        const double w = bench::min_us([&] {
           backend::conv_backward(s, x.data(), k.data(), dy.data(), nullptr, dk.data(), nullptr);
         }, repeats);
-        const double d = best_us([&] {
+        const double d = bench::min_us([&] {
           backend::conv_backward(s, x.data(), k.data(), dy.data(), dx.data(), nullptr, nullptr);
         }, repeats);
         backend::set_conv_data_grad_path(backend::ConvDataGradPath::im2col);
-        const double di = best_us([&] {
+        const double di = bench::min_us([&] {
           backend::conv_backward(s, x.data(), k.data(), dy.data(), dx.data(), nullptr, nullptr);
         }, repeats);
         char name[64];

@@ -6,14 +6,12 @@
 #include <keras/keras.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <string>
 #include <vector>
 
 #include "backend/spatial.hpp"
+#include "min_time.hpp"
 
 using namespace keras;
 
@@ -25,13 +23,10 @@ double training_pass_us(const backend::PoolSpec& p, backend::PoolTrainingKernels
   std::vector<float> x(n_in), dx(n_in), y(n_out), dy(n_out, 1.0f);
   for (size_t i = 0; i < n_in; ++i) x[i] = static_cast<float>((i * 2654435761u) % 1021u) / 1021.0f - 0.25f;
   std::vector<unsigned char> workspace(backend::pool_workspace_bytes(p));
-  double best = 1e30;
-  for (int r = 0; r < repeats; ++r) {
-    const auto t0 = std::chrono::steady_clock::now();
+  const double best = bench::min_us([&] {
     backend::pool_forward(p, x.data(), y.data(), workspace.data());
     backend::pool_backward(p, x.data(), workspace.data(), dy.data(), dx.data());
-    best = std::min(best, std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
-  }
+  }, repeats);
   backend::force_pool_training_kernels(std::nullopt);
   return best;
 }
@@ -39,9 +34,7 @@ double training_pass_us(const backend::PoolSpec& p, backend::PoolTrainingKernels
 }  // namespace
 
 int main(int argc, char** argv) {
-  int repeats = 200;
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], "--repeats") == 0) repeats = std::atoi(argv[i + 1]);
+  const int repeats = bench::repeats_arg(argc, argv, 200);
   std::printf("training max pooling 2x2/2, forward + backward, min of %d (us)\n", repeats);
   std::printf("%-20s %10s %10s\n", "input (n,h,w,c)", "oneDNN", "loops");
   for (int64_t n : {32, 128})

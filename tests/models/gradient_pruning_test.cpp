@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "keras/keras.hpp"
+#include "support/graph_backward.hpp"
 
 using namespace keras;
 using namespace keras::kw;
@@ -61,24 +62,6 @@ Tensor labels(int64_t n) {
 void one_step(Sequential& model) {
   model.compile(optimizer = "sgd", loss = "sparse_categorical_crossentropy");
   model.train_on_batch(images(6), labels(6));
-}
-
-// Weight gradients of one backward over the graph, with the input's gradient requested or not.
-std::vector<std::vector<float>> weight_grads(Model& model, const Tensor& x, bool input_grad) {
-  FunctionalImpl& graph = model.graph();
-  CallContext ctx;
-  ctx.training = true;
-  ctx.inputs = {x};
-  ctx.needs_input_grad = {input_grad};
-  std::vector<Tensor> outputs = graph.forward(ctx);
-  utils::set_random_seed(5);
-  std::vector<Tensor> upstream{random::normal(outputs[0].dims())};
-  for (const auto& v : graph.trainable_variables()) v->grad = Tensor();
-  std::vector<Tensor> dx = graph.backward(ctx, upstream);
-  EXPECT_EQ(dx.at(0).defined(), input_grad);
-  std::vector<std::vector<float>> out;
-  for (const auto& v : graph.trainable_variables()) out.push_back(v->grad.to_vector());
-  return out;
 }
 
 }  // namespace
@@ -138,8 +121,12 @@ TEST(GradientPruning, WeightGradientsAreTheSameWithOrWithoutTheInputGradient) {
     std::vector<int64_t> dims{3};
     for (int i = 1; i < in.ndim(); ++i) dims.push_back(in[i].value());
     const Tensor x = random::normal(dims);
-    const auto pruned = weight_grads(*model, x, false), full = weight_grads(*model, x, true);
-    ASSERT_EQ(pruned.size(), full.size());
-    for (size_t i = 0; i < pruned.size(); ++i) EXPECT_EQ(pruned[i], full[i]) << model->name() << " weight " << i;
+    const auto pruned = keras::testing::graph_backward(*model, x, false);
+    const auto full = keras::testing::graph_backward(*model, x, true);
+    EXPECT_FALSE(pruned.input_grads.at(0).defined());
+    ASSERT_TRUE(full.input_grads.at(0).defined());
+    ASSERT_EQ(pruned.weight_grads.size(), full.weight_grads.size());
+    for (size_t i = 0; i < full.weight_grads.size(); ++i)
+      EXPECT_EQ(pruned.weight_grads[i], full.weight_grads[i]) << model->name() << " weight " << i;
   }
 }

@@ -8,6 +8,7 @@
 #include "keras/keras.hpp"
 #include "models/relu_folding.hpp"
 #include "support/gradient_check.hpp"
+#include "support/graph_backward.hpp"
 
 using namespace keras;
 using namespace keras::kw;
@@ -22,20 +23,12 @@ struct Backward {
 
 Backward run_backward(Model& model, const Tensor& x, bool folding) {
   detail::set_relu_folding(folding);
-  FunctionalImpl& graph = model.graph();
-  CallContext ctx;
-  ctx.training = true;
-  ctx.inputs = {x};
-  std::vector<Tensor> outputs = graph.forward(ctx);
-  utils::set_random_seed(7);
-  std::vector<Tensor> upstream{random::normal(outputs[0].dims())};
-  for (const auto& v : graph.trainable_variables()) v->grad = Tensor();
-  std::vector<Tensor> dx = graph.backward(ctx, upstream);
+  const keras::testing::GraphBackward run = keras::testing::graph_backward(model, x);
   detail::set_relu_folding(true);
   Backward out;
-  out.grads.push_back(dx.at(0).to_vector());
-  for (const auto& v : graph.trainable_variables()) out.grads.push_back(v->grad.to_vector());
-  for (const CallContext& c : ctx.children) {
+  out.grads.push_back(run.input_grads.at(0).to_vector());
+  out.grads.insert(out.grads.end(), run.weight_grads.begin(), run.weight_grads.end());
+  for (const CallContext& c : run.ctx.children) {
     out.folded.push_back(c.fold_input_relu);
     out.preactivation.push_back(c.grad_wrt_preactivation);
   }
