@@ -7,6 +7,7 @@
 
 #include "keras/core/errors.hpp"
 #include "models/data_hints.hpp"
+#include "models/layer_profile.hpp"
 #include "models/forward_only.hpp"
 #include "models/relu_folding.hpp"
 #include "trainers/training_state.hpp"
@@ -225,7 +226,10 @@ std::vector<Tensor> FunctionalImpl::forward(CallContext& ctx) {
     }
     if (masked)
       for (int s : node_in_slots_[k]) c.input_masks.push_back(masks[static_cast<size_t>(s)]);
-    c.outputs = nodes_[k]->layer->forward_masked(c);
+    {
+      detail::ProfileScope timed(nodes_[k]->layer->name(), c.training ? "forward" : "inference");
+      c.outputs = nodes_[k]->layer->forward_masked(c);
+    }
     for (size_t j = 0; j < node_out_slots_[k].size(); ++j) {
       const auto slot = static_cast<size_t>(node_out_slots_[k][j]);
       slots[slot] = c.outputs.at(j);
@@ -318,7 +322,11 @@ std::vector<Tensor> FunctionalImpl::backward(CallContext& ctx, const std::vector
     for (int s : node_in_slots_[k]) c.needs_input_grad.push_back(wanted[static_cast<size_t>(s)]);
     c.fold_input_relu = folding && relu_foldable_[k];
     if (c.fold_input_relu) preactivation[static_cast<size_t>(node_in_slots_[k][0])] = true;
-    std::vector<Tensor> g_in = nodes_[k]->layer->backward(c, g_out);
+    std::vector<Tensor> g_in;
+    {
+      detail::ProfileScope timed(nodes_[k]->layer->name(), "backward");
+      g_in = nodes_[k]->layer->backward(c, g_out);
+    }
     for (size_t j = 0; j < g_in.size() && j < node_in_slots_[k].size(); ++j)
       if (c.needs_input_grad[j]) accumulate(node_in_slots_[k][j], g_in[j]);
   }

@@ -6,6 +6,7 @@
 #include "keras/core/errors.hpp"
 #include "keras/metrics/metrics.hpp"
 #include "models/forward_only.hpp"
+#include "models/layer_profile.hpp"
 #include "trainers/loss_masking.hpp"
 
 namespace keras {
@@ -140,7 +141,12 @@ double Trainer::train_step(const std::vector<Tensor>& xb, const std::vector<Tens
   std::vector<Tensor> outputs = graph_.forward(ctx);
   ctx.outputs = outputs;
   std::vector<Tensor> grads;
-  double loss = compute_losses(outputs, ctx, yb, sample_weight, &grads);
+  static const std::string kLoss = "loss", kOptimizer = "optimizer";
+  double loss;
+  {
+    detail::ProfileScope timed(kLoss, "train");
+    loss = compute_losses(outputs, ctx, yb, sample_weight, &grads);
+  }
   auto vars = graph_.trainable_variables();
   for (const auto& v : vars) v->grad_stale = v->grad.defined();  // zeroed by the first layer to write it
   graph_.backward(ctx, grads);
@@ -150,7 +156,10 @@ double Trainer::train_step(const std::vector<Tensor>& xb, const std::vector<Tens
       v->grad_stale = false;
     }
   loss += graph_.regularization_penalty(true);  // Keras adds the layers' losses to the training loss
-  state_->optimizer->apply_gradients(vars);
+  {
+    detail::ProfileScope timed(kOptimizer, "train");
+    state_->optimizer->apply_gradients(vars);
+  }
   const Tensor* sw = sample_weight.defined() ? &sample_weight : nullptr;
   for (size_t i = 0; i < outputs.size(); ++i)
     update_metrics(state_->metrics[i], yb[i], outputs[i], output_mask(ctx, i), sw);
