@@ -7,8 +7,8 @@
 
 #include "keras/core/errors.hpp"
 #include "models/data_hints.hpp"
-#include "models/layer_profile.hpp"
 #include "models/forward_only.hpp"
+#include "models/layer_profile.hpp"
 #include "models/relu_folding.hpp"
 #include "trainers/training_state.hpp"
 

@@ -18,7 +18,8 @@ void set_layer_profiling(bool on);
 std::string layer_profile_report();
 void reset_layer_profile();
 
-// Adds the time from construction to destruction to the row (what, pass), when profiling is on.
+// Adds the time from construction to destruction to the row (what, pass), when profiling is on. `what` and `pass`
+// are kept by reference: they must outlive the scope (a layer's name, a constant).
 class ProfileScope {
  public:
   ProfileScope(const std::string& what, const char* pass);

@@ -13,6 +13,9 @@ namespace keras {
 
 namespace {
 
+// Rows of the layer profile (models/layer_profile.hpp) for fit's own work between the model's passes.
+const std::string kLossRow = "loss", kOptimizerRow = "optimizer";
+
 const Tensor& output_mask(const CallContext& ctx, size_t i) {
   static const Tensor none;
   return i < ctx.output_masks.size() ? ctx.output_masks[i] : none;
@@ -141,10 +144,9 @@ double Trainer::train_step(const std::vector<Tensor>& xb, const std::vector<Tens
   std::vector<Tensor> outputs = graph_.forward(ctx);
   ctx.outputs = outputs;
   std::vector<Tensor> grads;
-  static const std::string kLoss = "loss", kOptimizer = "optimizer";
-  double loss;
+  double loss = 0.0;
   {
-    detail::ProfileScope timed(kLoss, "train");
+    detail::ProfileScope timed(kLossRow, "train");
     loss = compute_losses(outputs, ctx, yb, sample_weight, &grads);
   }
   auto vars = graph_.trainable_variables();
@@ -157,7 +159,7 @@ double Trainer::train_step(const std::vector<Tensor>& xb, const std::vector<Tens
     }
   loss += graph_.regularization_penalty(true);  // Keras adds the layers' losses to the training loss
   {
-    detail::ProfileScope timed(kOptimizer, "train");
+    detail::ProfileScope timed(kOptimizerRow, "train");
     state_->optimizer->apply_gradients(vars);
   }
   const Tensor* sw = sample_weight.defined() ? &sample_weight : nullptr;
