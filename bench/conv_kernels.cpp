@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
       const int64_t nx = batch * size * size * ci, ny = batch * (size - 2) * (size - 2) * co, nk = 9 * ci * co;
       auto x = filled(nx, 1), k = filled(nk, 2), b = filled(co, 3), dy = filled(ny, 4);
       std::vector<float> y(static_cast<size_t>(ny)), dx(static_cast<size_t>(nx)), dk(static_cast<size_t>(nk));
-      for (auto [policy, label] : {std::pair{ConvLayoutPolicy::plain, "plain"}, {ConvLayoutPolicy::blocked, "blocked"}}) {
+      for (auto [policy, label] :
+           {std::pair{ConvLayoutPolicy::plain, "plain"}, {ConvLayoutPolicy::blocked, "blocked"}}) {
         backend::set_conv_layout_policy(policy);
         backend::set_conv_data_grad_path(backend::ConvDataGradPath::onednn);
         const double f = bench::min_us([&] {

@@ -12,8 +12,9 @@
 // Exits non-zero below 0.90 test accuracy.
 // Why the schedule: with the default "adam" (a constant 1e-3) this model lands on about 0.895 after 3 epochs, in
 // keraspp and in PyTorch alike, and seeds spread it by +-0.5 points. Starting at twice the rate and annealing it to
-// zero over the run (Keras's CosineDecay) gave 0.907-0.912 on each of seeds 42-48. Optional arguments: epochs, batch size, training samples (for profiling),
-// random seed (default 42; other seeds show the spread of the result).
+// zero over the run (Keras's CosineDecay) gave 0.907-0.912 on each of seeds 42-48.
+// Optional arguments: epochs, batch size, training samples (for profiling), random seed (default 42; other seeds
+// show the spread of the result).
 // On a machine shared with other jobs, run it with OMP_WAIT_POLICY=passive: GNU OpenMP's idle threads otherwise spin
 // after every parallel region (68% of the CPU samples in a profile on the loaded 2-core machine, 3-8x slower).
 #include <keras/keras.hpp>

@@ -87,7 +87,8 @@ TEST(GradientPruning, NothingBehindAFrozenLayerIsDifferentiated) {
   utils::set_random_seed(3);
   auto probe = std::make_shared<ProbeImpl>(true, "probe");
   layers::Dense frozen(8, activation = "relu");
-  Sequential model({Input({4, 4, 1}), layers::Flatten(), frozen, Layer(probe), layers::Dense(3, activation = "softmax")});
+  Sequential model(
+      {Input({4, 4, 1}), layers::Flatten(), frozen, Layer(probe), layers::Dense(3, activation = "softmax")});
   frozen.set_trainable(false);
   one_step(model);
   EXPECT_EQ(probe->backward_calls, 1);  // it has a trainable weight...
