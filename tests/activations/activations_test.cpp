@@ -261,6 +261,55 @@ TEST(Activations, SoftmaxRowsSumToOneAndAreStable) {
   EXPECT_FLOAT_EQ(lb[0], -2000.0f);
 }
 
+TEST(Activations, SoftmaxOfNarrowRowsMatchesTheReferenceAcrossBlocks) {
+  // A classifier's 10 logits take the block path: 150 rows span three blocks, the last one partial, in place too.
+  const int64_t rows = 150, cols = 10;
+  std::vector<float> x(static_cast<size_t>(rows * cols));
+  for (size_t i = 0; i < x.size(); ++i) x[i] = 8.0f * std::sin(0.91f * static_cast<float>(i)) + (i % 7 == 0 ? 50 : 0);
+  auto k = activations::get("softmax");
+  const auto y = forward(*k, x, rows, cols);
+  for (int64_t r = 0; r < rows; ++r) {
+    double m = -1e30, s = 0;
+    for (int64_t j = 0; j < cols; ++j) m = std::max(m, double(x[r * cols + j]));
+    for (int64_t j = 0; j < cols; ++j) s += std::exp(x[r * cols + j] - m);
+    for (int64_t j = 0; j < cols; ++j) expect_close(y[r * cols + j], std::exp(x[r * cols + j] - m) / s, 2e-6, 1e-8,
+                                                    "softmax");
+  }
+  std::vector<float> inplace = x;
+  k->forward(inplace.data(), inplace.data(), rows, cols);
+  EXPECT_EQ(inplace, y);
+}
+
+TEST(Activations, SoftmaxOfInfiniteLogitsIsTheLimit) {
+  // As numpy: +inf entries share the mass, a row of -inf is NaN, a NaN logit makes its row NaN; for narrow rows (block
+  // path) and wide ones, in place too.
+  const float inf = std::numeric_limits<float>::infinity();
+  auto k = activations::get("softmax");
+  for (const int64_t cols : {4, 40}) {
+    std::vector<float> x(static_cast<size_t>(4 * cols), 0.0f);
+    x[0] = inf;
+    x[2] = inf;                                                                // row 0: two +inf
+    for (int64_t j = 0; j < cols; ++j) x[static_cast<size_t>(cols + j)] = -inf;  // row 1: all -inf
+    x[static_cast<size_t>(2 * cols + 1)] = std::numeric_limits<float>::quiet_NaN();  // row 2: a NaN
+    x[static_cast<size_t>(3 * cols + 3)] = 5.0f;                                      // row 3: finite
+    for (const bool in_place : {false, true}) {
+      std::vector<float> y = x;
+      if (in_place) k->forward(y.data(), y.data(), 4, cols);
+      else y = forward(*k, x, 4, cols);
+      EXPECT_EQ(y[0], 0.5f) << cols;
+      EXPECT_EQ(y[1], 0.0f) << cols;
+      EXPECT_EQ(y[2], 0.5f) << cols;
+      for (int64_t j = 0; j < cols; ++j) {
+        EXPECT_TRUE(std::isnan(y[static_cast<size_t>(cols + j)])) << cols;
+        EXPECT_TRUE(std::isnan(y[static_cast<size_t>(2 * cols + j)])) << cols;
+      }
+      const double s = double(cols - 1) + std::exp(5.0);
+      EXPECT_NEAR(y[static_cast<size_t>(3 * cols + 3)], std::exp(5.0) / s, 1e-6) << cols;
+      EXPECT_NEAR(y[static_cast<size_t>(3 * cols)], 1.0 / s, 1e-7) << cols;
+    }
+  }
+}
+
 TEST(Activations, SoftmaxBackwardIsTheJacobianProduct) {
   const int64_t rows = 4, cols = 6;
   std::vector<float> x(static_cast<size_t>(rows * cols));

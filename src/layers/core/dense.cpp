@@ -82,15 +82,15 @@ class DenseImpl : public SingleInputLayer {
     std::vector<int64_t> out_dims = x.dims();
     out_dims.back() = units_;
     Tensor z = Tensor::empty(out_dims);
-    backend::gemm(false, false, rows, units_, in_, 1.0f, x.data(), in_, kernel_->value.data(), units_, 0.0f, z.data(),
-                  units_);
-    if (use_bias_) backend::add_row_vector(z.data(), bias_->value.data(), rows, units_);
-    if (activation_->is_linear()) return z;
+    const bool fuse_relu = relu_output();
+    backend::dense_forward(x.data(), kernel_->value.data(), use_bias_ ? bias_->value.data() : nullptr, z.data(), rows,
+                           in_, units_, fuse_relu ? backend::DenseEpilogue::relu : backend::DenseEpilogue::none);
+    ctx.saved.clear();
+    if (activation_->is_linear() || fuse_relu) return z;
     // Keep the pre-activation when backward needs it, or when a loss may take over the activation.
     bool keep_z = activation_->backward_needs_input() || !final_activation().empty();
     Tensor y = keep_z ? Tensor::empty(out_dims) : z;
     activation_->forward(z.data(), y.data(), rows, units_);
-    ctx.saved.clear();
     if (keep_z) ctx.saved = {z};
     return y;
   }

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "keras/keras.hpp"
 #include "support/gradient_check.hpp"
 
@@ -39,18 +43,33 @@ TEST(Dense, ComputesXWPlusB) {
   EXPECT_FLOAT_EQ(y.at({1, 0}), 0.0f);  // relu
 }
 
-TEST(Dense, LargeProductMatchesLoop) {
-  // Big enough to go through oneDNN rather than the small-product loop.
-  layers::Dense d(37, use_bias = false);
-  Tensor x = random::normal({65, 129});
-  Tensor y = d(x);
-  Tensor w = d.get_weights()[0];
-  for (int64_t i : {0, 31, 64})
-    for (int64_t j : {0, 17, 36}) {
-      double acc = 0;
-      for (int64_t k = 0; k < 129; ++k) acc += static_cast<double>(x.at({i, k})) * w.at({k, j});
-      EXPECT_NEAR(y.at({i, j}), acc, 1e-4);
-    }
+TEST(Dense, ProductBiasAndReluMatchTheLoopOnEveryPath) {
+  // Large products run as one oneDNN matmul with bias and relu fused into it, small ones as a loop: every element of
+  // each, with and without bias, linear or relu (a linear output keeps its negative values).
+  struct Case {
+    int64_t rows, in, units;
+  };
+  for (const Case c : {Case{65, 129, 37}, Case{3, 5, 4}})
+    for (const bool bias : {false, true})
+      for (const char* act : {"linear", "relu"}) {
+        layers::Dense d(c.units, use_bias = bias, activation = act);
+        const Tensor x = random::normal({c.rows, c.in});
+        d(x);
+        std::vector<Tensor> weights{random::normal({c.in, c.units})};
+        if (bias) weights.push_back(random::normal({c.units}));
+        d.set_weights(weights);
+        const Tensor y = d(x);
+        int64_t negative = 0;
+        for (int64_t i = 0; i < c.rows; ++i)
+          for (int64_t j = 0; j < c.units; ++j) {
+            double acc = bias ? weights[1].at({j}) : 0.0;
+            for (int64_t k = 0; k < c.in; ++k) acc += static_cast<double>(x.at({i, k})) * weights[0].at({k, j});
+            negative += acc < 0;
+            const double expected = std::string(act) == "relu" ? std::max(acc, 0.0) : acc;
+            ASSERT_NEAR(y.at({i, j}), expected, 1e-4) << c.rows << "x" << c.in << " bias " << bias << " " << act;
+          }
+        EXPECT_GT(negative, 0);  // the relu had something to clip
+      }
 }
 
 TEST(Dense, Errors) {
