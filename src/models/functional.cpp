@@ -100,6 +100,7 @@ void FunctionalImpl::set_graph(const std::vector<KerasTensor>& inputs, const std
   }
   for (const auto& t : outputs_) output_slots_.push_back(slot(t));
   relu_foldable_ = relu_foldable_nodes();
+  find_conv_pool_pairs();
 
   layers_.clear();
   std::set<const LayerImpl*> seen;
@@ -226,7 +227,16 @@ std::vector<Tensor> FunctionalImpl::forward(CallContext& ctx) {
     }
     if (masked)
       for (int s : node_in_slots_[k]) c.input_masks.push_back(masks[static_cast<size_t>(s)]);
-    {
+    c.fused = starts_fused_pair(k, c);
+    if (c.fused) {
+      c.outputs.assign(1, Tensor());
+      c.output_masks.clear();
+    } else if (fused_producer_[k] >= 0 && ctx.children[static_cast<size_t>(fused_producer_[k])].fused) {
+      detail::ProfileScope timed(fused_names_[k], c.training ? "forward" : "inference");
+      c.outputs = {forward_fused_pair(k, ctx)};
+      c.output_masks.clear();
+      if (drop_as_used) ctx.children[static_cast<size_t>(fused_producer_[k])] = CallContext{};
+    } else {
       detail::ProfileScope timed(nodes_[k]->layer->name(), c.training ? "forward" : "inference");
       c.outputs = nodes_[k]->layer->forward_masked(c);
     }
@@ -238,7 +248,8 @@ std::vector<Tensor> FunctionalImpl::forward(CallContext& ctx) {
     if (drop_as_used) {
       for (int s : node_in_slots_[k])
         if (last_use[static_cast<size_t>(s)] == k) slots[static_cast<size_t>(s)] = masks[static_cast<size_t>(s)] = Tensor();
-      if (!produces_any(node_out_slots_[k], output_slots_)) c = CallContext{};  // the loss may read output nodes'
+      // The loss may read output nodes' contexts; a fused pair's pooling reads its convolution's.
+      if (!produces_any(node_out_slots_[k], output_slots_) && !c.fused) c = CallContext{};
     }
   }
   std::vector<Tensor> out;
@@ -308,6 +319,7 @@ std::vector<Tensor> FunctionalImpl::backward(CallContext& ctx, const std::vector
     // A node's outputs are all wanted or none; for none, even a model output's gradient has nowhere to go.
     if (node_out_slots_[k].empty() || !wanted[static_cast<size_t>(node_out_slots_[k][0])]) continue;
     CallContext& c = ctx.children.at(k);
+    if (c.fused) continue;  // its pooling's node did its backward
     std::vector<Tensor> g_out;
     bool any = false;
     for (size_t j = 0; j < node_out_slots_[k].size(); ++j) {
@@ -322,6 +334,13 @@ std::vector<Tensor> FunctionalImpl::backward(CallContext& ctx, const std::vector
     for (int s : node_in_slots_[k]) c.needs_input_grad.push_back(wanted[static_cast<size_t>(s)]);
     c.fold_input_relu = folding && relu_foldable_[k];
     if (c.fold_input_relu) preactivation[static_cast<size_t>(node_in_slots_[k][0])] = true;
+    if (fused_producer_[k] >= 0 && ctx.children.at(static_cast<size_t>(fused_producer_[k])).fused) {
+      const int conv_in = node_in_slots_[static_cast<size_t>(fused_producer_[k])][0];
+      const bool need_dx = wanted[static_cast<size_t>(conv_in)];
+      detail::ProfileScope timed(fused_names_[k], "backward");
+      accumulate(conv_in, backward_fused_pair(k, ctx, g_out.at(0), need_dx));
+      continue;
+    }
     std::vector<Tensor> g_in;
     {
       detail::ProfileScope timed(nodes_[k]->layer->name(), "backward");

@@ -78,6 +78,9 @@ struct CallContext {
   // else: backward then returns the gradient with respect to that layer's pre-activation (the model tells the
   // producer so through grad_wrt_preactivation), which saves a pass over the producer's larger output.
   bool fold_input_relu = false;
+  // Set by a model on a layer it did not call because the layer reading its output ran both as one kernel (a
+  // convolution and its max pooling): the layer's outputs are then undefined, and its backward is skipped too.
+  bool fused = false;
   // Keras masks, one per input (an undefined Tensor where that input carries none). A mask has the input's shape
   // without its last (feature) axis, e.g. (batch, timesteps), with values 0/1 and dtype label "bool".
   std::vector<Tensor> input_masks;

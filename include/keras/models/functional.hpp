@@ -3,6 +3,7 @@
 // slots, forward and backward through any DAG with shared layers, several inputs and outputs.
 #include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "keras/layers/layer.hpp"
@@ -63,6 +64,14 @@ class FunctionalImpl : public LayerImpl {
  private:
   std::vector<bool> relu_foldable_nodes() const;
   std::vector<bool> relu_foldable_;  // per node: backward may let it fold its input's relu (set_graph)
+  // Convolution + max pooling pairs run as one kernel (models/conv_pool_pairs.cpp): per node, the node of the
+  // convolution a 2x2 max pooling may run with (-1: none), and the profile's name for the pair.
+  void find_conv_pool_pairs();
+  bool starts_fused_pair(size_t k, const CallContext& c) const;
+  Tensor forward_fused_pair(size_t k, CallContext& ctx);
+  Tensor backward_fused_pair(size_t k, CallContext& ctx, const Tensor& grad, bool need_dx);
+  std::vector<int> fused_producer_, fused_consumer_;
+  std::vector<std::string> fused_names_;
   std::map<std::pair<const Node*, int>, int> slot_of_;
   std::vector<std::vector<int>> node_in_slots_, node_out_slots_;
   std::vector<int> input_slots_, output_slots_;

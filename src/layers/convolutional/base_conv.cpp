@@ -4,12 +4,13 @@
 #include "keras/core/errors.hpp"
 #include "keras/initializers/initializers.hpp"
 #include "layers/convolutional/conv_layer_base.hpp"
+#include "layers/convolutional/conv_pool_fusion.hpp"
 
 namespace keras::layers::detail {
 
 namespace {
 
-class ConvImpl : public ConvLayerBase {
+class ConvImpl : public ConvLayerBase, public ConvPoolProducer {
  public:
   ConvImpl(int rank, const std::string& class_name, const kw::Kwargs& k)
       : ConvLayerBase(rank, class_name, k, /*allow_causal=*/rank == 1) {
@@ -94,6 +95,59 @@ class ConvImpl : public ConvLayerBase {
       ctx.saved[3] = Tensor::scalar(static_cast<float>(saved.producer));
     }
     return activate(z, ctx, fuse_relu);
+  }
+
+  std::optional<backend::ConvPoolSpec> conv_pool_spec(const std::vector<int64_t>& x_dims) const override {
+    if (!built_ || rank_ != 2 || channels_first_ || groups_ != 1 || !relu_fusable() || x_dims.size() != 4 ||
+        x_dims[3] != in_channels_ || strides_ != std::vector<int64_t>{1, 1} || dilation_ != std::vector<int64_t>{1, 1} ||
+        (padding_ != "valid" && padding_ != "same"))
+      return std::nullopt;
+    backend::ConvPoolSpec s;
+    s.batch = x_dims[0];
+    s.in_h = x_dims[1];
+    s.in_w = x_dims[2];
+    s.in_channels = in_channels_;
+    s.filters = filters_;
+    s.kernel_h = kernel_size_[0];
+    s.kernel_w = kernel_size_[1];
+    const backend::ConvDim h = backend::conv_output_dim(s.in_h, s.kernel_h, 1, 1, padding_);
+    const backend::ConvDim w = backend::conv_output_dim(s.in_w, s.kernel_w, 1, 1, padding_);
+    s.pad_top = h.pad_before, s.pad_bottom = h.pad_after, s.pad_left = w.pad_before, s.pad_right = w.pad_after;
+    return s;
+  }
+
+  Tensor conv_pool_forward(const Tensor& x, const backend::ConvPoolSpec& s, Tensor* record) override {
+    Tensor y = Tensor::empty({s.batch, s.out_h(), s.out_w(), s.filters});
+    unsigned char* where = nullptr;
+    if (record) {
+      *record = Tensor::empty({static_cast<int64_t>((backend::conv_pool_record_bytes(s) + 3) / 4)});
+      where = reinterpret_cast<unsigned char*>(record->data());
+    }
+    backend::conv_relu_maxpool_forward(s, x.data(), kernel_->value.data(), use_bias_ ? bias_->value.data() : nullptr,
+                                       y.data(), where);
+    return y;
+  }
+
+  Tensor conv_pool_backward(const Tensor& x, const backend::ConvPoolSpec& s, const Tensor& record, const Tensor& dy,
+                            bool need_dx) override {
+    const bool train_kernel = trainable() && kernel_->trainable;
+    const bool train_bias = use_bias_ && trainable() && bias_->trainable;
+    float* dkernel = train_kernel ? grad_of(*kernel_).data() : nullptr;
+    float* dbias = train_bias ? grad_of(*bias_).data() : nullptr;
+    // A forward in inference mode kept no record (backward may follow any forward): make it again.
+    Tensor made;
+    if (!record.defined()) conv_pool_forward(x, s, &made);
+    const auto* where = reinterpret_cast<const unsigned char*>(record.defined() ? record.data() : made.data());
+    backend::conv_relu_maxpool_backward(s, x.data(), where, dy.data(), dkernel, dbias);
+    if (!need_dx) return {};
+    // The input's gradient needs the convolution's whole output gradient: rebuilt from the record, then the
+    // unfused data gradient (the weights' stay the fused kernel's, the same with or without it).
+    Tensor dz = Tensor::empty({s.batch, s.conv_h(), s.conv_w(), s.filters});
+    backend::conv_relu_maxpool_scatter(s, where, dy.data(), dz.data());
+    Tensor dx = Tensor::empty(x.dims());
+    backend::conv_backward(spec_for(x), x.data(), kernel_->value.data(), dz.data(), dx.data(), nullptr, nullptr,
+                           nullptr);
+    return dx;
   }
 
   Tensor backward_one(const Tensor& g, CallContext& ctx) override {

@@ -7,6 +7,7 @@
 #include "backend/spatial.hpp"
 #include "keras/activations/activations.hpp"
 #include "keras/core/errors.hpp"
+#include "layers/convolutional/conv_pool_fusion.hpp"
 #include "layers/spatial_utils.hpp"
 
 namespace keras::layers::detail {
@@ -20,7 +21,7 @@ std::string sibling(const std::string& class_name, int spatial_dims) {
   return s;
 }
 
-class PoolingImpl : public SingleInputLayer {
+class PoolingImpl : public SingleInputLayer, public ConvPoolConsumer {
  public:
   PoolingImpl(const std::string& class_name, int dims, PoolMode mode, const kw::Kwargs& k)
       : SingleInputLayer(class_name, k), dims_(dims), mode_(mode) {
@@ -96,6 +97,11 @@ class PoolingImpl : public SingleInputLayer {
   }
 
   bool folds_input_relu() const override { return mode_ == PoolMode::max; }
+
+  bool halves_by_max() const override {
+    return mode_ == PoolMode::max && dims_ == 2 && !channels_first_ && !same_ && pool_ == std::vector<int64_t>{2, 2} &&
+           strides_ == std::vector<int64_t>{2, 2};
+  }
 
   Tensor backward_one(const Tensor& g, CallContext& ctx) override {
     if (!ctx.input_needs_grad(0)) return {};
