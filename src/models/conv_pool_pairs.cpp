@@ -18,29 +18,20 @@ ConvPoolProducer* producer_of(const LayerImpl& layer) {
 }
 }  // namespace
 
-// As relu folding: the pooling has one input, produced by a node with one output that nothing else reads and
-// that is not a model output; and the layers are such a pair.
+// As relu folding: the pooling's only input is the convolution's only output (sole_producer), and the layers are
+// such a pair.
 void FunctionalImpl::find_conv_pool_pairs() {
   fused_producer_.assign(nodes_.size(), -1);
   fused_consumer_.assign(nodes_.size(), -1);
   fused_names_.assign(nodes_.size(), std::string());
-  std::vector<int> producer(static_cast<size_t>(num_slots_), -1), readers(static_cast<size_t>(num_slots_), 0);
-  for (size_t k = 0; k < nodes_.size(); ++k) {
-    for (int s : node_out_slots_[k]) producer[static_cast<size_t>(s)] = static_cast<int>(k);
-    for (int s : node_in_slots_[k]) ++readers[static_cast<size_t>(s)];
-  }
-  for (int s : output_slots_) ++readers[static_cast<size_t>(s)];
   for (size_t k = 0; k < nodes_.size(); ++k) {
     const auto* pool = dynamic_cast<const ConvPoolConsumer*>(nodes_[k]->layer.get());
-    if (node_in_slots_[k].size() != 1 || !pool || !pool->halves_by_max()) continue;
-    const auto s = static_cast<size_t>(node_in_slots_[k][0]);
-    const int p = producer[s];
-    if (p < 0 || readers[s] != 1) continue;
+    if (!pool || !pool->halves_by_max()) continue;
+    const int p = sole_producer(k);
+    if (p < 0) continue;
     const auto pu = static_cast<size_t>(p);
     const LayerImpl& conv = *nodes_[pu]->layer;
-    if (node_out_slots_[pu].size() != 1 || node_in_slots_[pu].size() != 1 || !producer_of(conv) ||
-        !conv.relu_output())
-      continue;
+    if (node_in_slots_[pu].size() != 1 || !producer_of(conv) || !conv.relu_output()) continue;
     fused_producer_[k] = p;
     fused_consumer_[pu] = static_cast<int>(k);
     fused_names_[k] = conv.name() + "+" + nodes_[k]->layer->name();

@@ -275,20 +275,31 @@ void set_relu_folding(bool on) { g_relu_folding = on; }
 // graph (a layer's activation never changes), so set_graph works it out once.
 std::vector<bool> FunctionalImpl::relu_foldable_nodes() const {
   std::vector<bool> out(nodes_.size(), false);
-  std::vector<int> producer(static_cast<size_t>(num_slots_), -1), readers(static_cast<size_t>(num_slots_), 0);
   for (size_t k = 0; k < nodes_.size(); ++k) {
-    for (int s : node_out_slots_[k]) producer[static_cast<size_t>(s)] = static_cast<int>(k);
-    for (int s : node_in_slots_[k]) ++readers[static_cast<size_t>(s)];
-  }
-  for (int s : output_slots_) ++readers[static_cast<size_t>(s)];
-  for (size_t k = 0; k < nodes_.size(); ++k) {
-    if (node_in_slots_[k].size() != 1 || !nodes_[k]->layer->folds_input_relu()) continue;
-    const auto s = static_cast<size_t>(node_in_slots_[k][0]);
-    const int p = producer[s];
-    out[k] = p >= 0 && readers[s] == 1 && node_out_slots_[static_cast<size_t>(p)].size() == 1 &&
-             nodes_[static_cast<size_t>(p)]->layer->relu_output();
+    if (!nodes_[k]->layer->folds_input_relu()) continue;
+    const int p = sole_producer(k);
+    out[k] = p >= 0 && nodes_[static_cast<size_t>(p)]->layer->relu_output();
   }
   return out;
+}
+
+// The node whose output is node k's only input, when that is the producer's only output and nothing else reads it
+// (no other node, not a model output); else -1.
+int FunctionalImpl::sole_producer(size_t k) const {
+  if (node_in_slots_[k].size() != 1) return -1;
+  std::vector<int> readers(static_cast<size_t>(num_slots_), 0);
+  int producer = -1;
+  const int s = node_in_slots_[k][0];
+  for (size_t j = 0; j < nodes_.size(); ++j) {
+    for (int o : node_out_slots_[j])
+      if (o == s) producer = static_cast<int>(j);
+    for (int i : node_in_slots_[j]) ++readers[static_cast<size_t>(i)];
+  }
+  for (int o : output_slots_) ++readers[static_cast<size_t>(o)];
+  if (producer < 0 || readers[static_cast<size_t>(s)] != 1 ||
+      node_out_slots_[static_cast<size_t>(producer)].size() != 1)
+    return -1;
+  return producer;
 }
 
 std::vector<Tensor> FunctionalImpl::backward(CallContext& ctx, const std::vector<Tensor>& output_grads) {

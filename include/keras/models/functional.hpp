@@ -63,6 +63,7 @@ class FunctionalImpl : public LayerImpl {
 
  private:
   std::vector<bool> relu_foldable_nodes() const;
+  int sole_producer(size_t k) const;
   std::vector<bool> relu_foldable_;  // per node: backward may let it fold its input's relu (set_graph)
   // Convolution + max pooling pairs run as one kernel (models/conv_pool_pairs.cpp): per node, the node of the
   // convolution a 2x2 max pooling may run with (-1: none), and the profile's name for the pair.
