@@ -42,7 +42,7 @@ struct FusedIo {
   const float* s0[2] = {nullptr, nullptr};  // initial states (B, u)
   float* y = nullptr;                       // (S, B, u): h after every step
   float* sT[2] = {nullptr, nullptr};        // final states (B, u)
-  float* ws = nullptr;                      // the primitive's workspace
+  float* ws = nullptr;                      // the primitive's workspace; null: inference (no backward)
 };
 
 struct FusedGrad {

@@ -195,3 +195,9 @@ TEST(Gru, DropoutGradientsMatchNumerical) {
         3, 1);
   }
 }
+
+TEST(Gru, PredictMatchesTheTrainingForward) {
+  utils::set_random_seed(23);
+  keras::testing::expect_predict_matches_training_forward(layers::GRU(16, return_sequences = true), 6, 5);
+  keras::testing::expect_predict_matches_training_forward(layers::GRU(16), 6, 5);
+}

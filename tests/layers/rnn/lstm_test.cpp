@@ -337,3 +337,9 @@ TEST(Lstm, DropoutGradientsMatchNumerical) {
       },
       3, 2);
 }
+
+TEST(Lstm, PredictMatchesTheTrainingForward) {
+  utils::set_random_seed(23);
+  keras::testing::expect_predict_matches_training_forward(layers::LSTM(16, return_sequences = true), 6, 5);
+  keras::testing::expect_predict_matches_training_forward(layers::LSTM(16), 6, 5);
+}

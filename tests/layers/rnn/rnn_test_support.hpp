@@ -21,6 +21,21 @@ struct StepLoopOnly {
   StepLoopOnly& operator=(const StepLoopOnly&) = delete;
 };
 
+// predict() runs the oneDNN primitive for inference, without the workspace backward would read: the same values as a
+// training forward (training primitive, workspace kept), at a batch size that leaves a partial last batch.
+inline void expect_predict_matches_training_forward(const Layer& rnn, int64_t timesteps, int64_t features) {
+  Sequential model({Input({timesteps, features}), rnn});
+  const Tensor x = random::normal({37, timesteps, features});
+  const Tensor predicted = model.predict(x, kw::batch_size = 16, kw::verbose = 0);
+  CallContext ctx;
+  ctx.training = true;
+  ctx.inputs = {x};
+  const Tensor trained = model.graph().forward(ctx).at(0);
+  ASSERT_EQ(predicted.dims(), trained.dims());
+  const std::vector<float> a = predicted.to_vector(), b = trained.to_vector();
+  for (size_t i = 0; i < a.size(); ++i) ASSERT_NEAR(a[i], b[i], 1e-5) << rnn.impl()->class_name() << " [" << i << "]";
+}
+
 // Forward with an input mask (batch, timesteps); builds the layer first if needed.
 inline std::vector<Tensor> forward_with_mask(const Layer& layer, const std::vector<Tensor>& inputs, const Tensor& mask,
                                              bool training = false) {
