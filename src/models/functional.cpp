@@ -340,11 +340,6 @@ std::vector<Tensor> FunctionalImpl::backward(CallContext& ctx, const std::vector
       g_out.push_back(g);
     }
     if (!any) continue;
-    c.grad_wrt_preactivation = node_out_slots_[k].size() == 1 && preactivation[static_cast<size_t>(node_out_slots_[k][0])];
-    c.needs_input_grad.clear();
-    for (int s : node_in_slots_[k]) c.needs_input_grad.push_back(wanted[static_cast<size_t>(s)]);
-    c.fold_input_relu = folding && relu_foldable_[k];
-    if (c.fold_input_relu) preactivation[static_cast<size_t>(node_in_slots_[k][0])] = true;
     if (fused_producer_[k] >= 0 && ctx.children.at(static_cast<size_t>(fused_producer_[k])).fused) {
       const int conv_in = node_in_slots_[static_cast<size_t>(fused_producer_[k])][0];
       const bool need_dx = wanted[static_cast<size_t>(conv_in)];
@@ -352,6 +347,11 @@ std::vector<Tensor> FunctionalImpl::backward(CallContext& ctx, const std::vector
       accumulate(conv_in, backward_fused_pair(k, ctx, g_out.at(0), need_dx));
       continue;
     }
+    c.grad_wrt_preactivation = node_out_slots_[k].size() == 1 && preactivation[static_cast<size_t>(node_out_slots_[k][0])];
+    c.needs_input_grad.clear();
+    for (int s : node_in_slots_[k]) c.needs_input_grad.push_back(wanted[static_cast<size_t>(s)]);
+    c.fold_input_relu = folding && relu_foldable_[k];
+    if (c.fold_input_relu) preactivation[static_cast<size_t>(node_in_slots_[k][0])] = true;
     std::vector<Tensor> g_in;
     {
       detail::ProfileScope timed(nodes_[k]->layer->name(), "backward");
