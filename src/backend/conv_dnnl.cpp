@@ -64,7 +64,6 @@ Tensor buffer_for(const memory::desc& md) {
   return Tensor::empty({static_cast<int64_t>((md.get_size() + sizeof(float) - 1) / sizeof(float))});
 }
 
-memory wrap(const memory::desc& md, const float* p) { return memory(md, cpu_engine(), const_cast<float*>(p)); }
 
 // A reorder from -> to; none when the layouts are already equal (and nothing is accumulated).
 std::optional<dnnl::reorder> make_reorder(const memory::desc& from, const memory::desc& to, bool accumulate = false) {

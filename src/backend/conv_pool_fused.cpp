@@ -23,6 +23,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "backend/spatial.hpp"
 #include "keras/core/tensor.hpp"
 
 #define KERAS_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq")))
@@ -54,13 +55,12 @@ Source source_of(const ConvPoolSpec& s, const float* x) {
     src.data = x;
     return src;
   }
-  src.padded = Tensor::zeros({s.batch, src.h, src.w, src.c});
+  src.padded = Tensor::empty({s.batch, src.h, src.w, src.c});
   float* p = src.padded.data();
-  const auto row = static_cast<size_t>(s.in_w * s.in_channels) * sizeof(float);
-  for (int64_t n = 0; n < s.batch; ++n)
-    for (int64_t i = 0; i < s.in_h; ++i)
-      std::memcpy(p + ((n * src.h + i + s.pad_top) * src.w + s.pad_left) * src.c,
-                  x + (n * s.in_h + i) * s.in_w * s.in_channels, row);
+  Box2D box;
+  box.n = s.batch, box.c = src.c, box.src_h = s.in_h, box.src_w = s.in_w, box.dst_h = src.h, box.dst_w = src.w;
+  box.dst_row = s.pad_top, box.dst_col = s.pad_left, box.rows = s.in_h, box.cols = s.in_w;
+  copy_box2d(box, x, p, /*zero_rest=*/true);
   src.data = p;
   return src;
 }
@@ -243,7 +243,6 @@ bool conv_pool_fusable(const ConvPoolSpec& s) {
 }
 
 void set_conv_pool_fusion(bool on) { g_fusion = on; }
-bool conv_pool_fusion() { return g_fusion; }
 
 size_t conv_pool_record_bytes(const ConvPoolSpec& s) {
   return static_cast<size_t>(s.batch * s.out_h() * s.out_w() * s.filters);

@@ -32,7 +32,6 @@ struct ConvPoolSpec {
 bool conv_pool_fusable(const ConvPoolSpec& s);
 // Turns the fusion off (or on again) for every model in the process: for tests comparing the two paths.
 void set_conv_pool_fusion(bool on);
-bool conv_pool_fusion();
 
 // What forward records for backward: one byte per pooled value.
 size_t conv_pool_record_bytes(const ConvPoolSpec& s);

@@ -81,9 +81,6 @@ void dense_forward(const float* x, const float* w, const float* bias, float* y, 
     return;
   }
   const std::shared_ptr<Matmul> mm = matmul_for(M, K, N, bias != nullptr, epilogue);
-  auto wrap = [](const memory::desc& md, const float* p) {
-    return memory(md, cpu_engine(), const_cast<float*>(p));
-  };
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, wrap(mm->pd.src_desc(), x)},
                                        {DNNL_ARG_WEIGHTS, wrap(mm->pd.weights_desc(), w)},
                                        {DNNL_ARG_DST, wrap(mm->pd.dst_desc(), y)}};

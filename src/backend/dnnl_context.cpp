@@ -12,4 +12,8 @@ dnnl::stream& cpu_stream() {
   return stream;
 }
 
+dnnl::memory wrap(const dnnl::memory::desc& md, const void* data) {
+  return dnnl::memory(md, cpu_engine(), const_cast<void*>(data));
+}
+
 }  // namespace keras::backend

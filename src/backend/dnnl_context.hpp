@@ -7,5 +7,7 @@ namespace keras::backend {
 
 dnnl::engine& cpu_engine();
 dnnl::stream& cpu_stream();
+// A oneDNN memory object over data the caller owns (primitives take non-const handles, even for their inputs).
+dnnl::memory wrap(const dnnl::memory::desc& md, const void* data);
 
 }  // namespace keras::backend

@@ -119,9 +119,6 @@ class SerialIfSmall {
   bool small_ = false;
 };
 
-dnnl::memory wrap(const dnnl::memory::desc& md, const void* data) {
-  return dnnl::memory(md, cpu_engine(), const_cast<void*>(data));
-}
 
 // Training max pooling (forward recording the maxima, then backward) is timed both ways on this configuration, best
 // of three after a warm-up, and the faster is kept: which one wins depends on the CPU. On the project's Zen 5

@@ -98,15 +98,14 @@ std::shared_ptr<const P> cached(const RnnDims& d, std::shared_ptr<P> (*make)(con
 
 std::shared_ptr<const Primitives> primitives(const LstmDims& d) { return cached<Primitives>(d, create); }
 
-memory mem(const memory::desc& md, const float* p) { return memory(md, cpu_engine(), const_cast<float*>(p)); }
 
 // `user` (Keras layout) as the primitive wants it: the same memory, or a reordered copy kept in `store`.
 memory as_layout(const memory::desc& want, const memory::desc& user_md, const float* user,
                  std::vector<float>& store) {
-  memory src = mem(user_md, user);
+  memory src = wrap(user_md, user);
   if (want == user_md) return src;
   store.resize(want.get_size() / sizeof(float) + 1);
-  memory dst = mem(want, store.data());
+  memory dst = wrap(want, store.data());
   dnnl::reorder(src, dst).execute(cpu_stream(), src, dst);
   return dst;
 }
@@ -117,7 +116,7 @@ void add_in_user_layout(const memory& g, const memory::desc& user_md, float* out
   const float* src = static_cast<const float*>(g.get_data_handle());
   if (!(g.get_desc() == user_md)) {
     tmp.resize(n);
-    memory dst = mem(user_md, tmp.data());
+    memory dst = wrap(user_md, tmp.data());
     memory s = g;
     dnnl::reorder(s, dst).execute(cpu_stream(), s, dst);
     cpu_stream().wait();
@@ -137,7 +136,7 @@ void run_forward(const P& p, std::unordered_map<int, memory> args, const float* 
   args.emplace(DNNL_ARG_WEIGHTS_ITER,
                as_layout(training ? p.fwd_pd.weights_iter_desc() : p.inference_r, p.r_user, R, r_store));
   if (training) {
-    args.emplace(DNNL_ARG_WORKSPACE, mem(p.fwd_pd.workspace_desc(), ws));
+    args.emplace(DNNL_ARG_WORKSPACE, wrap(p.fwd_pd.workspace_desc(), ws));
     p.fwd.execute(cpu_stream(), args);
   } else {
     p.inference.execute(cpu_stream(), args);
@@ -154,15 +153,15 @@ void run_backward(const P& p, const RnnDims& d, int64_t gates, std::unordered_ma
   std::vector<float> w_store, r_store;
   args.emplace(DNNL_ARG_WEIGHTS_LAYER, as_layout(pd.weights_layer_desc(), p.w_user, W, w_store));
   args.emplace(DNNL_ARG_WEIGHTS_ITER, as_layout(pd.weights_iter_desc(), p.r_user, R, r_store));
-  args.emplace(DNNL_ARG_WORKSPACE, mem(p.fwd_pd.workspace_desc(), ws));
+  args.emplace(DNNL_ARG_WORKSPACE, wrap(p.fwd_pd.workspace_desc(), ws));
   // Zero-filled gradient buffers in the primitive's layouts (it accumulates into them).
   std::vector<float> gw(pd.diff_weights_layer_desc().get_size() / sizeof(float) + 1, 0.0f);
   std::vector<float> gr(pd.diff_weights_iter_desc().get_size() / sizeof(float) + 1, 0.0f);
   std::vector<float> gb(4 * d.U, 0.0f);
-  memory gw_m = mem(pd.diff_weights_layer_desc(), gw.data()), gr_m = mem(pd.diff_weights_iter_desc(), gr.data());
+  memory gw_m = wrap(pd.diff_weights_layer_desc(), gw.data()), gr_m = wrap(pd.diff_weights_iter_desc(), gr.data());
   args.emplace(DNNL_ARG_DIFF_WEIGHTS_LAYER, gw_m);
   args.emplace(DNNL_ARG_DIFF_WEIGHTS_ITER, gr_m);
-  args.emplace(DNNL_ARG_DIFF_BIAS, mem(p.b, gb.data()));
+  args.emplace(DNNL_ARG_DIFF_BIAS, wrap(p.b, gb.data()));
   p.bwd.execute(cpu_stream(), args);
   cpu_stream().wait();
   add_in_user_layout(gw_m, p.w_user, dW, d.I * gates * d.U);
@@ -173,15 +172,15 @@ void run_backward(const P& p, const RnnDims& d, int64_t gates, std::unordered_ma
 // The data tensors of a call (the forward's inputs and outputs; backward reads them too).
 std::unordered_map<int, memory> lstm_args(const Primitives& p, const float* x, const float* h0, const float* c0,
                                           const float* b, const float* y, const float* hT, const float* cT) {
-  return {{DNNL_ARG_SRC_LAYER, mem(p.x, x)},   {DNNL_ARG_SRC_ITER, mem(p.h, h0)}, {DNNL_ARG_SRC_ITER_C, mem(p.h, c0)},
-          {DNNL_ARG_BIAS, mem(p.b, b)},        {DNNL_ARG_DST_LAYER, mem(p.y, y)}, {DNNL_ARG_DST_ITER, mem(p.h, hT)},
-          {DNNL_ARG_DST_ITER_C, mem(p.h, cT)}};
+  return {{DNNL_ARG_SRC_LAYER, wrap(p.x, x)},   {DNNL_ARG_SRC_ITER, wrap(p.h, h0)}, {DNNL_ARG_SRC_ITER_C, wrap(p.h, c0)},
+          {DNNL_ARG_BIAS, wrap(p.b, b)},        {DNNL_ARG_DST_LAYER, wrap(p.y, y)}, {DNNL_ARG_DST_ITER, wrap(p.h, hT)},
+          {DNNL_ARG_DST_ITER_C, wrap(p.h, cT)}};
 }
 
 std::unordered_map<int, memory> gru_args(const GruPrimitives& p, const float* x, const float* h0, const float* b,
                                          const float* y, const float* hT) {
-  return {{DNNL_ARG_SRC_LAYER, mem(p.x, x)}, {DNNL_ARG_SRC_ITER, mem(p.h, h0)},   {DNNL_ARG_BIAS, mem(p.b, b)},
-          {DNNL_ARG_DST_LAYER, mem(p.y, y)}, {DNNL_ARG_DST_ITER, mem(p.h, hT)}};
+  return {{DNNL_ARG_SRC_LAYER, wrap(p.x, x)}, {DNNL_ARG_SRC_ITER, wrap(p.h, h0)},   {DNNL_ARG_BIAS, wrap(p.b, b)},
+          {DNNL_ARG_DST_LAYER, wrap(p.y, y)}, {DNNL_ARG_DST_ITER, wrap(p.h, hT)}};
 }
 
 // ---- lbr_gru ----
@@ -234,12 +233,12 @@ bool lstm_backward(const LstmDims& d, const float* x, const float* h0, const flo
   auto p = primitives(d);
   if (!p) return false;
   auto args = lstm_args(*p, x, h0, c0, b, y, hT, cT);
-  args.insert({{DNNL_ARG_DIFF_SRC_LAYER, mem(p->x, dx)},
-                {DNNL_ARG_DIFF_SRC_ITER, mem(p->h, dh0)},
-                {DNNL_ARG_DIFF_SRC_ITER_C, mem(p->h, dc0)},
-                {DNNL_ARG_DIFF_DST_LAYER, mem(p->y, dy)},
-                {DNNL_ARG_DIFF_DST_ITER, mem(p->h, dhT)},
-                {DNNL_ARG_DIFF_DST_ITER_C, mem(p->h, dcT)}});
+  args.insert({{DNNL_ARG_DIFF_SRC_LAYER, wrap(p->x, dx)},
+                {DNNL_ARG_DIFF_SRC_ITER, wrap(p->h, dh0)},
+                {DNNL_ARG_DIFF_SRC_ITER_C, wrap(p->h, dc0)},
+                {DNNL_ARG_DIFF_DST_LAYER, wrap(p->y, dy)},
+                {DNNL_ARG_DIFF_DST_ITER, wrap(p->h, dhT)},
+                {DNNL_ARG_DIFF_DST_ITER_C, wrap(p->h, dcT)}});
   run_backward(*p, d, 4, std::move(args), W, R, ws, dW, dR, db);
   return true;
 }
@@ -263,10 +262,10 @@ bool lbr_gru_backward(const RnnDims& d, const float* x, const float* h0, const f
   auto p = gru_primitives(d);
   if (!p) return false;
   auto args = gru_args(*p, x, h0, b, y, hT);
-  args.insert({{DNNL_ARG_DIFF_SRC_LAYER, mem(p->x, dx)},
-                {DNNL_ARG_DIFF_SRC_ITER, mem(p->h, dh0)},
-                {DNNL_ARG_DIFF_DST_LAYER, mem(p->y, dy)},
-                {DNNL_ARG_DIFF_DST_ITER, mem(p->h, dhT)}});
+  args.insert({{DNNL_ARG_DIFF_SRC_LAYER, wrap(p->x, dx)},
+                {DNNL_ARG_DIFF_SRC_ITER, wrap(p->h, dh0)},
+                {DNNL_ARG_DIFF_DST_LAYER, wrap(p->y, dy)},
+                {DNNL_ARG_DIFF_DST_ITER, wrap(p->h, dhT)}});
   run_backward(*p, d, 3, std::move(args), W, R, ws, dW, dR, db);
   return true;
 }

@@ -10,6 +10,7 @@
 
 #include "backend/conv_pool_fused.hpp"
 #include "keras/keras.hpp"
+#include "support/conv_pool_fusion.hpp"
 #include "support/gradient_check.hpp"
 #include "support/graph_backward.hpp"
 
@@ -18,13 +19,7 @@ using namespace keras::kw;
 
 namespace {
 
-class Fusion {
- public:
-  explicit Fusion(bool on) { backend::set_conv_pool_fusion(on); }
-  ~Fusion() { backend::set_conv_pool_fusion(true); }
-  Fusion(const Fusion&) = delete;
-  Fusion& operator=(const Fusion&) = delete;
-};
+using Fusion = keras::testing::ConvPoolFusionScope;
 
 bool machine_fuses() {
   backend::ConvPoolSpec s;

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "keras/keras.hpp"
-#include "backend/conv_pool_fused.hpp"
 #include "models/relu_folding.hpp"
+#include "support/conv_pool_fusion.hpp"
 #include "support/gradient_check.hpp"
 #include "support/graph_backward.hpp"
 
@@ -15,16 +15,6 @@ using namespace keras;
 using namespace keras::kw;
 
 namespace {
-
-// These tests look at relu folding itself: a convolution and the max pooling after it would otherwise run as one
-// fused kernel (conv_pool_fusion_test.cpp), which needs no folding.
-class NoConvPoolFusion {
- public:
-  NoConvPoolFusion() { backend::set_conv_pool_fusion(false); }
-  ~NoConvPoolFusion() { backend::set_conv_pool_fusion(true); }
-  NoConvPoolFusion(const NoConvPoolFusion&) = delete;
-  NoConvPoolFusion& operator=(const NoConvPoolFusion&) = delete;
-};
 
 struct Backward {
   std::vector<std::vector<float>> grads;  // the input's, then every weight's
@@ -49,7 +39,8 @@ Backward run_backward(Model& model, const Tensor& x, bool folding) {
 }  // namespace
 
 TEST(ReluFolding, ConvAndDenseBeforeMaxPoolingGiveTheUnfoldedGradients) {
-  const NoConvPoolFusion unfused;
+  // Folding itself: the convolution and max pooling would otherwise run as one fused kernel, which needs none.
+  const keras::testing::ConvPoolFusionScope unfused(false);
   utils::set_random_seed(31);
   Sequential cnn({Input({9, 9, 2}), layers::Conv2D(4, 3, activation = "relu"), layers::MaxPooling2D(),
                   layers::Conv2D(3, 2, activation = "relu", padding = "same"),
@@ -80,7 +71,8 @@ TEST(ReluFolding, ConvAndDenseBeforeMaxPoolingGiveTheUnfoldedGradients) {
 }
 
 TEST(ReluFolding, OnlyWhereSound) {
-  const NoConvPoolFusion unfused;
+  // Folding itself: the convolution and max pooling would otherwise run as one fused kernel, which needs none.
+  const keras::testing::ConvPoolFusionScope unfused(false);
   utils::set_random_seed(32);
   auto in = Input({8, 8, 1});
   // The relu output also feeds another layer: its gradient there must still go through the relu.

@@ -1,0 +1,16 @@
+#pragma once
+// Turns models' fused convolution + max pooling kernel (backend/conv_pool_fused.hpp) on or off for a scope, and back
+// on after it: for tests that compare the two paths, or that look at the unfused layers.
+#include "backend/conv_pool_fused.hpp"
+
+namespace keras::testing {
+
+class ConvPoolFusionScope {
+ public:
+  explicit ConvPoolFusionScope(bool on) { backend::set_conv_pool_fusion(on); }
+  ~ConvPoolFusionScope() { backend::set_conv_pool_fusion(true); }
+  ConvPoolFusionScope(const ConvPoolFusionScope&) = delete;
+  ConvPoolFusionScope& operator=(const ConvPoolFusionScope&) = delete;
+};
+
+}  // namespace keras::testing
