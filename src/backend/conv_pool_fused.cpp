@@ -3,11 +3,11 @@
 // Forward, per group of up to 64 filters: accumulators for the four convolution outputs of a pooling window times
 // the group's 16-filter vectors (and for two or three windows at once when the group has only one or two vectors,
 // so that each weight load serves more FMAs) take one FMA per tap with a broadcast input value; then bias, relu,
-// the maximum and its position. Backward, per pooled pixel: the pooled gradient split four ways by the recorded positions (masked
-// moves), each multiplied into up to 9 taps x 2 filter vectors of kernel-gradient accumulators that stay in
-// registers over a thread's whole share of pixels. In the benchmark's cnn at batch 32 (28x28x1 -> 32, 3x3) on the
-// project's 2-core Xeon, per training step: forward 73 us where oneDNN's convolution and the pooling took 145 + 63,
-// backward 65 us where they took 234 + 111 (KERASPP_PROFILE_LAYERS).
+// the maximum and its position. Backward, per pooled pixel: the pooled gradient split four ways by the recorded
+// positions (masked moves), each multiplied into up to 9 taps x 2 filter vectors of kernel-gradient accumulators that
+// stay in registers over a thread's whole share of pixels. In the benchmark's cnn at batch 32 (28x28x1 -> 32, 3x3)
+// on the project's 2-core Xeon, per training step: forward 73 us where oneDNN's convolution and the pooling took
+// 145 + 63, backward 65 us where they took 234 + 111 (KERASPP_PROFILE_LAYERS).
 //
 // The library is compiled for AVX2, so the kernels carry a target attribute and run only where the CPU has
 // AVX-512 (conv_pool_fusable); elsewhere the layers run unfused. Per-thread partial gradients are summed in thread

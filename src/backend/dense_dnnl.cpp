@@ -3,8 +3,8 @@
 // Why not sgemm plus two passes: on the project's machine (2 threads, AVX-512; the benchmark's mlp inference, a
 // 10000x784 input in batches of 1024 through Dense(128, relu)) the matmul primitive with fused bias + relu takes
 // 660 us per batch, sgemm alone 700 us before its separate bias and relu passes. The brgemm kernel reads the input in
-// place, so a batch that is not yet in cache costs it less than sgemm's packing. For products smaller than ~16^3 multiply-adds the
-// call overhead dominates, and the plain path (gemm, then the epilogue in a loop) is used.
+// place, so a batch that is not yet in cache costs it less than sgemm's packing. For products smaller than ~16^3
+// multiply-adds the call overhead dominates, and the plain path (gemm, then the epilogue in a loop) is used.
 //
 // A primitive is created per (M, K, N, bias, epilogue), 0.1-0.2 ms each, and cached for the process; the cache is
 // cleared if it ever holds kMaxPrimitives shapes (a model sees one or two batch sizes per layer).

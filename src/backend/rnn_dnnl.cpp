@@ -172,8 +172,8 @@ void run_backward(const P& p, const RnnDims& d, int64_t gates, std::unordered_ma
 // The data tensors of a call (the forward's inputs and outputs; backward reads them too).
 std::unordered_map<int, memory> lstm_args(const Primitives& p, const float* x, const float* h0, const float* c0,
                                           const float* b, const float* y, const float* hT, const float* cT) {
-  return {{DNNL_ARG_SRC_LAYER, wrap(p.x, x)},   {DNNL_ARG_SRC_ITER, wrap(p.h, h0)}, {DNNL_ARG_SRC_ITER_C, wrap(p.h, c0)},
-          {DNNL_ARG_BIAS, wrap(p.b, b)},        {DNNL_ARG_DST_LAYER, wrap(p.y, y)}, {DNNL_ARG_DST_ITER, wrap(p.h, hT)},
+  return {{DNNL_ARG_SRC_LAYER, wrap(p.x, x)}, {DNNL_ARG_SRC_ITER, wrap(p.h, h0)}, {DNNL_ARG_SRC_ITER_C, wrap(p.h, c0)},
+          {DNNL_ARG_BIAS, wrap(p.b, b)},      {DNNL_ARG_DST_LAYER, wrap(p.y, y)}, {DNNL_ARG_DST_ITER, wrap(p.h, hT)},
           {DNNL_ARG_DST_ITER_C, wrap(p.h, cT)}};
 }
 

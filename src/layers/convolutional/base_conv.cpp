@@ -1,5 +1,7 @@
 #include "layers/convolutional/base_conv.hpp"
 
+#include <algorithm>
+
 #include "backend/conv_kernels.hpp"
 #include "keras/core/errors.hpp"
 #include "keras/initializers/initializers.hpp"
@@ -98,9 +100,11 @@ class ConvImpl : public ConvLayerBase, public ConvPoolProducer {
   }
 
   std::optional<backend::ConvPoolSpec> conv_pool_spec(const std::vector<int64_t>& x_dims) const override {
+    auto ones = [](const std::vector<int64_t>& v) {
+      return std::all_of(v.begin(), v.end(), [](int64_t d) { return d == 1; });
+    };
     if (!built_ || rank_ != 2 || channels_first_ || groups_ != 1 || !relu_fusable() || x_dims.size() != 4 ||
-        x_dims[3] != in_channels_ || strides_ != std::vector<int64_t>{1, 1} || dilation_ != std::vector<int64_t>{1, 1} ||
-        (padding_ != "valid" && padding_ != "same"))
+        x_dims[3] != in_channels_ || !ones(strides_) || !ones(dilation_) || (padding_ != "valid" && padding_ != "same"))
       return std::nullopt;
     backend::ConvPoolSpec s;
     s.batch = x_dims[0];

@@ -1,6 +1,6 @@
 #pragma once
 // What a model needs from a convolution and the max pooling after it to run the two as one kernel
-// (backend/conv_pool_fused.hpp); the model finds such pairs in its graph (models/functional.cpp).
+// (backend/conv_pool_fused.hpp); the model finds such pairs in its graph (models/conv_pool_pairs.cpp).
 #include <optional>
 #include <vector>
 

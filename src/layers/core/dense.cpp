@@ -42,7 +42,10 @@ class DenseImpl : public SingleInputLayer {
   Tensor preactivation(const CallContext& ctx) const override {
     return ctx.saved.empty() ? Tensor() : ctx.saved[0];
   }
-  bool relu_output() const override { return activation_ == activations::get("relu"); }
+  bool relu_output() const override {
+    static const auto relu = activations::get("relu");  // looked up once: forward asks on every call
+    return activation_ == relu;
+  }
 
   // Keras's layer.losses: the regularizers' penalties on the trainable kernel and bias.
   double regularization_penalty(bool accumulate_grads) override {
