@@ -2,7 +2,8 @@
 // Loops shared by the normalization layers (BatchNormalization, LayerNormalization, GroupNormalization) and the
 // Normalization preprocessing layer. A tensor is seen around one axis as (outer, channels, inner), row-major, so a
 // channel's values are `inner`-long contiguous runs (inner == 1 for the usual channels-last axis -1, where each row
-// of `channels` values is contiguous and the loops over channels vectorise). Statistics accumulate in double.
+// of `channels` values is contiguous and the loops over channels vectorise). Statistics accumulate in double
+// (channels-last: in float over L1-sized blocks of rows, then in double).
 // Large tensors are split over OpenMP threads; reductions give each thread its own accumulator and add them up in
 // thread order, so results do not depend on scheduling.
 #include <omp.h>
@@ -51,8 +52,9 @@ void channel_moments(const float* x, const AxisSplit& s, double* mean, double* v
 // sum_g[c] = sum of g, sum_gd[c] = sum of g * (x - center[c]), over outer and inner.
 void channel_grad_sums(const float* g, const float* x, const AxisSplit& s, const float* center, double* sum_g,
                        double* sum_gd);
-// y = a[c] * (x - m[c]) + b[c]. m or b may be null (zero).
-void channel_affine(const float* x, const AxisSplit& s, const float* a, const float* m, const float* b, float* y);
+// y = a[c] * (x - m[c]) + b[c], then max(y, 0) when relu. m or b may be null (zero).
+void channel_affine(const float* x, const AxisSplit& s, const float* a, const float* m, const float* b, float* y,
+                    bool relu = false);
 // dx = a[c] * g + b[c] * (x - m[c]) + c[c].
 void channel_affine_grad(const float* g, const float* x, const AxisSplit& s, const float* a, const float* b,
                          const float* m, const float* c, float* dx);

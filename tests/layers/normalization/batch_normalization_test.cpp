@@ -183,6 +183,21 @@ TEST(BatchNormalization, LargeInputsMatchTheFormula) {
   }
 }
 
+TEST(BatchNormalization, BatchStatisticsFarFromZero) {
+  // A mean 10^5 times the spread, over 60001 rows (many blocks, both threads, a ragged end). With momentum 0 the
+  // moving statistics are the batch's, stored in float: the mean must be the float nearest the data's, and the
+  // variance (1e-4, what a sum of squares in float would lose entirely) must match the double reference.
+  utils::set_random_seed(21);
+  layers::BatchNormalization bn(momentum = 0.0);
+  Tensor x = shifted_normal({60001, 3}, 1000.0f, 0.01f);
+  bn.impl()->call_eager({x}, true);
+  Moments m = moments(x, 1);
+  for (size_t c = 0; c < 3; ++c) {
+    EXPECT_NEAR(bn.moving_mean().data()[c], m.mean[c], 1e-4) << "channel " << c;  // half an ulp at 1000 is 3e-5
+    EXPECT_NEAR(bn.moving_variance().data()[c], m.var[c], 1e-5 * m.var[c]) << "channel " << c;
+  }
+}
+
 TEST(BatchNormalization, LargeBackwardMatchesTheFormula) {
   // The training-mode gradient, in double, on inputs big enough for the multithreaded loops.
   utils::set_random_seed(11);
