@@ -8,6 +8,7 @@
 #include "keras/core/errors.hpp"
 #include "keras/layers/registry.hpp"
 #include "keras/random/random.hpp"
+#include "random/counter_uniform.hpp"
 
 namespace keras::layers {
 
@@ -108,13 +109,26 @@ class DropoutImpl : public SingleInputLayer {
     Tensor mask = Tensor::empty(mask_dims);
     const float scale = rate_ >= 1.0 ? 0.0f : static_cast<float>(1.0 / (1.0 - rate_));
     std::mt19937_64& gen = own_generator_ ? *own_generator_ : random::generator();
+    const uint64_t key = gen();
+    const auto rate = static_cast<float>(rate_);
     float* m = mask.data();
-    for (int64_t i = 0; i < mask.size(); ++i) {
-      const double u = static_cast<double>(gen() >> 11) * 0x1.0p-53;  // uniform in [0, 1)
-      m[i] = u >= rate_ ? scale : 0.0f;
-    }
+    const int64_t n = mask.size();
     ctx.saved = {mask};
-    return apply_mask(x, mask);
+    if (mask.dims() != x.dims()) {
+      for (int64_t i = 0; i < n; ++i)
+        m[i] = random::detail::counter_uniform(key, static_cast<uint64_t>(i)) >= rate ? scale : 0.0f;
+      return apply_mask(x, mask);
+    }
+    // Mask and output in one pass.
+    Tensor y = Tensor::empty(x.dims());
+    const float* a = x.data();
+    float* o = y.data();
+#pragma omp parallel for simd if (n > (1 << 15))
+    for (int64_t i = 0; i < n; ++i) {
+      m[i] = random::detail::counter_uniform(key, static_cast<uint64_t>(i)) >= rate ? scale : 0.0f;
+      o[i] = a[i] * m[i];
+    }
+    return y;
   }
 
   Tensor backward_one(const Tensor& g, CallContext& ctx) override {

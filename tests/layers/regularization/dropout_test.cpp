@@ -178,3 +178,34 @@ TEST(Dropout, ConfigAndRegistry) {
   Tensor x = Tensor::ones({10, 6});
   EXPECT_EQ(train_call(copy, x).to_vector(), train_call(d, x).to_vector());
 }
+
+TEST(Dropout, MaskIsTheSameOnOneThreadOrMany) {
+  // Element i of a mask depends on the call's draw from the generator and on i only: a big input (drawn on every
+  // thread) starts with the mask a small one (drawn on one) gets from the same seed.
+  Tensor big = train_call(layers::Dropout(0.5, seed = 3), Tensor::ones({400, 1000}));
+  Tensor small = train_call(layers::Dropout(0.5, seed = 3), Tensor::ones({20, 1000}));
+  EXPECT_EQ(big.slice(0, 20).copy().to_vector(), small.to_vector());
+}
+
+TEST(Dropout, MasksAreUnbiasedAndUncorrelated) {
+  utils::set_random_seed(5);
+  const int64_t n = 1 << 20;
+  for (double rate : {0.1, 0.5, 0.9}) {
+    SCOPED_TRACE(rate);
+    layers::Dropout d(rate);
+    std::vector<float> a = train_call(d, Tensor::ones({n})).to_vector();
+    std::vector<float> b = train_call(d, Tensor::ones({n})).to_vector();
+    // Kept fraction, and Pearson correlations of the keep indicators: neighbours, and one call with the next.
+    double kept = 0, both_next = 0, both_calls = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      const bool ka = a[static_cast<size_t>(i)] != 0, kb = b[static_cast<size_t>(i)] != 0;
+      kept += ka;
+      both_calls += ka && kb;
+      if (i + 1 < n) both_next += ka && a[static_cast<size_t>(i + 1)] != 0;
+    }
+    const double p = kept / n, var = p * (1 - p);
+    EXPECT_NEAR(p, 1 - rate, 0.003);
+    EXPECT_NEAR((both_next / (n - 1) - p * p) / var, 0.0, 0.01);
+    EXPECT_NEAR((both_calls / n - p * p) / var, 0.0, 0.01);
+  }
+}
