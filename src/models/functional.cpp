@@ -100,6 +100,7 @@ void FunctionalImpl::set_graph(const std::vector<KerasTensor>& inputs, const std
   }
   for (const auto& t : outputs_) output_slots_.push_back(slot(t));
   relu_foldable_ = relu_foldable_nodes();
+  find_relu_epilogues();
   find_conv_pool_pairs();
 
   layers_.clear();
@@ -193,6 +194,10 @@ bool produces_any(const std::vector<int>& node_outputs, const std::vector<int>& 
 
 }  // namespace
 
+namespace {
+std::atomic<bool> g_relu_folding{true};
+}  // namespace
+
 namespace detail {
 bool forward_only() { return forward_only_flag; }
 ForwardOnlyScope::ForwardOnlyScope() : previous_(forward_only_flag) { forward_only_flag = true; }
@@ -214,6 +219,7 @@ std::vector<Tensor> FunctionalImpl::forward(CallContext& ctx) {
   // context (its saved activations) as soon as the node ran, so peak memory is a few layers' outputs, not all.
   ctx.children.assign(nodes_.size(), CallContext{});
   const bool drop_as_used = detail::forward_only();
+  std::vector<bool> relu_applied(nodes_.size(), false);  // per node: its forward applied its reader's relu
   std::vector<size_t> last_use;
   if (drop_as_used) last_use = slot_last_uses(num_slots_, node_in_slots_, output_slots_);
   for (size_t k = 0; k < nodes_.size(); ++k) {
@@ -228,7 +234,12 @@ std::vector<Tensor> FunctionalImpl::forward(CallContext& ctx) {
     if (masked)
       for (int s : node_in_slots_[k]) c.input_masks.push_back(masks[static_cast<size_t>(s)]);
     c.fused = starts_fused_pair(k, c);
-    if (c.fused) {
+    c.relu_epilogue = relu_epilogue_[k] && g_relu_folding;
+    if (c.relu_epilogue) relu_applied[k] = true;
+    if (relu_applied_by_[k] >= 0 && relu_applied[static_cast<size_t>(relu_applied_by_[k])]) {
+      c.outputs = {c.inputs.at(0)};  // the producer applied the relu
+      c.output_masks = c.input_masks;
+    } else if (c.fused) {
       c.outputs.assign(1, Tensor());
       c.output_masks.clear();
     } else if (fused_producer_[k] >= 0 && ctx.children[static_cast<size_t>(fused_producer_[k])].fused) {
@@ -261,10 +272,6 @@ std::vector<Tensor> FunctionalImpl::forward(CallContext& ctx) {
   return out;
 }
 
-namespace {
-std::atomic<bool> g_relu_folding{true};
-}  // namespace
-
 namespace detail {
 void set_relu_folding(bool on) { g_relu_folding = on; }
 }  // namespace detail
@@ -281,6 +288,23 @@ std::vector<bool> FunctionalImpl::relu_foldable_nodes() const {
     out[k] = p >= 0 && nodes_[static_cast<size_t>(p)]->layer->relu_output();
   }
   return out;
+}
+
+// A plain relu layer (Activation("relu"), ReLU()) whose input is the sole output of a layer that can apply the relu
+// as it writes that output (BatchNormalization), read by nothing else: the producer does it, and the relu layer's
+// own forward pass over the tensor is saved. Fixed by the graph, so set_graph works it out once.
+void FunctionalImpl::find_relu_epilogues() {
+  relu_applied_by_.assign(nodes_.size(), -1);
+  relu_epilogue_.assign(nodes_.size(), false);
+  for (size_t k = 0; k < nodes_.size(); ++k) {
+    if (!nodes_[k]->layer->is_plain_relu()) continue;
+    const int p = sole_producer(k);
+    if (p < 0 || node_in_slots_[static_cast<size_t>(p)].size() != 1 ||
+        !nodes_[static_cast<size_t>(p)]->layer->applies_relu_epilogue())
+      continue;
+    relu_applied_by_[k] = p;
+    relu_epilogue_[static_cast<size_t>(p)] = true;
+  }
 }
 
 // The node whose output is node k's only input, when that is the producer's only output and nothing else reads it

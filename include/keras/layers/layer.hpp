@@ -81,6 +81,10 @@ struct CallContext {
   // Set by a model on a layer it did not call because the layer reading its output ran both as one kernel (a
   // convolution and its max pooling): the layer's outputs are then undefined, and its backward is skipped too.
   bool fused = false;
+  // Set by a model on a layer that applies_relu_epilogue() whose output only a plain relu layer reads: forward
+  // returns relu of its output, in the same pass, and the model passes that tensor through as the relu layer's
+  // output without calling it (the relu layer's backward still runs, from that output).
+  bool relu_epilogue = false;
   // Keras masks, one per input (an undefined Tensor where that input carries none). A mask has the input's shape
   // without its last (feature) axis, e.g. (batch, timesteps), with values 0/1 and dtype label "bool".
   std::vector<Tensor> input_masks;
@@ -132,11 +136,16 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   virtual std::string final_activation() const { return ""; }
   virtual Tensor preactivation(const CallContext& ctx) const { (void)ctx; return {}; }
   // True when the one output is relu (Keras's plain "relu") of a pre-activation the layer computes itself, and
-  // backward skips the relu on grad_wrt_preactivation (Dense, the convolutions).
+  // backward skips the relu on grad_wrt_preactivation (Dense, the convolutions, Activation("relu"), ReLU()).
   virtual bool relu_output() const { return false; }
   // True when backward can apply its input's relu gradient itself (CallContext::fold_input_relu). Max pooling can:
   // the relu mask at each window's maximum is (pooled output > 0), read from the 4x smaller output.
   virtual bool folds_input_relu() const { return false; }
+  // True for a layer that is exactly relu of its one input (Activation("relu"), ReLU() with its defaults).
+  virtual bool is_plain_relu() const { return false; }
+  // True when forward can apply a relu to its one output as it writes it (CallContext::relu_epilogue): its
+  // backward never reads its own output, so handing the relu'd tensor to the next layer is safe. BatchNormalization.
+  virtual bool applies_relu_epilogue() const { return false; }
   virtual bool is_input_layer() const { return false; }
 
   // ---- masking (Keras's supports_masking / compute_mask) ----

@@ -65,6 +65,11 @@ class FunctionalImpl : public LayerImpl {
   std::vector<bool> relu_foldable_nodes() const;
   int sole_producer(size_t k) const;
   std::vector<bool> relu_foldable_;  // per node: backward may let it fold its input's relu (set_graph)
+  // Per node: for a plain relu layer whose producer applies it as an epilogue, that producer's node (else -1);
+  // for such a producer, true. See CallContext::relu_epilogue.
+  void find_relu_epilogues();
+  std::vector<int> relu_applied_by_;
+  std::vector<bool> relu_epilogue_;
   // Convolution + max pooling pairs run as one kernel (models/conv_pool_pairs.cpp): per node, the node of the
   // convolution a 2x2 max pooling may run with (-1: none), and the profile's name for the pair.
   void find_conv_pool_pairs();

@@ -20,10 +20,15 @@ class ElementwiseActivationLayer : public SingleInputLayer {
 
   Shape compute_output_shape(const Shape& s) override { return s; }
 
+  // ReLU() with its defaults is Keras's plain relu: a max pooling reading it may fold its gradient (relu folding).
+  bool relu_output() const override { return kernel_ == activations::get("relu"); }
+  bool is_plain_relu() const override { return relu_output(); }
+
   Tensor forward_one(const Tensor& x, CallContext&) override { return activations::apply(*kernel_, x); }
 
   Tensor backward_one(const Tensor& g, CallContext& ctx) override {
     if (!ctx.input_needs_grad(0)) return {};
+    if (ctx.grad_wrt_preactivation) return g;  // the model's max pooling applied the relu gradient (relu folding)
     // The kernel needs x or y, both kept by the caller's context: nothing extra is saved in forward.
     const Tensor& x = ctx.inputs.at(0);
     Tensor y = ctx.outputs.empty() ? Tensor() : ctx.outputs[0];

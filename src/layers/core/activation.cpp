@@ -35,6 +35,11 @@ class ActivationImpl : public SingleInputLayer {
     return ctx.inputs.empty() ? Tensor() : ctx.inputs[0];
   }
 
+  // Lets a max pooling that reads this layer's output apply the relu gradient itself (relu folding), so the
+  // backward here passes the gradient through instead of making a pass over the tensor.
+  bool relu_output() const override { return kernel_ == activations::get("relu"); }
+  bool is_plain_relu() const override { return relu_output(); }
+
   Tensor forward_one(const Tensor& x, CallContext&) override {
     if (kernel_->is_linear()) return x;
     return activations::apply(*kernel_, x);
@@ -42,7 +47,7 @@ class ActivationImpl : public SingleInputLayer {
 
   Tensor backward_one(const Tensor& g, CallContext& ctx) override {
     if (!ctx.input_needs_grad(0)) return {};
-    if (kernel_->is_linear() || ctx.grad_wrt_preactivation) return g;  // the loss gave d/d logits already
+    if (kernel_->is_linear() || ctx.grad_wrt_preactivation) return g;  // a loss or a max pooling applied it
     // The kernel needs x or y, both kept by the caller's context: nothing extra is saved in forward.
     const Tensor& x = ctx.inputs.at(0);
     Tensor y = ctx.outputs.empty() ? Tensor() : ctx.outputs[0];

@@ -30,6 +30,8 @@ class BatchNormalizationImpl : public SingleInputLayer {
     gamma_reg_ = regularizers::get(k.get_or<RegularizerArg>("gamma_regularizer", {}));
   }
 
+  bool applies_relu_epilogue() const override { return true; }  // backward reads x and the statistics, not y
+
   Shape compute_output_shape(const Shape& s) override {
     norm::normalize_axis(axis_, s, name(), class_name());
     return s;
@@ -84,7 +86,8 @@ class BatchNormalizationImpl : public SingleInputLayer {
     Tensor a = Tensor::empty({C});
     for (int64_t c = 0; c < C; ++c) a.data()[c] = inv.data()[c] * (scale_ ? gamma_->value.data()[c] : 1.0f);
     Tensor y = Tensor::empty(x.dims());
-    norm::channel_affine(x.data(), s, a.data(), mean.data(), center_ ? beta_->value.data() : nullptr, y.data());
+    norm::channel_affine(x.data(), s, a.data(), mean.data(), center_ ? beta_->value.data() : nullptr, y.data(),
+                         ctx.relu_epilogue);
     ctx.saved = {mean, inv, Tensor::scalar(batch_stats ? 1.0f : 0.0f)};
     return y;
   }
