@@ -53,6 +53,32 @@ class Cnn(nn.Module):
         return self.d2(torch.relu(self.d1(x)))
 
 
+class CnnBn(nn.Module):
+    """keraspp_bench's cnn_bn: Conv (no bias) -> BatchNormalization -> relu -> max pooling, twice, then Dropout."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(1, 32, 3, bias=False)
+        self.c2 = nn.Conv2d(32, 64, 3, bias=False)
+        # Keras's defaults: epsilon 1e-3, momentum 0.99 (PyTorch counts momentum the other way).
+        self.b1 = nn.BatchNorm2d(32, eps=1e-3, momentum=0.01)
+        self.b2 = nn.BatchNorm2d(64, eps=1e-3, momentum=0.01)
+        self.drop = nn.Dropout(0.25)
+        self.d1 = nn.Linear(1600, 128)
+        self.d2 = nn.Linear(128, 10)
+        glorot_(self.c1.weight, 9 * 1, 9 * 32)
+        glorot_(self.c2.weight, 9 * 32, 9 * 64)
+        for m in (self.d1, self.d2):
+            glorot_(m.weight, m.in_features, m.out_features)
+            nn.init.zeros_(m.bias)
+
+    def forward(self, x):  # x: (N, 1, 28, 28) in channels_last memory
+        x = torch.max_pool2d(torch.relu(self.b1(self.c1(x))), 2)
+        x = torch.max_pool2d(torch.relu(self.b2(self.c2(x))), 2)
+        x = x.permute(0, 2, 3, 1).reshape(x.shape[0], -1)  # Keras's Flatten order (h, w, c)
+        return self.d2(torch.relu(self.d1(self.drop(x))))
+
+
 class Mlp(nn.Module):
     def __init__(self):
         super().__init__()
@@ -92,7 +118,7 @@ class Lstm(nn.Module):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--model", required=True, choices=["mlp", "cnn", "lstm"])
+    ap.add_argument("--model", required=True, choices=["mlp", "cnn", "lstm", "cnn_bn"])
     ap.add_argument("--batch", type=int, required=True)
     ap.add_argument("--epochs", type=int, default=4, help="the first is a warm-up")
     ap.add_argument("--threads", type=int, default=2)
@@ -110,12 +136,12 @@ def main():
     y_train = torch.from_numpy(load_idx("train-labels-idx1-ubyte.gz").astype(np.int64))
     x_test = torch.from_numpy(load_idx("t10k-images-idx3-ubyte.gz").astype(np.float32) / 255.0)
     y_test = torch.from_numpy(load_idx("t10k-labels-idx1-ubyte.gz").astype(np.int64))
-    if a.model == "cnn":
+    if a.model in ("cnn", "cnn_bn"):
         x_train = x_train.reshape(-1, 1, 28, 28).contiguous(memory_format=torch.channels_last)
         x_test = x_test.reshape(-1, 1, 28, 28).contiguous(memory_format=torch.channels_last)
 
-    model = {"mlp": Mlp, "cnn": Cnn, "lstm": Lstm}[a.model]()
-    if a.model == "cnn":
+    model = {"mlp": Mlp, "cnn": Cnn, "lstm": Lstm, "cnn_bn": CnnBn}[a.model]()
+    if a.model in ("cnn", "cnn_bn"):
         model = model.to(memory_format=torch.channels_last)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)  # Keras's Adam epsilon
     loss_fn = nn.CrossEntropyLoss()  # softmax + sparse categorical cross-entropy, from the logits
