@@ -63,7 +63,7 @@ void copy(const float* x, float* y, int64_t n) {
 }
 
 void add_into(float* y, const float* x, int64_t n) {
-#pragma omp parallel for simd if (n > (1 << 16))
+#pragma omp parallel for simd if (parallel : n > (1 << 16))
   for (int64_t i = 0; i < n; ++i) y[i] += x[i];
 }
 

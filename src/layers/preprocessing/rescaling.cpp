@@ -28,7 +28,7 @@ class RescalingImpl : public SingleInputLayer {
     float* __restrict o = y.data();
     const float s = scale_, b = offset_;
     const int64_t n = x.size();
-#pragma omp parallel for simd if (n > (1 << 16))
+#pragma omp parallel for simd if (parallel : n > (1 << 16))
     for (int64_t i = 0; i < n; ++i) o[i] = a[i] * s + b;
     return y;
   }
@@ -40,7 +40,7 @@ class RescalingImpl : public SingleInputLayer {
     float* __restrict o = dx.data();
     const float s = scale_;
     const int64_t n = g.size();
-#pragma omp parallel for simd if (n > (1 << 16))
+#pragma omp parallel for simd if (parallel : n > (1 << 16))
     for (int64_t i = 0; i < n; ++i) o[i] = a[i] * s;
     return dx;
   }

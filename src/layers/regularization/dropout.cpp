@@ -123,7 +123,7 @@ class DropoutImpl : public SingleInputLayer {
     Tensor y = Tensor::empty(x.dims());
     const float* a = x.data();
     float* o = y.data();
-#pragma omp parallel for simd if (n > (1 << 15))
+#pragma omp parallel for simd if (parallel : n > (1 << 15))
     for (int64_t i = 0; i < n; ++i) {
       m[i] = random::detail::counter_uniform(key, static_cast<uint64_t>(i)) >= rate ? scale : 0.0f;
       o[i] = a[i] * m[i];
@@ -146,7 +146,7 @@ class DropoutImpl : public SingleInputLayer {
     const float* b = mask.data();
     float* o = y.data();
     const int64_t n = x.size();
-#pragma omp parallel for simd if (n > (1 << 16))
+#pragma omp parallel for simd if (parallel : n > (1 << 16))
     for (int64_t i = 0; i < n; ++i) o[i] = a[i] * b[i];
     return y;
   }
