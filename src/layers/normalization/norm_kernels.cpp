@@ -21,31 +21,6 @@ bool big(const AxisSplit& s) { return s.size() > kParallelThreshold && s.outer >
 
 namespace {
 
-// Channels-last (inner == 1) reductions walk rows in blocks small enough to stay in L1 (about 16 KB): each block is
-// summed in float, which vectorises at full width and is short enough to stay accurate, and then added into double.
-// Calling a per-row function with double accumulators (the general path below) was 3-5x slower here, and
-// BatchNormalization after a convolution (tens of thousands of rows of 32-64 channels) spent most of its time there.
-int64_t block_rows(int64_t channels) { return std::clamp<int64_t>(4096 / std::max<int64_t>(channels, 1), 1, 256); }
-
-// Runs f(thread, first_row, end_row) on contiguous row ranges, one per thread, in thread order when merged.
-template <class F>
-void for_thread_rows(int64_t rows, bool parallel, int threads, F&& f) {
-  if (!parallel || threads <= 1) {
-    f(0, int64_t{0}, rows);
-    return;
-  }
-#pragma omp parallel num_threads(threads)
-  {
-    const int t = omp_get_thread_num();
-    const int n = omp_get_num_threads();
-    f(t, rows * t / n, rows * (t + 1) / n);
-  }
-}
-
-int thread_count(const AxisSplit& s) {
-  return big(s) ? static_cast<int>(std::min<int64_t>(omp_get_max_threads(), s.outer)) : 1;
-}
-
 // Count, mean and sum of squared deviations per channel; two of these merge exactly (Chan et al.), so blocks and
 // threads can be combined in any fixed order without a second pass over the data.
 struct RunningMoments {
@@ -102,9 +77,9 @@ void rows_moments(const float* x, const float* shift, int64_t C, int64_t r0, int
 
 void channels_last_moments(const float* x, const AxisSplit& s, double* mean, double* var) {
   const int64_t C = s.channels;
-  const int threads = thread_count(s);
+  const int threads = big(s) ? row_threads(s.outer) : 1;
   std::vector<RunningMoments> parts(static_cast<size_t>(threads), RunningMoments(C));
-  for_thread_rows(s.outer, threads > 1, threads, [&](int t, int64_t r0, int64_t r1) {
+  for_thread_rows(s.outer, threads, [&](int t, int64_t r0, int64_t r1) {
     rows_moments(x, x, C, r0, r1, parts[static_cast<size_t>(t)]);
   });
   RunningMoments all(C);
@@ -118,9 +93,9 @@ void channels_last_moments(const float* x, const AxisSplit& s, double* mean, dou
 void channels_last_grad_sums(const float* g, const float* x, const AxisSplit& s, const float* center, double* sum_g,
                              double* sum_gd) {
   const int64_t C = s.channels;
-  const int threads = thread_count(s);
+  const int threads = big(s) ? row_threads(s.outer) : 1;
   std::vector<double> parts(static_cast<size_t>(threads * 2 * C), 0.0);
-  for_thread_rows(s.outer, threads > 1, threads, [&](int t, int64_t r0, int64_t r1) {
+  for_thread_rows(s.outer, threads, [&](int t, int64_t r0, int64_t r1) {
     double* acc_g = parts.data() + static_cast<int64_t>(t) * 2 * C;
     double* acc_gd = acc_g + C;
     std::vector<float> bg(static_cast<size_t>(C)), bgd(static_cast<size_t>(C));
