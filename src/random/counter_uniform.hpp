@@ -17,12 +17,16 @@ inline uint32_t mix32(uint32_t x) {
   return x;
 }
 
-// Uniform in [0, 1), on a grid of 2^-24 (every float there is exact). The key enters both rounds, so different
-// keys give unrelated streams rather than shifted copies of one.
+// 32 random bits for element i of the stream `key`. The key enters both rounds, so different keys give unrelated
+// streams rather than shifted copies of one.
+inline uint32_t counter_bits(uint64_t key, uint64_t i) {
+  const uint32_t x = mix32(static_cast<uint32_t>(i) ^ static_cast<uint32_t>(key));
+  return mix32(x ^ static_cast<uint32_t>(key >> 32) ^ (static_cast<uint32_t>(i >> 32) * 0x9E3779B9u));
+}
+
+// Uniform in [0, 1), on a grid of 2^-24 (every float there is exact).
 inline float counter_uniform(uint64_t key, uint64_t i) {
-  uint32_t x = mix32(static_cast<uint32_t>(i) ^ static_cast<uint32_t>(key));
-  x = mix32(x ^ static_cast<uint32_t>(key >> 32) ^ (static_cast<uint32_t>(i >> 32) * 0x9E3779B9u));
-  return static_cast<float>(x >> 8) * 0x1.0p-24f;
+  return static_cast<float>(counter_bits(key, i) >> 8) * 0x1.0p-24f;
 }
 
 }  // namespace keras::random::detail

@@ -8,6 +8,7 @@
 #include "keras/core/errors.hpp"
 #include "keras/layers/registry.hpp"
 #include "keras/random/random.hpp"
+#include "random/counter_uniform.hpp"
 #include "layers/spatial_utils.hpp"
 
 namespace keras::layers {
@@ -41,18 +42,25 @@ class GaussianNoiseImpl : public SingleInputLayer {
   Tensor forward_one(const Tensor& x, CallContext& ctx) override {
     if (!ctx.training || stddev_ == 0.0) return x;
     std::mt19937_64& gen = own_generator_ ? *own_generator_ : random::generator();
+    const uint64_t key = gen();
     Tensor y = Tensor::empty(x.dims());
     const float* a = x.data();
     float* o = y.data();
     const int64_t n = x.size();
-    // Box-Muller on the generator's raw bits: two normal values per pair of uniforms, the same on every platform.
-    const double two_pi = 2.0 * std::numbers::pi;
-    for (int64_t i = 0; i < n; i += 2) {
-      const double u1 = (static_cast<double>(gen() >> 11) + 1.0) * 0x1.0p-53;  // (0, 1]
-      const double u2 = static_cast<double>(gen() >> 11) * 0x1.0p-53;          // [0, 1)
-      const double r = stddev_ * std::sqrt(-2.0 * std::log(u1));
-      o[i] = a[i] + static_cast<float>(r * std::cos(two_pi * u2));
-      if (i + 1 < n) o[i + 1] = a[i + 1] + static_cast<float>(r * std::sin(two_pi * u2));
+    // Box-Muller, two normal values per pair of uniforms from the position-addressed stream of this call's key, so
+    // the pairs are drawn on every thread (one draw of a sequential generator per value was 15 ns a value). u1 is
+    // on a 2^-31 grid in (0, 1]: the largest value is 6.55 standard deviations (a normal exceeds it once in 1e10).
+    const auto s = static_cast<float>(stddev_);
+    const float two_pi = 2.0f * std::numbers::pi_v<float>;
+#pragma omp parallel for schedule(static) if (n > (1 << 14))
+    for (int64_t j = 0; j < (n + 1) / 2; ++j) {
+      const uint32_t h1 = random::detail::counter_bits(key, static_cast<uint64_t>(2 * j));
+      const uint32_t h2 = random::detail::counter_bits(key, static_cast<uint64_t>(2 * j + 1));
+      const float u1 = static_cast<float>((h1 >> 1) + 1u) * 0x1.0p-31f;
+      const float u2 = static_cast<float>(h2 >> 8) * 0x1.0p-24f;
+      const float r = s * std::sqrt(-2.0f * std::log(u1));
+      o[2 * j] = a[2 * j] + r * std::cos(two_pi * u2);
+      if (2 * j + 1 < n) o[2 * j + 1] = a[2 * j + 1] + r * std::sin(two_pi * u2);
     }
     return y;
   }

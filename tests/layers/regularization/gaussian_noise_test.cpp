@@ -84,3 +84,25 @@ TEST(GaussianNoise, ConfigAndRegistry) {
   Tensor x = Tensor::zeros({3, 3});
   EXPECT_EQ(train_call(copy, x).to_vector(), train_call(g, x).to_vector());
 }
+
+TEST(GaussianNoise, NoiseIsNormalAndTheSameOnOneThreadOrMany) {
+  // Element i depends on the call's draw and on i only: a big input (drawn on every thread) starts with the noise a
+  // small one (drawn on one) gets from the same seed.
+  Tensor big = train_call(layers::GaussianNoise(1.0, seed = 4), Tensor::zeros({1 << 20}));
+  Tensor small = train_call(layers::GaussianNoise(1.0, seed = 4), Tensor::zeros({1001}));
+  EXPECT_EQ(big.slice(0, 1001).copy().to_vector(), small.to_vector());
+  // The normal's tails and no correlation between neighbours (the two values of a Box-Muller pair included).
+  const std::vector<float> z = big.to_vector();
+  const double n = static_cast<double>(z.size());
+  double beyond2 = 0, beyond3 = 0, fourth = 0, next = 0;
+  for (size_t i = 0; i < z.size(); ++i) {
+    beyond2 += std::fabs(z[i]) > 2.0f;
+    beyond3 += std::fabs(z[i]) > 3.0f;
+    fourth += std::pow(static_cast<double>(z[i]), 4);
+    if (i + 1 < z.size()) next += static_cast<double>(z[i]) * z[i + 1];
+  }
+  EXPECT_NEAR(beyond2 / n, 0.0455, 0.001);
+  EXPECT_NEAR(beyond3 / n, 0.0027, 0.0003);
+  EXPECT_NEAR(fourth / n, 3.0, 0.05);  // a normal's kurtosis
+  EXPECT_NEAR(next / n, 0.0, 0.005);
+}
