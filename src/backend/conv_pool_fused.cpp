@@ -9,6 +9,9 @@
 // on the project's 2-core Xeon, per training step: forward 73 us where oneDNN's convolution and the pooling took
 // 145 + 63, backward 65 us where they took 234 + 111 (KERASPP_PROFILE_LAYERS).
 //
+// The plain convolution's kernel gradient (conv_backward_weights_few_channels) is backward without the pooling: every
+// output position's gradient, read straight from the caller's channels_last array.
+//
 // The library is compiled for AVX2, so the kernels carry a target attribute and run only where the CPU has
 // AVX-512 (conv_pool_fusable); elsewhere the layers run unfused. Per-thread partial gradients are summed in thread
 // order, so results do not depend on scheduling.
@@ -157,6 +160,46 @@ void forward_row_any(const ConvPoolSpec& s, const Source& src, const int64_t* of
   }
 }
 
+// Kernel-gradient sums for T taps (from tap t0; tap = (kh * kernel_w + kw) * in_channels + ci, Keras's kernel order)
+// x NB filter vectors (from filter c0), and the bias's, kept in registers over a block of output positions and then
+// added into dk (taps x filters) and db.
+template <int NB, int T>
+struct TapSums {
+  __mmask16 m[NB];
+  int64_t offset[T];  // each tap's input, from the input at the output position's window corner
+  __m512 acc[T][NB], bias[NB];
+
+  KERAS_AVX512 TapSums(const ConvPoolSpec& s, const Source& src, int64_t c0, int64_t t0) {
+    for (int j = 0; j < NB; ++j) m[j] = lanes(s.filters - c0 - 16 * j);
+    for (int t = 0; t < T; ++t) {
+      const int64_t tap = t0 + t, ci = tap % src.c, kw = (tap / src.c) % s.kernel_w, kh = tap / src.c / s.kernel_w;
+      offset[t] = (kh * src.w + kw) * src.c + ci;
+    }
+    for (auto& a : acc)
+      for (auto& v : a) v = _mm512_setzero_ps();
+    for (auto& v : bias) v = _mm512_setzero_ps();
+  }
+  // The gradient g of the output position whose window starts at corner.
+  KERAS_AVX512 void add(const float* corner, const __m512* g) {
+    for (int t = 0; t < T; ++t) {
+      const __m512 xv = _mm512_set1_ps(corner[offset[t]]);
+      for (int j = 0; j < NB; ++j) acc[t][j] = _mm512_fmadd_ps(xv, g[j], acc[t][j]);
+    }
+  }
+  KERAS_AVX512 void store(int64_t F, int64_t c0, int64_t t0, bool with_bias, float* dk, float* db) const {
+    for (int t = 0; t < T; ++t)
+      for (int j = 0; j < NB; ++j) {
+        float* out = dk + (t0 + t) * F + c0 + 16 * j;
+        _mm512_mask_storeu_ps(out, m[j], _mm512_add_ps(_mm512_maskz_loadu_ps(m[j], out), acc[t][j]));
+      }
+    if (with_bias)
+      for (int j = 0; j < NB; ++j) {
+        float* out = db + c0 + 16 * j;
+        _mm512_mask_storeu_ps(out, m[j], _mm512_add_ps(_mm512_maskz_loadu_ps(m[j], out), bias[j]));
+      }
+  }
+};
+
 // Kernel-gradient partial sums over pooled rows [r0, r1) (row = n * out_h + ph), for filters [c0, c0 + 16 * NB) and
 // the T taps starting at tap t0 (tap = (kh * kernel_w + kw) * in_channels + ci, Keras's kernel order), added into
 // dk (taps x filters) and, when with_bias, the bias gradient into db.
@@ -165,18 +208,8 @@ KERAS_AVX512 void backward_block(const ConvPoolSpec& s, const Source& src, const
                                  const float* dy, int64_t r0, int64_t r1, int64_t c0, int64_t t0, bool with_bias,
                                  float* dk, float* db) {
   const int64_t F = s.filters, C = src.c, W = src.w, out_h = s.out_h(), out_w = s.out_w();
-  __mmask16 m[NB];
-  for (int j = 0; j < NB; ++j) m[j] = lanes(F - c0 - 16 * j);
-  int64_t offset[T];  // each tap's input, from the window input it applies to
-  for (int t = 0; t < T; ++t) {
-    const int64_t tap = t0 + t, ci = tap % C, kw = (tap / C) % s.kernel_w, kh = tap / C / s.kernel_w;
-    offset[t] = (kh * W + kw) * C + ci;
-  }
+  TapSums<NB, T> sums(s, src, c0, t0);
   const int64_t window[4] = {0, C, W * C, W * C + C};
-  __m512 acc[T][NB], bias_acc[NB];
-  for (auto& a : acc)
-    for (auto& v : a) v = _mm512_setzero_ps();
-  for (auto& v : bias_acc) v = _mm512_setzero_ps();
   for (int64_t r = r0; r < r1; ++r) {
     const int64_t n = r / out_h, ph = r % out_h;
     const float* image = src.image(n);
@@ -185,35 +218,22 @@ KERAS_AVX512 void backward_block(const ConvPoolSpec& s, const Source& src, const
       __m512 g[NB];
       __m128i where[NB];
       for (int j = 0; j < NB; ++j) {
-        g[j] = _mm512_maskz_loadu_ps(m[j], dy + at + 16 * j);
-        where[j] = _mm_maskz_loadu_epi8(m[j], record + at + 16 * j);
+        g[j] = _mm512_maskz_loadu_ps(sums.m[j], dy + at + 16 * j);
+        where[j] = _mm_maskz_loadu_epi8(sums.m[j], record + at + 16 * j);
         if (with_bias)
-          bias_acc[j] = _mm512_add_ps(
-              bias_acc[j], _mm512_maskz_mov_ps(_mm_cmplt_epu8_mask(where[j], _mm_set1_epi8(kNoGradient)), g[j]));
+          sums.bias[j] = _mm512_add_ps(
+              sums.bias[j], _mm512_maskz_mov_ps(_mm_cmplt_epu8_mask(where[j], _mm_set1_epi8(kNoGradient)), g[j]));
       }
       const float* corner = image + (2 * ph * W + 2 * pw) * C;
       for (int q = 0; q < 4; ++q) {
         __m512 gq[NB];
         for (int j = 0; j < NB; ++j)
           gq[j] = _mm512_maskz_mov_ps(_mm_cmpeq_epi8_mask(where[j], _mm_set1_epi8(static_cast<char>(q))), g[j]);
-        const float* xq = corner + window[q];
-        for (int t = 0; t < T; ++t) {
-          const __m512 xv = _mm512_set1_ps(xq[offset[t]]);
-          for (int j = 0; j < NB; ++j) acc[t][j] = _mm512_fmadd_ps(xv, gq[j], acc[t][j]);
-        }
+        sums.add(corner + window[q], gq);
       }
     }
   }
-  for (int t = 0; t < T; ++t)
-    for (int j = 0; j < NB; ++j) {
-      float* out = dk + (t0 + t) * F + c0 + 16 * j;
-      _mm512_mask_storeu_ps(out, m[j], _mm512_add_ps(_mm512_maskz_loadu_ps(m[j], out), acc[t][j]));
-    }
-  if (with_bias)
-    for (int j = 0; j < NB; ++j) {
-      float* out = db + c0 + 16 * j;
-      _mm512_mask_storeu_ps(out, m[j], _mm512_add_ps(_mm512_maskz_loadu_ps(m[j], out), bias_acc[j]));
-    }
+  sums.store(F, c0, t0, with_bias, dk, db);
 }
 
 template <int NB>
@@ -228,6 +248,69 @@ void backward_taps(int taps, const ConvPoolSpec& s, const Source& src, const uns
   }
 }
 
+// Kernel-gradient partial sums of a plain convolution over output rows [r0, r1) (row = n * conv_h + oh), filters
+// [c0, c0 + 16 * NB), taps [t0, t0 + T): as backward_block, with every output position taking its own gradient.
+template <int NB, int T>
+KERAS_AVX512 void weights_block(const ConvPoolSpec& s, const Source& src, const float* dy, int64_t r0, int64_t r1,
+                                int64_t c0, int64_t t0, bool with_bias, float* dk, float* db) {
+  const int64_t F = s.filters, C = src.c, W = src.w, conv_h = s.conv_h(), conv_w = s.conv_w();
+  TapSums<NB, T> sums(s, src, c0, t0);
+  for (int64_t r = r0; r < r1; ++r) {
+    const float* row = src.image(r / conv_h) + (r % conv_h) * W * C;
+    const float* g_row = dy + r * conv_w * F + c0;
+    for (int64_t ow = 0; ow < conv_w; ++ow) {
+      __m512 g[NB];
+      for (int j = 0; j < NB; ++j) {
+        g[j] = _mm512_maskz_loadu_ps(sums.m[j], g_row + ow * F + 16 * j);
+        sums.bias[j] = _mm512_add_ps(sums.bias[j], g[j]);
+      }
+      sums.add(row + ow * C, g);
+    }
+  }
+  sums.store(F, c0, t0, with_bias, dk, db);
+}
+
+template <int NB>
+void weights_taps(int taps, const ConvPoolSpec& s, const Source& src, const float* dy, int64_t r0, int64_t r1,
+                  int64_t c0, int64_t t0, bool with_bias, float* dk, float* db) {
+  switch (taps) {
+#define KERAS_TAPS(T) \
+  case T: weights_block<NB, T>(s, src, dy, r0, r1, c0, t0, with_bias, dk, db); break;
+    KERAS_TAPS(1) KERAS_TAPS(2) KERAS_TAPS(3) KERAS_TAPS(4) KERAS_TAPS(5) KERAS_TAPS(6) KERAS_TAPS(7) KERAS_TAPS(8)
+    default: weights_block<NB, kTapGroup>(s, src, dy, r0, r1, c0, t0, with_bias, dk, db); break;
+#undef KERAS_TAPS
+  }
+}
+
+// The kernel gradient's work split: each thread takes a share of `rows` and, for every group of up to 32 filters (one
+// or two vectors) and kTapGroup taps, calls block(r0, r1, c0, t0, taps_in_group, two_vectors, with_bias, dk, db) into
+// its own zeroed partial gradients; the partials are then added into dkernel and dbias (either may be null) in
+// thread order, so results do not depend on scheduling.
+template <class Block>
+void kernel_gradient_by_threads(const ConvPoolSpec& s, int64_t rows, float* dkernel, float* dbias, Block&& block) {
+  const int64_t taps = s.kernel_h * s.kernel_w * s.in_channels, F = s.filters;
+  const int threads = std::max(1, std::min<int>(omp_get_max_threads(), static_cast<int>(rows)));
+  const int64_t part = taps * F + F;  // a thread's kernel (taps x F), then bias (F)
+  std::vector<float> partial(static_cast<size_t>(part * threads), 0.0f);
+#pragma omp parallel num_threads(threads)
+  {
+    const int id = omp_get_thread_num(), count = omp_get_num_threads();
+    float* dk = partial.data() + part * id;
+    const int64_t r0 = rows * id / count, r1 = rows * (id + 1) / count;
+    for (int64_t c0 = 0; c0 < F; c0 += 32)
+      for (int64_t t0 = 0; t0 < taps; t0 += kTapGroup)
+        block(r0, r1, c0, t0, static_cast<int>(std::min<int64_t>(kTapGroup, taps - t0)), F - c0 > 16,
+              dbias && t0 == 0, dk, dk + taps * F);
+  }
+  for (int id = 0; id < threads; ++id) {
+    const float* dk = partial.data() + part * id;
+    if (dkernel)
+      for (int64_t i = 0; i < taps * F; ++i) dkernel[i] += dk[i];
+    if (dbias)
+      for (int64_t c = 0; c < F; ++c) dbias[c] += dk[taps * F + c];
+  }
+}
+
 bool cpu_has_avx512() {
   static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
@@ -237,9 +320,7 @@ bool cpu_has_avx512() {
 }  // namespace
 
 bool conv_pool_fusable(const ConvPoolSpec& s) {
-  return g_fusion && cpu_has_avx512() && s.in_channels >= 1 && s.in_channels <= kMaxChannels && s.filters >= 1 &&
-         s.kernel_h >= 1 && s.kernel_h <= kMaxKernel && s.kernel_w >= 1 && s.kernel_w <= kMaxKernel && s.batch >= 1 &&
-         s.out_h() >= 1 && s.out_w() >= 1;
+  return conv_weights_few_channels(s) && s.out_h() >= 1 && s.out_w() >= 1;
 }
 
 void set_conv_pool_fusion(bool on) { g_fusion = on; }
@@ -263,32 +344,30 @@ void conv_relu_maxpool_backward(const ConvPoolSpec& s, const float* x, const uns
                                 float* dkernel, float* dbias) {
   if (!dkernel && !dbias) return;
   const Source src = source_of(s, x);
-  const int64_t rows = s.batch * s.out_h(), taps = s.kernel_h * s.kernel_w * s.in_channels, F = s.filters;
-  const int threads = std::max(1, std::min<int>(omp_get_max_threads(), static_cast<int>(rows)));
-  // Each thread's partial gradients (taps x F kernel, then F bias), summed below in thread order.
-  const int64_t part = taps * F + F;
-  std::vector<float> partial(static_cast<size_t>(part * threads), 0.0f);
-#pragma omp parallel num_threads(threads)
-  {
-    const int id = omp_get_thread_num(), count = omp_get_num_threads();
-    const int64_t r0 = rows * id / count, r1 = rows * (id + 1) / count;
-    float* dk = partial.data() + part * id;
-    float* db = dk + taps * F;
-    for (int64_t c0 = 0; c0 < F; c0 += 32)
-      for (int64_t t0 = 0; t0 < taps; t0 += kTapGroup) {
-        const int group = static_cast<int>(std::min<int64_t>(kTapGroup, taps - t0));
-        const bool with_bias = dbias && t0 == 0;
-        if (F - c0 > 16) backward_taps<2>(group, s, src, record, dy, r0, r1, c0, t0, with_bias, dk, db);
-        else backward_taps<1>(group, s, src, record, dy, r0, r1, c0, t0, with_bias, dk, db);
-      }
-  }
-  for (int id = 0; id < threads; ++id) {
-    const float* dk = partial.data() + part * id;
-    if (dkernel)
-      for (int64_t i = 0; i < taps * F; ++i) dkernel[i] += dk[i];
-    if (dbias)
-      for (int64_t c = 0; c < F; ++c) dbias[c] += dk[taps * F + c];
-  }
+  kernel_gradient_by_threads(s, s.batch * s.out_h(), dkernel, dbias,
+                             [&](int64_t r0, int64_t r1, int64_t c0, int64_t t0, int taps, bool two, bool with_bias,
+                                 float* dk, float* db) {
+                               if (two) backward_taps<2>(taps, s, src, record, dy, r0, r1, c0, t0, with_bias, dk, db);
+                               else backward_taps<1>(taps, s, src, record, dy, r0, r1, c0, t0, with_bias, dk, db);
+                             });
+}
+
+bool conv_weights_few_channels(const ConvPoolSpec& s) {
+  return g_fusion && cpu_has_avx512() && s.in_channels >= 1 && s.in_channels <= kMaxChannels && s.filters >= 1 &&
+         s.kernel_h >= 1 && s.kernel_h <= kMaxKernel && s.kernel_w >= 1 && s.kernel_w <= kMaxKernel && s.batch >= 1 &&
+         s.conv_h() >= 1 && s.conv_w() >= 1;
+}
+
+void conv_backward_weights_few_channels(const ConvPoolSpec& s, const float* x, const float* dy, float* dkernel,
+                                        float* dbias) {
+  if (!dkernel && !dbias) return;
+  const Source src = source_of(s, x);
+  kernel_gradient_by_threads(s, s.batch * s.conv_h(), dkernel, dbias,
+                             [&](int64_t r0, int64_t r1, int64_t c0, int64_t t0, int taps, bool two, bool with_bias,
+                                 float* dk, float* db) {
+                               if (two) weights_taps<2>(taps, s, src, dy, r0, r1, c0, t0, with_bias, dk, db);
+                               else weights_taps<1>(taps, s, src, dy, r0, r1, c0, t0, with_bias, dk, db);
+                             });
 }
 
 void conv_relu_maxpool_scatter(const ConvPoolSpec& s, const unsigned char* record, const float* dy, float* dz) {

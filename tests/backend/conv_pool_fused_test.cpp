@@ -166,3 +166,47 @@ TEST(ConvPoolFused, OnlySpecsTheKernelTakes) {
   set_conv_pool_fusion(true);
   EXPECT_EQ(conv_pool_fusable(s), avx512);
 }
+
+TEST(ConvPoolFused, PlainConvolutionKernelGradientMatchesTheReference) {
+  // conv_backward_weights_few_channels: every output position's gradient, no pooling. Inputs and gradients are
+  // multiples of 1/8, so every sum is exact and the result must equal the reference exactly, whatever the order.
+  const ConvPoolSpec specs[] = {
+      spec(3, 10, 10, 1, 32, 3, 3, false),  // the cnn_bn benchmark's first convolution, smaller
+      spec(2, 9, 11, 3, 16, 3, 3, true),    // RGB, "same"
+      spec(2, 8, 9, 4, 40, 5, 5, true),     // partial vector, several tap groups
+      spec(1, 7, 6, 2, 80, 3, 2, false),    // three filter groups
+      spec(4, 5, 5, 1, 7, 1, 1, false),     // fewer filters than a vector, 1x1 kernel
+      spec(2, 3, 3, 1, 32, 3, 3, false),    // a 1x1 output (nothing to pool, still a convolution)
+  };
+  for (const ConvPoolSpec& s : specs) {
+    const std::string name = std::to_string(s.in_channels) + "->" + std::to_string(s.filters) + " " +
+                             std::to_string(s.kernel_h) + "x" + std::to_string(s.kernel_w);
+    if (!conv_weights_few_channels(s)) GTEST_SKIP() << "this CPU has no AVX-512: oneDNN computes these gradients";
+    const int64_t H = s.conv_h(), W = s.conv_w(), F = s.filters, C = s.in_channels;
+    const auto xs = static_cast<size_t>(s.batch * s.in_h * s.in_w * C);
+    const auto ks = static_cast<size_t>(s.kernel_h * s.kernel_w * C * F);
+    const std::vector<float> x = eighths(xs, 5), dy = eighths(static_cast<size_t>(s.batch * H * W * F), 6);
+    std::vector<double> want_k(ks, 1.0), want_b(static_cast<size_t>(F), 1.0);  // added to what is there
+    for (int64_t n = 0; n < s.batch; ++n)
+      for (int64_t i = 0; i < H; ++i)
+        for (int64_t j = 0; j < W; ++j)
+          for (int64_t f = 0; f < F; ++f) {
+            const double g = dy[static_cast<size_t>(((n * H + i) * W + j) * F + f)];
+            want_b[static_cast<size_t>(f)] += g;
+            for (int64_t kh = 0; kh < s.kernel_h; ++kh)
+              for (int64_t kw = 0; kw < s.kernel_w; ++kw)
+                for (int64_t c = 0; c < C; ++c)
+                  want_k[static_cast<size_t>(((kh * s.kernel_w + kw) * C + c) * F + f)] +=
+                      g * at_padded(s, x, n, i + kh, j + kw, c);
+          }
+    std::vector<float> dk(ks, 1.0f), db(static_cast<size_t>(F), 1.0f);
+    conv_backward_weights_few_channels(s, x.data(), dy.data(), dk.data(), db.data());
+    EXPECT_EQ(dk, std::vector<float>(want_k.begin(), want_k.end())) << name;
+    EXPECT_EQ(db, std::vector<float>(want_b.begin(), want_b.end())) << name;
+    std::vector<float> only_kernel(ks, 1.0f);
+    conv_backward_weights_few_channels(s, x.data(), dy.data(), only_kernel.data(), nullptr);
+    EXPECT_EQ(only_kernel, dk) << name;
+  }
+  ConvPoolSpec five = spec(2, 8, 8, 5, 32, 3, 3, false);  // more input channels: oneDNN's kernels are efficient
+  EXPECT_FALSE(conv_weights_few_channels(five));
+}

@@ -182,3 +182,28 @@ TEST(ConvPoolFusion, OnlyWhereSound) {
   const std::vector<bool> none = fused_nodes(first, random::normal({2, 1, 10, 10}));
   EXPECT_EQ(none, std::vector<bool>(none.size(), false));
 }
+
+TEST(ConvPoolFusion, FewChannelKernelGradientFollowsOneDnn) {
+  // A Conv2D on 1-4 channels that is not followed by pooling (here by BatchNormalization, as in cnn_bn) takes its
+  // kernel and bias gradients from the few-channel kernel; they must match oneDNN's, and central differences.
+  if (!machine_fuses()) GTEST_SKIP() << "this CPU has no AVX-512: oneDNN computes these gradients";
+  utils::set_random_seed(61);
+  Sequential model({Input({9, 9, 3}), layers::Conv2D(8, 3, padding = "same"), layers::BatchNormalization(),
+                    layers::Activation("relu"), layers::Flatten(), layers::Dense(3)});
+  const Tensor x = random::normal({4, 9, 9, 3});
+  const keras::testing::GraphBackward fast = keras::testing::graph_backward(model, x);
+  keras::testing::GraphBackward plain;
+  {
+    const keras::testing::ConvPoolFusionScope unfused(false);
+    plain = keras::testing::graph_backward(model, x);
+  }
+  ASSERT_EQ(fast.weight_grads.size(), plain.weight_grads.size());
+  for (size_t i = 0; i < fast.weight_grads.size(); ++i)
+    for (size_t j = 0; j < fast.weight_grads[i].size(); ++j)
+      ASSERT_NEAR(fast.weight_grads[i][j], plain.weight_grads[i][j], 1e-5 * (1 + std::fabs(plain.weight_grads[i][j])))
+          << "weight " << i << " entry " << j;
+  EXPECT_LT(max_abs_diff(fast.input_grads.at(0), plain.input_grads.at(0)), 1e-5f);
+  layers::Conv2D conv(4, 3, padding = "same");
+  conv(random::normal({2, 6, 6, 2}));
+  keras::testing::expect_gradients_match(conv, {random::normal({2, 6, 6, 2})});
+}

@@ -1,6 +1,7 @@
 #pragma once
-// Turns models' fused convolution + max pooling kernel (backend/conv_pool_fused.hpp) on or off for a scope, and back
-// on after it: for tests that compare the two paths, or that look at the unfused layers.
+// Turns the few-channel convolution kernels (backend/conv_pool_fused.hpp: models' fused convolution + max pooling,
+// and Conv2D's own kernel gradient) on or off for a scope, and back on after it: for tests that compare them with
+// oneDNN's path, or that look at the unfused layers.
 #include "backend/conv_pool_fused.hpp"
 
 namespace keras::testing {

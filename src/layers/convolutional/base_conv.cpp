@@ -100,10 +100,18 @@ class ConvImpl : public ConvLayerBase, public ConvPoolProducer {
   }
 
   std::optional<backend::ConvPoolSpec> conv_pool_spec(const std::vector<int64_t>& x_dims) const override {
+    if (!relu_fusable()) return std::nullopt;
+    return few_channel_spec(x_dims);
+  }
+
+  // The geometry the few-channel kernels (backend/conv_pool_fused.hpp) take, if this call has it: 2-D,
+  // channels_last, one group, unit strides and dilation, "valid" or "same". (The kernels check the channel count and
+  // kernel size themselves.)
+  std::optional<backend::ConvPoolSpec> few_channel_spec(const std::vector<int64_t>& x_dims) const {
     auto ones = [](const std::vector<int64_t>& v) {
       return std::all_of(v.begin(), v.end(), [](int64_t d) { return d == 1; });
     };
-    if (!built_ || rank_ != 2 || channels_first_ || groups_ != 1 || !relu_fusable() || x_dims.size() != 4 ||
+    if (!built_ || rank_ != 2 || channels_first_ || groups_ != 1 || x_dims.size() != 4 ||
         x_dims[3] != in_channels_ || !ones(strides_) || !ones(dilation_) || (padding_ != "valid" && padding_ != "same"))
       return std::nullopt;
     backend::ConvPoolSpec s;
@@ -166,11 +174,17 @@ class ConvImpl : public ConvLayerBase, public ConvPoolProducer {
     }
     const bool train_kernel = trainable() && kernel_->trainable;
     const bool train_bias = use_bias_ && trainable() && bias_->trainable;
+    float* dkernel = train_kernel ? grad_of(*kernel_).data() : nullptr;
+    float* dbias = train_bias ? grad_of(*bias_).data() : nullptr;
     Tensor dx;
     if (ctx.input_needs_grad(0)) dx = Tensor::empty(x.dims());
+    if (const auto few = few_channel_spec(x.dims()); few && backend::conv_weights_few_channels(*few)) {
+      backend::conv_backward_weights_few_channels(*few, x.data(), dz.data(), dkernel, dbias);
+      dkernel = dbias = nullptr;
+      if (!dx.defined()) return dx;
+    }
     backend::conv_backward(spec, x.data(), kernel_->value.data(), dz.data(), dx.defined() ? dx.data() : nullptr,
-                           train_kernel ? grad_of(*kernel_).data() : nullptr,
-                           train_bias ? grad_of(*bias_).data() : nullptr, &saved);
+                           dkernel, dbias, &saved);
     return dx;
   }
 
