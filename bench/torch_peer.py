@@ -31,6 +31,21 @@ def glorot_(w, fan_in, fan_out):
     nn.init.uniform_(w, -limit, limit)
 
 
+def keras_init_(*modules):
+    """Keras's defaults for Conv2d and Linear: glorot_uniform kernels (a conv's fans are receptive field x
+    channels), zero biases."""
+    for m in modules:
+        receptive = m.weight[0, 0].numel() if isinstance(m, nn.Conv2d) else 1
+        glorot_(m.weight, m.weight.shape[1] * receptive, m.weight.shape[0] * receptive)
+        if m.bias is not None:
+            nn.init.zeros_(m.bias)
+
+
+def keras_flatten(x):
+    """Keras's Flatten order (h, w, c) for an (N, C, H, W) tensor."""
+    return x.permute(0, 2, 3, 1).reshape(x.shape[0], -1)
+
+
 class Cnn(nn.Module):
     def __init__(self):
         super().__init__()
@@ -38,19 +53,12 @@ class Cnn(nn.Module):
         self.c2 = nn.Conv2d(32, 64, 3)
         self.d1 = nn.Linear(1600, 128)
         self.d2 = nn.Linear(128, 10)
-        # Keras's glorot_uniform for a conv kernel: fans are receptive field x channels.
-        glorot_(self.c1.weight, 9 * 1, 9 * 32)
-        glorot_(self.c2.weight, 9 * 32, 9 * 64)
-        for m in (self.d1, self.d2):
-            glorot_(m.weight, m.in_features, m.out_features)
-        for m in (self.c1, self.c2, self.d1, self.d2):
-            nn.init.zeros_(m.bias)
+        keras_init_(self.c1, self.c2, self.d1, self.d2)
 
     def forward(self, x):  # x: (N, 1, 28, 28) in channels_last memory
         x = torch.max_pool2d(torch.relu(self.c1(x)), 2)
         x = torch.max_pool2d(torch.relu(self.c2(x)), 2)
-        x = x.permute(0, 2, 3, 1).reshape(x.shape[0], -1)  # Keras's Flatten order (h, w, c)
-        return self.d2(torch.relu(self.d1(x)))
+        return self.d2(torch.relu(self.d1(keras_flatten(x))))
 
 
 class CnnBn(nn.Module):
@@ -66,17 +74,12 @@ class CnnBn(nn.Module):
         self.drop = nn.Dropout(0.25)
         self.d1 = nn.Linear(1600, 128)
         self.d2 = nn.Linear(128, 10)
-        glorot_(self.c1.weight, 9 * 1, 9 * 32)
-        glorot_(self.c2.weight, 9 * 32, 9 * 64)
-        for m in (self.d1, self.d2):
-            glorot_(m.weight, m.in_features, m.out_features)
-            nn.init.zeros_(m.bias)
+        keras_init_(self.c1, self.c2, self.d1, self.d2)
 
     def forward(self, x):  # x: (N, 1, 28, 28) in channels_last memory
         x = torch.max_pool2d(torch.relu(self.b1(self.c1(x))), 2)
         x = torch.max_pool2d(torch.relu(self.b2(self.c2(x))), 2)
-        x = x.permute(0, 2, 3, 1).reshape(x.shape[0], -1)  # Keras's Flatten order (h, w, c)
-        return self.d2(torch.relu(self.d1(self.drop(x))))
+        return self.d2(torch.relu(self.d1(self.drop(keras_flatten(x)))))
 
 
 class Mlp(nn.Module):
@@ -84,9 +87,7 @@ class Mlp(nn.Module):
         super().__init__()
         self.d1 = nn.Linear(784, 128)
         self.d2 = nn.Linear(128, 10)
-        for m in (self.d1, self.d2):
-            glorot_(m.weight, m.in_features, m.out_features)
-            nn.init.zeros_(m.bias)
+        keras_init_(self.d1, self.d2)
 
     def forward(self, x):
         return self.d2(torch.relu(self.d1(x.reshape(x.shape[0], -1))))

@@ -219,7 +219,7 @@ std::vector<Tensor> FunctionalImpl::forward(CallContext& ctx) {
   // context (its saved activations) as soon as the node ran, so peak memory is a few layers' outputs, not all.
   ctx.children.assign(nodes_.size(), CallContext{});
   const bool drop_as_used = detail::forward_only();
-  std::vector<bool> relu_applied(nodes_.size(), false);  // per node: its forward applied its reader's relu
+  const bool epilogues = g_relu_folding;  // read once: a producer and its relu layer must agree
   std::vector<size_t> last_use;
   if (drop_as_used) last_use = slot_last_uses(num_slots_, node_in_slots_, output_slots_);
   for (size_t k = 0; k < nodes_.size(); ++k) {
@@ -234,9 +234,8 @@ std::vector<Tensor> FunctionalImpl::forward(CallContext& ctx) {
     if (masked)
       for (int s : node_in_slots_[k]) c.input_masks.push_back(masks[static_cast<size_t>(s)]);
     c.fused = starts_fused_pair(k, c);
-    c.relu_epilogue = relu_epilogue_[k] && g_relu_folding;
-    if (c.relu_epilogue) relu_applied[k] = true;
-    if (relu_applied_by_[k] >= 0 && relu_applied[static_cast<size_t>(relu_applied_by_[k])]) {
+    c.relu_epilogue = epilogues && relu_epilogue_[k];
+    if (epilogues && relu_applied_by_[k] >= 0) {
       c.outputs = {c.inputs.at(0)};  // the producer applied the relu
       c.output_masks = c.input_masks;
     } else if (c.fused) {

@@ -32,7 +32,7 @@ struct GroupLayout {
 void channels_last_moments(const GroupLayout& L, const float* x, double eps, float* mean, float* inv) {
   const int64_t C = L.channels, G = L.groups, Cg = L.per_group(), R = L.before, step = norm::block_rows(C);
   const double M = static_cast<double>(L.count());
-  std::vector<double> sum(static_cast<size_t>(C)), mu(static_cast<size_t>(C));
+  std::vector<double> sum(static_cast<size_t>(C));
   std::vector<float> block(static_cast<size_t>(C));
   float* b = block.data();
   auto per_channel = [&](const float* center, auto&& term) {  // sum over rows of term(x, center), per channel
