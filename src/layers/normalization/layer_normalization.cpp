@@ -18,11 +18,9 @@ namespace {
 // this 4x slower than the forward pass.
 void channels_last_backward(const float* x, const float* g, const float* mean, const float* inv, const float* gamma,
                             int64_t rows, int64_t D, bool parallel, float* dx, double* wsum) {
-  const int threads = parallel ? norm::row_threads(rows) : 1;
-  std::vector<double> parts(static_cast<size_t>(threads * 2 * D), 0.0);
   const float inv_d = 1.0f / static_cast<float>(D);
-  norm::for_thread_rows(rows, threads, [&](int t, int64_t r0, int64_t r1) {
-    double* acc = parts.data() + static_cast<int64_t>(t) * 2 * D;
+  norm::accumulate_thread_rows(rows, parallel ? norm::row_threads(rows) : 1, 2 * D, wsum,
+                               [&](double* acc, int64_t r0, int64_t r1) {
     std::vector<float> block(static_cast<size_t>(2 * D));
     // __restrict: without it GCC versioned the row loop on an aliasing check and ran the scalar copy.
     float* __restrict bgx = block.data();
@@ -56,9 +54,6 @@ void channels_last_backward(const float* x, const float* g, const float* mean, c
       for (int64_t d = 0; d < 2 * D; ++d) acc[d] += block[static_cast<size_t>(d)];
     }
   });
-  std::fill(wsum, wsum + 2 * D, 0.0);
-  for (int t = 0; t < threads; ++t)
-    for (int64_t d = 0; d < 2 * D; ++d) wsum[d] += parts[static_cast<size_t>(t * 2 * D + d)];
 }
 
 class LayerNormalizationImpl : public SingleInputLayer {

@@ -16,10 +16,8 @@ AxisSplit split_at(const std::vector<int64_t>& dims, int axis) {
 }
 
 namespace {
-bool big(const AxisSplit& s) { return s.size() > kParallelThreshold && s.outer > 1; }
-}  // namespace
 
-namespace {
+bool big(const AxisSplit& s) { return s.size() > kParallelThreshold && s.outer > 1; }
 
 // Count, mean and sum of squared deviations per channel; two of these merge exactly (Chan et al.), so blocks and
 // threads can be combined in any fixed order without a second pass over the data.
@@ -93,19 +91,16 @@ void channels_last_moments(const float* x, const AxisSplit& s, double* mean, dou
 void channels_last_grad_sums(const float* g, const float* x, const AxisSplit& s, const float* center, double* sum_g,
                              double* sum_gd) {
   const int64_t C = s.channels;
-  const int threads = big(s) ? row_threads(s.outer) : 1;
-  std::vector<double> parts(static_cast<size_t>(threads * 2 * C), 0.0);
-  for_thread_rows(s.outer, threads, [&](int t, int64_t r0, int64_t r1) {
-    double* acc_g = parts.data() + static_cast<int64_t>(t) * 2 * C;
-    double* acc_gd = acc_g + C;
-    std::vector<float> bg(static_cast<size_t>(C)), bgd(static_cast<size_t>(C));
-    float* sg = bg.data();
-    float* sgd = bgd.data();
+  std::vector<double> both(static_cast<size_t>(2 * C));
+  accumulate_thread_rows(s.outer, big(s) ? row_threads(s.outer) : 1, 2 * C, both.data(),
+                         [&](double* acc, int64_t r0, int64_t r1) {
+    std::vector<float> block(static_cast<size_t>(2 * C));
+    float* sg = block.data();
+    float* sgd = sg + C;
     const int64_t step = block_rows(C);
     for (int64_t b0 = r0; b0 < r1; b0 += step) {
       const int64_t b1 = std::min(r1, b0 + step);
-      std::fill(bg.begin(), bg.end(), 0.0f);
-      std::fill(bgd.begin(), bgd.end(), 0.0f);
+      std::fill(block.begin(), block.end(), 0.0f);
       for (int64_t r = b0; r < b1; ++r) {
         const float* gp = g + r * C;
         const float* xp = x + r * C;
@@ -115,19 +110,11 @@ void channels_last_grad_sums(const float* g, const float* x, const AxisSplit& s,
           sgd[c] += gp[c] * (xp[c] - center[c]);
         }
       }
-      for (int64_t c = 0; c < C; ++c) {
-        acc_g[c] += sg[c];
-        acc_gd[c] += sgd[c];
-      }
+      for (int64_t i = 0; i < 2 * C; ++i) acc[i] += block[static_cast<size_t>(i)];
     }
   });
-  std::fill(sum_g, sum_g + C, 0.0);
-  std::fill(sum_gd, sum_gd + C, 0.0);
-  for (int t = 0; t < threads; ++t)
-    for (int64_t c = 0; c < C; ++c) {
-      sum_g[c] += parts[static_cast<size_t>(t * 2 * C + c)];
-      sum_gd[c] += parts[static_cast<size_t>(t * 2 * C + C + c)];
-    }
+  std::copy(both.begin(), both.begin() + C, sum_g);
+  std::copy(both.begin() + C, both.end(), sum_gd);
 }
 
 }  // namespace

@@ -53,25 +53,28 @@ struct AxisSplit {
 };
 AxisSplit split_at(const std::vector<int64_t>& dims, int axis);
 
+// Runs f(acc, first_row, end_row) on `threads` contiguous row ranges, each with its own zeroed `len` doubles, and
+// overwrites out with their sum, added in thread order.
+template <class F>
+void accumulate_thread_rows(int64_t rows, int threads, int64_t len, double* out, F&& f) {
+  std::fill(out, out + len, 0.0);
+  if (threads <= 1) {
+    f(out, int64_t{0}, rows);
+    return;
+  }
+  std::vector<double> partial(static_cast<size_t>(threads * len), 0.0);
+  for_thread_rows(rows, threads, [&](int t, int64_t r0, int64_t r1) { f(partial.data() + t * len, r0, r1); });
+  for (int t = 0; t < threads; ++t)
+    for (int64_t i = 0; i < len; ++i) out[i] += partial[static_cast<size_t>(t * len + i)];
+}
+
 // Runs f(acc, k) for k in [0, n), where acc is `len` doubles: one zeroed buffer per thread, added into out (which is
 // overwritten) in thread order.
 template <class F>
 void parallel_accumulate(int64_t n, int64_t len, bool parallel, double* out, F&& f) {
-  std::fill(out, out + len, 0.0);
-  int threads = parallel && n > 1 ? static_cast<int>(std::min<int64_t>(omp_get_max_threads(), n)) : 1;
-  if (threads <= 1) {
-    for (int64_t k = 0; k < n; ++k) f(out, k);
-    return;
-  }
-  std::vector<double> partial(static_cast<size_t>(threads * len), 0.0);
-#pragma omp parallel num_threads(threads)
-  {
-    double* acc = partial.data() + static_cast<int64_t>(omp_get_thread_num()) * len;
-#pragma omp for schedule(static)
-    for (int64_t k = 0; k < n; ++k) f(acc, k);
-  }
-  for (int t = 0; t < threads; ++t)
-    for (int64_t i = 0; i < len; ++i) out[i] += partial[static_cast<size_t>(t * len + i)];
+  accumulate_thread_rows(n, parallel ? row_threads(n) : 1, len, out, [&](double* acc, int64_t k0, int64_t k1) {
+    for (int64_t k = k0; k < k1; ++k) f(acc, k);
+  });
 }
 
 // Per-channel mean and (biased) variance over outer and inner: two passes.
