@@ -169,7 +169,8 @@ struct Plan {
   // Measured on the project's 2-core Zen 5 (report of issue #4), channels_last only: plain layouts are faster for
   // forward (brgconv; 13x13x32->64 at batch 32: 323 vs 433 us, 28x28x1->32: 66 vs 85 us), for backward data (5-25%)
   // and for backward weights from 8 input channels per group on (16x16x8->64: 197 vs 486 us); with fewer, blocked
-  // is faster for backward weights (28x28x1->32: 84 vs 125 us).
+  // is faster for backward weights (28x28x1->32: 84 vs 125 us). Re-measured on the 2-core Xeon that now runs the
+  // benchmarks (bench/README.md, conv_kernels): the same choices win there, in a model too.
   Layout preferred(int pass) const {  // pass: 0 forward, 1 backward weights, 2 backward data
     switch (g_layout_policy.load()) {
       case ConvLayoutPolicy::blocked: return Layout::blocked;
@@ -293,7 +294,8 @@ bool use_im2col_for_data(const ConvSpec& s) {
   // Measured on the project's 2-core Zen 5 (batch 32, 3x3 kernels; report of issue #4): sgemm + col2im is 1.3-2x
   // faster than oneDNN's backward-data primitive below 16 input channels (1 channel, 28x28 -> 32: 247 vs 447 us),
   // oneDNN is 5-25% faster from 16 channels on (13x13x32 -> 64: 353 vs 408 us), with strides too, and im2col loses
-  // badly with groups (one small sgemm per group).
+  // badly with groups (one small sgemm per group). On the Xeon (conv_kernels): 370 vs 820-890 us for 1 channel, 570
+  // vs 505 us for 32.
   if (s.channels_first || s.groups != 1) return false;
   return s.in_channels < 16;
 }
