@@ -51,6 +51,11 @@ void conv_relu_maxpool_backward(const ConvPoolSpec& s, const float* x, const uns
 // reordering the large first-layer gradient into it cost twice the arithmetic (the cnn_bn benchmark at batch 32:
 // reorder 172 us + convolution 89 us).
 bool conv_weights_few_channels(const ConvPoolSpec& s);
+// The forward of the same plain convolution: y = conv(x, kernel) + bias (bias may be null), then relu when
+// with_relu; y (batch, conv_h, conv_w, filters). Why: oneDNN's forward for 1-4 input channels took twice as long
+// (the cnn_bn benchmark's first convolution at batch 32, inside a training step: 199 us, this kernel 101).
+void conv_forward_few_channels(const ConvPoolSpec& s, const float* x, const float* kernel, const float* bias,
+                               bool with_relu, float* y);
 void conv_backward_weights_few_channels(const ConvPoolSpec& s, const float* x, const float* dy, float* dkernel,
                                         float* dbias);
 // dz = the gradient of the convolution's output before relu, (batch, conv_h, conv_w, filters): dy at each recorded

@@ -1,7 +1,7 @@
 // The fused convolution + relu + 2x2 max pooling kernel against a plain double-precision reference: pooled values,
 // which input of each window was the maximum, kernel and bias gradients, and the scatter back to the convolution's
 // output, over channel counts, filter counts that fill whole, partial and several vectors, kernel shapes and both
-// paddings.
+// paddings; and the few-channel kernels of a plain convolution (forward, kernel gradient) against the same reference.
 #include "backend/conv_pool_fused.hpp"
 
 #include <gtest/gtest.h>
@@ -209,4 +209,49 @@ TEST(ConvPoolFused, PlainConvolutionKernelGradientMatchesTheReference) {
   }
   ConvPoolSpec five = spec(2, 8, 8, 5, 32, 3, 3, false);  // more input channels: oneDNN's kernels are efficient
   EXPECT_FALSE(conv_weights_few_channels(five));
+}
+
+TEST(ConvPoolFused, PlainConvolutionForwardMatchesTheReference) {
+  // conv_forward_few_channels: every output position, no pooling, with and without bias and relu. Inputs and weights
+  // are multiples of 1/8, so every sum is exact and the result must equal the reference exactly.
+  const ConvPoolSpec specs[] = {
+      spec(3, 10, 10, 1, 32, 3, 3, false),  // the cnn_bn benchmark's first convolution, smaller
+      spec(2, 9, 11, 3, 16, 3, 3, true),    // RGB, "same": 11 columns, one whole block of pixels and 3 alone
+      spec(2, 8, 9, 4, 40, 5, 5, true),     // a partial vector, 100 taps
+      spec(1, 7, 19, 2, 80, 3, 2, false),   // two filter groups (64 + 16)
+      spec(4, 5, 5, 1, 7, 1, 1, false),     // fewer filters than a vector, 1x1 kernel
+      spec(2, 3, 3, 1, 32, 3, 3, false),    // a 1x1 output
+      spec(1, 12, 12, 1, 64, 7, 7, false),  // four vectors, the largest kernel
+  };
+  for (const ConvPoolSpec& s : specs)
+    for (const bool with_bias : {true, false})
+      for (const bool with_relu : {false, true}) {
+        const std::string name = std::to_string(s.in_channels) + "->" + std::to_string(s.filters) + " " +
+                                 std::to_string(s.kernel_h) + "x" + std::to_string(s.kernel_w) +
+                                 (with_bias ? " bias" : "") + (with_relu ? " relu" : "");
+        if (!conv_weights_few_channels(s)) GTEST_SKIP() << "this CPU has no AVX-512: oneDNN runs these convolutions";
+        const int64_t H = s.conv_h(), W = s.conv_w(), F = s.filters, C = s.in_channels;
+        const std::vector<float> x = eighths(static_cast<size_t>(s.batch * s.in_h * s.in_w * C), 7);
+        const std::vector<float> k = eighths(static_cast<size_t>(s.kernel_h * s.kernel_w * C * F), 8);
+        const std::vector<float> b = eighths(static_cast<size_t>(F), 9);
+        std::vector<float> want;
+        for (int64_t n = 0; n < s.batch; ++n)
+          for (int64_t i = 0; i < H; ++i)
+            for (int64_t j = 0; j < W; ++j)
+              for (int64_t f = 0; f < F; ++f) {
+                double a = with_bias ? b[static_cast<size_t>(f)] : 0.0;
+                for (int64_t kh = 0; kh < s.kernel_h; ++kh)
+                  for (int64_t kw = 0; kw < s.kernel_w; ++kw)
+                    for (int64_t c = 0; c < C; ++c)
+                      a += at_padded(s, x, n, i + kh, j + kw, c) *
+                           k[static_cast<size_t>(((kh * s.kernel_w + kw) * C + c) * F + f)];
+                want.push_back(static_cast<float>(with_relu ? std::max(a, 0.0) : a));
+              }
+        std::vector<float> y(want.size(), 7.0f);
+        conv_forward_few_channels(s, x.data(), k.data(), with_bias ? b.data() : nullptr, with_relu, y.data());
+        EXPECT_EQ(y, want) << name;
+        if (!with_relu) {
+          EXPECT_TRUE(std::any_of(y.begin(), y.end(), [](float v) { return v < 0; })) << name;
+        }
+      }
 }

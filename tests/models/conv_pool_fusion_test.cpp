@@ -1,6 +1,7 @@
 // Models run a Conv2D with relu and the 2x2 max pooling that alone reads it as one kernel (models/conv_pool_pairs.cpp):
 // outputs, weight and input gradients and a whole fit must be those of the two layers run one after the other, and
-// only such pairs may be fused.
+// only such pairs may be fused. A few-channel Conv2D without such a pooling runs its forward and kernel gradient on
+// the same AVX-512 code, and must follow oneDNN's.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -206,4 +207,33 @@ TEST(ConvPoolFusion, FewChannelKernelGradientFollowsOneDnn) {
   layers::Conv2D conv(4, 3, padding = "same");
   conv(random::normal({2, 6, 6, 2}));
   keras::testing::expect_gradients_match(conv, {random::normal({2, 6, 6, 2})});
+}
+
+TEST(ConvPoolFusion, FewChannelForwardFollowsOneDnn) {
+  // Such a Conv2D also runs its forward on the few-channel kernel: with relu (applied in the kernel), without an
+  // activation, without bias, on 1 to 4 channels, "valid" and "same". Predictions, training-mode outputs and all
+  // gradients must match oneDNN's to rounding.
+  if (!machine_fuses()) GTEST_SKIP() << "this CPU has no AVX-512: oneDNN runs these convolutions";
+  utils::set_random_seed(67);
+  for (int channels = 1; channels <= 4; ++channels) {
+    Sequential model({Input({11, 13, channels}), layers::Conv2D(24, 3, activation = "relu", padding = "same"),
+                      layers::Conv2D(8, {2, 3}, use_bias = false), layers::Flatten(), layers::Dense(3)});
+    const Tensor x = random::normal({5, 11, 13, channels});
+    const Tensor fast = model.predict(x, verbose = 0);
+    const keras::testing::GraphBackward fast_grads = keras::testing::graph_backward(model, x);
+    Tensor plain;
+    keras::testing::GraphBackward plain_grads;
+    {
+      const Fusion unfused(false);
+      plain = model.predict(x, verbose = 0);
+      plain_grads = keras::testing::graph_backward(model, x);
+    }
+    const std::string what = std::to_string(channels) + " channels";
+    expect_near(fast.to_vector(), plain.to_vector(), 1e-5, what + " predict");
+    ASSERT_EQ(fast_grads.weight_grads.size(), plain_grads.weight_grads.size());
+    for (size_t i = 0; i < fast_grads.weight_grads.size(); ++i)
+      expect_near(fast_grads.weight_grads[i], plain_grads.weight_grads[i], 1e-5, what + " weight " + std::to_string(i));
+    expect_near(fast_grads.input_grads.at(0).to_vector(), plain_grads.input_grads.at(0).to_vector(), 1e-5,
+                what + " input");
+  }
 }

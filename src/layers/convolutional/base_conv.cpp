@@ -86,11 +86,16 @@ class ConvImpl : public ConvLayerBase, public ConvPoolProducer {
     const backend::ConvSpec spec = spec_for(x);
     Tensor z = Tensor::empty(out_dims(spec.batch, spec.out_size, filters_));
     const bool fuse_relu = relu_fusable();
+    const float* bias = use_bias_ ? bias_->value.data() : nullptr;
+    ctx.saved.assign(4, Tensor());
+    if (const auto few = few_channel_spec(x.dims()); few && backend::conv_weights_few_channels(*few)) {
+      backend::conv_forward_few_channels(*few, x.data(), kernel_->value.data(), bias, fuse_relu, z.data());
+      return activate(z, ctx, fuse_relu);
+    }
     backend::ConvSaved saved;
-    backend::conv_forward(spec, x.data(), kernel_->value.data(), use_bias_ ? bias_->value.data() : nullptr, z.data(),
+    backend::conv_forward(spec, x.data(), kernel_->value.data(), bias, z.data(),
                           fuse_relu ? backend::ConvActivation::relu : backend::ConvActivation::none,
                           ctx.training ? &saved : nullptr);
-    ctx.saved.assign(4, Tensor());
     if (ctx.training) {
       ctx.saved[1] = saved.src;
       ctx.saved[2] = saved.weights;
