@@ -391,7 +391,7 @@ bool cpu_has_avx512() {
 }  // namespace
 
 bool conv_pool_fusable(const ConvPoolSpec& s) {
-  return conv_weights_few_channels(s) && s.out_h() >= 1 && s.out_w() >= 1;
+  return conv_few_channels(s) && s.out_h() >= 1 && s.out_w() >= 1;
 }
 
 void set_conv_pool_fusion(bool on) { g_fusion = on; }
@@ -419,7 +419,7 @@ void conv_relu_maxpool_backward(const ConvPoolSpec& s, const float* x, const uns
                              });
 }
 
-bool conv_weights_few_channels(const ConvPoolSpec& s) {
+bool conv_few_channels(const ConvPoolSpec& s) {
   return g_fusion && cpu_has_avx512() && s.in_channels >= 1 && s.in_channels <= kMaxChannels && s.filters >= 1 &&
          s.kernel_h >= 1 && s.kernel_h <= kMaxKernel && s.kernel_w >= 1 && s.kernel_w <= kMaxKernel && s.batch >= 1 &&
          s.conv_h() >= 1 && s.conv_w() >= 1;

@@ -30,7 +30,7 @@ struct ConvPoolSpec {
 // Whether the fused kernel runs this spec on this machine: it needs AVX-512 (checked at run time; the library is
 // built for AVX2), at most 4 input channels and a kernel of at most 7x7 (else the unfused layers run as usual).
 bool conv_pool_fusable(const ConvPoolSpec& s);
-// Turns the fusion and conv_weights_few_channels off (or on again) for the process: for tests comparing the paths.
+// Turns the fusion and conv_few_channels off (or on again) for the process: for tests comparing the paths.
 void set_conv_pool_fusion(bool on);
 
 // What forward records for backward: one byte per pooled value.
@@ -44,18 +44,19 @@ void conv_relu_maxpool_forward(const ConvPoolSpec& s, const float* x, const floa
 // dkernel += dL/dkernel and dbias += dL/dbias (either may be null) given dy = dL/dy and forward's record.
 void conv_relu_maxpool_backward(const ConvPoolSpec& s, const float* x, const unsigned char* record, const float* dy,
                                 float* dkernel, float* dbias);
-// The few-channel kernel gradient of a plain convolution (no pooling; dy = dL/dz, the convolution's output
-// gradient, (batch, conv_h, conv_w, filters), any activation's gradient already applied): dkernel += ..., dbias +=
-// ... (either may be null). For the same specs as the fused kernel (conv_pool_fusable, but any output size of at
-// least 1x1). Why: oneDNN's backward-weights primitive for so few input channels takes dy in a blocked layout, and
-// reordering the large first-layer gradient into it cost twice the arithmetic (the cnn_bn benchmark at batch 32:
-// reorder 172 us + convolution 89 us).
-bool conv_weights_few_channels(const ConvPoolSpec& s);
-// The forward of the same plain convolution: y = conv(x, kernel) + bias (bias may be null), then relu when
-// with_relu; y (batch, conv_h, conv_w, filters). Why: oneDNN's forward for 1-4 input channels took twice as long
-// (the cnn_bn benchmark's first convolution at batch 32, inside a training step: 199 us, this kernel 101).
+// The few-channel kernels of a plain convolution (no pooling), for the same specs as the fused kernel
+// (conv_pool_fusable, but any output size of at least 1x1): whether they run this spec on this machine.
+bool conv_few_channels(const ConvPoolSpec& s);
+// Forward: y = conv(x, kernel) + bias (bias may be null), then relu when with_relu; y (batch, conv_h, conv_w,
+// filters). Why: oneDNN's forward for 1-4 input channels took twice as long (the cnn_bn benchmark's first convolution
+// at batch 32, inside a training step: 199 us, this kernel 101).
 void conv_forward_few_channels(const ConvPoolSpec& s, const float* x, const float* kernel, const float* bias,
                                bool with_relu, float* y);
+// Kernel gradient (dy = dL/dz, the convolution's output gradient, (batch, conv_h, conv_w, filters), any
+// activation's gradient already applied): dkernel += ..., dbias += ... (either may be null). Why: oneDNN's
+// backward-weights primitive for so few input channels takes dy in a blocked layout, and reordering the large
+// first-layer gradient into it cost twice the arithmetic (the cnn_bn benchmark at batch 32: reorder 172 us +
+// convolution 89 us).
 void conv_backward_weights_few_channels(const ConvPoolSpec& s, const float* x, const float* dy, float* dkernel,
                                         float* dbias);
 // dz = the gradient of the convolution's output before relu, (batch, conv_h, conv_w, filters): dy at each recorded

@@ -181,7 +181,7 @@ TEST(ConvPoolFused, PlainConvolutionKernelGradientMatchesTheReference) {
   for (const ConvPoolSpec& s : specs) {
     const std::string name = std::to_string(s.in_channels) + "->" + std::to_string(s.filters) + " " +
                              std::to_string(s.kernel_h) + "x" + std::to_string(s.kernel_w);
-    if (!conv_weights_few_channels(s)) GTEST_SKIP() << "this CPU has no AVX-512: oneDNN computes these gradients";
+    if (!conv_few_channels(s)) GTEST_SKIP() << "this CPU has no AVX-512: oneDNN computes these gradients";
     const int64_t H = s.conv_h(), W = s.conv_w(), F = s.filters, C = s.in_channels;
     const auto xs = static_cast<size_t>(s.batch * s.in_h * s.in_w * C);
     const auto ks = static_cast<size_t>(s.kernel_h * s.kernel_w * C * F);
@@ -208,7 +208,7 @@ TEST(ConvPoolFused, PlainConvolutionKernelGradientMatchesTheReference) {
     EXPECT_EQ(only_kernel, dk) << name;
   }
   ConvPoolSpec five = spec(2, 8, 8, 5, 32, 3, 3, false);  // more input channels: oneDNN's kernels are efficient
-  EXPECT_FALSE(conv_weights_few_channels(five));
+  EXPECT_FALSE(conv_few_channels(five));
 }
 
 TEST(ConvPoolFused, PlainConvolutionForwardMatchesTheReference) {
@@ -229,7 +229,7 @@ TEST(ConvPoolFused, PlainConvolutionForwardMatchesTheReference) {
         const std::string name = std::to_string(s.in_channels) + "->" + std::to_string(s.filters) + " " +
                                  std::to_string(s.kernel_h) + "x" + std::to_string(s.kernel_w) +
                                  (with_bias ? " bias" : "") + (with_relu ? " relu" : "");
-        if (!conv_weights_few_channels(s)) GTEST_SKIP() << "this CPU has no AVX-512: oneDNN runs these convolutions";
+        if (!conv_few_channels(s)) GTEST_SKIP() << "this CPU has no AVX-512: oneDNN runs these convolutions";
         const int64_t H = s.conv_h(), W = s.conv_w(), F = s.filters, C = s.in_channels;
         const std::vector<float> x = eighths(static_cast<size_t>(s.batch * s.in_h * s.in_w * C), 7);
         const std::vector<float> k = eighths(static_cast<size_t>(s.kernel_h * s.kernel_w * C * F), 8);

@@ -88,7 +88,7 @@ class ConvImpl : public ConvLayerBase, public ConvPoolProducer {
     const bool fuse_relu = relu_fusable();
     const float* bias = use_bias_ ? bias_->value.data() : nullptr;
     ctx.saved.assign(4, Tensor());
-    if (const auto few = few_channel_spec(x.dims()); few && backend::conv_weights_few_channels(*few)) {
+    if (const auto few = few_channel_spec(x.dims()); few && backend::conv_few_channels(*few)) {
       backend::conv_forward_few_channels(*few, x.data(), kernel_->value.data(), bias, fuse_relu, z.data());
       return activate(z, ctx, fuse_relu);
     }
@@ -183,7 +183,7 @@ class ConvImpl : public ConvLayerBase, public ConvPoolProducer {
     float* dbias = train_bias ? grad_of(*bias_).data() : nullptr;
     Tensor dx;
     if (ctx.input_needs_grad(0)) dx = Tensor::empty(x.dims());
-    if (const auto few = few_channel_spec(x.dims()); few && backend::conv_weights_few_channels(*few)) {
+    if (const auto few = few_channel_spec(x.dims()); few && backend::conv_few_channels(*few)) {
       backend::conv_backward_weights_few_channels(*few, x.data(), dz.data(), dkernel, dbias);
       dkernel = dbias = nullptr;
       if (!dx.defined()) return dx;
