@@ -151,16 +151,6 @@ KERAS_AVX512 void forward_row(const ConvPoolSpec& s, const Source& src, const in
   while (pw < out_w) run(std::integral_constant<int, 1>());
 }
 
-void forward_row_any(const ConvPoolSpec& s, const Source& src, const int64_t* offsets, int64_t n, int64_t ph,
-                     int64_t c0, const float* kernel, const float* bias, float* y, unsigned char* record) {
-  switch (std::min<int64_t>(4, (s.filters - c0 + 15) / 16)) {
-    case 1: forward_row<1, 3>(s, src, offsets, n, ph, c0, kernel, bias, y, record); break;
-    case 2: forward_row<2, 2>(s, src, offsets, n, ph, c0, kernel, bias, y, record); break;
-    case 3: forward_row<3, 1>(s, src, offsets, n, ph, c0, kernel, bias, y, record); break;
-    default: forward_row<4, 1>(s, src, offsets, n, ph, c0, kernel, bias, y, record); break;
-  }
-}
-
 // P output pixels of a plain convolution from the one whose window starts at corner, filters [c0, c0 + 16 * NB) (the
 // last vector masked by m): the sums over all taps, then bias and, with with_relu, relu, stored at out (the first
 // pixel's first filter).
@@ -207,17 +197,11 @@ KERAS_AVX512 void plain_row(const ConvPoolSpec& s, const Source& src, const int6
     plain_pixels<NB, 1>(row + ow * C, offsets, taps, C, kernel + c0, F, m, b, with_relu, out + ow * F);
 }
 
-// The pixel counts were chosen by reading GCC 12's output: with 12 pixels (for one vector or two) it kept the
-// accumulators in memory as well and stored every one after each tap, and the kernel ran 1.6x slower.
-void plain_row_any(const ConvPoolSpec& s, const Source& src, const int64_t* offsets, int64_t n, int64_t oh, int64_t c0,
-                   const float* kernel, const float* bias, bool with_relu, float* y) {
-  switch (std::min<int64_t>(4, (s.filters - c0 + 15) / 16)) {
-    case 1: plain_row<1, 8>(s, src, offsets, n, oh, c0, kernel, bias, with_relu, y); break;
-    case 2: plain_row<2, 8>(s, src, offsets, n, oh, c0, kernel, bias, with_relu, y); break;
-    case 3: plain_row<3, 5>(s, src, offsets, n, oh, c0, kernel, bias, with_relu, y); break;
-    default: plain_row<4, 4>(s, src, offsets, n, oh, c0, kernel, bias, with_relu, y); break;
-  }
-}
+// Output pixels per call for NB filter vectors (index NB): each weight vector is loaded once for all of them. The
+// plain kernel's were chosen by reading GCC 12's output: with 12 (for one vector or two) it kept the accumulators
+// in memory as well and stored every one after each tap, and the kernel ran 1.6x slower.
+constexpr int kPooledPixels[] = {0, 3, 2, 1, 1};
+constexpr int kPlainPixels[] = {0, 8, 8, 5, 4};
 
 // Kernel-gradient sums for T taps (from tap t0; tap = (kh * kernel_w + kw) * in_channels + ci, Keras's kernel order)
 // x NB filter vectors (from filter c0), and the bias's, kept in registers over a block of output positions and then
@@ -371,7 +355,7 @@ void kernel_gradient_by_threads(const ConvPoolSpec& s, int64_t rows, float* dker
 }
 
 // A forward's work split: every output row (n, row < rows_per_image) and group of up to 64 filters, in parallel, as
-// row(src, tap offsets, n, row, c0).
+// row(NB, src, tap offsets, n, row, c0), NB (a std::integral_constant) the group's 1 to 4 filter vectors.
 template <class Row>
 void forward_by_rows(const ConvPoolSpec& s, const float* x, int64_t rows_per_image, Row&& row) {
   const Source src = source_of(s, x);
@@ -379,7 +363,15 @@ void forward_by_rows(const ConvPoolSpec& s, const float* x, int64_t rows_per_ima
   const int64_t rows = s.batch * rows_per_image;
 #pragma omp parallel for schedule(static)
   for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c0 = 0; c0 < s.filters; c0 += 64) row(src, offsets.data(), r / rows_per_image, r % rows_per_image, c0);
+    for (int64_t c0 = 0; c0 < s.filters; c0 += 64) {
+      const int64_t n = r / rows_per_image, at = r % rows_per_image;
+      switch ((std::min<int64_t>(64, s.filters - c0) + 15) / 16) {
+        case 1: row(std::integral_constant<int, 1>(), src, offsets.data(), n, at, c0); break;
+        case 2: row(std::integral_constant<int, 2>(), src, offsets.data(), n, at, c0); break;
+        case 3: row(std::integral_constant<int, 3>(), src, offsets.data(), n, at, c0); break;
+        default: row(std::integral_constant<int, 4>(), src, offsets.data(), n, at, c0); break;
+      }
+    }
 }
 
 bool cpu_has_avx512() {
@@ -402,8 +394,10 @@ size_t conv_pool_record_bytes(const ConvPoolSpec& s) {
 
 void conv_relu_maxpool_forward(const ConvPoolSpec& s, const float* x, const float* kernel, const float* bias, float* y,
                                unsigned char* record) {
-  forward_by_rows(s, x, s.out_h(), [&](const Source& src, const int64_t* offsets, int64_t n, int64_t row, int64_t c0) {
-    forward_row_any(s, src, offsets, n, row, c0, kernel, bias, y, record);
+  forward_by_rows(s, x, s.out_h(), [&](auto nb, const Source& src, const int64_t* offsets, int64_t n, int64_t ph,
+                                        int64_t c0) {
+    constexpr int NB = decltype(nb)::value;
+    forward_row<NB, kPooledPixels[NB]>(s, src, offsets, n, ph, c0, kernel, bias, y, record);
   });
 }
 
@@ -427,8 +421,10 @@ bool conv_few_channels(const ConvPoolSpec& s) {
 
 void conv_forward_few_channels(const ConvPoolSpec& s, const float* x, const float* kernel, const float* bias,
                                bool with_relu, float* y) {
-  forward_by_rows(s, x, s.conv_h(), [&](const Source& src, const int64_t* offsets, int64_t n, int64_t row, int64_t c0) {
-    plain_row_any(s, src, offsets, n, row, c0, kernel, bias, with_relu, y);
+  forward_by_rows(s, x, s.conv_h(), [&](auto nb, const Source& src, const int64_t* offsets, int64_t n, int64_t oh,
+                                         int64_t c0) {
+    constexpr int NB = decltype(nb)::value;
+    plain_row<NB, kPlainPixels[NB]>(s, src, offsets, n, oh, c0, kernel, bias, with_relu, y);
   });
 }
 
