@@ -25,6 +25,7 @@
 #include <atomic>
 #include <cstring>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "backend/spatial.hpp"
@@ -203,43 +204,77 @@ KERAS_AVX512 void plain_row(const ConvPoolSpec& s, const Source& src, const int6
 constexpr int kPooledPixels[] = {0, 3, 2, 1, 1};
 constexpr int kPlainPixels[] = {0, 8, 8, 5, 4};
 
-// Kernel-gradient sums for T taps (from tap t0; tap = (kh * kernel_w + kw) * in_channels + ci, Keras's kernel order)
-// x NB filter vectors (from filter c0), and the bias's, kept in registers over a block of output positions and then
-// added into dk (taps x filters) and db.
+// Where T taps (from tap t0; tap = (kh * kernel_w + kw) * in_channels + ci, Keras's kernel order) read their input,
+// and which lanes of NB filter vectors (from filter c0) exist.
 template <int NB, int T>
-struct TapSums {
+struct TapGeometry {
   __mmask16 m[NB];
   int64_t offset[T];  // each tap's input, from the input at the output position's window corner
-  __m512 acc[T][NB], bias[NB];
-
-  KERAS_AVX512 TapSums(const ConvPoolSpec& s, const Source& src, int64_t c0, int64_t t0) {
+  KERAS_AVX512 TapGeometry(const ConvPoolSpec& s, const Source& src, int64_t c0, int64_t t0) {
     for (int j = 0; j < NB; ++j) m[j] = lanes(s.filters - c0 - 16 * j);
     for (int t = 0; t < T; ++t) {
       const int64_t tap = t0 + t, ci = tap % src.c, kw = (tap / src.c) % s.kernel_w, kh = tap / src.c / s.kernel_w;
       offset[t] = (kh * src.w + kw) * src.c + ci;
     }
-    for (auto& a : acc)
-      for (auto& v : a) v = _mm512_setzero_ps();
-    for (auto& v : bias) v = _mm512_setzero_ps();
+  }
+};
+
+// Kernel-gradient sums for T taps x NB filter vectors, and the bias's, kept in registers over a block of output
+// positions and then added into dk (taps x filters) and db.
+//
+// Every access to the accumulators has a compile-time index (template arguments, no loops), and the masks and
+// offsets that loops do index live in TapGeometry. GCC 12 keeps an object in registers only when no access to it
+// uses a runtime index: with loops over the taps it kept the accumulators in memory too and stored every one after
+// each FMA, and the kernels ran at a third of the FMA rate (kernel gradient of 32 images 28x28x1 -> 32 filters:
+// plain 101 us, now 52; fused with the pooling 54, now 51; same results to the bit).
+template <int NB, int T>
+struct TapSums {
+  static_assert(NB == 1 || NB == 2, "the kernel gradient takes filters 16 or 32 at a time");
+  const TapGeometry<NB, T> geo;
+  __m512 acc[T * NB], bias[NB];  // acc[t * NB + j]: tap t, filter vector j
+
+  KERAS_AVX512 TapSums(const ConvPoolSpec& s, const Source& src, int64_t c0, int64_t t0) : geo(s, src, c0, t0) {
+    zero(std::make_index_sequence<T * NB>());
+    bias[0] = _mm512_setzero_ps();
+    if constexpr (NB == 2) bias[1] = _mm512_setzero_ps();
+  }
+  KERAS_AVX512 void add_bias(const __m512* g) {
+    bias[0] = _mm512_add_ps(bias[0], g[0]);
+    if constexpr (NB == 2) bias[1] = _mm512_add_ps(bias[1], g[1]);
   }
   // The gradient g of the output position whose window starts at corner.
-  KERAS_AVX512 void add(const float* corner, const __m512* g) {
-    for (int t = 0; t < T; ++t) {
-      const __m512 xv = _mm512_set1_ps(corner[offset[t]]);
-      for (int j = 0; j < NB; ++j) acc[t][j] = _mm512_fmadd_ps(xv, g[j], acc[t][j]);
+  KERAS_AVX512 void add(const float* corner, const __m512* g) { add_taps(corner, g, std::make_index_sequence<T>()); }
+  KERAS_AVX512 void store(int64_t F, int64_t c0, int64_t t0, bool with_bias, float* dk, float* db) const {
+    store_taps(dk + t0 * F + c0, F, std::make_index_sequence<T * NB>());
+    if (with_bias) {
+      add_into(db + c0, 0, bias[0]);
+      if constexpr (NB == 2) add_into(db + c0, 1, bias[1]);
     }
   }
-  KERAS_AVX512 void store(int64_t F, int64_t c0, int64_t t0, bool with_bias, float* dk, float* db) const {
-    for (int t = 0; t < T; ++t)
-      for (int j = 0; j < NB; ++j) {
-        float* out = dk + (t0 + t) * F + c0 + 16 * j;
-        _mm512_mask_storeu_ps(out, m[j], _mm512_add_ps(_mm512_maskz_loadu_ps(m[j], out), acc[t][j]));
-      }
-    if (with_bias)
-      for (int j = 0; j < NB; ++j) {
-        float* out = db + c0 + 16 * j;
-        _mm512_mask_storeu_ps(out, m[j], _mm512_add_ps(_mm512_maskz_loadu_ps(m[j], out), bias[j]));
-      }
+
+ private:
+  template <size_t... i>
+  KERAS_AVX512 void zero(std::index_sequence<i...>) {
+    ((acc[i] = _mm512_setzero_ps()), ...);
+  }
+  template <size_t... t>
+  KERAS_AVX512 void add_taps(const float* corner, const __m512* g, std::index_sequence<t...>) {
+    (add_tap<t>(corner[geo.offset[t]], g), ...);
+  }
+  template <size_t t>
+  KERAS_AVX512 void add_tap(float x, const __m512* g) {
+    const __m512 xv = _mm512_set1_ps(x);
+    acc[t * NB] = _mm512_fmadd_ps(xv, g[0], acc[t * NB]);
+    if constexpr (NB == 2) acc[t * NB + 1] = _mm512_fmadd_ps(xv, g[1], acc[t * NB + 1]);
+  }
+  template <size_t... i>
+  KERAS_AVX512 void store_taps(float* dk, int64_t F, std::index_sequence<i...>) const {
+    (add_into(dk + static_cast<int64_t>(i / NB) * F, i % NB, acc[i]), ...);
+  }
+  // out[16 * j + lane] += v[lane] over the lanes that exist.
+  KERAS_AVX512 void add_into(float* out, size_t j, __m512 v) const {
+    out += 16 * j;
+    _mm512_mask_storeu_ps(out, geo.m[j], _mm512_add_ps(_mm512_maskz_loadu_ps(geo.m[j], out), v));
   }
 };
 
@@ -258,15 +293,14 @@ KERAS_AVX512 void backward_block(const ConvPoolSpec& s, const Source& src, const
     const float* image = src.image(n);
     for (int64_t pw = 0; pw < out_w; ++pw) {
       const int64_t at = (r * out_w + pw) * F + c0;
-      __m512 g[NB];
+      __m512 g[NB], counted[NB];  // counted: the gradient of windows whose maximum passed relu
       __m128i where[NB];
       for (int j = 0; j < NB; ++j) {
-        g[j] = _mm512_maskz_loadu_ps(sums.m[j], dy + at + 16 * j);
-        where[j] = _mm_maskz_loadu_epi8(sums.m[j], record + at + 16 * j);
-        if (with_bias)
-          sums.bias[j] = _mm512_add_ps(
-              sums.bias[j], _mm512_maskz_mov_ps(_mm_cmplt_epu8_mask(where[j], _mm_set1_epi8(kNoGradient)), g[j]));
+        g[j] = _mm512_maskz_loadu_ps(sums.geo.m[j], dy + at + 16 * j);
+        where[j] = _mm_maskz_loadu_epi8(sums.geo.m[j], record + at + 16 * j);
+        counted[j] = _mm512_maskz_mov_ps(_mm_cmplt_epu8_mask(where[j], _mm_set1_epi8(kNoGradient)), g[j]);
       }
+      if (with_bias) sums.add_bias(counted);
       const float* corner = image + (2 * ph * W + 2 * pw) * C;
       for (int q = 0; q < 4; ++q) {
         __m512 gq[NB];
@@ -303,10 +337,8 @@ KERAS_AVX512 void weights_block(const ConvPoolSpec& s, const Source& src, const 
     const float* g_row = dy + r * conv_w * F + c0;
     for (int64_t ow = 0; ow < conv_w; ++ow) {
       __m512 g[NB];
-      for (int j = 0; j < NB; ++j) {
-        g[j] = _mm512_maskz_loadu_ps(sums.m[j], g_row + ow * F + 16 * j);
-        sums.bias[j] = _mm512_add_ps(sums.bias[j], g[j]);
-      }
+      for (int j = 0; j < NB; ++j) g[j] = _mm512_maskz_loadu_ps(sums.geo.m[j], g_row + ow * F + 16 * j);
+      sums.add_bias(g);
       sums.add(row + ow * C, g);
     }
   }
