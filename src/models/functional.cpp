@@ -410,7 +410,13 @@ void FunctionalImpl::set_trainable(bool t) {
 double FunctionalImpl::regularization_penalty(bool accumulate_grads) {
   double total = 0;
   for (const auto& l : layers())
-    if (l->trainable()) total += l->regularization_penalty(accumulate_grads);
+    total += l->trainable() ? l->regularization_penalty(accumulate_grads) : l->activity_penalty();
+  return total;
+}
+
+double FunctionalImpl::activity_penalty() {
+  double total = 0;
+  for (const auto& l : layers()) total += l->activity_penalty();
   return total;
 }
 

@@ -13,6 +13,7 @@
 #include "keras/layers/convolutional/conv_keywords.hpp"
 #include "keras/layers/core/embedding.hpp"
 #include "keras/layers/core/masking.hpp"
+#include "keras/layers/merging/dot.hpp"
 #include "keras/layers/normalization/normalization_keywords.hpp"
 #include "keras/layers/preprocessing/normalization.hpp"
 #include "keras/layers/preprocessing/rescaling.hpp"
@@ -466,6 +467,7 @@ const std::map<std::string, Decoder>& keyword_table() {
       KERASPP_KW(unit_forget_bias), KERASPP_KW(return_state), KERASPP_KW(go_backwards), KERASPP_KW(stateful),
       KERASPP_KW(unroll), KERASPP_KW(dropout), KERASPP_KW(recurrent_dropout), KERASPP_KW(reset_after),
       KERASPP_KW(zero_output_for_mask), KERASPP_KW(recurrent_regularizer), KERASPP_KW(merge_mode),
+      KERASPP_KW(axes), KERASPP_KW(normalize),
       // initializers and regularizers
       KERASPP_KW(value), KERASPP_KW(mean), KERASPP_KW(stddev), KERASPP_KW(minval), KERASPP_KW(maxval),
       KERASPP_KW(gain), KERASPP_KW(scale), KERASPP_KW(mode), KERASPP_KW(distribution), KERASPP_KW(l1),

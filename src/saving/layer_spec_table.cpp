@@ -263,6 +263,7 @@ const std::map<std::string, LayerSpec>& layer_spec_table() {
       {"BatchNormalization", batch_normalization_spec()},
       {"LayerNormalization", layer_normalization_spec()},
       {"GroupNormalization", group_normalization_spec()},
+      {"UnitNormalization", {false, {{"axis", "-1", Kind::kArg, As::kAxes}}, {}}},
       // preprocessing/normalization.py, rescaling.py
       {"Normalization",
        {false,
@@ -283,6 +284,9 @@ const std::map<std::string, LayerSpec>& layer_spec_table() {
          {"noise_shape", "null", Kind::kReadOnly}},
         {}}},
       {"GaussianNoise", {true, {{"stddev", nullptr}, {"seed", "null"}}, {}}},
+      {"GaussianDropout", {true, {{"rate", nullptr}, {"seed", "null"}}, {}}},
+      {"AlphaDropout", {true, {{"rate", nullptr}, {"seed", "null"}, {"noise_shape", "null"}}, {}}},
+      {"ActivityRegularization", {true, {{"l1", "0.0"}, {"l2", "0.0"}}, {}}},
       // reshaping/*.py
       {"Flatten", {false, {{"data_format", "\"channels_last\""}}, {}}},
       {"Reshape", {false, {{"target_shape", nullptr}}, {}}},
@@ -320,6 +324,7 @@ const std::map<std::string, LayerSpec>& layer_spec_table() {
       {"Maximum", {false, {}, {}}},
       {"Minimum", {false, {}, {}}},
       {"Concatenate", {false, {{"axis", "-1"}}, {}}},
+      {"Dot", {false, {{"axes", nullptr, Kind::kArg, As::kScalarTuple}, {"normalize", "false"}}, {}}},
       // activations/*.py
       {"ReLU", {true, {{"max_value", "null"}, {"negative_slope", "0.0"}, {"threshold", "0.0"}}, {}}},
       {"LeakyReLU", {true, {{"negative_slope", "0.3"}}, {{"alpha", "negative_slope"}}}},

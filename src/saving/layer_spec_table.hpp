@@ -22,6 +22,7 @@ enum class As {
   kKeyword,  // by the keyword's declared type (config_codec's table)
   kBool,     // a boolean stored under a keyword declared as a number (BatchNormalization's scale)
   kAxis,     // an int, or a list of one int (tf.keras writes BatchNormalization's axis as [3]); null allowed
+  kAxes,     // an int, or a list of ints (UnitNormalization's axis), read as an IntTuple when a list
   kTuple,    // an IntTuple written with `rank` entries (Keras standardizes kernel_size=3 to [3, 3])
   kFloats,   // a number or a list of numbers (Normalization's mean and variance)
   kScalarTuple,  // an IntTuple of one value written as a plain int (UpSampling1D's size)

@@ -77,6 +77,13 @@ std::any decode_arg(const ArgSpec& arg, const Json& v, const std::string& owner,
              {.layer = owner, .expected = "one axis", .received = v.dump(),
               .hint = "several normalization axes are not supported yet."});
       return decode_value(key, v, owner, ctx);
+    case As::kAxes:
+      if (v.is_array()) {
+        std::vector<int64_t> axes;
+        for (const Json& e : v) axes.push_back(std::any_cast<int>(decode_value(key, e, owner, ctx)));
+        return IntTuple(std::move(axes));
+      }
+      return decode_value(key, v, owner, ctx);
     case As::kFloats: {
       if (v.is_number()) return v.get<double>();
       if (!v.is_array() || v.size() > (1u << 24))

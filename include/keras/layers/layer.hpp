@@ -163,6 +163,9 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   // Penalties this layer adds to the training loss (Keras's layer.losses, from kernel_/bias_regularizer): returns
   // their sum and, when accumulate_grads is true, adds their gradients into the variables' grad.
   virtual double regularization_penalty(bool accumulate_grads) { (void)accumulate_grads; return 0.0; }
+  // The part of regularization_penalty that comes from the layer's outputs (ActivityRegularization's), not its
+  // weights: Keras counts it even when the layer is not trainable.
+  virtual double activity_penalty() { return 0.0; }
 
   // ---- weights ----
   VariablePtr add_weight(const std::string& name, const std::vector<int64_t>& shape, const InitializerArg& init,

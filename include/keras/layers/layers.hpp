@@ -28,7 +28,10 @@
 #include "keras/layers/core/input_layer.hpp"
 #include "keras/layers/core/masking.hpp"
 // regularization
+#include "keras/layers/regularization/activity_regularization.hpp"
+#include "keras/layers/regularization/alpha_dropout.hpp"
 #include "keras/layers/regularization/dropout.hpp"
+#include "keras/layers/regularization/gaussian_dropout.hpp"
 #include "keras/layers/regularization/gaussian_noise.hpp"
 #include "keras/layers/regularization/spatial_dropout.hpp"
 // reshaping
@@ -47,6 +50,7 @@
 #include "keras/layers/merging/average.hpp"
 #include "keras/layers/merging/base_merge.hpp"
 #include "keras/layers/merging/concatenate.hpp"
+#include "keras/layers/merging/dot.hpp"
 #include "keras/layers/merging/maximum.hpp"
 #include "keras/layers/merging/minimum.hpp"
 #include "keras/layers/merging/multiply.hpp"
@@ -55,6 +59,7 @@
 #include "keras/layers/normalization/batch_normalization.hpp"
 #include "keras/layers/normalization/group_normalization.hpp"
 #include "keras/layers/normalization/layer_normalization.hpp"
+#include "keras/layers/normalization/unit_normalization.hpp"
 // preprocessing
 #include "keras/layers/preprocessing/normalization.hpp"
 #include "keras/layers/preprocessing/rescaling.hpp"

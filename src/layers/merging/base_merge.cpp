@@ -65,11 +65,6 @@ void for_each_run(const RunPlan& p, F&& f) {
   }
 }
 
-std::string from_layer(const std::vector<std::pair<std::string, std::string>>& producers, size_t i) {
-  if (i < producers.size() && !producers[i].first.empty()) return " (from layer \"" + producers[i].first + "\")";
-  return "";
-}
-
 }  // namespace
 
 // ---- handle ----
@@ -105,7 +100,8 @@ std::vector<Tensor> MergeImpl::compute_masks(const std::vector<Tensor>& inputs, 
 }
 
 // ---- shapes ----
-MergeImpl::MergeImpl(std::string class_name, const kw::Kwargs& kwargs) : LayerImpl(std::move(class_name), kwargs) {}
+MergeImpl::MergeImpl(std::string class_name, const kw::Kwargs& kwargs)
+    : ListInputLayerImpl(std::move(class_name), kwargs) {}
 
 std::optional<Shape> MergeImpl::elementwise_output_shape(const Shape& a, const Shape& b) {
   if (a.ndim() < b.ndim()) return elementwise_output_shape(b, a);
@@ -204,15 +200,6 @@ Shape MergeImpl::checked_output_shape(const std::vector<Shape>& shapes,
   }
   check_count(shapes);
   return out.with_batch(batch ? Dim(*batch) : Dim(None));
-}
-
-void MergeImpl::check_input_compatibility(const std::vector<Shape>& input_shapes,
-                                          const std::vector<std::pair<std::string, std::string>>& producers) const {
-  (void)checked_output_shape(input_shapes, producers);
-}
-
-std::vector<Shape> MergeImpl::compute_output_shapes(const std::vector<Shape>& input_shapes) {
-  return {checked_output_shape(input_shapes, {})};
 }
 
 // ---- broadcasting helpers ----

@@ -11,10 +11,6 @@ namespace keras::layers {
 
 namespace {
 
-std::string from_layer(const std::vector<std::pair<std::string, std::string>>& producers, size_t i) {
-  if (i < producers.size() && !producers[i].first.empty()) return " (from layer \"" + producers[i].first + "\")";
-  return "";
-}
 
 int64_t product(const std::vector<int64_t>& d, size_t begin, size_t end) {
   int64_t p = 1;
@@ -22,23 +18,13 @@ int64_t product(const std::vector<int64_t>& d, size_t begin, size_t end) {
   return p;
 }
 
-class ConcatenateImpl : public LayerImpl {
+class ConcatenateImpl : public ListInputLayerImpl {
  public:
-  explicit ConcatenateImpl(const kw::Kwargs& k) : LayerImpl("Concatenate", k) {
+  explicit ConcatenateImpl(const kw::Kwargs& k) : ListInputLayerImpl("Concatenate", k) {
     axis_ = k.get_or("axis", -1);
     config_.set("axis", axis_);  // Keras's get_config always has the axis
   }
 
-  int expected_inputs() const override { return -1; }
-
-  void check_input_compatibility(const std::vector<Shape>& shapes,
-                                 const std::vector<std::pair<std::string, std::string>>& producers) const override {
-    (void)checked_output_shape(shapes, producers);
-  }
-
-  std::vector<Shape> compute_output_shapes(const std::vector<Shape>& shapes) override {
-    return {checked_output_shape(shapes, {})};
-  }
 
   // Each input is `outer` blocks of `inner_i` contiguous values (outer: the product of the sizes before the axis);
   // the output interleaves the blocks, so each is one memcpy.
@@ -154,7 +140,7 @@ class ConcatenateImpl : public LayerImpl {
   size_t axis_index(int rank) const { return static_cast<size_t>(axis_ < 0 ? axis_ + rank : axis_); }
 
   Shape checked_output_shape(const std::vector<Shape>& shapes,
-                             const std::vector<std::pair<std::string, std::string>>& producers) const {
+                             const std::vector<std::pair<std::string, std::string>>& producers) const override {
     const std::string ax = std::to_string(axis_);
     if (shapes.size() <= 1)
       throw ValueError("A `Concatenate` layer should be called on a list of at least 1 input. Received: input_shape=" +

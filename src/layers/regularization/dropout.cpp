@@ -8,6 +8,7 @@
 #include "keras/core/errors.hpp"
 #include "keras/layers/registry.hpp"
 #include "keras/random/random.hpp"
+#include "layers/regularization/dropout_args.hpp"
 #include "random/counter_uniform.hpp"
 
 namespace keras::layers {
@@ -151,24 +152,7 @@ class DropoutImpl : public SingleInputLayer {
     return y;
   }
 
-  void check_noise_shape(const Shape& s) const {
-    if (!noise_shape_) return;
-    const Shape& ns = *noise_shape_;
-    bool ok = ns.ndim() == s.ndim();
-    for (int i = 0; ok && i < ns.ndim(); ++i)
-      ok = ns[i].is_none() || ns[i].value() == 1 || s[i].is_none() || ns[i].value() == s[i].value();
-    if (ok) return;
-    std::string example = "{None";
-    for (int i = 1; i < s.ndim(); ++i) example += ", " + (i == 1 && s.ndim() > 2 ? std::string("1") : to_string(s[i]));
-    example += "}";
-    throw ValueError("Invalid value received for argument `noise_shape`. The dropout mask of shape noise_shape=" +
-                         to_string(ns) + " cannot be broadcast to the inputs of shape " + to_string(s),
-                     {.layer = name(), .expected = "a shape broadcastable to " + to_string(s),
-                      .received = to_string(ns),
-                      .hint = "noise_shape has one entry per input axis, batch included, each None (the input's "
-                              "size), 1 (one mask value shared along that axis) or the input's size; for inputs " +
-                              to_string(s) + ", e.g. noise_shape=" + example + "."});
-  }
+  void check_noise_shape(const Shape& s) const { regularization::check_noise_shape(noise_shape_, s, name()); }
 
   double rate_ = 0.0;
   std::optional<Shape> noise_shape_;

@@ -1,14 +1,12 @@
 #include "keras/layers/regularization/gaussian_noise.hpp"
 
-#include <cmath>
-#include <numbers>
 #include <optional>
 #include <random>
 
 #include "keras/core/errors.hpp"
 #include "keras/layers/registry.hpp"
 #include "keras/random/random.hpp"
-#include "random/counter_uniform.hpp"
+#include "layers/regularization/normal_noise.hpp"
 #include "layers/spatial_utils.hpp"
 
 namespace keras::layers {
@@ -46,22 +44,8 @@ class GaussianNoiseImpl : public SingleInputLayer {
     Tensor y = Tensor::empty(x.dims());
     const float* a = x.data();
     float* o = y.data();
-    const int64_t n = x.size();
-    // Box-Muller, two normal values per pair of uniforms from the position-addressed stream of this call's key, so
-    // the pairs are drawn on every thread (one draw of a sequential generator per value was 15 ns a value). u1 is
-    // on a 2^-31 grid in (0, 1]: the largest value is 6.55 standard deviations (a normal exceeds it once in 1e10).
     const auto s = static_cast<float>(stddev_);
-    const float two_pi = 2.0f * std::numbers::pi_v<float>;
-#pragma omp parallel for schedule(static) if (n > (1 << 14))
-    for (int64_t j = 0; j < (n + 1) / 2; ++j) {
-      const uint32_t h1 = random::detail::counter_bits(key, static_cast<uint64_t>(2 * j));
-      const uint32_t h2 = random::detail::counter_bits(key, static_cast<uint64_t>(2 * j + 1));
-      const float u1 = static_cast<float>((h1 >> 1) + 1u) * 0x1.0p-31f;
-      const float u2 = static_cast<float>(h2 >> 8) * 0x1.0p-24f;
-      const float r = s * std::sqrt(-2.0f * std::log(u1));
-      o[2 * j] = a[2 * j] + r * std::cos(two_pi * u2);
-      if (2 * j + 1 < n) o[2 * j + 1] = a[2 * j + 1] + r * std::sin(two_pi * u2);
-    }
+    noise::for_each_standard_normal(key, x.size(), [&](int64_t i, float z) { o[i] = a[i] + s * z; });
     return y;
   }
 

@@ -14,4 +14,7 @@ class Add : public Merge {
   explicit Add(const kw::Kwargs& kwargs);
 };
 
+// keras.layers.add(inputs): `layers::add({a, b})`.
+inline constexpr MergeFunction<Add> add{};
+
 }  // namespace keras::layers

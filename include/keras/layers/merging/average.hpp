@@ -14,4 +14,7 @@ class Average : public Merge {
   explicit Average(const kw::Kwargs& kwargs);
 };
 
+// keras.layers.average(inputs): `layers::average({a, b})`.
+inline constexpr MergeFunction<Average> average{};
+
 }  // namespace keras::layers

@@ -32,18 +32,53 @@ class Merge : public Layer {
   Tensor operator()(const std::vector<Tensor>& xs) const;
 };
 
+// Keras's functional merge forms, `layers::add({a, b})` for keras.layers.add([a, b], **kwargs): a new layer L made
+// from the remaining arguments, called on the list (symbolic tensors build a graph, Tensors compute eagerly).
+// Each merging header defines its own: `inline constexpr MergeFunction<Add> add{};`.
+template <class L>
+struct MergeFunction {
+  template <class... A>
+  KerasTensor operator()(const std::vector<KerasTensor>& inputs, A&&... a) const {
+    return L(std::forward<A>(a)...)(inputs);
+  }
+  template <class... A>
+  Tensor operator()(const std::vector<Tensor>& inputs, A&&... a) const {
+    return L(std::forward<A>(a)...)(inputs);
+  }
+};
+
+// Implementation base of the layers called on a list of inputs (Keras's Merge subclasses): one shape rule,
+// checked_output_shape, gives both the checks run on every call and the output shape.
+class ListInputLayerImpl : public LayerImpl {
+ public:
+  using LayerImpl::LayerImpl;
+  int expected_inputs() const override { return -1; }
+  void check_input_compatibility(const std::vector<Shape>& input_shapes,
+                                 const std::vector<std::pair<std::string, std::string>>& producers) const override {
+    (void)checked_output_shape(input_shapes, producers);
+  }
+  std::vector<Shape> compute_output_shapes(const std::vector<Shape>& input_shapes) override {
+    return {checked_output_shape(input_shapes, {})};
+  }
+
+ protected:
+  // The output shape, or a ValueError naming the inputs (producers: the layer each input comes from, if known).
+  virtual Shape checked_output_shape(const std::vector<Shape>& shapes,
+                                     const std::vector<std::pair<std::string, std::string>>& producers) const = 0;
+  // " (from layer \"dense\")" for input i when its producer is known, else "": for messages.
+  static std::string from_layer(const std::vector<std::pair<std::string, std::string>>& producers, size_t i) {
+    if (i < producers.size() && !producers[i].first.empty()) return " (from layer \"" + producers[i].first + "\")";
+    return "";
+  }
+};
+
 // Implementation base of the elementwise merges. A subclass gives its binary op (combine), an optional final step
 // (finish) and the gradients in the output's shape; the base does the shape checks, the broadcasting, and reduces
 // each gradient back to its input's shape (summing over the axes that input was broadcast along).
-class MergeImpl : public LayerImpl {
+class MergeImpl : public ListInputLayerImpl {
  public:
   MergeImpl(std::string class_name, const kw::Kwargs& kwargs);
 
-  int expected_inputs() const override { return -1; }
-  // Keras's Merge.build checks, run on every call: a list, equal batch sizes, compatible shapes, then check_count.
-  void check_input_compatibility(const std::vector<Shape>& input_shapes,
-                                 const std::vector<std::pair<std::string, std::string>>& producers) const override;
-  std::vector<Shape> compute_output_shapes(const std::vector<Shape>& input_shapes) override;
   std::vector<Tensor> forward(CallContext& ctx) final;
   std::vector<Tensor> backward(CallContext& ctx, const std::vector<Tensor>& output_grads) final;
   // Keras's Merge.compute_mask: the logical AND of the inputs' masks that are defined (none if no input has one).
@@ -84,8 +119,9 @@ class MergeImpl : public LayerImpl {
   static std::vector<Tensor> route_to_first_match(const CallContext& ctx, const Tensor& out, const Tensor& g);
 
  private:
+  // Keras's Merge.build checks, run on every call: a list, equal batch sizes, compatible shapes, then check_count.
   Shape checked_output_shape(const std::vector<Shape>& shapes,
-                             const std::vector<std::pair<std::string, std::string>>& producers) const;
+                             const std::vector<std::pair<std::string, std::string>>& producers) const override;
 };
 
 }  // namespace keras::layers

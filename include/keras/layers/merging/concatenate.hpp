@@ -24,4 +24,7 @@ class Concatenate : public Merge {
   explicit Concatenate(const kw::Kwargs& kwargs);
 };
 
+// keras.layers.concatenate(inputs, axis=-1): `layers::concatenate({a, b})`.
+inline constexpr MergeFunction<Concatenate> concatenate{};
+
 }  // namespace keras::layers

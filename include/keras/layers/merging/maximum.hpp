@@ -16,4 +16,7 @@ class Maximum : public Merge {
   explicit Maximum(const kw::Kwargs& kwargs);
 };
 
+// keras.layers.maximum(inputs): `layers::maximum({a, b})`.
+inline constexpr MergeFunction<Maximum> maximum{};
+
 }  // namespace keras::layers

@@ -16,4 +16,7 @@ class Minimum : public Merge {
   explicit Minimum(const kw::Kwargs& kwargs);
 };
 
+// keras.layers.minimum(inputs): `layers::minimum({a, b})`.
+inline constexpr MergeFunction<Minimum> minimum{};
+
 }  // namespace keras::layers

@@ -14,4 +14,7 @@ class Multiply : public Merge {
   explicit Multiply(const kw::Kwargs& kwargs);
 };
 
+// keras.layers.multiply(inputs): `layers::multiply({a, b})`.
+inline constexpr MergeFunction<Multiply> multiply{};
+
 }  // namespace keras::layers

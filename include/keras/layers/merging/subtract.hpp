@@ -15,4 +15,7 @@ class Subtract : public Merge {
   explicit Subtract(const kw::Kwargs& kwargs);
 };
 
+// keras.layers.subtract(inputs): `layers::subtract({a, b})`.
+inline constexpr MergeFunction<Subtract> subtract{};
+
 }  // namespace keras::layers
