@@ -4,13 +4,13 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <map>
 #include <unordered_map>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <tuple>
 #include <vector>
 
 #include "backend/dnnl_context.hpp"
@@ -20,13 +20,18 @@ namespace keras::backend {
 
 namespace {
 
-using Key = std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
-                       int64_t, int64_t, int64_t, int64_t, bool, bool>;
+using Key = std::array<int64_t, 22>;
 
 Key key_of(const PoolSpec& p) {
-  return {p.n, p.c, p.h, p.w, p.oh, p.ow, p.kh, p.kw, p.sh, p.sw, p.pad_top, p.pad_bottom, p.pad_left, p.pad_right,
-          p.channels_first, p.max};
+  return {p.n, p.c, p.d, p.h, p.w, p.od, p.oh, p.ow, p.kd, p.kh, p.kw, p.sd, p.sh, p.sw,
+          p.pad_front, p.pad_back, p.pad_top, p.pad_bottom, p.pad_left, p.pad_right, p.channels_first, p.max};
 }
+
+// 3-D data; a depth of one pools exactly as 2-D data, whatever the depth window (it only ever sees that slice).
+bool volumetric(const PoolSpec& p) { return p.d != 1; }
+
+int64_t input_size(const PoolSpec& p) { return p.n * p.c * p.d * p.h * p.w; }
+int64_t output_size(const PoolSpec& p) { return p.n * p.c * p.od * p.oh * p.ow; }
 
 // The primitives of one configuration, created on first use (100-200 us each) and reused.
 struct Primitives {
@@ -46,14 +51,26 @@ std::optional<PoolTrainingKernels>& forced_kernels() {
 
 std::shared_ptr<const Primitives> create(const PoolSpec& p) {
   using dnnl::memory;
-  const memory::format_tag tag = p.channels_first ? memory::format_tag::nchw : memory::format_tag::nhwc;
+  const bool v = volumetric(p);
+  // The spatial values of a 2-D or 3-D primitive, depth first.
+  const auto axes = [v](int64_t depth, int64_t height, int64_t width) {
+    return v ? memory::dims{depth, height, width} : memory::dims{height, width};
+  };
+  const auto tensor = [&](int64_t depth, int64_t height, int64_t width) {
+    memory::dims dims = axes(depth, height, width);
+    dims.insert(dims.begin(), {p.n, p.c});
+    return dims;
+  };
+  using tag = memory::format_tag;
+  const tag layout = v ? (p.channels_first ? tag::ncdhw : tag::ndhwc) : (p.channels_first ? tag::nchw : tag::nhwc);
   auto out = std::make_shared<Primitives>();
-  out->src = memory::desc({p.n, p.c, p.h, p.w}, memory::data_type::f32, tag);
-  out->dst = memory::desc({p.n, p.c, p.oh, p.ow}, memory::data_type::f32, tag);
+  out->src = memory::desc(tensor(p.d, p.h, p.w), memory::data_type::f32, layout);
+  out->dst = memory::desc(tensor(p.od, p.oh, p.ow), memory::data_type::f32, layout);
   // "exclude padding": windows overhanging the edge average only the values inside, as TensorFlow and Keras do.
   const dnnl::algorithm alg = p.max ? dnnl::algorithm::pooling_max : dnnl::algorithm::pooling_avg_exclude_padding;
-  const memory::dims strides = {p.sh, p.sw}, kernel = {p.kh, p.kw}, pad_l = {p.pad_top, p.pad_left},
-                     pad_r = {p.pad_bottom, p.pad_right};
+  const memory::dims strides = axes(p.sd, p.sh, p.sw), kernel = axes(p.kd, p.kh, p.kw),
+                     pad_l = axes(p.pad_front, p.pad_top, p.pad_left),
+                     pad_r = axes(p.pad_back, p.pad_bottom, p.pad_right);
   dnnl::engine& eng = cpu_engine();
   const dnnl::pooling_forward::primitive_desc inference_pd(
       {dnnl::prop_kind::forward_inference, alg, out->src, out->dst, strides, kernel, pad_l, pad_r}, eng);
@@ -71,7 +88,7 @@ std::shared_ptr<const Primitives> create(const PoolSpec& p) {
 // The cached primitives, or null when oneDNN cannot take this configuration (empty tensors, or an error creating
 // them): the caller then uses the loops. The answer for a configuration never changes.
 std::shared_ptr<const Primitives> primitives(const PoolSpec& p) {
-  if (p.n <= 0 || p.c <= 0 || p.h <= 0 || p.w <= 0 || p.oh <= 0 || p.ow <= 0) return nullptr;
+  if (input_size(p) <= 0 || output_size(p) <= 0) return nullptr;
   static std::mutex mutex;
   static std::map<Key, std::shared_ptr<const Primitives>> cache;
   const Key key = key_of(p);
@@ -100,12 +117,29 @@ Pool2D loop_view(const PoolSpec& p) {
   return q;
 }
 
+Pool3D loop_view_3d(const PoolSpec& p) {
+  return {.plane = loop_view(p), .d = p.d, .od = p.od, .kd = p.kd, .sd = p.sd, .pad_front = p.pad_front};
+}
+
+// The loops, for what oneDNN does not run; 3-D without a record of the maxima.
+void loops_forward(const PoolSpec& p, const float* x, float* y, float* argmax) {
+  if (volumetric(p)) pool3d(loop_view_3d(p), p.max, x, y);
+  else if (p.max) max_pool2d(loop_view(p), x, y, argmax);
+  else avg_pool2d(loop_view(p), x, y);
+}
+
+void loops_backward(const PoolSpec& p, const float* x, const float* argmax, const float* dy, float* dx) {
+  if (volumetric(p)) pool3d_backward(loop_view_3d(p), p.max, x, dy, dx);
+  else if (p.max) max_pool2d_backward(loop_view(p), x, argmax, dy, dx);
+  else avg_pool2d_backward(loop_view(p), dy, dx);
+}
+
 // Small problems run on the calling thread: oneDNN parallelises every call, and starting the team costs more than
 // the work (a 50k-value pooling takes 4-12 us on one core). oneDNN reads the thread count when it executes.
 class SerialIfSmall {
  public:
   explicit SerialIfSmall(const PoolSpec& p) : saved_(omp_get_max_threads()) {
-    small_ = p.n * p.c * p.h * p.w < (int64_t{1} << 16) && saved_ > 1;
+    small_ = input_size(p) < (int64_t{1} << 16) && saved_ > 1;
     if (small_) omp_set_num_threads(1);
   }
   ~SerialIfSmall() {
@@ -128,8 +162,7 @@ class SerialIfSmall {
 // to the first maximum of its window. The measurement costs a few training steps' worth of pooling, once per
 // configuration.
 PoolTrainingKernels choose_kernels(const PoolSpec& p, const Primitives& prims) {
-  const auto elements = [](int64_t a, int64_t b, int64_t c, int64_t d) { return static_cast<size_t>(a * b * c * d); };
-  std::vector<float> x(elements(p.n, p.c, p.h, p.w)), dx(x.size()), y(elements(p.n, p.c, p.oh, p.ow)),
+  std::vector<float> x(static_cast<size_t>(input_size(p))), dx(x.size()), y(static_cast<size_t>(output_size(p))),
       dy(y.size(), 1.0f), argmax(y.size());
   for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>((i * 2654435761u) % 1021u) / 1021.0f - 0.25f;
   std::vector<unsigned char> workspace(prims.workspace.get_size());
@@ -165,6 +198,7 @@ PoolTrainingKernels choose_kernels(const PoolSpec& p, const Primitives& prims) {
 }
 
 PoolTrainingKernels training_kernels(const PoolSpec& p, const Primitives& prims) {
+  if (volumetric(p)) return PoolTrainingKernels::onednn;
   if (forced_kernels()) return *forced_kernels();
   std::call_once(prims.measured, [&] { prims.training_kernels = choose_kernels(p, prims); });
   return prims.training_kernels;
@@ -179,21 +213,15 @@ size_t pool_workspace_bytes(const PoolSpec& p) {
   auto prims = primitives(p);
   if (!prims) return 0;
   if (training_kernels(p, *prims) == PoolTrainingKernels::loops)
-    return static_cast<size_t>(p.n * p.c * p.oh * p.ow) * sizeof(float);  // the loops' argmax, one float an output
+    return static_cast<size_t>(output_size(p)) * sizeof(float);  // the loops' argmax, one float an output
   return prims->workspace.get_size();
 }
 
 void pool_forward(const PoolSpec& p, const float* x, float* y, void* workspace) {
   auto prims = primitives(p);
-  if (!prims) {
-    if (p.max) max_pool2d(loop_view(p), x, y, nullptr);
-    else avg_pool2d(loop_view(p), x, y);
-    return;
-  }
-  if (p.max && workspace && training_kernels(p, *prims) == PoolTrainingKernels::loops) {
-    max_pool2d(loop_view(p), x, y, static_cast<float*>(workspace));
-    return;
-  }
+  if (!prims) return loops_forward(p, x, y, nullptr);
+  if (p.max && workspace && training_kernels(p, *prims) == PoolTrainingKernels::loops)
+    return loops_forward(p, x, y, static_cast<float*>(workspace));
   SerialIfSmall threads(p);
   dnnl::stream& s = cpu_stream();
   std::unordered_map<int, dnnl::memory> args = {{DNNL_ARG_SRC, wrap(prims->src, x)},
@@ -209,22 +237,16 @@ void pool_forward(const PoolSpec& p, const float* x, float* y, void* workspace) 
 
 void pool_backward(const PoolSpec& p, const float* x, const void* workspace, const float* dy, float* dx) {
   auto prims = primitives(p);
-  if (!prims) {
-    if (p.max) max_pool2d_backward(loop_view(p), x, nullptr, dy, dx);
-    else avg_pool2d_backward(loop_view(p), dy, dx);
-    return;
-  }
-  if (p.max && workspace && training_kernels(p, *prims) == PoolTrainingKernels::loops) {
-    max_pool2d_backward(loop_view(p), x, static_cast<const float*>(workspace), dy, dx);
-    return;
-  }
+  if (!prims) return loops_backward(p, x, nullptr, dy, dx);
+  if (p.max && workspace && training_kernels(p, *prims) == PoolTrainingKernels::loops)
+    return loops_backward(p, x, static_cast<const float*>(workspace), dy, dx);
   SerialIfSmall threads(p);
   dnnl::stream& s = cpu_stream();
   std::vector<unsigned char> found;
   if (p.max && !workspace) {
     // Forward ran in inference mode: find the maxima again.
     found.resize(prims->workspace.get_size());
-    std::vector<float> y(static_cast<size_t>(p.n * p.c * p.oh * p.ow));
+    std::vector<float> y(static_cast<size_t>(output_size(p)));
     prims->training.execute(s, {{DNNL_ARG_SRC, wrap(prims->src, x)},
                                 {DNNL_ARG_DST, wrap(prims->dst, y.data())},
                                 {DNNL_ARG_WORKSPACE, wrap(prims->workspace, found.data())}});

@@ -34,6 +34,17 @@ void avg_pool2d(const Pool2D& p, const float* x, float* y);
 // dx = dy spread evenly over each window's elements inside the array.
 void avg_pool2d_backward(const Pool2D& p, const float* dy, float* dx);
 
+// A 3-D pooling of (n, d, h, w, c) to (n, od, oh, ow, c): `plane` holds n, c and the (h, w) geometry; d, od, kd, sd
+// and pad_front the depth's. The loops pool it in two passes, each depth slice's planes and then across depth: max and
+// the clipped average both separate so, and the maximum backward picks stays the first of its window in (depth,
+// height, width) order. Backward finds the maxima again from x (no record is kept).
+struct Pool3D {
+  Pool2D plane;
+  int64_t d = 0, od = 0, kd = 1, sd = 1, pad_front = 0;
+};
+void pool3d(const Pool3D& p, bool max, const float* x, float* y);
+void pool3d_backward(const Pool3D& p, bool max, const float* x, const float* dy, float* dx);
+
 // ---- Pooling through oneDNN (pooling_dnnl.cpp): what the layers use. ----
 // Measured against the loops below on the project's Zen 5, one thread, NHWC, best of 30 runs (e.g. max 2x2/2 on
 // 32x28x28x32: 53 vs 97 us inference, 56 vs 222 us training, 62 vs 235 us backward): oneDNN's JIT kernels are
@@ -42,11 +53,12 @@ void avg_pool2d_backward(const Pool2D& p, const float* dy, float* dx);
 // was the other way round, so each configuration's training passes go to whichever measures faster on the machine
 // (pool_workspace_bytes). The loops are also the fallback for empty tensors or a configuration oneDNN rejects.
 // x and dx are (n, h, w, c), or (n, c, h, w) with channels_first (oneDNN takes both layouts directly); the padding
-// may differ on each side.
+// may differ on each side. 3-D pooling adds a depth axis before h, (n, d, h, w, c) or (n, c, d, h, w); d = 1 is
+// 2-D pooling. 3-D training passes always run on oneDNN (the loops keep no record of 3-D maxima).
 struct PoolSpec {
-  int64_t n = 0, c = 0, h = 0, w = 0, oh = 0, ow = 0;
-  int64_t kh = 1, kw = 1, sh = 1, sw = 1;
-  int64_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+  int64_t n = 0, c = 0, d = 1, h = 0, w = 0, od = 1, oh = 0, ow = 0;
+  int64_t kd = 1, kh = 1, kw = 1, sd = 1, sh = 1, sw = 1;
+  int64_t pad_front = 0, pad_back = 0, pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
   bool channels_first = false;
   bool max = true;
 };

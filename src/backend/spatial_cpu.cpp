@@ -246,6 +246,54 @@ void avg_pool2d_backward(const Pool2D& p, const float* dy, float* dx) {
   }
 }
 
+namespace {
+
+// The two passes of a 3-D pooling: each depth slice's (h, w) planes, (n * d, h, w, c) -> (n * d, oh, ow, c); then
+// across depth, that result as (n, d, 1, oh * ow * c) -> (n, od, 1, oh * ow * c).
+Pool2D planes_pass(const Pool3D& p) {
+  Pool2D q = p.plane;
+  q.n *= p.d;
+  return q;
+}
+
+Pool2D depth_pass(const Pool3D& p) {
+  Pool2D q;
+  q.n = p.plane.n, q.c = p.plane.oh * p.plane.ow * p.plane.c;
+  q.h = p.d, q.oh = p.od, q.kh = p.kd, q.sh = p.sd, q.pad_top = p.pad_front;
+  q.w = q.ow = 1;
+  return q;
+}
+
+std::vector<float> planes_buffer(const Pool3D& p) {
+  return std::vector<float>(static_cast<size_t>(p.plane.n * p.d * p.plane.oh * p.plane.ow * p.plane.c));
+}
+
+}  // namespace
+
+void pool3d(const Pool3D& p, bool max, const float* x, float* y) {
+  std::vector<float> planes = planes_buffer(p);
+  if (max) {
+    max_pool2d(planes_pass(p), x, planes.data(), nullptr);
+    max_pool2d(depth_pass(p), planes.data(), y, nullptr);
+  } else {
+    avg_pool2d(planes_pass(p), x, planes.data());
+    avg_pool2d(depth_pass(p), planes.data(), y);
+  }
+}
+
+void pool3d_backward(const Pool3D& p, bool max, const float* x, const float* dy, float* dx) {
+  std::vector<float> d_planes = planes_buffer(p);
+  if (max) {
+    std::vector<float> planes = planes_buffer(p);
+    max_pool2d(planes_pass(p), x, planes.data(), nullptr);
+    max_pool2d_backward(depth_pass(p), planes.data(), nullptr, dy, d_planes.data());
+    max_pool2d_backward(planes_pass(p), x, nullptr, d_planes.data(), dx);
+  } else {
+    avg_pool2d_backward(depth_pass(p), dy, d_planes.data());
+    avg_pool2d_backward(planes_pass(p), d_planes.data(), dx);
+  }
+}
+
 void global_avg_pool(const float* x, float* y, int64_t outer, int64_t steps, int64_t inner) {
   const float inv = 1.0f / static_cast<float>(steps);
 #pragma omp parallel for if (outer * steps * inner > kParallelWork)

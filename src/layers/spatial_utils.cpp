@@ -125,47 +125,61 @@ std::pair<int64_t, int64_t> amounts_1d(const PaddingArg& p, const std::string& a
   return {t[0], t[1]};
 }
 
-std::vector<std::pair<int64_t, int64_t>> amounts_2d(const PaddingArg& p, const std::string& arg,
+std::vector<std::pair<int64_t, int64_t>> amounts_nd(const PaddingArg& p, size_t axes, const std::string& arg,
                                                     const std::string& layer, const std::string& hint) {
   if (!p.is_mode() && p.values.size() == 1 && p.values[0].size() == 1) {
     const int64_t v = p.values[0][0];
     if (v < 0)
       throw ValueError("`" + arg + "` cannot be negative. Received: " + arg + "=" + std::to_string(v) + ".",
                        {.layer = layer, .expected = ">= 0", .received = std::to_string(v), .hint = hint});
-    return {{v, v}, {v, v}};
+    return std::vector<std::pair<int64_t, int64_t>>(axes, {v, v});
   }
-  if (p.is_mode() || p.values.size() != 2)
-    throw ValueError("`" + arg + "` should have two elements. Received: " + arg + "=" + py_value(p) + ".",
-                     {.layer = layer, .expected = "an int, 2 ints or 2 pairs of ints", .received = py_value(p),
-                      .hint = hint});
+  if (p.is_mode() || p.values.size() != axes) {
+    // Keras's 2-D layers name the argument in the message, the 3-D ones print only its value.
+    const std::string n = std::to_string(axes);
+    const std::string msg = axes == 2 ? "`" + arg + "` should have two elements. Received: " + arg + "=" +
+                                            py_value(p) + "."
+                                      : "`" + arg + "` should have " + n + " elements. Received: " + py_value(p) + ".";
+    throw ValueError(msg, {.layer = layer, .expected = "an int, " + n + " ints or " + n + " pairs of ints",
+                           .received = py_value(p), .hint = hint});
+  }
   std::vector<std::pair<int64_t, int64_t>> out;
-  const char* ordinal[] = {"1st", "2nd"};
-  for (size_t i = 0; i < 2; ++i) {
+  const char* ordinal[] = {"1st", "2nd", "3rd"};
+  for (size_t i = 0; i < axes; ++i) {
     auto t = standardize_tuple(p.values[i], 2, std::string(ordinal[i]) + " entry of " + arg, true, layer, hint);
     out.emplace_back(t[0], t[1]);
   }
   return out;
 }
 
+std::string layout(int spatial_dims, bool channels_first) {
+  if (spatial_dims == 1) return channels_first ? "(batch, features, steps)" : "(batch, steps, features)";
+  const std::string axes = spatial_dims == 2 ? "height, width" : "depth, height, width";
+  return channels_first ? "(batch, channels, " + axes + ")" : "(batch, " + axes + ", channels)";
+}
+
 std::string rank_hint(const std::string& class_name, int spatial_dims, bool channels_first, const std::string& other,
                       const SpecViolation& v) {
-  const std::string layout = spatial_dims == 1
-                                 ? (channels_first ? "(batch, features, steps)" : "(batch, steps, features)")
-                                 : (channels_first ? "(batch, channels, height, width)"
-                                                   : "(batch, height, width, channels)");
   const std::string from = v.producer.empty() ? "the input" : "the previous layer \"" + v.producer + "\"";
   const Shape& s = v.received;
   const int r = s.ndim();
-  std::string out = class_name + " needs " + layout + ", but " + from + " gives " + to_string(s);
+  std::string out = class_name + " needs " + layout(spatial_dims, channels_first) + ", but " + from + " gives " +
+                    to_string(s);
   auto dim = [&](int i) { return s[i].known() ? std::to_string(s[i].value()) : std::string("n"); };
-  if (spatial_dims == 2 && r == 3) {
-    out += ": for sequences use " + other + "; for one-channel images add the channel axis, e.g. " +
-           (v.producer.empty() ? "Input(shape={" + dim(1) + ", " + dim(2) + ", 1})"
-                               : "Reshape({" + dim(1) + ", " + dim(2) + ", 1})") + ".";
+  if (spatial_dims >= 2 && r == spatial_dims + 1) {
+    // One axis short: data of the sibling's rank, or one-channel data without its channel axis.
+    std::string shape;
+    for (int i = 1; i < r; ++i) shape += dim(i) + ", ";
+    shape += "1";
+    out += std::string(": for ") + (spatial_dims == 2 ? "sequences" : "images") + " use " + other +
+           "; for one-channel " + (spatial_dims == 2 ? "images" : "volumes") + " add the channel axis, e.g. " +
+           (v.producer.empty() ? "Input(shape={" + shape + "})" : "Reshape({" + shape + "})") + ".";
   } else if (spatial_dims == 1 && r == 4 && !other.empty()) {
     out += ": for images use " + other + ".";
   } else if (r == 2) {
-    std::string reshape = spatial_dims == 1 ? "Reshape({" + dim(1) + ", 1})" : "Reshape({height, width, channels})";
+    std::string reshape = spatial_dims == 1   ? "Reshape({" + dim(1) + ", 1})"
+                          : spatial_dims == 2 ? "Reshape({height, width, channels})"
+                                              : "Reshape({depth, height, width, channels})";
     if (spatial_dims == 2 && s[1].known()) {
       const auto side = static_cast<int64_t>(std::llround(std::sqrt(static_cast<double>(s[1].value()))));
       if (side * side == s[1].value())

@@ -36,9 +36,13 @@ std::vector<int64_t> standardize_tuple(const std::vector<int64_t>& values, size_
 // The (before, after) amounts of padding=/cropping= for a 1-D layer: int or pair of ints (Keras's forms).
 std::pair<int64_t, int64_t> amounts_1d(const PaddingArg& p, const std::string& arg, const std::string& layer,
                                        const std::string& hint);
-// For a 2-D layer: int, pair (symmetric per axis) or pair of pairs ((top, bottom), (left, right)).
-std::vector<std::pair<int64_t, int64_t>> amounts_2d(const PaddingArg& p, const std::string& arg,
+// For a 2-D or 3-D layer (`axes` spatial axes): int (every side), `axes` ints (symmetric per axis) or `axes` pairs
+// ((top, bottom), (left, right)).
+std::vector<std::pair<int64_t, int64_t>> amounts_nd(const PaddingArg& p, size_t axes, const std::string& arg,
                                                     const std::string& layer, const std::string& hint);
+
+// The axes a layer with `spatial_dims` spatial axes takes, as the hints name them: "(batch, height, width, channels)".
+std::string layout(int spatial_dims, bool channels_first);
 
 // The hint for a rank violation of a layer that takes (batch, <spatial_dims axes>, channels): explains the layout
 // and points to the sibling layer for the other rank (`other` = "MaxPooling1D"), or to a channel axis for images

@@ -10,6 +10,7 @@
 #include "keras/keras.hpp"
 #include "saving/layer_specs.hpp"
 #include "support/gradient_check.hpp"
+#include "support/saved_config.hpp"
 
 using namespace keras;
 using namespace keras::kw;
@@ -44,11 +45,7 @@ void expect_round_trip(const Model& model, const Data& x) {
 }
 
 Json layer_config(const Model& model, const std::string& class_name) {
-  Json j = Json::parse(model.to_json());
-  for (const Json& l : j["config"]["layers"])
-    if (l["class_name"] == class_name) return l["config"];
-  ADD_FAILURE() << "no " << class_name << " in the config";
-  return {};
+  return keras::testing::saved_layer_config(model, class_name);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "layers/pooling/base_pooling.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 
@@ -14,10 +15,11 @@ namespace keras::layers::detail {
 
 namespace {
 
-// "MaxPooling2D" -> "MaxPooling1D" and back: the sibling for data of the other rank.
-std::string sibling(const std::string& class_name, int spatial_dims) {
+// The layer of the same kind for data of `rank` ("MaxPooling2D", 5 -> "MaxPooling3D"); "" where there is none.
+std::string sibling(const std::string& class_name, int rank) {
+  if (rank < 3 || rank > 5) return "";
   std::string s = class_name;
-  s[s.size() - 2] = spatial_dims == 2 ? '1' : '2';
+  s[s.size() - 2] = static_cast<char>('0' + rank - 2);
   return s;
 }
 
@@ -25,7 +27,7 @@ class PoolingImpl : public SingleInputLayer, public ConvPoolConsumer {
  public:
   PoolingImpl(const std::string& class_name, int dims, PoolMode mode, const kw::Kwargs& k)
       : SingleInputLayer(class_name, k), dims_(dims), mode_(mode) {
-    const std::string example = dims == 2 ? "pool_size={2, 2}" : "pool_size=2";
+    const std::string example = dims == 1 ? "pool_size=2" : dims == 2 ? "pool_size={2, 2}" : "pool_size={2, 2, 2}";
     const auto dims_n = static_cast<size_t>(dims);
     if (k.is_none("pool_size"))
       throw ValueError("The `pool_size` argument must be a tuple of " + std::to_string(dims) +
@@ -118,11 +120,11 @@ class PoolingImpl : public SingleInputLayer, public ConvPoolConsumer {
 
   std::string hint_for(const SpecViolation& v) const override {
     if (v.kind != SpecViolation::Kind::ndim) return SingleInputLayer::hint_for(v);
-    return spatial::rank_hint(class_name(), dims_, channels_first_, sibling(class_name(), dims_), v);
+    return spatial::rank_hint(class_name(), dims_, channels_first_, sibling(class_name(), v.received.ndim()), v);
   }
 
  private:
-  // The kernels' view of x: 1-D data is one row of steps (h = 1).
+  // The kernels' view of x: 1-D data is one row of steps (d = h = 1), 2-D data one slice (d = 1).
   backend::PoolSpec geometry(const std::vector<int64_t>& d) const {
     backend::PoolSpec p;
     p.n = d[0];
@@ -130,38 +132,35 @@ class PoolingImpl : public SingleInputLayer, public ConvPoolConsumer {
     p.channels_first = channels_first_;
     p.max = mode_ == PoolMode::max;
     const int first = channels_first_ ? 2 : 1;
-    std::vector<int64_t> size(2, 1), k(2, 1), st(2, 1);
+    // Per kernel axis (depth, height, width): the size, window, step, output size and padding before and after.
+    std::array<int64_t, 3> size{1, 1, 1}, k{1, 1, 1}, st{1, 1, 1}, out{1, 1, 1}, before{}, after{};
     for (int i = 0; i < dims_; ++i) {
-      const auto j = static_cast<size_t>(i + 2 - dims_);  // 1-D data uses the width axis
+      const auto j = static_cast<size_t>(i + 3 - dims_);  // fewer axes fill the last ones (1-D data: width)
       size[j] = d[static_cast<size_t>(first + i)];
       k[j] = pool_[static_cast<size_t>(i)];
       st[j] = strides_[static_cast<size_t>(i)];
+      out[j] = same_ ? (size[j] + st[j] - 1) / st[j] : (size[j] >= k[j] ? (size[j] - k[j]) / st[j] + 1 : 0);
+      if (same_) {
+        // TensorFlow's "same": the total padding, the smaller half before.
+        const int64_t total = std::max<int64_t>((out[j] - 1) * st[j] + k[j] - size[j], 0);
+        before[j] = total / 2, after[j] = total - total / 2;
+      }
     }
-    p.h = size[0], p.w = size[1], p.kh = k[0], p.kw = k[1], p.sh = st[0], p.sw = st[1];
-    auto out = [&](int64_t n, int64_t kk, int64_t s) {
-      return same_ ? (n + s - 1) / s : (n >= kk ? (n - kk) / s + 1 : 0);
-    };
-    p.oh = out(p.h, p.kh, p.sh);
-    p.ow = out(p.w, p.kw, p.sw);
-    if (same_) {
-      // TensorFlow's "same": the total padding, the smaller half before.
-      const int64_t total_h = std::max<int64_t>((p.oh - 1) * p.sh + p.kh - p.h, 0);
-      const int64_t total_w = std::max<int64_t>((p.ow - 1) * p.sw + p.kw - p.w, 0);
-      p.pad_top = total_h / 2, p.pad_bottom = total_h - total_h / 2;
-      p.pad_left = total_w / 2, p.pad_right = total_w - total_w / 2;
-    }
+    p.d = size[0], p.h = size[1], p.w = size[2];
+    p.kd = k[0], p.kh = k[1], p.kw = k[2];
+    p.sd = st[0], p.sh = st[1], p.sw = st[2];
+    p.od = out[0], p.oh = out[1], p.ow = out[2];
+    p.pad_front = before[0], p.pad_top = before[1], p.pad_left = before[2];
+    p.pad_back = after[0], p.pad_bottom = after[1], p.pad_right = after[2];
     return p;
   }
 
   std::vector<int64_t> out_dims(const std::vector<int64_t>& d, const backend::PoolSpec& p) const {
+    const std::array<int64_t, 3> sizes{p.od, p.oh, p.ow};
     std::vector<int64_t> out = d;
-    const size_t first = channels_first_ ? 2 : 1;
-    if (dims_ == 2) {
-      out[first] = p.oh;
-      out[first + 1] = p.ow;
-    } else {
-      out[first] = p.ow;
-    }
+    const int first = channels_first_ ? 2 : 1;
+    for (int i = 0; i < dims_; ++i)
+      out[static_cast<size_t>(first + i)] = sizes[static_cast<size_t>(i + 3 - dims_)];
     return out;
   }
 
@@ -179,7 +178,7 @@ class PoolingImpl : public SingleInputLayer, public ConvPoolConsumer {
     }
     shape += "]";
     pool += "]";
-    const std::string what = dims_ == 1 ? "steps" : "height and width";
+    const std::string what = dims_ == 1 ? "steps" : dims_ == 2 ? "height and width" : "depth, height and width";
     throw ValueError("Computed output size would be zero or negative. Received: `inputs.shape=" + shape +
                          "`, `pool_size=" + pool + "`, `strides=" + spatial::py_tuple(strides_) +
                          "`, `padding=" + (same_ ? "same" : "valid") + "`.",
@@ -265,12 +264,12 @@ class GlobalPoolingImpl : public SingleInputLayer {
     if (v.kind != SpecViolation::Kind::ndim) return SingleInputLayer::hint_for(v);
     if (v.received.ndim() == 2) {
       const std::string from = v.producer.empty() ? "the input" : "the previous layer \"" + v.producer + "\"";
-      return class_name() + " turns " + (dims_ == 1 ? "(batch, steps, features)" : "(batch, height, width, channels)") +
-             " into (batch, channels), but " + from + " already gives " + to_string(v.received) +
+      return class_name() + " turns " + spatial::layout(dims_, false) + " into (batch, channels), but " + from +
+             " already gives " + to_string(v.received) +
              ", with no " + (dims_ == 1 ? "steps axis" : "spatial axes") +
              " left to pool: remove this layer (or the Flatten before it).";
     }
-    return spatial::rank_hint(class_name(), dims_, channels_first_, sibling(class_name(), dims_), v);
+    return spatial::rank_hint(class_name(), dims_, channels_first_, sibling(class_name(), v.received.ndim()), v);
   }
 
  private:

@@ -41,7 +41,7 @@ class SpatialDropoutImpl : public SingleInputLayer {
                        "Received: rate=" + r,
                        {.layer = name(), .expected = "0 <= rate <= 1", .received = r, .hint = hint});
     }
-    if (dims == 2) channels_first_ = spatial::channels_first(k, name());
+    if (dims >= 2) channels_first_ = spatial::channels_first(k, name());  // SpatialDropout1D has no data_format
     if (auto seed = k.get<int>("seed")) own_generator_ = random::seeded_generator(static_cast<uint64_t>(*seed));
     input_spec = {InputSpec{.ndim = dims + 2}};
   }
@@ -53,7 +53,7 @@ class SpatialDropoutImpl : public SingleInputLayer {
     if (!ctx.training || rate_ == 0.0) return x;
     const auto& d = x.dims();
     const int64_t batch = d[0], channels = channels_first_ ? d[1] : d.back();
-    // One mask value per (sample, channel), as Keras's noise_shape (batch, 1, [1,] channels).
+    // One mask value per (sample, channel), as Keras's noise_shape (batch, 1, ..., 1, channels).
     Tensor mask = Tensor::empty({batch, channels});
     const float scale = rate_ >= 1.0 ? 0.0f : static_cast<float>(1.0 / (1.0 - rate_));
     std::mt19937_64& gen = own_generator_ ? *own_generator_ : random::generator();
@@ -74,12 +74,12 @@ class SpatialDropoutImpl : public SingleInputLayer {
 
   std::string hint_for(const SpecViolation& v) const override {
     if (v.kind != SpecViolation::Kind::ndim) return SingleInputLayer::hint_for(v);
-    const std::string other = dims_ == 1 ? "SpatialDropout2D" : "SpatialDropout1D";
+    const std::string other = dims_ == 2 ? "SpatialDropout1D" : "SpatialDropout2D";
     if (v.received.ndim() == 2) {
       const std::string from = v.producer.empty() ? "the input" : "the previous layer \"" + v.producer + "\"";
-      return class_name() + " drops whole channels of " +
-             (dims_ == 1 ? "(batch, steps, channels)" : "(batch, height, width, channels)") + " data, but " + from +
-             " gives " + to_string(v.received) + ", which has no steps or pixels per channel: use Dropout for "
+      const std::string layout = dims_ == 1 ? "(batch, steps, channels)" : spatial::layout(dims_, false);
+      return class_name() + " drops whole channels of " + layout + " data, but " + from + " gives " +
+             to_string(v.received) + ", which has no steps, pixels or voxels per channel: use Dropout for "
              "(batch, features) data.";
     }
     return spatial::rank_hint(class_name(), dims_, channels_first_, other, v);
@@ -127,8 +127,11 @@ SpatialDropout1D::SpatialDropout1D(const kw::Kwargs& kwargs)
     : Layer(std::make_shared<SpatialDropoutImpl>("SpatialDropout1D", 1, kwargs)) {}
 SpatialDropout2D::SpatialDropout2D(const kw::Kwargs& kwargs)
     : Layer(std::make_shared<SpatialDropoutImpl>("SpatialDropout2D", 2, kwargs)) {}
+SpatialDropout3D::SpatialDropout3D(const kw::Kwargs& kwargs)
+    : Layer(std::make_shared<SpatialDropoutImpl>("SpatialDropout3D", 3, kwargs)) {}
 
 KERAS_REGISTER_LAYER(SpatialDropout1D)
 KERAS_REGISTER_LAYER(SpatialDropout2D)
+KERAS_REGISTER_LAYER(SpatialDropout3D)
 
 }  // namespace keras::layers

@@ -1,5 +1,5 @@
 #pragma once
-// Shared implementations of ZeroPadding1D/2D, Cropping1D/2D and UpSampling1D/2D.
+// Shared implementations of ZeroPadding1D/2D/3D, Cropping1D/2D/3D and UpSampling1D/2D/3D.
 #include <memory>
 #include <string>
 

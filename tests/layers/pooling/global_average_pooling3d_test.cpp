@@ -1,0 +1,83 @@
+#include "keras/layers/pooling/global_average_pooling3d.hpp"
+
+#include <gtest/gtest.h>
+
+#include "keras/keras.hpp"
+#include "layers/pooling/pooling3d_reference.hpp"
+#include "support/round_trip.hpp"
+#include "support/gradient_check.hpp"
+
+using namespace keras;
+using namespace keras::kw;
+
+TEST(GlobalAveragePooling3D, Shapes) {
+  EXPECT_EQ(layers::GlobalAveragePooling3D()(Input({6, 5, 4, 3})).shape(), (Shape{None, 3}));
+  EXPECT_EQ(layers::GlobalAveragePooling3D(keepdims = true)(Input({6, 5, 4, 3})).shape(), (Shape{None, 1, 1, 1, 3}));
+  EXPECT_EQ(layers::GlobalAveragePooling3D(data_format = "channels_first")(Input({3, 6, 5, 4})).shape(),
+            (Shape{None, 3}));
+  EXPECT_EQ(
+      layers::GlobalAveragePooling3D(data_format = "channels_first", keepdims = true)(Input({3, 6, 5, 4})).shape(),
+      (Shape{None, 3, 1, 1, 1}));
+  // None spatial sizes are pooled away.
+  EXPECT_EQ(layers::GlobalAveragePooling3D()(Input({None, None, None, 3})).shape(), (Shape{None, 3}));
+  EXPECT_EQ(layers::GlobalAvgPool3D()(Tensor::zeros({2, 6, 5, 4, 3})).shape(), (Shape{2, 3}));
+  EXPECT_EQ(layers::GlobalAvgPool3D(keepdims = true)(Tensor::zeros({0, 6, 5, 4, 3})).shape(), (Shape{0, 1, 1, 1, 3}));
+}
+
+TEST(GlobalAveragePooling3D, ValuesMatchNaiveLoops) {
+  utils::set_random_seed(41);
+  for (bool cf : {false, true}) {
+    Tensor x = random::normal({2, 4, 3, 5, 3});
+    Tensor y = layers::GlobalAveragePooling3D(data_format = cf ? "channels_first" : "channels_last")(x);
+    Tensor expected = pooling3d_reference::global_pool(x, cf, false);
+    ASSERT_EQ(y.shape(), expected.shape());
+    EXPECT_LT(max_abs_diff(y, expected), 1e-5f);
+    Tensor kept =
+        layers::GlobalAveragePooling3D(data_format = cf ? "channels_first" : "channels_last", keepdims = true)(x);
+    EXPECT_EQ(kept.to_vector(), y.to_vector());
+  }
+}
+
+TEST(GlobalAveragePooling3D, Gradients) {
+  utils::set_random_seed(42);
+  for (bool cf : {false, true}) {
+    Tensor x = random::normal({2, 4, 3, 5, 3});
+    layers::GlobalAveragePooling3D p(data_format = cf ? "channels_first" : "channels_last");
+    p(x);
+    keras::testing::expect_gradients_match(p, {x});
+  }
+  // Each channel's gradient is spread evenly over the whole volume.
+  layers::GlobalAveragePooling3D p;
+  CallContext ctx;
+  ctx.inputs = {Tensor::zeros({1, 2, 2, 2, 2})};
+  ctx.outputs = p.impl()->forward(ctx);
+  EXPECT_EQ(p.impl()->backward(ctx, {Tensor({8, 16}, {1, 2})}).at(0).to_vector(),
+            (std::vector<float>{1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2}));
+}
+
+TEST(GlobalAveragePooling3D, Errors) {
+  utils::clear_session();
+  EXPECT_THROW_WITH(layers::GlobalAveragePooling3D()(Input({10})),
+                    "Input 0 of layer \"global_average_pooling3d\" is incompatible with the layer: expected ndim=5, "
+                    "found ndim=2",
+                    "Hint: GlobalAveragePooling3D turns (batch, depth, height, width, channels) into (batch, channels)",
+                    "already gives (None, 10)", "remove this layer");
+  EXPECT_THROW_WITH(layers::GlobalAveragePooling3D()(Input({8, 8, 3})), "expected ndim=5, found ndim=4", "Hint:",
+                    "for images use GlobalAveragePooling2D", "Input(shape={8, 8, 3, 1})");
+  EXPECT_THROW_WITH(layers::GlobalAveragePooling3D()(Input({8, 3})), "expected ndim=5, found ndim=3",
+                    "Hint: GlobalAveragePooling3D needs", "(rank 3, expected 5)");
+  EXPECT_THROW_WITH(layers::GlobalAveragePooling3D(data_format = "channels_middle"),
+                    "Received: data_format=channels_middle", "Hint:");
+}
+
+TEST(GlobalAveragePooling3D, ConfigAndSavedModel) {
+  utils::set_random_seed(43);
+  layers::GlobalAveragePooling3D p(keepdims = true);
+  Tensor x = random::normal({2, 4, 3, 5, 3});
+  EXPECT_EQ(layers::from_config("GlobalAveragePooling3D", p.impl()->config())(x).to_vector(), p(x).to_vector());
+  EXPECT_EQ(layers::from_config("GlobalAveragePooling3D", p.impl()->config())(x).shape(), p(x).shape());
+  EXPECT_TRUE(layers::is_registered("GlobalAveragePooling3D"));
+  Sequential model({Input({4, 3, 5, 3}), layers::Dense(4), layers::GlobalAveragePooling3D(keepdims = true),
+                    layers::Flatten(), layers::Dense(2)});
+  keras::testing::expect_keras_round_trip(model, x);
+}
