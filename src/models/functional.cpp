@@ -218,6 +218,7 @@ std::vector<Tensor> FunctionalImpl::forward(CallContext& ctx) {
   // call (predict, evaluate) needs none of that: each value is dropped after its last use and each inner node's
   // context (its saved activations) as soon as the node ran, so peak memory is a few layers' outputs, not all.
   ctx.children.assign(nodes_.size(), CallContext{});
+  ctx.added_loss = 0.0;
   const bool drop_as_used = detail::forward_only();
   const bool epilogues = g_relu_folding;  // read once: a producer and its relu layer must agree
   std::vector<size_t> last_use;
@@ -250,6 +251,7 @@ std::vector<Tensor> FunctionalImpl::forward(CallContext& ctx) {
       detail::ProfileScope timed(nodes_[k]->layer->name(), c.training ? "forward" : "inference");
       c.outputs = nodes_[k]->layer->forward_masked(c);
     }
+    ctx.added_loss += c.added_loss;
     for (size_t j = 0; j < node_out_slots_[k].size(); ++j) {
       const auto slot = static_cast<size_t>(node_out_slots_[k][j]);
       slots[slot] = c.outputs.at(j);
@@ -410,13 +412,7 @@ void FunctionalImpl::set_trainable(bool t) {
 double FunctionalImpl::regularization_penalty(bool accumulate_grads) {
   double total = 0;
   for (const auto& l : layers())
-    total += l->trainable() ? l->regularization_penalty(accumulate_grads) : l->activity_penalty();
-  return total;
-}
-
-double FunctionalImpl::activity_penalty() {
-  double total = 0;
-  for (const auto& l : layers()) total += l->activity_penalty();
+    if (l->trainable()) total += l->regularization_penalty(accumulate_grads);
   return total;
 }
 

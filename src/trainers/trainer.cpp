@@ -157,7 +157,8 @@ double Trainer::train_step(const std::vector<Tensor>& xb, const std::vector<Tens
       v->grad.fill(0.0f);
       v->grad_stale = false;
     }
-  loss += graph_.regularization_penalty(true);  // Keras adds the layers' losses to the training loss
+  // Keras adds the layers' losses to the training loss: the weights' penalties, and what the calls added.
+  loss += graph_.regularization_penalty(true) + ctx.added_loss;
   {
     detail::ProfileScope timed(kOptimizerRow, "train");
     state_->optimizer->apply_gradients(vars);
@@ -174,7 +175,8 @@ double Trainer::test_step(const std::vector<Tensor>& xb, const std::vector<Tenso
   CallContext ctx;
   ctx.inputs = xb;
   std::vector<Tensor> outputs = graph_.forward(ctx);
-  double loss = compute_losses(outputs, ctx, yb, sample_weight, nullptr) + graph_.regularization_penalty(false);
+  double loss =
+      compute_losses(outputs, ctx, yb, sample_weight, nullptr) + graph_.regularization_penalty(false) + ctx.added_loss;
   const Tensor* sw = sample_weight.defined() ? &sample_weight : nullptr;
   for (size_t i = 0; i < outputs.size() && i < metrics.size(); ++i)
     update_metrics(metrics[i], yb[i], outputs[i], output_mask(ctx, i), sw);

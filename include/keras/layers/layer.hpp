@@ -85,6 +85,10 @@ struct CallContext {
   // returns relu of its output, in the same pass, and the model passes that tensor through as the relu layer's
   // output without calling it (the relu layer's backward still runs, from that output).
   bool relu_epilogue = false;
+  // What the call adds to the loss (Keras's layer.add_loss: ActivityRegularization's penalty), one term per call,
+  // whether the layer is trainable or not; a model's is the sum over its nodes, which fit and evaluate add to the
+  // loss.
+  double added_loss = 0.0;
   // Keras masks, one per input (an undefined Tensor where that input carries none). A mask has the input's shape
   // without its last (feature) axis, e.g. (batch, timesteps), with values 0/1 and dtype label "bool".
   std::vector<Tensor> input_masks;
@@ -163,9 +167,6 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   // Penalties this layer adds to the training loss (Keras's layer.losses, from kernel_/bias_regularizer): returns
   // their sum and, when accumulate_grads is true, adds their gradients into the variables' grad.
   virtual double regularization_penalty(bool accumulate_grads) { (void)accumulate_grads; return 0.0; }
-  // The part of regularization_penalty that comes from the layer's outputs (ActivityRegularization's), not its
-  // weights: Keras counts it even when the layer is not trainable.
-  virtual double activity_penalty() { return 0.0; }
 
   // ---- weights ----
   VariablePtr add_weight(const std::string& name, const std::vector<int64_t>& shape, const InitializerArg& init,

@@ -25,7 +25,6 @@ class FunctionalImpl : public LayerImpl {
   std::vector<VariablePtr> variables() const override;
   void set_trainable(bool t) override;
   double regularization_penalty(bool accumulate_grads) override;
-  double activity_penalty() override;
   void check_input_compatibility(const std::vector<Shape>& shapes,
                                  const std::vector<std::pair<std::string, std::string>>& producers) const override;
   Shape output_shape() const override;

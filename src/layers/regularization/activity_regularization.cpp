@@ -18,10 +18,8 @@ class ActivityRegularizationImpl : public SingleInputLayer {
 
   Shape compute_output_shape(const Shape& s) override { return s; }
 
-  // Keras adds the penalty on every call, inference included (evaluate's loss has it): it is kept for
-  // regularization_penalty(), which the trainer reads after the forward pass.
+  // Keras adds the penalty on every call, inference included (evaluate's loss has it).
   Tensor forward_one(const Tensor& x, CallContext& ctx) override {
-    (void)ctx;
     double abs_sum = 0, square_sum = 0;
     const float* p = x.data();
     const int64_t n = x.size();
@@ -30,7 +28,7 @@ class ActivityRegularizationImpl : public SingleInputLayer {
       abs_sum += std::fabs(p[i]);
       square_sum += static_cast<double>(p[i]) * p[i];
     }
-    penalty_ = (l1_ != 0.0 ? l1_ * abs_sum : 0.0) + (l2_ != 0.0 ? l2_ * square_sum : 0.0);
+    ctx.added_loss = (l1_ != 0.0 ? l1_ * abs_sum : 0.0) + (l2_ != 0.0 ? l2_ * square_sum : 0.0);
     return x;
   }
 
@@ -53,16 +51,8 @@ class ActivityRegularizationImpl : public SingleInputLayer {
     return dx;
   }
 
-  // The gradient went into backward already; this only reports the value, trainable or not (as Keras).
-  double regularization_penalty(bool accumulate_grads) override {
-    (void)accumulate_grads;
-    return penalty_;
-  }
-  double activity_penalty() override { return penalty_; }
-
  private:
   double l1_ = 0.0, l2_ = 0.0;
-  double penalty_ = 0.0;  // of the latest call
 };
 
 }  // namespace

@@ -68,6 +68,22 @@ TEST(ActivityRegularization, CountsWhenNotTrainable) {
   EXPECT_NEAR(h.history.at("loss").at(0), mse + penalty(out, l1, l2), 1e-5);
 }
 
+TEST(ActivityRegularization, EachCallAddsItsPenalty) {
+  // Keras's add_loss runs on every call: one layer used twice on the same values adds its penalty twice.
+  const double l1 = 0.01, l2 = 0.02;
+  utils::set_random_seed(5);
+  auto in = Input(shape = {3});
+  layers::ActivityRegularization reg(l1, l2);
+  Model model(in, reg(reg(layers::Dense(2)(in))));
+  model.compile(optimizer = "sgd", loss = "mse");
+  Tensor x = random::normal({6, 3}), y = random::normal({6, 2});
+  Tensor out = model.predict(x, verbose = 0);
+  double mse = 0;
+  for (int64_t i = 0; i < out.size(); ++i) mse += std::pow(out.data()[i] - y.data()[i], 2);
+  mse /= static_cast<double>(out.size());
+  EXPECT_NEAR(model.evaluate(x, y, verbose = 0).at(0), mse + 2 * penalty(out, l1, l2), 1e-5);
+}
+
 TEST(ActivityRegularization, TrainingGradientIncludesThePenalty) {
   // One SGD step with learning rate 1 moves each weight by minus its gradient; compare it with central differences of
   // evaluate's loss (which includes the penalty).

@@ -2,8 +2,8 @@
 // keras.layers.ActivityRegularization(l1=0.0, l2=0.0): returns its input unchanged and adds
 // l1 * sum(|x|) + l2 * sum(x^2) of that input to the model's loss (Keras 3's activity_regularizer: the sum over the
 // whole batch, not divided by the batch size as tf.keras 2 did). fit's and evaluate's loss include it, as Keras's
-// compute_loss adds model.losses; in training its gradient reaches the layers before it. One penalty per layer:
-// a layer called at several places of a model counts its last call only.
+// compute_loss adds model.losses; in training its gradient reaches the layers before it. Each call adds its own
+// penalty (a layer used at two places of a model counts twice), trainable or not, as Keras's add_loss.
 #include "keras/layers/layer.hpp"
 #include "keras/regularizers/regularizers.hpp"
 
