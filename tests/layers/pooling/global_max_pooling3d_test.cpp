@@ -4,9 +4,9 @@
 
 #include "keras/keras.hpp"
 #include "layers/pooling/pooling3d_reference.hpp"
-#include "support/round_trip.hpp"
 #include "layers/pooling/pooling_reference.hpp"
 #include "support/gradient_check.hpp"
+#include "support/round_trip.hpp"
 
 using namespace keras;
 using namespace keras::kw;

@@ -5,13 +5,12 @@
 #include "keras/keras.hpp"
 #include "layers/pooling/pooling_reference.hpp"
 #include "support/gradient_check.hpp"
+#include "support/train_call.hpp"
 
 using namespace keras;
 using namespace keras::kw;
 
-namespace {
-Tensor train_call(const Layer& layer, const Tensor& x) { return layer.impl()->call_eager({x}, true).at(0); }
-}  // namespace
+using keras::testing::train_call;
 
 TEST(MaxPooling2D, ConstructionForms) {
   for (const layers::MaxPooling2D& p :

@@ -6,8 +6,8 @@
 
 #include "keras/keras.hpp"
 #include "layers/pooling/pooling3d_reference.hpp"
-#include "support/round_trip.hpp"
 #include "support/gradient_check.hpp"
+#include "support/round_trip.hpp"
 
 using namespace keras;
 using namespace keras::kw;

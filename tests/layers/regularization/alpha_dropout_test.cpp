@@ -7,13 +7,14 @@
 #include "keras/keras.hpp"
 #include "support/gradient_check.hpp"
 #include "support/round_trip.hpp"
+#include "support/train_call.hpp"
 
 using namespace keras;
 using namespace keras::kw;
+using keras::testing::train_call;
 namespace kt = keras::testing;
 
 namespace {
-Tensor train_call(const Layer& layer, const Tensor& x) { return layer.impl()->call_eager({x}, true).at(0); }
 constexpr double kAlphaPrime = -1.7580993408473766;
 }  // namespace
 
@@ -54,16 +55,7 @@ TEST(AlphaDropout, KeepsOrSaturatesThenRestoresMeanAndVariance) {
 }
 
 TEST(AlphaDropout, Seeds) {
-  Tensor x = random::normal({10, 10});
-  layers::AlphaDropout a(0.5, seed = 1), b(rate = 0.5, seed = 1), c(0.5, seed = 2);
-  Tensor ya = train_call(a, x);
-  EXPECT_EQ(ya.to_vector(), train_call(b, x).to_vector());
-  EXPECT_NE(ya.to_vector(), train_call(c, x).to_vector());
-  layers::AlphaDropout g(0.5);
-  utils::set_random_seed(7);
-  Tensor y1 = train_call(g, x);
-  utils::set_random_seed(7);
-  EXPECT_EQ(train_call(g, x).to_vector(), y1.to_vector());
+  keras::testing::expect_seeds_reproduce<layers::AlphaDropout>(random::normal({10, 10}), rate = 0.5);
 }
 
 TEST(AlphaDropout, Gradients) {

@@ -4,13 +4,12 @@
 
 #include "keras/keras.hpp"
 #include "support/gradient_check.hpp"
+#include "support/train_call.hpp"
 
 using namespace keras;
 using namespace keras::kw;
 
-namespace {
-Tensor train_call(const Layer& layer, const Tensor& x) { return layer.impl()->call_eager({x}, true).at(0); }
-}  // namespace
+using keras::testing::train_call;
 
 TEST(Dropout, ConstructionForms) {
   for (const layers::Dropout& d : {layers::Dropout(0.5), layers::Dropout(rate = 0.5, seed = 1),

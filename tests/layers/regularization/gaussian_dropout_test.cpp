@@ -7,14 +7,13 @@
 #include "keras/keras.hpp"
 #include "support/gradient_check.hpp"
 #include "support/round_trip.hpp"
+#include "support/train_call.hpp"
 
 using namespace keras;
 using namespace keras::kw;
 namespace kt = keras::testing;
 
-namespace {
-Tensor train_call(const Layer& layer, const Tensor& x) { return layer.impl()->call_eager({x}, true).at(0); }
-}  // namespace
+using keras::testing::train_call;
 
 TEST(GaussianDropout, InferenceIsTheIdentityAndShapesPass) {
   Tensor x = random::normal({8, 5});
@@ -40,17 +39,7 @@ TEST(GaussianDropout, NoiseHasMeanOneAndTheDropoutVariance) {
 }
 
 TEST(GaussianDropout, Seeds) {
-  Tensor x = Tensor::ones({10, 10});
-  layers::GaussianDropout a(0.5, seed = 1), b(rate = 0.5, seed = 1), c(0.5, seed = 2);
-  Tensor ya = train_call(a, x);
-  EXPECT_EQ(ya.to_vector(), train_call(b, x).to_vector());
-  EXPECT_NE(ya.to_vector(), train_call(c, x).to_vector());
-  EXPECT_NE(train_call(a, x).to_vector(), ya.to_vector());  // the generator advances
-  layers::GaussianDropout g(0.5);
-  utils::set_random_seed(7);
-  Tensor y1 = train_call(g, x);
-  utils::set_random_seed(7);
-  EXPECT_EQ(train_call(g, x).to_vector(), y1.to_vector());
+  keras::testing::expect_seeds_reproduce<layers::GaussianDropout>(Tensor::ones({10, 10}), rate = 0.5);
 }
 
 TEST(GaussianDropout, Gradients) {

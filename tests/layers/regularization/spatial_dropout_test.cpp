@@ -8,28 +8,13 @@
 #include "support/gradient_check.hpp"
 #include "support/round_trip.hpp"
 #include "support/saved_config.hpp"
+#include "support/train_call.hpp"
 
 using namespace keras;
 using namespace keras::kw;
 
-namespace {
-Tensor train_call(const Layer& layer, const Tensor& x) { return layer.impl()->call_eager({x}, true).at(0); }
-
-// Layers with the same seed drop the same channels of `ones`, another seed others; an unseeded layer repeats itself
-// after utils::set_random_seed.
-template <class SpatialDropout>
-void expect_seeds_reproduce(const Tensor& ones) {
-  SpatialDropout a(0.5, seed = 1), b(rate = 0.5, seed = 1), c(0.5, seed = 2);
-  Tensor ya = train_call(a, ones);
-  EXPECT_EQ(ya.to_vector(), train_call(b, ones).to_vector());
-  EXPECT_NE(ya.to_vector(), train_call(c, ones).to_vector());
-  SpatialDropout global(0.5);
-  utils::set_random_seed(9);
-  Tensor y1 = train_call(global, ones);
-  utils::set_random_seed(9);
-  EXPECT_EQ(train_call(global, ones).to_vector(), y1.to_vector());
-}
-}  // namespace
+using keras::testing::expect_seeds_reproduce;
+using keras::testing::train_call;
 
 TEST(SpatialDropout1D, DropsWholeChannels) {
   utils::set_random_seed(61);
@@ -73,7 +58,9 @@ TEST(SpatialDropout1D, GradientsReuseTheMask) {
   keras::testing::expect_gradients_match(d0, {x}, {.training = true});
 }
 
-TEST(SpatialDropout1D, Seeds) { expect_seeds_reproduce<layers::SpatialDropout1D>(Tensor::ones({8, 3, 10})); }
+TEST(SpatialDropout1D, Seeds) {
+  expect_seeds_reproduce<layers::SpatialDropout1D>(Tensor::ones({8, 3, 10}), rate = 0.5);
+}
 
 TEST(SpatialDropout1D, Errors) {
   utils::clear_session();
@@ -179,7 +166,7 @@ TEST(SpatialDropout3D, InferenceGradientsAndSeeds) {
   Tensor dx = d.impl()->backward(ctx, {g}).at(0);
   for (int64_t i = 0; i < x.size(); ++i)
     EXPECT_NEAR(dx.data()[i], g.data()[i] * ctx.outputs[0].data()[i] / x.data()[i], 1e-4);
-  expect_seeds_reproduce<layers::SpatialDropout3D>(Tensor::ones({8, 2, 2, 2, 10}));
+  expect_seeds_reproduce<layers::SpatialDropout3D>(Tensor::ones({8, 2, 2, 2, 10}), rate = 0.5);
 }
 
 TEST(SpatialDropout3D, ShapesAndErrors) {
