@@ -11,6 +11,7 @@
 #include "keras/activations/activations.hpp"
 #include "keras/initializers/initializers.hpp"
 #include "keras/regularizers/regularizers.hpp"
+#include "keras/constraints/constraints.hpp"
 #include "keras/layers/layers.hpp"
 #include "keras/models/model.hpp"
 #include "keras/models/sequential.hpp"

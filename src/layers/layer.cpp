@@ -17,6 +17,25 @@ std::string braces(const Shape& s) {
   for (int i = 0; i < s.ndim(); ++i) out += (i ? ", " : "") + to_string(s[i]);
   return out + "}";
 }
+
+// The constraint keyword of each weight name, as Keras's layers pass constraint=self.X_constraint to add_weight.
+// DepthwiseConv's weight is called "kernel" but its argument is depthwise_constraint.
+std::vector<const char*> constraint_keywords(const std::string& weight) {
+  if (weight == "kernel") return {"kernel_constraint", "depthwise_constraint"};
+  if (weight == "bias") return {"bias_constraint"};
+  if (weight == "recurrent_kernel") return {"recurrent_constraint"};
+  if (weight == "embeddings") return {"embeddings_constraint"};
+  if (weight == "depthwise_kernel") return {"depthwise_constraint"};
+  if (weight == "pointwise_kernel") return {"pointwise_constraint"};
+  if (weight == "gamma") return {"gamma_constraint"};
+  if (weight == "beta") return {"beta_constraint"};
+  if (weight == "alpha") return {"alpha_constraint"};
+  return {};
+}
+
+bool is_constraint_keyword(const std::string& key) {
+  return key.size() > 11 && key.compare(key.size() - 11, 11, "_constraint") == 0;
+}
 }  // namespace
 
 // ---- KerasTensor ----
@@ -42,6 +61,10 @@ LayerImpl::LayerImpl(std::string class_name, const kw::Kwargs& kwargs)
     throw ValueError("keraspp computes in float32; layer \"" + name_ + "\" was given dtype=" + *dt + ".",
                      {.layer = name_, .expected = "float32", .received = *dt,
                       .hint = "leave dtype unset or use dtype=\"float32\"."});
+  activity_regularizer_ = regularizers::get(kwargs.get_or<RegularizerArg>("activity_regularizer", {}));
+  // Keras resolves constraint names when the layer is made: an unknown one fails here, not at the first fit.
+  for (const std::string& key : kwargs.keys())
+    if (is_constraint_keyword(key)) constraints::get(kwargs.get_or<ConstraintArg>(key, {}));
 }
 
 std::vector<Tensor> LayerImpl::backward(CallContext&, const std::vector<Tensor>&) {
@@ -250,6 +273,8 @@ VariablePtr LayerImpl::add_weight(const std::string& name, const std::vector<int
   v->name = name;
   v->value = (*initializers::get(init))(shape);
   v->trainable = trainable && trainable_;  // a layer made with trainable=false creates frozen weights
+  for (const char* key : constraint_keywords(name))
+    if (auto c = constraints::get(config_.get_or<ConstraintArg>(key, {}))) v->constraint = std::move(c);
   variables_.push_back(v);
   if (trainable) made_trainable_.push_back(v);
   return v;

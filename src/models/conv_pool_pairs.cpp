@@ -31,7 +31,9 @@ void FunctionalImpl::find_conv_pool_pairs() {
     if (p < 0) continue;
     const auto pu = static_cast<size_t>(p);
     const LayerImpl& conv = *nodes_[pu]->layer;
-    if (node_in_slots_[pu].size() != 1 || !producer_of(conv) || !conv.relu_output()) continue;
+    // A convolution with an activity regularizer must produce its own output to penalize it.
+    if (node_in_slots_[pu].size() != 1 || !producer_of(conv) || !conv.relu_output() || conv.activity_regularizer())
+      continue;
     fused_producer_[k] = p;
     fused_consumer_[pu] = static_cast<int>(k);
     fused_names_[k] = conv.name() + "+" + nodes_[k]->layer->name();

@@ -251,6 +251,9 @@ std::vector<Tensor> FunctionalImpl::forward(CallContext& ctx) {
       detail::ProfileScope timed(nodes_[k]->layer->name(), c.training ? "forward" : "inference");
       c.outputs = nodes_[k]->layer->forward_masked(c);
     }
+    // Keras's Layer.__call__ adds activity_regularizer(output) for each output, on every call.
+    if (const auto& reg = nodes_[k]->layer->activity_regularizer(); reg && !c.fused)
+      for (const Tensor& o : c.outputs) c.added_loss += reg->penalty(o);
     ctx.added_loss += c.added_loss;
     for (size_t j = 0; j < node_out_slots_[k].size(); ++j) {
       const auto slot = static_cast<size_t>(node_out_slots_[k][j]);
@@ -286,7 +289,9 @@ std::vector<bool> FunctionalImpl::relu_foldable_nodes() const {
   for (size_t k = 0; k < nodes_.size(); ++k) {
     if (!nodes_[k]->layer->folds_input_relu()) continue;
     const int p = sole_producer(k);
-    out[k] = p >= 0 && nodes_[static_cast<size_t>(p)]->layer->relu_output();
+    // A producer with an activity regularizer needs the gradient of its own output, after the relu.
+    out[k] = p >= 0 && nodes_[static_cast<size_t>(p)]->layer->relu_output() &&
+             !nodes_[static_cast<size_t>(p)]->layer->activity_regularizer();
   }
   return out;
 }
@@ -301,7 +306,8 @@ void FunctionalImpl::find_relu_epilogues() {
     if (!nodes_[k]->layer->is_plain_relu()) continue;
     const int p = sole_producer(k);
     if (p < 0 || node_in_slots_[static_cast<size_t>(p)].size() != 1 ||
-        !nodes_[static_cast<size_t>(p)]->layer->applies_relu_epilogue())
+        !nodes_[static_cast<size_t>(p)]->layer->applies_relu_epilogue() ||
+        nodes_[static_cast<size_t>(p)]->layer->activity_regularizer())  // it penalizes its output before the relu
       continue;
     relu_applied_by_[k] = p;
     relu_epilogue_[static_cast<size_t>(p)] = true;
@@ -357,11 +363,14 @@ std::vector<Tensor> FunctionalImpl::backward(CallContext& ctx, const std::vector
     CallContext& c = ctx.children.at(k);
     if (c.fused) continue;  // its pooling's node did its backward
     std::vector<Tensor> g_out;
-    bool any = false;
+    const auto& activity_regularizer = nodes_[k]->layer->activity_regularizer();
+    bool any = activity_regularizer != nullptr;
     for (size_t j = 0; j < node_out_slots_[k].size(); ++j) {
       Tensor g = grads[static_cast<size_t>(node_out_slots_[k][j])];
       if (g.defined()) any = true;
-      else g = Tensor::zeros(c.outputs.at(j).dims());
+      if (!g.defined()) g = Tensor::zeros(c.outputs.at(j).dims());
+      else if (activity_regularizer) g = g.copy();  // the slot's tensor may be another's gradient too
+      if (activity_regularizer) activity_regularizer->add_gradient(c.outputs.at(j), g);
       g_out.push_back(g);
     }
     if (!any) continue;

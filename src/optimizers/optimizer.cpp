@@ -312,6 +312,9 @@ void Optimizer::apply_gradients(const std::vector<VariablePtr>& variables) {
   }
   decay_factor_ = 0.0f;
   if (use_ema_) update_ema(variables);
+  // Keras's BaseOptimizer.apply: "Apply variable constraints after applying gradients."
+  for (Variable* v : active_vars_)
+    if (v->constraint) v->constraint->apply(v->value);
   ++iterations_;
 }
 

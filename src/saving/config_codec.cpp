@@ -8,6 +8,7 @@
 
 #include "activations/keras2_names.hpp"
 #include "keras/activations/activations.hpp"
+#include "keras/constraints/constraints.hpp"
 #include "keras/initializers/initializers.hpp"
 #include "keras/layers/activations/prelu.hpp"
 #include "keras/layers/convolutional/conv_keywords.hpp"
@@ -106,6 +107,12 @@ Json regularizer_json(const RegularizerArg& arg) {
   return envelope("keras.regularizers", r->class_name(), kwargs_to_json(r->get_config()));
 }
 
+Json constraint_json(const ConstraintArg& arg) {
+  auto c = constraints::get(arg);
+  if (!c) return nullptr;
+  return envelope("keras.constraints", c->class_name(), kwargs_to_json(c->get_config()));
+}
+
 Json number_json(double v) {
   if (!std::isfinite(v)) throw ValueError("Cannot write the non-finite number " + std::to_string(v) + " into a Keras config.");
   return v;
@@ -161,6 +168,7 @@ Json encode_value(const std::string& key, const std::any& v) {
   }
   if (t == typeid(InitializerArg)) return initializer_json(std::any_cast<const InitializerArg&>(v));
   if (t == typeid(RegularizerArg)) return regularizer_json(std::any_cast<const RegularizerArg&>(v));
+  if (t == typeid(ConstraintArg)) return constraint_json(std::any_cast<const ConstraintArg&>(v));
   if (t == typeid(LearningRateArg)) {
     const auto& lr = std::any_cast<const LearningRateArg&>(v);
     if (lr.schedule)
@@ -198,6 +206,7 @@ std::any raw_value(const kw::Kwargs& kwargs, const std::string& key) {
   KERASPP_TRY_TYPE(ActivationArg)
   KERASPP_TRY_TYPE(InitializerArg)
   KERASPP_TRY_TYPE(RegularizerArg)
+  KERASPP_TRY_TYPE(ConstraintArg)
   KERASPP_TRY_TYPE(LearningRateArg)
 #undef KERASPP_TRY_TYPE
   throw ValueError("keraspp cannot write the value of argument `" + key + "` into a Keras config.",
@@ -337,6 +346,24 @@ const std::map<std::string, ScheduleFactory>& schedule_classes() {
   return m;
 }
 
+// An initializer, regularizer or constraint: a name (checked now) or a serialized object, {"class_name", "config"}.
+template <class Arg, class Get, class Deserialize>
+Arg decode_named_object(const Json& j, const std::string& key, const std::string& owner, const Context& ctx,
+                        const std::string& what, Get get, Deserialize deserialize) {
+  Arg arg;
+  if (j.is_string()) {
+    arg = Arg(j.get<std::string>());
+    with_context(ctx, owner, [&] { return get(arg); });
+  } else if (j.is_object()) {
+    // A pair, not a structured binding: clang 14 cannot capture bindings in a lambda (a C++20 addition).
+    const auto decoded = decode_object(j, key, owner, ctx);
+    arg.object = with_context(ctx, owner, [&] { return deserialize(decoded.first, decoded.second); });
+  } else {
+    wrong_type(key, what + " (a name or a serialized " + what.substr(what.find(' ') + 1) + ")", j, owner, ctx);
+  }
+  return arg;
+}
+
 template <class T>
 std::any decode_as(const Json& j, const std::string& key, const std::string& owner, const Context& ctx) {
   if constexpr (std::is_same_v<T, std::string>) {
@@ -346,6 +373,10 @@ std::any decode_as(const Json& j, const std::string& key, const std::string& own
     if (!j.is_boolean()) wrong_type(key, "true or false", j, owner, ctx);
     return j.get<bool>();
   } else if constexpr (std::is_same_v<T, int>) {
+    return as_int(j, key, owner, ctx);
+  } else if constexpr (std::is_same_v<T, kw::AxisArg>) {
+    // As the keyword stores it: an int, or an IntTuple for a list.
+    if (j.is_array()) return IntTuple(as_int_list(j, key, owner, ctx));
     return as_int(j, key, owner, ctx);
   } else if constexpr (std::is_same_v<T, double>) {
     return as_double(j, key, owner, ctx);
@@ -393,30 +424,17 @@ std::any decode_as(const Json& j, const std::string& key, const std::string& own
     with_context(ctx, owner, [&] { return activations::get(ActivationArg(name)); });
     return ActivationArg(name);
   } else if constexpr (std::is_same_v<T, InitializerArg>) {
-    InitializerArg arg;
-    if (j.is_string()) {
-      arg = InitializerArg(j.get<std::string>());
-      with_context(ctx, owner, [&] { return initializers::get(arg); });
-    } else if (j.is_object()) {
-      // A pair, not a structured binding: clang 14 cannot capture bindings in a lambda (a C++20 addition).
-      const auto decoded = decode_object(j, key, owner, ctx);
-      arg.object = with_context(ctx, owner, [&] { return initializers::deserialize(decoded.first, decoded.second); });
-    } else {
-      wrong_type(key, "an initializer (a name or a serialized initializer)", j, owner, ctx);
-    }
-    return arg;
+    return decode_named_object<InitializerArg>(j, key, owner, ctx, "an initializer",
+                                               [](const InitializerArg& a) { return initializers::get(a); },
+                                               [](const auto& c, const auto& k) { return initializers::deserialize(c, k); });
   } else if constexpr (std::is_same_v<T, RegularizerArg>) {
-    RegularizerArg arg;
-    if (j.is_string()) {
-      arg = RegularizerArg(j.get<std::string>());
-      with_context(ctx, owner, [&] { return regularizers::get(arg); });
-    } else if (j.is_object()) {
-      const auto decoded = decode_object(j, key, owner, ctx);
-      arg.object = with_context(ctx, owner, [&] { return regularizers::deserialize(decoded.first, decoded.second); });
-    } else {
-      wrong_type(key, "a regularizer (a name or a serialized regularizer)", j, owner, ctx);
-    }
-    return arg;
+    return decode_named_object<RegularizerArg>(j, key, owner, ctx, "a regularizer",
+                                               [](const RegularizerArg& a) { return regularizers::get(a); },
+                                               [](const auto& c, const auto& k) { return regularizers::deserialize(c, k); });
+  } else if constexpr (std::is_same_v<T, ConstraintArg>) {
+    return decode_named_object<ConstraintArg>(j, key, owner, ctx, "a constraint",
+                                              [](const ConstraintArg& a) { return constraints::get(a); },
+                                              [](const auto& c, const auto& k) { return constraints::deserialize(c, k); });
   } else if constexpr (std::is_same_v<T, LearningRateArg>) {
     LearningRateArg arg;
     if (j.is_number()) {
@@ -467,11 +485,14 @@ const std::map<std::string, Decoder>& keyword_table() {
       KERASPP_KW(unit_forget_bias), KERASPP_KW(return_state), KERASPP_KW(go_backwards), KERASPP_KW(stateful),
       KERASPP_KW(unroll), KERASPP_KW(dropout), KERASPP_KW(recurrent_dropout), KERASPP_KW(reset_after),
       KERASPP_KW(zero_output_for_mask), KERASPP_KW(recurrent_regularizer), KERASPP_KW(merge_mode),
-      KERASPP_KW(axes), KERASPP_KW(normalize),
+      KERASPP_KW(axes), KERASPP_KW(normalize), KERASPP_KW(activity_regularizer), KERASPP_KW(kernel_constraint),
+      KERASPP_KW(bias_constraint), KERASPP_KW(recurrent_constraint), KERASPP_KW(embeddings_constraint),
+      KERASPP_KW(depthwise_constraint), KERASPP_KW(pointwise_constraint), KERASPP_KW(beta_constraint),
+      KERASPP_KW(gamma_constraint), KERASPP_KW(alpha_constraint),
       // initializers and regularizers
       KERASPP_KW(value), KERASPP_KW(mean), KERASPP_KW(stddev), KERASPP_KW(minval), KERASPP_KW(maxval),
       KERASPP_KW(gain), KERASPP_KW(scale), KERASPP_KW(mode), KERASPP_KW(distribution), KERASPP_KW(l1),
-      KERASPP_KW(l2), KERASPP_KW(factor),
+      KERASPP_KW(l2), KERASPP_KW(factor), KERASPP_KW(min_value),
       // optimizers and learning-rate schedules
       KERASPP_KW(learning_rate), KERASPP_KW(beta_1), KERASPP_KW(beta_2), KERASPP_KW(epsilon), KERASPP_KW(amsgrad),
       KERASPP_KW(momentum), KERASPP_KW(nesterov), KERASPP_KW(rho), KERASPP_KW(centered), KERASPP_KW(weight_decay),

@@ -20,9 +20,9 @@ LayerSpec conv_spec(int rank) {
            {"bias_initializer", "\"zeros\""},
            {"kernel_regularizer", "null"},
            {"bias_regularizer", "null"},
-           {"activity_regularizer", "null", Kind::kReadOnly},
-           {"kernel_constraint", "null", Kind::kFixed},
-           {"bias_constraint", "null", Kind::kFixed},
+           {"activity_regularizer", "null"},
+           {"kernel_constraint", "null"},
+           {"bias_constraint", "null"},
            {"lora_rank", "null", Kind::kReadOnly},
            {"lora_alpha", "null", Kind::kReadOnly}},
           {}};
@@ -51,8 +51,8 @@ std::vector<ArgSpec> affine_args() {
           {"gamma_initializer", "\"ones\""},
           {"beta_regularizer", "null"},
           {"gamma_regularizer", "null"},
-          {"beta_constraint", "null", Kind::kFixed},
-          {"gamma_constraint", "null", Kind::kFixed}};
+          {"beta_constraint", "null"},
+          {"gamma_constraint", "null"}};
 }
 
 LayerSpec batch_normalization_spec() {
@@ -69,8 +69,8 @@ LayerSpec batch_normalization_spec() {
                             {"moving_variance_initializer", "\"ones\""},
                             {"beta_regularizer", "null"},
                             {"gamma_regularizer", "null"},
-                            {"beta_constraint", "null", Kind::kFixed},
-                            {"gamma_constraint", "null", Kind::kFixed},
+                            {"beta_constraint", "null"},
+                            {"gamma_constraint", "null"},
                             {"synchronized", "false", Kind::kFixed},
                             {"renorm", "false", Kind::kReadOnly},
                             {"renorm_clipping", "null", Kind::kReadOnly},
@@ -94,8 +94,8 @@ LayerSpec group_normalization_spec() {
   return {false, a, {}};
 }
 
-// keras/src/layers/rnn/{simple_rnn,lstm,gru}.py and rnn.py. Constraints and Keras 2's time_major/implementation
-// have no keraspp counterpart: constraints load at their default only, implementation changes no result.
+// keras/src/layers/rnn/{simple_rnn,lstm,gru}.py and rnn.py. Keras 2's time_major/implementation have no keraspp
+// counterpart: implementation changes no result.
 LayerSpec recurrent_spec(const std::string& cls) {
   std::vector<ArgSpec> a = {{"units", nullptr}, {"activation", "\"tanh\""}};
   if (cls != "SimpleRNN") a.push_back({"recurrent_activation", "\"sigmoid\""});
@@ -107,10 +107,10 @@ LayerSpec recurrent_spec(const std::string& cls) {
                                         {"kernel_regularizer", "null"},
                                         {"recurrent_regularizer", "null"},
                                         {"bias_regularizer", "null"},
-                                        {"activity_regularizer", "null", Kind::kReadOnly},
-                                        {"kernel_constraint", "null", Kind::kFixed},
-                                        {"recurrent_constraint", "null", Kind::kFixed},
-                                        {"bias_constraint", "null", Kind::kFixed},
+                                        {"activity_regularizer", "null"},
+                                        {"kernel_constraint", "null"},
+                                        {"recurrent_constraint", "null"},
+                                        {"bias_constraint", "null"},
                                         {"dropout", "0.0"},
                                         {"recurrent_dropout", "0.0"},
                                         {"seed", "null"},
@@ -144,9 +144,9 @@ LayerSpec conv_transpose_spec(int rank) {
            {"bias_initializer", "\"zeros\""},
            {"kernel_regularizer", "null"},
            {"bias_regularizer", "null"},
-           {"activity_regularizer", "null", Kind::kReadOnly},
-           {"kernel_constraint", "null", Kind::kFixed},
-           {"bias_constraint", "null", Kind::kFixed}},
+           {"activity_regularizer", "null"},
+           {"kernel_constraint", "null"},
+           {"bias_constraint", "null"}},
           {}};
 }
 
@@ -165,9 +165,9 @@ LayerSpec depthwise_conv_spec(int rank) {
            {"bias_initializer", "\"zeros\""},
            {"depthwise_regularizer", "null"},
            {"bias_regularizer", "null"},
-           {"activity_regularizer", "null", Kind::kReadOnly},
-           {"depthwise_constraint", "null", Kind::kFixed},
-           {"bias_constraint", "null", Kind::kFixed}},
+           {"activity_regularizer", "null"},
+           {"depthwise_constraint", "null"},
+           {"bias_constraint", "null"}},
           {}};
 }
 
@@ -189,10 +189,10 @@ LayerSpec separable_conv_spec(int rank) {
            {"depthwise_regularizer", "null"},
            {"pointwise_regularizer", "null"},
            {"bias_regularizer", "null"},
-           {"activity_regularizer", "null", Kind::kReadOnly},
-           {"depthwise_constraint", "null", Kind::kFixed},
-           {"pointwise_constraint", "null", Kind::kFixed},
-           {"bias_constraint", "null", Kind::kFixed}},
+           {"activity_regularizer", "null"},
+           {"depthwise_constraint", "null"},
+           {"pointwise_constraint", "null"},
+           {"bias_constraint", "null"}},
           {}};
 }
 
@@ -212,9 +212,8 @@ const std::map<std::string, LayerSpec>& layer_spec_table() {
          {"bias_initializer", "\"zeros\""},
          {"kernel_regularizer", "null"},
          {"bias_regularizer", "null"},
-         {"kernel_constraint", "null", Kind::kFixed},
-         {"bias_constraint", "null", Kind::kFixed},
-         {"activity_regularizer", "null", Kind::kReadOnly},
+         {"kernel_constraint", "null"},
+         {"bias_constraint", "null"},
          {"lora_rank", "null", Kind::kReadOnly},
          {"lora_alpha", "null", Kind::kReadOnly},
          {"quantization_config", "null", Kind::kReadOnly}},
@@ -226,8 +225,8 @@ const std::map<std::string, LayerSpec>& layer_spec_table() {
          {"output_dim", nullptr},
          {"embeddings_initializer", "\"uniform\""},
          {"embeddings_regularizer", "null"},
-         {"activity_regularizer", "null", Kind::kReadOnly},
-         {"embeddings_constraint", "null", Kind::kFixed},
+         {"activity_regularizer", "null"},
+         {"embeddings_constraint", "null"},
          {"mask_zero", "false"},
          {"input_length", "null", Kind::kArgIfSet},
          {"lora_rank", "null", Kind::kReadOnly},
@@ -348,7 +347,7 @@ const std::map<std::string, LayerSpec>& layer_spec_table() {
        {false,
         {{"alpha_initializer", "\"zeros\""},
          {"alpha_regularizer", "null"},
-         {"alpha_constraint", "null", Kind::kFixed},
+         {"alpha_constraint", "null"},
          {"shared_axes", "null"}},
         {}}},
       {"ELU", {true, {{"alpha", "1.0"}}, {}}},

@@ -24,6 +24,14 @@ const std::set<std::string>& input_shape_keys() {
   return s;
 }
 
+// Whether the class's own keys include `key` as an argument (Conv's activity_regularizer), rather than leaving it to
+// Layer.get_config (Dense's: written only when set).
+bool class_writes(const LayerSpec& spec, const std::string& key) {
+  for (const ArgSpec& a : spec.args)
+    if (key == a.key) return a.kind == Kind::kArg;
+  return false;
+}
+
 std::string owner_of(const LayerImpl& layer) { return "layer '" + layer.name() + "' (" + layer.class_name() + ")"; }
 
 // Keras's default for `key`, as the writer writes it (an initializer name becomes its serialized object).
@@ -181,7 +189,12 @@ Json layer_config_json(const LayerImpl& layer) {
   c["name"] = layer.name();
   c["trainable"] = layer.trainable();
   c["dtype"] = dtype_policy_json();
+  // Keras 3's Layer.get_config adds activity_regularizer when one is set.
+  const std::string activity = "activity_regularizer";
+  if (!class_writes(spec, activity) && given.has(activity) && !given.is_none(activity))
+    c[activity] = encode_value(activity, raw_value(given, activity));
   std::set<std::string> consumed = base_keys();
+  consumed.insert(activity);
   consumed.insert(input_shape_keys().begin(), input_shape_keys().end());
   for (const ArgSpec& arg : spec.args) {
     const std::string key = arg.key;
@@ -278,7 +291,8 @@ Layer layer_from_envelope(const Json& env, const Context& ctx) {
       k.set(key, require_string(v, "the name of a " + cls + " layer", ctx));
       continue;
     }
-    if (key == "trainable" || input_shape_keys().count(key)) {
+    const bool base_key = key == "activity_regularizer" && !class_writes(spec, key);  // Layer.get_config's
+    if (key == "trainable" || input_shape_keys().count(key) || base_key) {
       if (!v.is_null()) k.set(key, decode_value(key, v, owner, ctx));
       continue;
     }

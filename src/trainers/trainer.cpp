@@ -96,7 +96,9 @@ void Trainer::prepare(const std::vector<Tensor>& xs, const std::vector<Tensor>& 
     int k = graph_.output_node(i);
     std::string act = state_->losses[i]->fusable_activation();
     if (k < 0 || act.empty() || !graph_.output_is_terminal(i)) continue;
-    fused_[i] = graph_.nodes()[static_cast<size_t>(k)]->layer->final_activation() == act;
+    const LayerImpl& layer = *graph_.nodes()[static_cast<size_t>(k)]->layer;
+    // An activity regularizer's gradient is with respect to the output after the activation, so no fusing then.
+    fused_[i] = layer.final_activation() == act && !layer.activity_regularizer();
   }
 }
 

@@ -209,12 +209,12 @@ TEST(SavingLayerTables, Keras2Conv2DBatchNormBareListConfig) {
 TEST(SavingLayerTables, UnsupportedArgumentsAndClassesAreNamed) {
   const std::string head = R"({"class_name": "Sequential", "config": {"name": "s", "layers": [
       {"class_name": "InputLayer", "config": {"batch_shape": [null, 8, 8, 1], "dtype": "float32", "name": "in"}},)";
-  // A constraint keraspp cannot apply: refused with the key, the layer and the source.
+  // A constraint Keras 3 no longer has (tf.keras 2's RadialConstraint): refused with its name and the layer.
   EXPECT_THROW_WITH(
       models::model_from_json(head + R"(
       {"class_name": "Conv2D", "config": {"name": "c", "filters": 2, "kernel_size": [3, 3],
-       "kernel_constraint": {"class_name": "MaxNorm", "config": {"max_value": 2, "axis": 0}}}}]}})"),
-      "kernel_constraint");
+       "kernel_constraint": {"class_name": "RadialConstraint", "config": {}}}}]}})"),
+      "Could not interpret constraint identifier: RadialConstraint");
   EXPECT_THROW_WITH(models::model_from_json(head + R"(
       {"class_name": "Conv2D", "config": {"name": "c", "filters": 2, "kernel_size": [3, 3], "padding": "same",
        "weird_option": 3}}]}})"),

@@ -453,10 +453,11 @@ TEST(SavingErrors, BadConfigsNameTheProblemAndTheFile) {
                           "unknown.keras");
   std::string constrained = kTinyConfig;
   constrained.replace(constrained.find("\"units\": 1"), 10,
-                      R"("units": 1, "kernel_constraint": {"class_name": "NonNeg", "config": {}})");
+                      R"("units": 1, "kernel_constraint": {"class_name": "RadialConstraint", "config": {}})");
   write_archive(dir / "constraint.keras", constrained);
-  EXPECT_THROW_CONTAINING(saving::load_model(dir / "constraint.keras"), ValueError, "kernel_constraint",
-                          "layer 'd' (Dense)", "constraint.keras");
+  EXPECT_THROW_CONTAINING(saving::load_model(dir / "constraint.keras"), ValueError,
+                          "Could not interpret constraint identifier: RadialConstraint", "layer 'd' (Dense)",
+                          "constraint.keras");
   std::string odd_key = kTinyConfig;
   odd_key.replace(odd_key.find("\"units\": 1"), 10, R"("units": 1, "frobnicate": true)");
   write_archive(dir / "key.keras", odd_key);

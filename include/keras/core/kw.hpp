@@ -121,7 +121,11 @@ void collect_one(Kwargs& out, A&& a) {
   if constexpr (is_kwarg_v<D>) {
     using Tag = typename D::tag;
     Tag::template check<Owner, accepts<typename Owner::keywords, Tag>::value>();
-    if (a.value) out.set(Tag::key, std::any(*a.value));
+    // A value type may say how Kwargs keeps it (AxisArg: an int or an IntTuple), for the readers' sake.
+    if constexpr (requires(const typename Tag::type& v) { v.stored(); }) {
+      if (a.value) out.set(Tag::key, a.value->stored());
+      else out.set(Tag::key, std::any(Kwargs::None_{}));
+    } else if (a.value) out.set(Tag::key, std::any(*a.value));
     else out.set(Tag::key, std::any(Kwargs::None_{}));
   } else {
     static_assert(dependent_false<D>,
@@ -184,7 +188,16 @@ KERAS_KEYWORD(data_format, std::string);
 KERAS_KEYWORD(target_shape, std::vector<int64_t>);
 KERAS_KEYWORD(n, int);
 KERAS_KEYWORD(dims, std::vector<int64_t>);
-KERAS_KEYWORD(axis, int);
+// axis=-1 or axis={1, 2}. Kwargs holds an int for one axis and an IntTuple for a list, so layers that take one axis
+// read an int; a list where they take one is a TypeError naming `axis`.
+struct AxisArg {
+  std::vector<int64_t> values;
+  bool listed = false;
+  AxisArg(int axis) : values{axis} {}
+  AxisArg(std::initializer_list<int64_t> axes) : values(axes), listed(true) {}
+  std::any stored() const { return listed ? std::any(IntTuple(values)) : std::any(static_cast<int>(values.at(0))); }
+};
+KERAS_KEYWORD(axis, AxisArg);
 KERAS_KEYWORD(rate, double);
 KERAS_KEYWORD(noise_shape, ShapeArg);
 KERAS_KEYWORD(seed, int);

@@ -14,10 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "keras/constraints/constraints.hpp"
 #include "keras/core/kw.hpp"
 #include "keras/core/shape.hpp"
 #include "keras/core/tensor.hpp"
 #include "keras/layers/input_spec.hpp"
+#include "keras/regularizers/regularizers.hpp"
 
 namespace keras {
 
@@ -33,6 +35,8 @@ struct Variable {
   // Set by a training step instead of zero-filling grad before backward: the first layer to touch the gradient
   // zeroes it, or overwrites it outright (LayerImpl::grad_of / grad_to_overwrite), saving a pass over memory.
   bool grad_stale = false;
+  // Keras's variable.constraint: the optimizer projects value with it after each update (nullptr: none).
+  std::shared_ptr<const constraints::Constraint> constraint;
 };
 using VariablePtr = std::shared_ptr<Variable>;
 
@@ -164,6 +168,10 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
     return std::vector<Tensor>(n_outputs, masks.empty() ? Tensor() : masks[0]);
   }
 
+  // Keras's activity_regularizer= (every layer takes it): each call adds its penalty on each output to the loss. Models
+  // apply it around the layer's forward and backward (FunctionalImpl), so the layer itself never sees it.
+  const std::shared_ptr<const regularizers::Regularizer>& activity_regularizer() const { return activity_regularizer_; }
+
   // Penalties this layer adds to the training loss (Keras's layer.losses, from kernel_/bias_regularizer): returns
   // their sum and, when accumulate_grads is true, adds their gradients into the variables' grad.
   virtual double regularization_penalty(bool accumulate_grads) { (void)accumulate_grads; return 0.0; }
@@ -218,11 +226,16 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   static Tensor& grad_to_overwrite(Variable& v, float& beta);
   bool built_ = false;
   kw::Kwargs config_;  // the keywords the layer was made with, for get_config and saving
+  // For layers whose own arguments define one (ActivityRegularization's l1 and l2).
+  void set_activity_regularizer(std::shared_ptr<const regularizers::Regularizer> r) {
+    activity_regularizer_ = std::move(r);
+  }
 
  private:
   std::string class_name_;
   std::string name_;
   bool trainable_ = true;
+  std::shared_ptr<const regularizers::Regularizer> activity_regularizer_;
   std::optional<Shape> declared_input_shape_;
   std::vector<VariablePtr> variables_;
   std::vector<VariablePtr> made_trainable_;  // the variables add_weight made with trainable=true
@@ -292,7 +305,7 @@ class Layer {
 
 // The keywords every layer takes.
 using layer_keywords = kw::keywords<kw::name_t, kw::input_shape_t, kw::input_dim_t, kw::batch_input_shape_t,
-                                    kw::batch_size_t, kw::trainable_t, kw::dtype_t>;
+                                    kw::batch_size_t, kw::trainable_t, kw::dtype_t, kw::activity_regularizer_t>;
 
 // Keras 3's automatic names: snake case of the class name with a per-name counter (dense, dense_1, ...).
 std::string unique_name(const std::string& base);

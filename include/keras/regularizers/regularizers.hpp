@@ -55,6 +55,7 @@ KERAS_KEYWORD(l2, double);
 KERAS_KEYWORD(kernel_regularizer, RegularizerArg);
 KERAS_KEYWORD(bias_regularizer, RegularizerArg);
 KERAS_KEYWORD(alpha_regularizer, RegularizerArg);
+KERAS_KEYWORD(activity_regularizer, RegularizerArg);
 }  // namespace kw
 
 }  // namespace keras

@@ -36,6 +36,13 @@ class BidirectionalImpl : public LayerImpl, public rnn_detail::ResettableStates 
       throw ValueError("Please initialize `Bidirectional` layer with a `keras.layers.Layer` instance. Received: " +
                            (layer.impl() ? layer.class_name() : std::string("None")),
                        {.layer = name(), .hint = "wrap a recurrent layer: Bidirectional(LSTM(64))."});
+    if (layer.impl()->activity_regularizer() ||
+        (k.get<Layer>("backward_layer") && k.get<Layer>("backward_layer")->impl() &&
+         k.get<Layer>("backward_layer")->impl()->activity_regularizer()))
+      throw ValueError("keraspp does not apply the activity_regularizer of a layer wrapped in Bidirectional yet "
+                       "(layer \"" + layer.name() + "\").",
+                       {.layer = name(), .received = "activity_regularizer",
+                        .hint = "put layers::ActivityRegularization(l1, l2) after the Bidirectional layer instead."});
     if (k.is_none("merge_mode")) merge_mode_ = "";
     else merge_mode_ = k.get_or<std::string>("merge_mode", "concat");
     if (merge_mode_ != "" && merge_mode_ != "concat" && merge_mode_ != "sum" && merge_mode_ != "mul" &&

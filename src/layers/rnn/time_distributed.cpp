@@ -27,6 +27,11 @@ class TimeDistributedImpl : public LayerImpl {
                        "None",
                        {.layer = name(), .hint = "wrap a layer object: TimeDistributed(layers::Dense(8))."});
     inner_ = inner.impl();
+    if (inner_->activity_regularizer())
+      throw ValueError("keraspp does not apply the activity_regularizer of a layer wrapped in TimeDistributed yet "
+                       "(layer \"" + inner_->name() + "\").",
+                       {.layer = name(), .received = "activity_regularizer",
+                        .hint = "put layers::ActivityRegularization(l1, l2) after the TimeDistributed layer instead."});
     config_.set("layer", Layer(inner_));
   }
 

@@ -30,6 +30,7 @@ TEST(UnitNormalization, ValuesMatchTheDefinition) {
   // Over axes {1, 2} of (2, 3, 4), and axis 1 (a middle axis): against sums computed here.
   Tensor x = random::normal({2, 3, 4});
   Tensor z = layers::UnitNormalization({1, 2})(x), m = layers::UnitNormalization(axis = 1)(x);
+  EXPECT_EQ(layers::UnitNormalization(axis = {1, 2})(x).to_vector(), z.to_vector());
   for (int64_t b = 0; b < 2; ++b) {
     double ss = 0;
     for (int64_t i = 0; i < 12; ++i) ss += std::pow(x.data()[b * 12 + i], 2);

@@ -12,7 +12,8 @@
 //           (padding split as TensorFlow does, the odd element at the end) and, for Conv1D only, "causal".
 // kernel_size, strides and dilation_rate take an int (repeated over the axes) or one int per spatial axis.
 // padding takes a mode string only (for explicit sizes, put a ZeroPadding layer before the convolution).
-// activity_regularizer, constraints and LoRA are not supported. The keywords are declared in keras/core/kw.hpp.
+// kernel_constraint= / bias_constraint= as Dense's (MaxNorm(2.0, {0, 1, 2}) bounds each filter's norm). LoRA is not
+// supported. The keywords are declared in keras/core/kw.hpp.
 #include "keras/layers/layer.hpp"
 #include "keras/regularizers/regularizers.hpp"
 
@@ -23,6 +24,6 @@ using conv_keywords =
     kw::keywords_plus<layer_keywords, kw::filters_t, kw::kernel_size_t, kw::strides_t, kw::padding_t,
                       kw::data_format_t, kw::dilation_rate_t, kw::groups_t, kw::activation_t, kw::use_bias_t,
                       kw::kernel_initializer_t, kw::bias_initializer_t, kw::kernel_regularizer_t,
-                      kw::bias_regularizer_t>;
+                      kw::bias_regularizer_t, kw::kernel_constraint_t, kw::bias_constraint_t>;
 
 }  // namespace keras::layers

@@ -21,14 +21,14 @@ using conv_transpose_keywords =
     kw::keywords_plus<layer_keywords, kw::filters_t, kw::kernel_size_t, kw::strides_t, kw::padding_t,
                       kw::output_padding_t, kw::data_format_t, kw::dilation_rate_t, kw::activation_t, kw::use_bias_t,
                       kw::kernel_initializer_t, kw::bias_initializer_t, kw::kernel_regularizer_t,
-                      kw::bias_regularizer_t>;
+                      kw::bias_regularizer_t, kw::kernel_constraint_t, kw::bias_constraint_t>;
 
 // DepthwiseConv1D, DepthwiseConv2D.
 using depthwise_conv_keywords =
     kw::keywords_plus<layer_keywords, kw::kernel_size_t, kw::strides_t, kw::padding_t, kw::depth_multiplier_t,
                       kw::data_format_t, kw::dilation_rate_t, kw::activation_t, kw::use_bias_t,
                       kw::depthwise_initializer_t, kw::bias_initializer_t, kw::depthwise_regularizer_t,
-                      kw::bias_regularizer_t>;
+                      kw::bias_regularizer_t, kw::depthwise_constraint_t, kw::bias_constraint_t>;
 
 // SeparableConv1D, SeparableConv2D.
 using separable_conv_keywords =
@@ -36,6 +36,7 @@ using separable_conv_keywords =
                       kw::data_format_t, kw::dilation_rate_t, kw::depth_multiplier_t, kw::activation_t,
                       kw::use_bias_t, kw::depthwise_initializer_t, kw::pointwise_initializer_t,
                       kw::bias_initializer_t, kw::depthwise_regularizer_t, kw::pointwise_regularizer_t,
-                      kw::bias_regularizer_t>;
+                      kw::bias_regularizer_t, kw::depthwise_constraint_t, kw::pointwise_constraint_t,
+                      kw::bias_constraint_t>;
 
 }  // namespace keras::layers

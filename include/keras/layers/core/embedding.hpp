@@ -11,7 +11,7 @@
 // x != 0, 0 where x == 0, x's shape, dtype "bool") to the layers after it, in models and in call_masked(); index 0
 // is still looked up, as in Keras. compute_mask(x) returns that mask directly.
 // input_length= (removed in Keras 3) is accepted and ignored with Keras's warning.
-// Not supported yet: embeddings_constraint, weights=, lora_rank, quantization.
+// Not supported yet: weights=, lora_rank, quantization.
 #include "keras/core/args.hpp"
 #include "keras/layers/layer.hpp"
 #include "keras/regularizers/regularizers.hpp"
@@ -29,7 +29,8 @@ namespace keras::layers {
 class Embedding : public Layer {
  public:
   using keywords = kw::keywords_plus<layer_keywords, kw::output_dim_t, kw::embeddings_initializer_t,
-                                     kw::embeddings_regularizer_t, kw::mask_zero_t, kw::input_length_t>;
+                                     kw::embeddings_regularizer_t, kw::embeddings_constraint_t, kw::mask_zero_t,
+                                     kw::input_length_t>;
   template <class... A>
     requires kw::all_kwargs<A...>
   explicit Embedding(A&&... a) : Embedding(kw::collect<Embedding>(std::forward<A>(a)...)) {}

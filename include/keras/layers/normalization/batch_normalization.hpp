@@ -12,7 +12,7 @@
 // statistics alone. Weights, in Keras's order: gamma (if scale), beta (if center) — trainable — then moving_mean and
 // moving_variance — non-trainable; all of shape (channels,), so 4C parameters of which 2C are trainable.
 // After the first call the layer accepts only inputs of the same rank and channel count (Keras's InputSpec).
-// Not supported yet: masks, beta_constraint / gamma_constraint, synchronized=True.
+// Not supported yet: masks, synchronized=True.
 #include "keras/layers/layer.hpp"
 #include "keras/layers/normalization/normalization_keywords.hpp"
 
@@ -23,7 +23,8 @@ class BatchNormalization : public Layer {
   using keywords = kw::keywords_plus<layer_keywords, kw::axis_t, kw::momentum_t, kw::epsilon_t, kw::center_t,
                                      kw::scale_t, kw::beta_initializer_t, kw::gamma_initializer_t,
                                      kw::moving_mean_initializer_t, kw::moving_variance_initializer_t,
-                                     kw::beta_regularizer_t, kw::gamma_regularizer_t>;
+                                     kw::beta_regularizer_t, kw::gamma_regularizer_t, kw::beta_constraint_t,
+                                     kw::gamma_constraint_t>;
   template <class... A>
     requires kw::all_kwargs<A...>
   explicit BatchNormalization(A&&... a) : BatchNormalization(kw::collect<BatchNormalization>(std::forward<A>(a)...)) {}

@@ -8,7 +8,7 @@
 // groups=-1 means one group per channel (instance normalization); groups=1 normalizes each sample as a whole but,
 // unlike LayerNormalization, keeps gamma and beta per channel. The channel count must be a multiple of groups
 // (checked when the layer is built, with Keras's message). gamma, beta: trainable, shape (channels,).
-// Not supported yet: a list of axes, beta_constraint / gamma_constraint, masks.
+// Not supported yet: a list of axes, masks.
 #include "keras/layers/layer.hpp"
 #include "keras/layers/normalization/normalization_keywords.hpp"
 
@@ -18,7 +18,8 @@ class GroupNormalization : public Layer {
  public:
   using keywords = kw::keywords_plus<layer_keywords, kw::groups_t, kw::axis_t, kw::epsilon_t, kw::center_t,
                                      kw::scale_t, kw::beta_initializer_t, kw::gamma_initializer_t,
-                                     kw::beta_regularizer_t, kw::gamma_regularizer_t>;
+                                     kw::beta_regularizer_t, kw::gamma_regularizer_t, kw::beta_constraint_t,
+                                     kw::gamma_constraint_t>;
   template <class... A>
     requires kw::all_kwargs<A...>
   explicit GroupNormalization(A&&... a) : GroupNormalization(kw::collect<GroupNormalization>(std::forward<A>(a)...)) {}

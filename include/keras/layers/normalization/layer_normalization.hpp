@@ -6,7 +6,7 @@
 //   y = gamma * (x - mean) / sqrt(var + epsilon) + beta, mean and (biased) variance taken along `axis` for every
 //   position of the other axes. gamma and beta (trainable, Keras's order gamma, beta) have shape (input_shape[axis],).
 // After the first call the layer accepts only inputs with the same size on `axis`.
-// Not supported yet: a list of axes (axis={1, 2}), rms_scaling=true, beta_constraint / gamma_constraint.
+// Not supported yet: a list of axes (axis={1, 2}), rms_scaling=true.
 #include "keras/layers/layer.hpp"
 #include "keras/layers/normalization/normalization_keywords.hpp"
 
@@ -16,7 +16,8 @@ class LayerNormalization : public Layer {
  public:
   using keywords = kw::keywords_plus<layer_keywords, kw::axis_t, kw::epsilon_t, kw::center_t, kw::scale_t,
                                      kw::beta_initializer_t, kw::gamma_initializer_t, kw::beta_regularizer_t,
-                                     kw::gamma_regularizer_t>;
+                                     kw::gamma_regularizer_t, kw::beta_constraint_t,
+                                     kw::gamma_constraint_t>;
   template <class... A>
     requires kw::all_kwargs<A...>
   explicit LayerNormalization(A&&... a) : LayerNormalization(kw::collect<LayerNormalization>(std::forward<A>(a)...)) {}

@@ -1,8 +1,8 @@
 #pragma once
 // keras.layers.UnitNormalization(axis=-1): scales each sample to unit L2 norm over `axis`,
 // x * rsqrt(max(sum(x^2 over axis), 1e-12)), the same in training and inference; no weights. axis is an int
-// (UnitNormalization(axis=1)) or a list of adjacent axes given positionally (UnitNormalization({1, 2}): kw::axis is
-// an int keyword); negative axes count from the end. Axes that are not adjacent are not supported yet.
+// (UnitNormalization(axis=1)) or a list of adjacent axes (UnitNormalization(axis={1, 2}), or positionally
+// UnitNormalization({1, 2})); negative axes count from the end. Axes that are not adjacent are not supported yet.
 #include "keras/core/args.hpp"
 #include "keras/layers/layer.hpp"
 

@@ -48,7 +48,8 @@ namespace keras::layers {
 using rnn_keywords =
     kw::keywords_plus<layer_keywords, kw::units_t, kw::activation_t, kw::use_bias_t, kw::kernel_initializer_t,
                       kw::recurrent_initializer_t, kw::bias_initializer_t, kw::kernel_regularizer_t,
-                      kw::recurrent_regularizer_t, kw::bias_regularizer_t, kw::dropout_t, kw::recurrent_dropout_t,
+                      kw::recurrent_regularizer_t, kw::bias_regularizer_t, kw::kernel_constraint_t,
+                      kw::recurrent_constraint_t, kw::bias_constraint_t, kw::dropout_t, kw::recurrent_dropout_t,
                       kw::seed_t, kw::return_sequences_t, kw::return_state_t, kw::go_backwards_t, kw::stateful_t,
                       kw::unroll_t, kw::zero_output_for_mask_t>;
 
