@@ -245,6 +245,11 @@ std::vector<std::string> names() {
 
 std::shared_ptr<const Loss> get(const LossArg& arg) {
   if (arg.object) return arg.object;
+  if (arg.is_list())
+    throw ValueError("A list of losses gives one loss per model output; here one loss is expected.",
+                     {.received = "a list of " + std::to_string(arg.per_output.size()) + " losses",
+                      .hint = "give a single loss here; lists belong to compile(loss={...}) of a model with several "
+                              "outputs."});
   if (is_crossentropy_alias(arg.name)) return std::make_shared<AutoCrossentropy>(arg.name);
   for (const auto& [n, f] : table())
     if (n == arg.name) return f(arg.name);

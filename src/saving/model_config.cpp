@@ -231,18 +231,19 @@ void compile_from_config(const Model& model, const Json& cc, const Context& ctx,
     if (key == "optimizer") {
       if (!v.is_null()) k.set("optimizer", OptimizerArg(optimizer_from_json(v, ctx, what)));
     } else if (key == "loss") {
-      if (v.is_null()) continue;
-      const Json* one = &v;
-      if (v.is_array()) {
-        if (v.empty()) continue;
-        for (const Json& e : v)
-          if (e != v[0]) compile_fail(ctx, "keraspp compiles one loss for all outputs; " + what + " has several.", "loss");
-        one = &v[0];
+      if (v.is_null() || (v.is_array() && v.empty())) continue;
+      auto one = [&](const Json& j) {
+        LossArg arg;
+        arg.object = std::const_pointer_cast<losses::Loss>(loss_from_json(j, ctx, what));
+        return arg;
+      };
+      if (!v.is_array()) {
+        k.set("loss", one(v));
+        continue;
       }
-      auto loss = loss_from_json(*one, ctx, what);
-      LossArg arg;
-      arg.object = std::const_pointer_cast<losses::Loss>(loss);
-      k.set("loss", arg);
+      std::vector<LossArg> per_output;  // Keras's loss=[...]: one per output
+      for (const Json& e : v) per_output.push_back(one(e));
+      k.set("loss", LossArg(std::move(per_output)));
     } else if (key == "metrics") {
       if (v.is_null()) continue;
       if (!v.is_array()) compile_fail(ctx, "Unsupported metrics in " + what + ": " + describe(v) + ".", "metrics");

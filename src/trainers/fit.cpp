@@ -28,7 +28,35 @@ void Model::compile_with(const kw::Kwargs& k) const {
                      {.layer = g.name(), .hint = "for class labels 0..n-1 use loss=\"sparse_categorical_crossentropy\"; "
                                                  "for regression loss=\"mse\"."});
   size_t n_out = g.has_graph() ? g.outputs().size() : 1;
-  state.losses.assign(n_out, losses::get(*loss));
+  if (loss->is_list()) {
+    // Keras's CompileLoss: one loss per output, in order.
+    std::string listed;
+    for (const LossArg& l : loss->per_output)
+      listed += (listed.empty() ? "" : ", ") + (l.object ? "<" + l.object->name() + ">" : "'" + l.name + "'");
+    listed = "[" + listed + "]";
+    if (loss->per_output.size() != n_out)
+      throw ValueError("For a model with multiple outputs, when providing the `loss` argument as a list, it should "
+                       "have as many entries as the model has outputs. Received:\nloss=" + listed + "\nof length " +
+                           std::to_string(loss->per_output.size()) + " whereas the model has " +
+                           std::to_string(n_out) + " outputs.",
+                       {.layer = g.name(), .expected = std::to_string(n_out) + " losses",
+                        .received = std::to_string(loss->per_output.size()) + " losses",
+                        .hint = "give one loss per output, in the order of Model(inputs, outputs), or one loss for "
+                                "all of them."});
+    state.losses.clear();
+    for (const LossArg& l : loss->per_output) {
+      if (l.is_list() || (l.name.empty() && !l.object))
+        throw ValueError("For a model with multiple outputs, when providing the `loss` argument as a list, each list "
+                         "entry should be a callable (the loss function corresponding to that output). Received: "
+                         "loss=" + listed,
+                         {.layer = g.name(), .received = listed,
+                          .hint = "every entry is one loss (a name or a losses:: object); keraspp needs a loss for "
+                                  "every output."});
+      state.losses.push_back(losses::get(l));
+    }
+  } else {
+    state.losses.assign(n_out, losses::get(*loss));
+  }
   state.loss_weights = k.get_or<std::vector<double>>("loss_weights", {});
   if (!state.loss_weights.empty() && state.loss_weights.size() != n_out)
     throw ValueError("`loss_weights` must have one entry per model output: expected " + std::to_string(n_out) +

@@ -91,16 +91,21 @@ struct OptimizerArg {
   OptimizerArg(std::shared_ptr<T> o) : object(std::move(o)) {}
 };
 
-// A loss by name ("mse", "sparse_categorical_crossentropy") or object (losses::Huber(delta=2.0)).
+// A loss by name ("mse", "sparse_categorical_crossentropy") or object (losses::Huber(delta=2.0)), or one per model
+// output, in the order of the outputs: loss={"mse", "sparse_categorical_crossentropy"} (Keras's loss=[...]).
 struct LossArg {
   std::string name;
   std::shared_ptr<losses::Loss> object;
+  std::vector<LossArg> per_output;  // non-empty for a list
   LossArg() = default;
   LossArg(const char* n) : name(n) {}
   LossArg(std::string n) : name(std::move(n)) {}
   template <class T>
     requires std::derived_from<T, losses::Loss>
   LossArg(const T& l) : object(std::make_shared<T>(l)) {}
+  LossArg(std::initializer_list<LossArg> list) : per_output(list) {}
+  explicit LossArg(std::vector<LossArg> list) : per_output(std::move(list)) {}
+  bool is_list() const { return !per_output.empty(); }
 };
 
 // A metric by name ("accuracy", "mae") or object (metrics::Precision()).

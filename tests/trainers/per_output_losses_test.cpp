@@ -1,0 +1,93 @@
+// compile(loss={...}) with one loss per model output, as Keras's loss=[...]: each output's loss, times its
+// loss_weight, adds to the total that fit and evaluate report.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "keras/keras.hpp"
+#include "support/gradient_check.hpp"
+#include "support/loss_gradient.hpp"
+#include "support/round_trip.hpp"
+
+using namespace keras;
+using namespace keras::kw;
+namespace kt = keras::testing;
+
+namespace {
+
+// A regression head (1 unit) and a 3-class softmax head on a shared hidden layer.
+Model two_headed() {
+  utils::set_random_seed(21);
+  auto in = Input(shape = {4});
+  auto h = layers::Dense(5, activation = "tanh")(in);
+  return Model(in, {layers::Dense(1, name = "reg")(h), layers::Dense(3, activation = "softmax", name = "cls")(h)});
+}
+
+double mse(const Tensor& pred, const Tensor& y) {
+  double s = 0;
+  for (int64_t i = 0; i < pred.size(); ++i) s += std::pow(pred.data()[i] - y.data()[i], 2);
+  return s / static_cast<double>(pred.size());
+}
+
+double sparse_crossentropy(const Tensor& probs, const Tensor& labels) {
+  const int64_t n = probs.dims()[0], k = probs.dims()[1];
+  double s = 0;
+  for (int64_t i = 0; i < n; ++i) s -= std::log(probs.data()[i * k + static_cast<int64_t>(labels.data()[i])]);
+  return s / static_cast<double>(n);
+}
+
+}  // namespace
+
+TEST(PerOutputLosses, EachOutputHasItsLossAndWeight) {
+  Model model = two_headed();
+  model.compile(optimizer = "sgd", loss = {"mse", "sparse_categorical_crossentropy"}, loss_weights = {1.0, 0.5});
+  Tensor x = random::normal({8, 4}), y_reg = random::normal({8, 1});
+  Tensor y_cls({0, 1, 2, 2, 1, 0, 1, 2}, {8});
+  Prediction p = model.predict(x, verbose = 0);
+  const double want = mse(p.outputs()[0], y_reg) + 0.5 * sparse_crossentropy(p.outputs()[1], y_cls);
+  EXPECT_NEAR(model.evaluate(x, {y_reg, y_cls}, verbose = 0).at(0), want, 1e-5);
+  History h = model.fit(x, {y_reg, y_cls}, epochs = 1, batch_size = 8, shuffle = false, verbose = 0);
+  EXPECT_NEAR(h.history.at("loss").at(0), want, 1e-5);
+}
+
+TEST(PerOutputLosses, TrainingGradientIsTheWeightedSum) {
+  Model model = two_headed();
+  model.compile(optimizer = optimizers::SGD(learning_rate = 1.0),
+                loss = {losses::MeanAbsoluteError(), "sparse_categorical_crossentropy"}, loss_weights = {0.3, 2.0});
+  kt::expect_fit_step_follows_loss_gradient(model, random::normal({6, 4}),
+                                            {random::normal({6, 1}), Tensor({0, 1, 2, 0, 1, 2}, {6})});
+}
+
+TEST(PerOutputLosses, AListOfOneForOneOutput) {
+  utils::set_random_seed(22);
+  Sequential model({Input({3}), layers::Dense(2)});
+  model.compile(optimizer = "sgd", loss = {"mae"});
+  Tensor x = random::normal({5, 3}), y = random::normal({5, 2});
+  Tensor p = model.predict(x, verbose = 0);
+  double mae = 0;
+  for (int64_t i = 0; i < p.size(); ++i) mae += std::fabs(p.data()[i] - y.data()[i]);
+  EXPECT_NEAR(model.evaluate(x, y, verbose = 0).at(0), mae / static_cast<double>(p.size()), 1e-6);
+}
+
+TEST(PerOutputLosses, ALengthOtherThanTheOutputsIsKerasError) {
+  Model model = two_headed();
+  EXPECT_THROW_WITH(model.compile(optimizer = "sgd", loss = {"mse", "mse", "mae"}),
+                    "For a model with multiple outputs, when providing the `loss` argument as a list, it should have "
+                    "as many entries as the model has outputs. Received:\nloss=['mse', 'mse', 'mae']\nof length 3 "
+                    "whereas the model has 2 outputs.",
+                    "Hint:");
+  EXPECT_THROW_WITH(model.compile(optimizer = "sgd", loss = {"mse", LossArg()}), "each list entry should be a callable");
+  EXPECT_THROW_WITH(model.compile(optimizer = "sgd", loss = {"mse", "msee"}), "Could not interpret loss identifier: msee");
+  EXPECT_THROW_WITH(losses::get(LossArg{"mse", "mae"}), "one loss is expected");
+}
+
+TEST(PerOutputLosses, SavedWithTheModel) {
+  Model model = two_headed();
+  model.compile(optimizer = "adam", loss = {"mse", "sparse_categorical_crossentropy"}, loss_weights = {1.0, 0.5});
+  Tensor x = random::normal({8, 4}), y_reg = random::normal({8, 1});
+  Tensor y_cls({0, 1, 2, 2, 1, 0, 1, 2}, {8});
+  Model loaded = kt::expect_keras_round_trip(model, x);
+  ASSERT_TRUE(loaded.compiled());
+  EXPECT_NEAR(loaded.evaluate(x, {y_reg, y_cls}, verbose = 0).at(0), model.evaluate(x, {y_reg, y_cls}, verbose = 0).at(0),
+              1e-6);
+}
