@@ -91,3 +91,16 @@ TEST(PerOutputLosses, SavedWithTheModel) {
   EXPECT_NEAR(loaded.evaluate(x, {y_reg, y_cls}, verbose = 0).at(0), model.evaluate(x, {y_reg, y_cls}, verbose = 0).at(0),
               1e-6);
 }
+
+TEST(PerOutputLosses, LegacyH5KeepsThem) {
+  Model model = two_headed();
+  model.compile(optimizer = "sgd", loss = {"mae", "sparse_categorical_crossentropy"});
+  Tensor x = random::normal({8, 4}), y_reg = random::normal({8, 1});
+  Tensor y_cls({2, 1, 0, 2, 1, 0, 1, 2}, {8});
+  kt::ScratchDir dir;
+  model.save(dir / "m.h5");
+  Model loaded = saving::load_model(dir / "m.h5");
+  ASSERT_TRUE(loaded.compiled());
+  EXPECT_NEAR(loaded.evaluate(x, {y_reg, y_cls}, verbose = 0).at(0), model.evaluate(x, {y_reg, y_cls}, verbose = 0).at(0),
+              1e-6);
+}
