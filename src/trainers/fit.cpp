@@ -102,6 +102,26 @@ Tensor class_weights_to_sample_weights(const Tensor& y, const std::map<int, doub
   return w;
 }
 
+// The running means that fit and evaluate report, over the samples seen: the total loss, and for a model with several
+// outputs each output's weighted loss (Keras 3's "<output>_loss"), as Keras's Mean trackers weighted by batch size.
+struct LossMeans {
+  double total = 0, seen = 0;
+  std::vector<double> per_output;
+  void add(const Trainer& trainer, double loss, double samples) {
+    total += loss * samples;
+    seen += samples;
+    const std::vector<double>& each = trainer.output_losses();
+    per_output.resize(each.size(), 0.0);
+    for (size_t i = 0; i < each.size(); ++i) per_output[i] += each[i] * samples;
+  }
+  void write(Logs& logs, const FunctionalImpl& graph, const std::string& prefix) const {
+    logs[prefix + "loss"] = seen ? total / seen : 0.0;
+    const std::vector<std::string> names = Trainer::output_loss_names(graph);
+    for (size_t i = 0; i < names.size() && i < per_output.size(); ++i)
+      logs[prefix + names[i]] = seen ? per_output[i] / seen : 0.0;
+  }
+};
+
 struct CallbackList {
   std::vector<Callback*> items;
   std::vector<std::shared_ptr<Callback>> owned;
@@ -208,7 +228,7 @@ History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
     cbs.each([&](Callback& c) { c.on_epoch_begin(epoch, logs); });
     std::vector<int64_t> order;
     if (shuffle) order = random::permutation(n_train);
-    double loss_sum = 0, seen = 0;
+    LossMeans means;
     for (int64_t step = 0; step < steps; ++step) {
       int64_t begin = step * batch_size, end = std::min<int64_t>(n_train, begin + batch_size);
       const std::vector<int64_t>* ord = shuffle ? &order : nullptr;
@@ -216,11 +236,9 @@ History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
       Tensor wb = sample_weight.defined() ? rows_of({sample_weight}, ord, begin, end)[0] : Tensor();
       Logs batch_logs;
       cbs.each([&](Callback& c) { c.on_train_batch_begin(static_cast<int>(step), batch_logs); });
-      double loss = trainer.train_step(xb, yb, wb);
-      loss_sum += loss * static_cast<double>(end - begin);
-      seen += static_cast<double>(end - begin);
+      means.add(trainer, trainer.train_step(xb, yb, wb), static_cast<double>(end - begin));
       logs.clear();
-      logs["loss"] = loss_sum / seen;
+      means.write(logs, graph(), "");
       trainer.write_metric_logs(logs, state.metrics, "");
       batch_logs = logs;
       cbs.each([&](Callback& c) { c.on_train_batch_end(static_cast<int>(step), batch_logs); });
@@ -228,16 +246,15 @@ History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
     }
     if (!vx.empty() && (epoch - initial_epoch + 1) % val_freq == 0) {
       auto metrics = trainer.cloned_metrics();
-      double vloss = 0, vseen = 0;
+      LossMeans val;
       int64_t vn = vx[0].dim(0);
       for (int64_t begin = 0; begin < vn; begin += val_batch) {
         int64_t end = std::min<int64_t>(vn, begin + val_batch);
         Tensor wb = vw.defined() ? vw.slice(begin, end) : Tensor();
-        vloss += trainer.test_step(rows_of(vx, nullptr, begin, end), rows_of(vy, nullptr, begin, end), wb, metrics) *
-                 static_cast<double>(end - begin);
-        vseen += static_cast<double>(end - begin);
+        val.add(trainer, trainer.test_step(rows_of(vx, nullptr, begin, end), rows_of(vy, nullptr, begin, end), wb, metrics),
+                static_cast<double>(end - begin));
       }
-      logs["val_loss"] = vseen ? vloss / vseen : 0.0;
+      val.write(logs, graph(), "val_");
       trainer.write_metric_logs(logs, metrics, "val_");
     }
     cbs.each([&](Callback& c) { c.on_epoch_end(epoch, logs); });
@@ -286,18 +303,16 @@ History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
     logs.clear();
     cbs.each([&](Callback& c) { c.on_epoch_begin(epoch, logs); });
     std::vector<int64_t> order = shuffle ? random::permutation(steps) : std::vector<int64_t>();
-    double loss_sum = 0, seen = 0;
+    LossMeans means;
     for (int64_t step = 0; step < steps; ++step) {
       utils::Batch b = dataset.get(shuffle ? order[static_cast<size_t>(step)] : step);
       std::vector<Tensor> xb = prepare_inputs(b.x);
       Logs batch_logs;
       cbs.each([&](Callback& c) { c.on_train_batch_begin(static_cast<int>(step), batch_logs); });
       double loss = trainer.train_step(xb, b.y.tensors, b.sample_weight);
-      double bs = static_cast<double>(xb[0].ndim() ? xb[0].dim(0) : 1);
-      loss_sum += loss * bs;
-      seen += bs;
+      means.add(trainer, loss, static_cast<double>(xb[0].ndim() ? xb[0].dim(0) : 1));
       logs.clear();
-      logs["loss"] = loss_sum / seen;
+      means.write(logs, graph(), "");
       trainer.write_metric_logs(logs, state.metrics, "");
       batch_logs = logs;
       cbs.each([&](Callback& c) { c.on_train_batch_end(static_cast<int>(step), batch_logs); });
@@ -306,15 +321,15 @@ History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
     dataset.on_epoch_end();
     if (!vx.empty()) {
       auto metrics = trainer.cloned_metrics();
-      double vloss = 0, vseen = 0;
+      LossMeans val;
       int64_t vn = vx[0].dim(0);
       for (int64_t begin = 0; begin < vn; begin += 32) {
         int64_t end = std::min<int64_t>(vn, begin + 32);
-        vloss += trainer.test_step(rows_of(vx, nullptr, begin, end), rows_of(vy, nullptr, begin, end), Tensor(),
-                                   metrics) * static_cast<double>(end - begin);
-        vseen += static_cast<double>(end - begin);
+        val.add(trainer, trainer.test_step(rows_of(vx, nullptr, begin, end), rows_of(vy, nullptr, begin, end), Tensor(),
+                                           metrics),
+                static_cast<double>(end - begin));
       }
-      logs["val_loss"] = vloss / vseen;
+      val.write(logs, graph(), "val_");
       trainer.write_metric_logs(logs, metrics, "val_");
     }
     cbs.each([&](Callback& c) { c.on_epoch_end(epoch, logs); });
@@ -345,17 +360,17 @@ std::map<std::string, double> Model::evaluate_dict(const Data& x, const Data& y,
   CallbackList cbs = make_callbacks(k, *this, verbose, TrainingParams{verbose, 1, static_cast<int>(steps)});
   Logs logs;
   cbs.each([&](Callback& c) { c.on_test_begin(logs); });
-  double loss_sum = 0, seen = 0;
+  LossMeans means;
   for (int64_t step = 0; step < steps; ++step) {
     int64_t begin = step * batch_size, end = std::min<int64_t>(n, begin + batch_size);
     Logs batch_logs;
     cbs.each([&](Callback& c) { c.on_test_batch_begin(static_cast<int>(step), batch_logs); });
     Tensor wb = sample_weight.defined() ? sample_weight.slice(begin, end) : Tensor();
-    loss_sum += trainer.test_step(rows_of(xs, nullptr, begin, end), rows_of(ys, nullptr, begin, end), wb,
-                                  state.metrics) * static_cast<double>(end - begin);
-    seen += static_cast<double>(end - begin);
+    means.add(trainer,
+              trainer.test_step(rows_of(xs, nullptr, begin, end), rows_of(ys, nullptr, begin, end), wb, state.metrics),
+              static_cast<double>(end - begin));
     logs.clear();
-    logs["loss"] = loss_sum / seen;
+    means.write(logs, graph(), "");
     trainer.write_metric_logs(logs, state.metrics, "");
     batch_logs = logs;
     cbs.each([&](Callback& c) { c.on_test_batch_end(static_cast<int>(step), batch_logs); });
@@ -380,6 +395,8 @@ std::vector<std::string> Model::metrics_names() const {
   for (size_t i = 0; i < state.metrics.size(); ++i)
     for (const auto& m : state.metrics[i])
       names.push_back(outs.size() > 1 ? outs[i].producer_name() + "_" + m->name() : m->name());
+  // Keras 3's order: the loss, the compiled metrics, then each output's loss.
+  for (const std::string& name : Trainer::output_loss_names(graph())) names.push_back(name);
   return names;
 }
 
@@ -393,6 +410,8 @@ std::vector<double> Model::train_on_batch(const Data& x, const Data& y) {
   std::vector<double> out{trainer.train_step(xs, y.tensors, Tensor())};
   for (const auto& per_output : state.metrics)
     for (const auto& m : per_output) out.push_back(m->result());
+  if (!Trainer::output_loss_names(graph()).empty())
+    out.insert(out.end(), trainer.output_losses().begin(), trainer.output_losses().end());
   return out;
 }
 
@@ -406,6 +425,8 @@ std::vector<double> Model::test_on_batch(const Data& x, const Data& y) {
   std::vector<double> out{trainer.test_step(xs, y.tensors, Tensor(), state.metrics)};
   for (const auto& per_output : state.metrics)
     for (const auto& m : per_output) out.push_back(m->result());
+  if (!Trainer::output_loss_names(graph()).empty())
+    out.insert(out.end(), trainer.output_losses().begin(), trainer.output_losses().end());
   return out;
 }
 

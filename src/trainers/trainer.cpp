@@ -110,6 +110,7 @@ double Trainer::compute_losses(const std::vector<Tensor>& outputs, CallContext& 
     grads->assign(outputs.size(), Tensor());
     ctx.preactivation_output_grads.assign(outputs.size(), false);
   }
+  output_losses_.assign(outputs.size(), 0.0);
   for (size_t i = 0; i < outputs.size(); ++i) {
     const auto& loss = *state_->losses[i];
     double w = state_->loss_weights.empty() ? 1.0 : state_->loss_weights[i];
@@ -133,6 +134,7 @@ double Trainer::compute_losses(const std::vector<Tensor>& outputs, CallContext& 
       value = loss.call(yb[i], outputs[i], swi, g);
     }
     if (g && w != 1.0) *g *= static_cast<float>(w);
+    output_losses_[i] = w * value;
     total += w * value;
   }
   return total;
@@ -203,6 +205,13 @@ std::vector<std::string> Trainer::metric_names() const {
   for (size_t i = 0; i < state_->metrics.size(); ++i)
     for (const auto& m : state_->metrics[i])
       names.push_back(outs.size() > 1 ? outs[i].producer_name() + "_" + m->name() : m->name());
+  return names;
+}
+
+std::vector<std::string> Trainer::output_loss_names(const FunctionalImpl& graph) {
+  std::vector<std::string> names;
+  if (!graph.has_graph() || graph.outputs().size() < 2) return names;
+  for (const auto& out : graph.outputs()) names.push_back(out.producer_name() + "_loss");
   return names;
 }
 

@@ -32,6 +32,11 @@ class Trainer {
   // Fresh copies of the metrics, for validation.
   std::vector<std::vector<std::shared_ptr<metric_types::Metric>>> cloned_metrics() const;
   std::vector<std::string> metric_names() const;
+  // Each output's loss times its loss_weight in the last train_step or test_step. Keras 3 tracks them, for a model
+  // with several outputs, as the metrics "<output layer>_loss" (CompileLoss's Mean per output).
+  const std::vector<double>& output_losses() const { return output_losses_; }
+  // Those metrics' names: one per output when there are several, none for one output.
+  static std::vector<std::string> output_loss_names(const FunctionalImpl& graph);
 
  private:
   double compute_losses(const std::vector<Tensor>& outputs, CallContext& ctx, const std::vector<Tensor>& yb,
@@ -40,6 +45,7 @@ class Trainer {
   FunctionalImpl& graph_;
   std::shared_ptr<TrainingState> state_;
   std::vector<bool> fused_;  // per output: the loss works from the output layer's logits
+  std::vector<double> output_losses_;
 };
 
 }  // namespace keras

@@ -104,3 +104,34 @@ TEST(PerOutputLosses, LegacyH5KeepsThem) {
   EXPECT_NEAR(loaded.evaluate(x, {y_reg, y_cls}, verbose = 0).at(0), model.evaluate(x, {y_reg, y_cls}, verbose = 0).at(0),
               1e-6);
 }
+
+TEST(PerOutputLosses, EachOutputsLossIsReportedAsKeras3Does) {
+  // Keras 3 tracks "<output layer>_loss" (the loss times its weight) beside the total, for fit's history and logs and
+  // evaluate, after the compiled metrics.
+  Model model = two_headed();
+  model.compile(optimizer = "sgd", loss = {"mse", "categorical_crossentropy"}, loss_weights = {1.0, 0.5},
+                metrics = {"mae"});
+  Tensor x = random::normal({8, 4}), y_reg = random::normal({8, 1});
+  const Tensor labels({0, 1, 2, 2, 1, 0, 1, 2}, {8});
+  Tensor y_cls = Tensor::zeros({8, 3});
+  for (int64_t i = 0; i < 8; ++i) y_cls.at({i, static_cast<int64_t>(labels.data()[i])}) = 1.0f;
+  Prediction p = model.predict(x, verbose = 0);
+  const double reg = mse(p.outputs()[0], y_reg), cls = 0.5 * sparse_crossentropy(p.outputs()[1], labels);
+  const std::vector<double> r = model.evaluate(x, {y_reg, y_cls}, verbose = 0);
+  EXPECT_EQ(model.metrics_names(), (std::vector<std::string>{"loss", "reg_mae", "cls_mae", "reg_loss", "cls_loss"}));
+  ASSERT_EQ(r.size(), 5u);
+  EXPECT_NEAR(r[0], reg + cls, 1e-5);
+  EXPECT_NEAR(r[3], reg, 1e-5);
+  EXPECT_NEAR(r[4], cls, 1e-5);
+  History h = model.fit(x, {y_reg, y_cls}, epochs = 1, batch_size = 4, shuffle = false, verbose = 0,
+                        validation_data = ValidationData{x, {y_reg, y_cls}});
+  for (const char* key : {"loss", "reg_loss", "cls_loss", "val_loss", "val_reg_loss", "val_cls_loss"})
+    EXPECT_EQ(h.history.count(key), 1u) << key;
+  EXPECT_NEAR(h.history.at("loss")[0], h.history.at("reg_loss")[0] + h.history.at("cls_loss")[0], 1e-5);
+  EXPECT_NEAR(h.history.at("val_loss")[0], h.history.at("val_reg_loss")[0] + h.history.at("val_cls_loss")[0], 1e-5);
+  // One output: only "loss".
+  Sequential one({Input({3}), layers::Dense(1, name = "out")});
+  one.compile(optimizer = "sgd", loss = "mse");
+  EXPECT_EQ(one.metrics_names(), (std::vector<std::string>{"loss"}));
+  EXPECT_EQ(one.fit(random::normal({4, 3}), random::normal({4, 1}), verbose = 0).history.count("out_loss"), 0u);
+}
