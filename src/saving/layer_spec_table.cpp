@@ -82,7 +82,7 @@ LayerSpec batch_normalization_spec() {
 }
 
 LayerSpec layer_normalization_spec() {
-  std::vector<ArgSpec> a = {{"axis", "-1", Kind::kArg, As::kAxis}, {"epsilon", "0.001"}};
+  std::vector<ArgSpec> a = {{"axis", "-1", Kind::kArg, As::kAxes}, {"epsilon", "0.001"}};
   for (const ArgSpec& s : affine_args()) a.push_back(s);
   a.push_back({"rms_scaling", "false", Kind::kReadOnly});
   return {false, a, {}};

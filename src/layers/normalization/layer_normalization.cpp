@@ -1,5 +1,7 @@
 #include "keras/layers/normalization/layer_normalization.hpp"
 
+#include <algorithm>
+#include <any>
 #include <cmath>
 
 #include "keras/core/errors.hpp"
@@ -60,7 +62,9 @@ class LayerNormalizationImpl : public SingleInputLayer {
  public:
   bool supports_masking() const override { return true; }  // as Keras 3: the mask passes through
   explicit LayerNormalizationImpl(const kw::Kwargs& k) : SingleInputLayer("LayerNormalization", k) {
-    axis_ = k.get_or("axis", -1);
+    axes_ = norm::read_axes(k, -1, name());
+    // Written back as given: an int, or a list (tf.keras's [3] is one axis, written as 3).
+    config_.set("axis", axes_.values.size() == 1 ? std::any(static_cast<int>(axes_.values[0])) : std::any(axes_));
     epsilon_ = k.get_or("epsilon", 1e-3);
     center_ = norm::read_flag(k, "center", true);
     scale_ = norm::read_flag(k, "scale", true);
@@ -73,17 +77,29 @@ class LayerNormalizationImpl : public SingleInputLayer {
   }
 
   Shape compute_output_shape(const Shape& s) override {
-    norm::normalize_axis(axis_, s, name(), class_name());
+    span_of(s);
     return s;
   }
 
+  // gamma and beta have the normalized axes' shape (Keras's param_shape), e.g. (h, w, c) for axis={1, 2, 3}.
   void build_one(const Shape& s) override {
-    int ax = norm::normalize_axis(axis_, s, name(), class_name());
-    dim_ = norm::known_channels(s, ax, axis_, name());
-    if (scale_) gamma_ = add_weight("gamma", {dim_}, gamma_init_);
-    if (center_) beta_ = add_weight("beta", {dim_}, beta_init_);
-    // Keras sets no InputSpec here; this one only turns a size mismatch on `axis` into a clear error.
-    input_spec = {InputSpec{.min_ndim = axis_ < 0 ? -axis_ : axis_ + 1, .axes = {{axis_, dim_}}}};
+    const auto [first, last] = span_of(s);
+    // Keras sets no InputSpec here; this one only turns a size mismatch on an axis into a clear error. Its axes count
+    // from the end when the user's did.
+    const bool from_end = std::all_of(axes_.values.begin(), axes_.values.end(), [](int64_t a) { return a < 0; });
+    std::vector<int64_t> param_shape;
+    InputSpec spec;
+    for (int ax = first; ax <= last; ++ax) {
+      const int key = from_end ? ax - s.ndim() : ax;
+      param_shape.push_back(norm::known_channels(s, ax, single() ? static_cast<int>(axes_.values[0]) : key, name()));
+      spec.axes[key] = param_shape.back();
+      spec.min_ndim = std::max(spec.min_ndim.value_or(0), key < 0 ? -key : key + 1);
+    }
+    dim_ = 1;
+    for (int64_t d : param_shape) dim_ *= d;
+    if (scale_) gamma_ = add_weight("gamma", param_shape, gamma_init_);
+    if (center_) beta_ = add_weight("beta", param_shape, beta_init_);
+    input_spec = {spec};
   }
 
   std::string hint_for(const SpecViolation& v) const override {
@@ -214,9 +230,27 @@ class LayerNormalizationImpl : public SingleInputLayer {
   }
 
  private:
-  norm::AxisSplit split(const Tensor& x) const { return norm::split_at(x.dims(), axis_ < 0 ? axis_ + x.ndim() : axis_); }
+  bool single() const { return axes_.values.size() == 1; }
 
-  int axis_ = -1;
+  // The first and last normalized axis of inputs of shape s: one axis (Keras's message when out of range), or a run
+  // of adjacent ones.
+  std::pair<int, int> span_of(const Shape& s) const {
+    if (single()) {
+      const int ax = norm::normalize_axis(static_cast<int>(axes_.values[0]), s, name(), class_name());
+      return {ax, ax};
+    }
+    return norm::adjacent_axes(axes_, s.ndim(), name(), class_name());
+  }
+
+  // The normalized axes as one block of `channels` values between `outer` and `inner`.
+  norm::AxisSplit split(const Tensor& x) const {
+    const auto [first, last] = span_of(x.shape());
+    norm::AxisSplit s;
+    for (int d = 0; d < x.ndim(); ++d) (d < first ? s.outer : d <= last ? s.channels : s.inner) *= x.dims()[d];
+    return s;
+  }
+
+  IntTuple axes_;
   double epsilon_ = 1e-3;
   bool center_ = true, scale_ = true;
   int64_t dim_ = 0;

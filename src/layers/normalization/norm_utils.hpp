@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by the normalization layers' implementations: flexible keyword reading, axis checks, the hint for
 // an input whose channel count differs from the one the layer was built for, and weight regularization.
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include "keras/core/kw.hpp"
 #include "keras/layers/layer.hpp"
 #include "keras/regularizers/regularizers.hpp"
+#include "layers/spatial_utils.hpp"
 
 namespace keras::layers::norm {
 
@@ -27,6 +29,46 @@ inline bool read_flag(const kw::Kwargs& k, std::string_view key, bool fallback) 
   } catch (const TypeError&) {
   }
   return *k.get<int>(key) != 0;
+}
+
+// An axis keyword as given: one int (fallback when absent), or a list (axis={1, 2}), never empty.
+inline IntTuple read_axes(const kw::Kwargs& k, int fallback, const std::string& layer) {
+  IntTuple axes;
+  try {
+    axes = IntTuple(k.get_or("axis", fallback));
+  } catch (const TypeError&) {
+    axes = *k.get<IntTuple>("axis");
+  }
+  if (axes.values.empty())
+    throw TypeError("Invalid value for `axis` argument: expected an int or a list/tuple of ints. Received: axis=[]",
+                    {.layer = layer, .hint = "give at least one axis, e.g. axis=-1."});
+  return axes;
+}
+
+// The first and last of `axes` (negative count from the end) for inputs of rank `rank`: each must exist, and
+// together they must be a run of adjacent axes, which keraspp's kernels normalize as one block.
+inline std::pair<int, int> adjacent_axes(const IntTuple& given, int rank, const std::string& layer,
+                                         const std::string& class_name) {
+  std::vector<int> axes;
+  for (int64_t a : given.values) {
+    if (a < -rank || a >= rank)
+      throw ValueError("axis " + std::to_string(a) + " is out of bounds for array of dimension " + std::to_string(rank),
+                       {.layer = layer, .expected = "axes in [" + std::to_string(-rank) + ", " +
+                                                        std::to_string(rank - 1) + "]",
+                        .received = "axis=" + spatial::py_value(given),
+                        .hint = "the inputs have rank " + std::to_string(rank) + " (the batch axis counts as axis 0): "
+                                "normalize over axes that exist, e.g. axis=-1 for the features."});
+    axes.push_back(static_cast<int>(a < 0 ? a + rank : a));
+  }
+  std::sort(axes.begin(), axes.end());
+  axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
+  if (axes.back() - axes.front() + 1 != static_cast<int>(axes.size()))
+    throw ValueError("keraspp's " + class_name + " normalizes over adjacent axes only; received axis=" +
+                         spatial::py_value(given) + " for inputs of rank " + std::to_string(rank) + ".",
+                     {.layer = layer, .expected = "adjacent axes", .received = spatial::py_value(given),
+                      .hint = "bring the axes next to each other first (layers::Permute), or normalize over a run "
+                              "such as {1, 2}."});
+  return {axes.front(), axes.back()};
 }
 
 // `axis` (negative counts from the end) as an index into `shape`; Keras's message when it is out of range.

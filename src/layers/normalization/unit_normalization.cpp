@@ -5,6 +5,7 @@
 #include "keras/core/errors.hpp"
 #include "keras/layers/registry.hpp"
 #include "layers/normalization/l2_normalize.hpp"
+#include "layers/normalization/norm_utils.hpp"
 #include "layers/spatial_utils.hpp"
 
 namespace keras::layers {
@@ -18,14 +19,7 @@ class UnitNormalizationImpl : public SingleInputLayer {
  public:
   bool supports_masking() const override { return true; }  // as Keras 3: the mask passes through
   explicit UnitNormalizationImpl(const kw::Kwargs& k) : SingleInputLayer("UnitNormalization", k) {
-    try {
-      axes_ = IntTuple(k.get_or("axis", -1));
-    } catch (const TypeError&) {
-      axes_ = *k.get<IntTuple>("axis");
-    }
-    if (axes_.values.empty())
-      throw TypeError("Invalid value for `axis` argument: expected an int or a list/tuple of ints. Received: axis=[]",
-                      {.layer = name(), .hint = "give at least one axis, e.g. UnitNormalization(axis=-1)."});
+    axes_ = norm::read_axes(k, -1, name());
     config_.set("axis", axes_.values.size() == 1 ? std::any(static_cast<int>(axes_.values[0])) : std::any(axes_));
   }
 
@@ -57,29 +51,7 @@ class UnitNormalizationImpl : public SingleInputLayer {
   }
 
   // The first and last normalized axis for inputs of this rank; the axes must be in range and adjacent.
-  std::pair<int, int> span_of(int rank) const {
-    std::vector<int> axes;
-    for (int64_t a : axes_.values) {
-      if (a < -rank || a >= rank)
-        throw ValueError("axis " + std::to_string(a) + " is out of bounds for array of dimension " +
-                             std::to_string(rank),
-                         {.layer = name(), .expected = "axes in [" + std::to_string(-rank) + ", " +
-                                                           std::to_string(rank - 1) + "]",
-                          .received = "axis=" + spatial::py_value(axes_),
-                          .hint = "the inputs have rank " + std::to_string(rank) + " (the batch axis counts as axis "
-                                  "0): normalize over axes that exist, e.g. axis=-1 for the features."});
-      axes.push_back(static_cast<int>(a < 0 ? a + rank : a));
-    }
-    std::sort(axes.begin(), axes.end());
-    axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
-    if (axes.back() - axes.front() + 1 != static_cast<int>(axes.size()))
-      throw ValueError("keraspp's UnitNormalization normalizes over adjacent axes only; received axis=" +
-                           spatial::py_value(axes_) + " for inputs of rank " + std::to_string(rank) + ".",
-                       {.layer = name(), .expected = "adjacent axes", .received = spatial::py_value(axes_),
-                        .hint = "bring the axes next to each other first (layers::Permute), or normalize over a "
-                                "run such as {1, 2}."});
-    return {axes.front(), axes.back()};
-  }
+  std::pair<int, int> span_of(int rank) const { return norm::adjacent_axes(axes_, rank, name(), class_name()); }
 
   IntTuple axes_;
 };

@@ -7,6 +7,8 @@
 #include "keras/keras.hpp"
 #include "layers/normalization/norm_test_util.hpp"
 #include "support/gradient_check.hpp"
+#include "support/round_trip.hpp"
+#include "support/saved_config.hpp"
 
 using namespace keras;
 using namespace keras::kw;
@@ -138,4 +140,56 @@ TEST(LayerNormalization, Errors) {
                     "Axis 2 is out of bounds for input shape (2, 4). Ensure axis is within the range of input "
                     "dimensions.", "Hint:");
   EXPECT_THROW_WITH(layers::LayerNormalization()(Input({None})), "should have a defined dimension", "Hint:");
+}
+
+TEST(LayerNormalization, SeveralAdjacentAxes) {
+  // Over axes {1, 2} each (3, 4) block is normalized as a whole; gamma and beta have that shape, as Keras's
+  // param_shape. The same as one axis of 12 after a reshape.
+  utils::set_random_seed(6);
+  layers::LayerNormalization ln(axis = {1, 2}, gamma_initializer = "random_normal", beta_initializer = "random_normal");
+  Tensor x = random::normal({2, 3, 4});
+  Tensor y = ln(x);
+  ASSERT_EQ(ln.get_weights().size(), 2u);
+  EXPECT_EQ(ln.get_weights()[0].shape(), (Shape{3, 4}));
+  EXPECT_EQ(ln.get_weights()[1].shape(), (Shape{3, 4}));
+  expect_layer_normalized(y.reshape({2, 12}), x.reshape({2, 12}), 1, to_doubles(ln.get_weights()[0]),
+                          to_doubles(ln.get_weights()[1]), 1e-3);
+  // Counted from the end, and positionally; a run in the middle leaves the last axis out.
+  layers::LayerNormalization from_end(axis = {-2, -1});
+  EXPECT_EQ(from_end(x).to_vector(), layers::LayerNormalization({1, 2})(x).to_vector());
+  Tensor x4 = random::normal({2, 3, 4, 5});
+  layers::LayerNormalization middle({1, 2});
+  Tensor y4 = middle(x4);
+  EXPECT_EQ(middle.get_weights()[0].shape(), (Shape{3, 4}));
+  expect_layer_normalized(y4.reshape({2, 12, 5}), x4.reshape({2, 12, 5}), 1, std::vector<double>(12, 1.0),
+                          std::vector<double>(12, 0.0), 1e-3);
+}
+
+TEST(LayerNormalization, SeveralAxesGradientsErrorsAndSaving) {
+  utils::set_random_seed(7);
+  {
+    layers::LayerNormalization ln(axis = {1, 2}, gamma_initializer = "random_normal");
+    Tensor x = random::normal({2, 3, 4});
+    ln(x);
+    keras::testing::expect_gradients_match(ln, {x});
+  }
+  {
+    layers::LayerNormalization ln(axis = {1, 2}, beta_initializer = "random_normal");
+    Tensor x = random::normal({2, 3, 2, 3});
+    ln(x);
+    keras::testing::expect_gradients_match(ln, {x});
+  }
+  EXPECT_THROW_WITH(layers::LayerNormalization(axis = {1, 3})(Input({3, 4, 5})),
+                    "keraspp's LayerNormalization normalizes over adjacent axes only; received axis=(1, 3)", "Hint:");
+  EXPECT_THROW_WITH(layers::LayerNormalization(axis = {1, 4})(Input({3, 4, 5})),
+                    "axis 4 is out of bounds for array of dimension 4", "Hint:");
+  layers::LayerNormalization built(axis = {1, 2});
+  built(Tensor::zeros({2, 3, 4}));
+  EXPECT_THROW_WITH(built(Tensor::zeros({2, 3, 5})), "expected axis 2 of input shape to have value 4");
+  auto in = Input(shape = {3, 4});
+  Model model(in, layers::LayerNormalization(axis = {1, 2}, name = "ln")(in));
+  Model loaded = keras::testing::expect_keras_round_trip(model, random::normal({2, 3, 4}));
+  EXPECT_EQ(keras::testing::saved_layer_config(loaded, "LayerNormalization")["axis"],
+            nlohmann::ordered_json::parse("[1, 2]"));
+  EXPECT_EQ(loaded.get_layer("ln").get_weights()[0].shape(), (Shape{3, 4}));
 }

@@ -5,8 +5,9 @@
 // Normalizes each sample over `axis`, independently of the batch and the same in training and inference:
 //   y = gamma * (x - mean) / sqrt(var + epsilon) + beta, mean and (biased) variance taken along `axis` for every
 //   position of the other axes. gamma and beta (trainable, Keras's order gamma, beta) have shape (input_shape[axis],).
-// After the first call the layer accepts only inputs with the same size on `axis`.
-// Not supported yet: a list of axes (axis={1, 2}), rms_scaling=true.
+// axis may be a list of adjacent axes (axis={1, 2, 3}: over each image as a whole); gamma and beta then have those
+// axes' shape, Keras's param_shape. After the first call the layer accepts only inputs with the same sizes there.
+// Not supported yet: axes that are not adjacent, rms_scaling=true.
 #include "keras/layers/layer.hpp"
 #include "keras/layers/normalization/normalization_keywords.hpp"
 
@@ -24,6 +25,10 @@ class LayerNormalization : public Layer {
   template <class... A>
   explicit LayerNormalization(int axis, A&&... a)
       : LayerNormalization(kw::collect<LayerNormalization>(kw::axis = axis, std::forward<A>(a)...)) {}
+  template <class... A>
+    requires kw::all_kwargs<A...>
+  explicit LayerNormalization(std::initializer_list<int64_t> axes, A&&... a)
+      : LayerNormalization(kw::collect<LayerNormalization>(kw::axis = kw::AxisArg(axes), std::forward<A>(a)...)) {}
   explicit LayerNormalization(const kw::Kwargs& kwargs);
 };
 
