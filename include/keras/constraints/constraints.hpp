@@ -43,20 +43,7 @@ namespace keras {
 
 // A constraint given by Keras name ("max_norm", "NonNeg") or as an object (constraints::MaxNorm(2.0)); the object is
 // copied.
-struct ConstraintArg {
-  std::string name;
-  std::shared_ptr<const constraints::Constraint> object;
-  ConstraintArg() = default;
-  ConstraintArg(const char* n) : name(n) {}
-  ConstraintArg(std::string n) : name(std::move(n)) {}
-  template <class T>
-    requires std::derived_from<T, constraints::Constraint>
-  ConstraintArg(const T& c) : object(std::make_shared<T>(c)) {}
-  template <class T>
-    requires std::derived_from<T, constraints::Constraint>
-  ConstraintArg(std::shared_ptr<T> c) : object(std::move(c)) {}
-  bool empty() const { return name.empty() && !object; }
-};
+using ConstraintArg = NamedObjectArg<constraints::Constraint>;
 
 namespace kw {
 KERAS_KEYWORD(min_value, double);

@@ -42,17 +42,26 @@ struct ActivationArg {
   ActivationArg(const activations::Function& f);
 };
 
-// An initializer given by Keras name ("glorot_uniform") or as an object (initializers::Constant(value=0.5)).
-struct InitializerArg {
+// An argument given by Keras name ("glorot_uniform", "l2", "max_norm") or as an object of a class derived from Base
+// (initializers::Constant(value=0.5), regularizers::L2(0.01), constraints::MaxNorm(2.0)), which is copied.
+template <class Base>
+struct NamedObjectArg {
   std::string name;
-  std::shared_ptr<const initializers::Initializer> object;
-  InitializerArg() = default;
-  InitializerArg(const char* n) : name(n) {}
-  InitializerArg(std::string n) : name(std::move(n)) {}
+  std::shared_ptr<const Base> object;
+  NamedObjectArg() = default;
+  NamedObjectArg(const char* n) : name(n) {}
+  NamedObjectArg(std::string n) : name(std::move(n)) {}
   template <class T>
-    requires std::derived_from<T, initializers::Initializer>
-  InitializerArg(const T& init) : object(std::make_shared<T>(init)) {}
+    requires std::derived_from<T, Base>
+  NamedObjectArg(const T& o) : object(std::make_shared<T>(o)) {}
+  template <class T>
+    requires std::derived_from<T, Base>
+  NamedObjectArg(std::shared_ptr<T> o) : object(std::move(o)) {}
+  bool empty() const { return name.empty() && !object; }
 };
+
+// An initializer by name ("glorot_uniform") or object (initializers::Constant(value=0.5)).
+using InitializerArg = NamedObjectArg<initializers::Initializer>;
 
 // An int or a tuple of ints (kernel_size=3 or kernel_size={3, 3}).
 struct IntTuple {

@@ -33,20 +33,7 @@ class Regularizer {
 namespace keras {
 
 // A regularizer given by Keras name ("l2", "L1L2") or as an object (regularizers::L2(0.01)); the object is copied.
-struct RegularizerArg {
-  std::string name;
-  std::shared_ptr<const regularizers::Regularizer> object;
-  RegularizerArg() = default;
-  RegularizerArg(const char* n) : name(n) {}
-  RegularizerArg(std::string n) : name(std::move(n)) {}
-  template <class T>
-    requires std::derived_from<T, regularizers::Regularizer>
-  RegularizerArg(const T& r) : object(std::make_shared<T>(r)) {}
-  template <class T>
-    requires std::derived_from<T, regularizers::Regularizer>
-  RegularizerArg(std::shared_ptr<T> r) : object(std::move(r)) {}
-  bool empty() const { return name.empty() && !object; }
-};
+using RegularizerArg = NamedObjectArg<regularizers::Regularizer>;
 
 namespace kw {
 // Regularizer factors and the layers' regularizer arguments.
