@@ -9,6 +9,9 @@ namespace {
 struct Fake {
   using keywords = kw::keywords<kw::units_t, kw::activation_t, kw::input_shape_t, kw::use_bias_t, kw::rate_t>;
 };
+struct Axes {
+  using keywords = kw::keywords<kw::axis_t>;
+};
 }  // namespace
 
 TEST(Keywords, AnyOrderAndTypes) {
@@ -33,4 +36,23 @@ TEST(Keywords, NoneMeansDefault) {
 TEST(Keywords, LastValueWins) {
   kw::Kwargs k = kw::collect<Fake>(units = 5, units = 7);
   EXPECT_EQ(k.get<int>("units"), 7);
+}
+
+TEST(Keywords, AxisIsAnIntOrAList) {
+  // One axis is kept as an int (what layers taking one axis read), a list as an IntTuple, even a list of one.
+  EXPECT_EQ(kw::collect<Axes>(axis = -1).get<int>("axis"), -1);
+  EXPECT_EQ(kw::collect<Axes>(axis = {1, 2}).get<IntTuple>("axis")->values, (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(kw::collect<Axes>(axis = {3}).get<IntTuple>("axis")->values, (std::vector<int64_t>{3}));
+  EXPECT_TRUE(kw::collect<Axes>(axis = None).is_none("axis"));
+  // Where one axis is read, a list is named in the message.
+  try {
+    kw::collect<Axes>(axis = {1, 2}).get<int>("axis");
+    ADD_FAILURE() << "no error";
+  } catch (const TypeError& e) {
+    EXPECT_NE(std::string(e.what()).find("Keyword argument `axis` takes one value here, not a list: received "
+                                         "axis={1, 2}."),
+              std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("Hint:"), std::string::npos) << e.what();
+  }
 }

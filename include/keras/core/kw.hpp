@@ -62,6 +62,15 @@ class Kwargs {
     const std::any* v = find(key);
     if (!v || v->type() == typeid(None_)) return std::nullopt;
     if (const T* p = std::any_cast<T>(v)) return *p;
+    if constexpr (std::is_integral_v<T>)
+      if (const IntTuple* list = std::any_cast<IntTuple>(v)) {  // axis={1, 2} where one axis is taken
+        std::string given;
+        for (int64_t e : list->values) given += (given.empty() ? "" : ", ") + std::to_string(e);
+        throw TypeError("Keyword argument `" + std::string(key) + "` takes one value here, not a list: received " +
+                            std::string(key) + "={" + given + "}.",
+                        {.expected = "one int", .received = "{" + given + "}",
+                         .hint = "give a single value, e.g. " + std::string(key) + "=-1."});
+      }
     throw TypeError("Keyword argument `" + std::string(key) + "` has the wrong type.");
   }
   template <class T>

@@ -348,3 +348,9 @@ TEST(BatchNormalization, Errors) {
   EXPECT_THROW_WITH(bn2(layers::Dense(6)(inputs)), "expected axis -1 of input shape to have value 4", "Hint:",
                     "the previous layer");
 }
+
+TEST(BatchNormalization, AListOfAxesIsNamed) {
+  // BatchNormalization normalizes one axis; axis={1, 2} compiles (the keyword takes lists) and is refused by name.
+  EXPECT_THROW_WITH(layers::BatchNormalization(axis = {1, 2}),
+                    "Keyword argument `axis` takes one value here, not a list: received axis={1, 2}.", "Hint:");
+}
