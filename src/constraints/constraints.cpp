@@ -19,6 +19,12 @@ std::string axes_text(const std::vector<int64_t>& axes) {
   return axes.size() == 1 ? s : "[" + s + "]";
 }
 
+// A positional axis argument as the keyword would hold it: an int for one axis, an IntTuple for several.
+void set_axis(kw::Kwargs& k, IntTuple axis) {
+  if (axis.values.size() == 1) k.set("axis", static_cast<int>(axis.values[0]));
+  else k.set("axis", std::move(axis));
+}
+
 }  // namespace
 
 // ---- NormAxes ----------------------------------------------------------------------------------------------------
@@ -113,8 +119,7 @@ MaxNorm::MaxNorm(double max_value, IntTuple axis)
     : MaxNorm([&] {
         kw::Kwargs k;
         k.set("max_value", max_value);
-        if (axis.values.size() == 1) k.set("axis", static_cast<int>(axis.values[0]));
-        else k.set("axis", std::move(axis));
+        set_axis(k, std::move(axis));
         return k;
       }()) {}
 
@@ -142,8 +147,7 @@ MinMaxNorm::MinMaxNorm(double min_value, double max_value, double rate, IntTuple
         k.set("min_value", min_value);
         k.set("max_value", max_value);
         k.set("rate", rate);
-        if (axis.values.size() == 1) k.set("axis", static_cast<int>(axis.values[0]));
-        else k.set("axis", std::move(axis));
+        set_axis(k, std::move(axis));
         return k;
       }()) {}
 
@@ -178,8 +182,7 @@ UnitNorm::UnitNorm(const kw::Kwargs& k) : axes_(k) {}
 UnitNorm::UnitNorm(IntTuple axis)
     : UnitNorm([&] {
         kw::Kwargs k;
-        if (axis.values.size() == 1) k.set("axis", static_cast<int>(axis.values[0]));
-        else k.set("axis", std::move(axis));
+        set_axis(k, std::move(axis));
         return k;
       }()) {}
 
