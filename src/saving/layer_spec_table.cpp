@@ -94,27 +94,36 @@ LayerSpec group_normalization_spec() {
   return {false, a, {}};
 }
 
-// keras/src/layers/rnn/{simple_rnn,lstm,gru}.py and rnn.py. Keras 2's time_major/implementation have no keraspp
-// counterpart: implementation changes no result.
-LayerSpec recurrent_spec(const std::string& cls) {
+// The keys of a recurrent layer's cell (keras/src/layers/rnn/{simple_rnn,lstm,gru}.py), in Keras's order; `kind` is
+// "SimpleRNN", "LSTM" or "GRU". The layers also write activity_regularizer, after bias_regularizer.
+std::vector<ArgSpec> cell_args(const std::string& kind, bool with_activity_regularizer) {
   std::vector<ArgSpec> a = {{"units", nullptr}, {"activation", "\"tanh\""}};
-  if (cls != "SimpleRNN") a.push_back({"recurrent_activation", "\"sigmoid\""});
+  if (kind != "SimpleRNN") a.push_back({"recurrent_activation", "\"sigmoid\""});
   a.push_back({"use_bias", "true"});
-  if (cls == "LSTM") a.push_back({"unit_forget_bias", "true"});
+  if (kind == "LSTM") a.push_back({"unit_forget_bias", "true"});
   for (ArgSpec s : std::vector<ArgSpec>{{"kernel_initializer", "\"glorot_uniform\""},
                                         {"recurrent_initializer", "\"orthogonal\""},
                                         {"bias_initializer", "\"zeros\""},
                                         {"kernel_regularizer", "null"},
                                         {"recurrent_regularizer", "null"},
-                                        {"bias_regularizer", "null"},
-                                        {"activity_regularizer", "null"},
-                                        {"kernel_constraint", "null"},
+                                        {"bias_regularizer", "null"}})
+    a.push_back(s);
+  if (with_activity_regularizer) a.push_back({"activity_regularizer", "null"});
+  for (ArgSpec s : std::vector<ArgSpec>{{"kernel_constraint", "null"},
                                         {"recurrent_constraint", "null"},
                                         {"bias_constraint", "null"},
                                         {"dropout", "0.0"},
                                         {"recurrent_dropout", "0.0"},
-                                        {"seed", "null"},
-                                        {"return_sequences", "false"},
+                                        {"seed", "null"}})
+    a.push_back(s);
+  return a;
+}
+
+// keras/src/layers/rnn/{simple_rnn,lstm,gru}.py and rnn.py. Keras 2's time_major/implementation have no keraspp
+// counterpart: implementation changes no result.
+LayerSpec recurrent_spec(const std::string& cls) {
+  std::vector<ArgSpec> a = cell_args(cls, true);
+  for (ArgSpec s : std::vector<ArgSpec>{{"return_sequences", "false"},
                                         {"return_state", "false"},
                                         {"go_backwards", "false"},
                                         {"stateful", "false"},
@@ -124,6 +133,15 @@ LayerSpec recurrent_spec(const std::string& cls) {
                                         {"implementation", "2", Kind::kIgnored}})
     a.push_back(s);
   if (cls == "GRU") a.push_back({"reset_after", "true"});
+  return {false, a, {}};
+}
+
+// The cells themselves (SimpleRNNCell, LSTMCell, GRUCell), as keras.layers.RNN(cell) serializes them. tf.keras 2
+// also wrote `implementation`, which changes no result.
+LayerSpec cell_spec(const std::string& kind) {
+  std::vector<ArgSpec> a = cell_args(kind, false);
+  if (kind == "GRU") a.push_back({"reset_after", "true"});
+  a.push_back({"implementation", "2", Kind::kIgnored});
   return {false, a, {}};
 }
 
@@ -322,6 +340,21 @@ const std::map<std::string, LayerSpec>& layer_spec_table() {
       {"SimpleRNN", recurrent_spec("SimpleRNN")},
       {"LSTM", recurrent_spec("LSTM")},
       {"GRU", recurrent_spec("GRU")},
+      {"SimpleRNNCell", cell_spec("SimpleRNN")},
+      {"LSTMCell", cell_spec("LSTM")},
+      {"GRUCell", cell_spec("GRU")},
+      // rnn/rnn.py, rnn/stacked_rnn_cells.py: the cell (or cells) serialized inside the config.
+      {"RNN",
+       {false,
+        {{"return_sequences", "false"},
+         {"return_state", "false"},
+         {"go_backwards", "false"},
+         {"stateful", "false"},
+         {"unroll", "false"},
+         {"zero_output_for_mask", "false"},
+         {"cell", nullptr, Kind::kArg, As::kLayer}},
+        {}}},
+      {"StackedRNNCells", {false, {{"cells", nullptr, Kind::kArg, As::kLayers}}, {}}},
       // rnn/time_distributed.py, rnn/bidirectional.py (Wrapper.get_config serializes the wrapped layer). keraspp
       // writes the layer it was given; Keras's forward_/backward_ copies load back to the same model.
       {"TimeDistributed", {false, {{"layer", nullptr, Kind::kArg, As::kLayer}}, {}}},

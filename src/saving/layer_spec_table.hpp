@@ -27,6 +27,7 @@ enum class As {
   kFloats,   // a number or a list of numbers (Normalization's mean and variance)
   kScalarTuple,  // an IntTuple of one value written as a plain int (UpSampling1D's size)
   kLayer,        // a nested layer, written as its serialized config (TimeDistributed's layer)
+  kLayers,       // a list of nested layers (StackedRNNCells' cells)
   kNullable,     // None is a value of its own, written as null (Bidirectional's merge_mode)
 };
 

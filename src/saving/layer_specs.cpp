@@ -218,6 +218,11 @@ Json layer_config_json(const LayerImpl& layer) {
     if (set && arg.as == As::kLayer) {
       const std::optional<Layer> inner = given.get<Layer>(from);
       c[key] = layer_envelope(*inner->impl(), std::nullopt);
+    } else if (set && arg.as == As::kLayers) {
+      c[key] = Json::array();
+      const std::vector<Layer> inner_layers = given.get_or<std::vector<Layer>>(from, {});
+      for (const Layer& inner : inner_layers)
+        c[key].push_back(layer_envelope(*inner.impl(), std::nullopt));
     } else if (set) {
       c[key] = encode_arg(arg, raw_value(given, from));
     } else if (arg.default_json) {
@@ -306,6 +311,13 @@ Layer layer_from_envelope(const Json& env, const Context& ctx) {
     if (arg->as == As::kLayer) {
       // Keras 3 writes {module, class_name, config, registered_name}, Keras 2 {class_name, config}.
       if (!v.is_null()) k.set(key, layer_from_envelope(v, ctx));
+      continue;
+    }
+    if (arg->as == As::kLayers) {
+      if (!v.is_array()) fail(ctx, "`" + key + "` of " + owner + " must be a list of layers.", {.received = describe(v)});
+      std::vector<Layer> inner;
+      for (const Json& e : v) inner.push_back(layer_from_envelope(e, ctx));
+      k.set(key, inner);
       continue;
     }
     if (arg->kind == Kind::kArg || arg->kind == Kind::kArgIfSet) {

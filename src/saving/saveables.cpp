@@ -1,5 +1,7 @@
 #include "saving/saveables.hpp"
 
+#include <map>
+
 #include "keras/core/errors.hpp"
 
 namespace keras::saving::detail {
@@ -29,6 +31,19 @@ std::shared_ptr<LayerImpl> held(const LayerImpl& wrapper, const char* key) {
 std::vector<WrappedLayer> wrapped_layers(const LayerImpl& layer) {
   const std::string& cls = layer.class_name();
   if (cls == "TimeDistributed") return {{"layer", held(layer, "layer")}};
+  if (cls == "RNN") return {{"cell", held(layer, "cell")}};
+  // A list attribute: each element under <attribute>/<snake_case class>, numbered per class (_save_container_state).
+  if (cls == "StackedRNNCells") {
+    std::vector<WrappedLayer> out;
+    std::map<std::string, int> counters;
+    const std::vector<Layer> cells = layer.config().get_or<std::vector<Layer>>("cells", {});
+    for (const Layer& cell : cells) {
+      const std::string snake = to_snake_case(cell.class_name());
+      const int n = counters[snake]++;
+      out.push_back({"cells/" + (n == 0 ? snake : snake + "_" + std::to_string(n)), cell.impl()});
+    }
+    return out;
+  }
   // Bidirectional's config: "layer" is the forward layer, "backward_layer" the backward one.
   if (cls == "Bidirectional")
     return {{"backward_layer", held(layer, "backward_layer")}, {"forward_layer", held(layer, "layer")}};

@@ -5,6 +5,8 @@
 //                            "lstm_cell", a GRUCell "gru_cell", a SimpleRNNCell "simple_rnn_cell")
 //   TimeDistributed          the wrapped layer, attribute `layer`
 //   Bidirectional            attributes `backward_layer` and `forward_layer` (sorted: backward first)
+//   RNN                      its cell, attribute `cell`; a StackedRNNCells keeps its list `cells`, each cell under
+//                            cells/<snake_case class>[_n] (lstm_cell, lstm_cell_1)
 // keraspp keeps an RNN's variables in the layer itself and a wrapper's in the layers it wraps; these tables map
 // that onto Keras's object tree, for the .keras / .weights.h5 store and the legacy .h5 weight names.
 #include <memory>
@@ -26,11 +28,11 @@ std::optional<CellInfo> rnn_cell(const LayerImpl& layer);
 
 // A layer held by a wrapper, with the attribute Keras 3 keeps it in.
 struct WrappedLayer {
-  std::string attribute;  // "layer", "forward_layer", "backward_layer"
+  std::string attribute;  // "layer", "forward_layer", "backward_layer", "cell", "cells/lstm_cell_1"
   std::shared_ptr<LayerImpl> layer;
 };
-// The layers a TimeDistributed or Bidirectional layer wraps, in the order Keras's walk visits them; empty for any
-// other layer.
+// The layers a TimeDistributed, Bidirectional, RNN or StackedRNNCells layer holds, in the order Keras's walk visits
+// them; empty for any other layer.
 std::vector<WrappedLayer> wrapped_layers(const LayerImpl& layer);
 
 }  // namespace keras::saving::detail

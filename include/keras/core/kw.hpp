@@ -83,6 +83,10 @@ class Kwargs {
     for (const auto& kv : items_) out.push_back(kv.first);
     return out;
   }
+  // Copies `key` as `other` holds it (a value of any type, or None); nothing when `other` lacks it.
+  void copy_from(const Kwargs& other, std::string_view key) {
+    if (const std::any* v = other.find(key)) set(key, *v);
+  }
   void erase(std::string_view key) {
     std::erase_if(items_, [&](const auto& kv) { return kv.first == key; });
   }

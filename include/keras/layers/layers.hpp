@@ -83,5 +83,7 @@
 #include "keras/layers/rnn/bidirectional.hpp"
 #include "keras/layers/rnn/gru.hpp"
 #include "keras/layers/rnn/lstm.hpp"
+#include "keras/layers/rnn/rnn.hpp"
 #include "keras/layers/rnn/simple_rnn.hpp"
+#include "keras/layers/rnn/stacked_rnn_cells.hpp"
 #include "keras/layers/rnn/time_distributed.hpp"

@@ -32,7 +32,13 @@ class BidirectionalImpl : public LayerImpl, public rnn_detail::ResettableStates 
  public:
   BidirectionalImpl(const Layer& layer, const kw::Kwargs& k) : LayerImpl("Bidirectional", k) {
     RnnBase* rnn = layer.impl() ? rnn_detail::as_rnn(layer) : nullptr;
-    if (!rnn)
+    if (!rnn && layer.impl() && layer.class_name() == "RNN")
+      throw ValueError("keraspp's Bidirectional does not wrap an RNN of stacked cells yet (layer \"" + layer.name() +
+                           "\").",
+                       {.layer = name(), .received = "RNN(StackedRNNCells)",
+                        .hint = "wrap one RNN per cell, each with return_sequences=true but the last: "
+                                "Bidirectional(RNN(cell_a, return_sequences=true)), then Bidirectional(RNN(cell_b))."});
+    if (!rnn || rnn->is_cell())
       throw ValueError("Please initialize `Bidirectional` layer with a `keras.layers.Layer` instance. Received: " +
                            (layer.impl() ? layer.class_name() : std::string("None")),
                        {.layer = name(), .hint = "wrap a recurrent layer: Bidirectional(LSTM(64))."});
@@ -52,7 +58,7 @@ class BidirectionalImpl : public LayerImpl, public rnn_detail::ResettableStates 
                        {.layer = name(), .received = merge_mode_,
                         .hint = "use merge_mode=\"concat\" (the default), \"sum\", \"mul\", \"ave\" or None."});
     // Keras rebuilds both directions from the layer's config, so the wrapped layer's own state is not shared.
-    kw::Kwargs cfg = layer.impl()->config();
+    kw::Kwargs cfg = rnn_detail::with_fresh_cell(layer.impl()->config());
     cfg.set("name", "forward_" + without_prefix(layer.name(), "forward_"));
     forward_ = from_config(layer.class_name(), cfg);
     if (auto b = k.get<Layer>("backward_layer")) {
@@ -61,7 +67,7 @@ class BidirectionalImpl : public LayerImpl, public rnn_detail::ResettableStates 
                          {.layer = name(), .hint = "give a recurrent layer with go_backwards=true."});
       backward_ = *b;
     } else {
-      cfg = layer.impl()->config();
+      cfg = rnn_detail::with_fresh_cell(layer.impl()->config());
       cfg.set("go_backwards", true);
       cfg.set("name", "backward_" + without_prefix(layer.name(), "backward_"));
       backward_ = from_config(layer.class_name(), cfg);

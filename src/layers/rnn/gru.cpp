@@ -16,7 +16,8 @@ using rnn_detail::StepGrad;
 
 class GRUImpl : public rnn_detail::RnnBase {
  public:
-  explicit GRUImpl(const kw::Kwargs& k) : RnnBase("GRU", k, 3, 1), reset_after_(k.get_or("reset_after", true)) {}
+  GRUImpl(std::string class_name, const kw::Kwargs& k)
+      : RnnBase(std::move(class_name), k, 3, 1), reset_after_(k.get_or("reset_after", true)) {}
 
  protected:
   std::vector<int64_t> bias_shape() const override {
@@ -169,8 +170,16 @@ class GRUImpl : public rnn_detail::RnnBase {
 
 }  // namespace
 
-GRU::GRU(const kw::Kwargs& kwargs) : RecurrentLayer(std::make_shared<GRUImpl>(kwargs)) {}
+namespace rnn_detail {
+std::shared_ptr<RnnBase> make_gru(std::string class_name, const kw::Kwargs& k) {
+  return std::make_shared<GRUImpl>(std::move(class_name), k);
+}
+}  // namespace rnn_detail
+
+GRU::GRU(const kw::Kwargs& kwargs) : RecurrentLayer(rnn_detail::make_gru("GRU", kwargs)) {}
+GRUCell::GRUCell(const kw::Kwargs& kwargs) : Layer(rnn_detail::make_gru("GRUCell", kwargs)) {}
 
 KERAS_REGISTER_LAYER(GRU)
+KERAS_REGISTER_LAYER(GRUCell)
 
 }  // namespace keras::layers

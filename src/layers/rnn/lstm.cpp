@@ -15,7 +15,7 @@ using rnn_detail::StepGrad;
 
 class LSTMImpl : public rnn_detail::RnnBase {
  public:
-  explicit LSTMImpl(const kw::Kwargs& k) : RnnBase("LSTM", k, 4, 2) {
+  LSTMImpl(std::string class_name, const kw::Kwargs& k) : RnnBase(std::move(class_name), k, 4, 2) {
     unit_forget_bias_ = k.get_or("unit_forget_bias", true);
   }
 
@@ -117,8 +117,16 @@ class LSTMImpl : public rnn_detail::RnnBase {
 
 }  // namespace
 
-LSTM::LSTM(const kw::Kwargs& kwargs) : RecurrentLayer(std::make_shared<LSTMImpl>(kwargs)) {}
+namespace rnn_detail {
+std::shared_ptr<RnnBase> make_lstm(std::string class_name, const kw::Kwargs& k) {
+  return std::make_shared<LSTMImpl>(std::move(class_name), k);
+}
+}  // namespace rnn_detail
+
+LSTM::LSTM(const kw::Kwargs& kwargs) : RecurrentLayer(rnn_detail::make_lstm("LSTM", kwargs)) {}
+LSTMCell::LSTMCell(const kw::Kwargs& kwargs) : Layer(rnn_detail::make_lstm("LSTMCell", kwargs)) {}
 
 KERAS_REGISTER_LAYER(LSTM)
+KERAS_REGISTER_LAYER(LSTMCell)
 
 }  // namespace keras::layers

@@ -60,6 +60,48 @@ RnnBase::RnnBase(std::string class_name, const kw::Kwargs& k, int gates, int n_s
   (void)k.get_or("unroll", false);  // unrolling changes nothing here: the loop is already explicit
   if (auto seed = k.get<int>("seed")) own_generator_ = random::seeded_generator(static_cast<uint64_t>(*seed));
   input_spec = {InputSpec{.ndim = 3}};
+  cell_mode_ = this->class_name().ends_with("Cell");
+  if (cell_mode_) {
+    // One step that returns the output and the states, as a cell's call does.
+    return_sequences_ = false;
+    return_state_ = true;
+    input_spec = {InputSpec{.ndim = 2}};
+  }
+}
+
+void RnnBase::run_weights_of(std::shared_ptr<RnnBase> cell, kw::Kwargs config) {
+  weights_cell_ = std::move(cell);
+  config_ = std::move(config);
+}
+
+std::vector<VariablePtr> RnnBase::variables() const {
+  return weights_cell_ ? weights_cell_->variables() : LayerImpl::variables();
+}
+
+void RnnBase::set_trainable(bool t) {
+  LayerImpl::set_trainable(t);
+  if (weights_cell_) weights_cell_->set_trainable(t);  // Keras: rnn.trainable = False freezes its cell
+}
+
+std::vector<Tensor> RnnBase::forward(CallContext& ctx) {
+  if (!cell_mode_) return forward_sequence(ctx);
+  // A cell's step is a sequence of one timestep.
+  ctx.children.assign(1, CallContext());
+  CallContext& c = ctx.children[0];
+  c.training = ctx.training;
+  c.inputs = ctx.inputs;
+  const Tensor& x = ctx.inputs.at(0);
+  c.inputs[0] = x.reshape({x.dim(0), 1, x.dim(1)});
+  return forward_sequence(c);
+}
+
+std::vector<Tensor> RnnBase::backward(CallContext& ctx, const std::vector<Tensor>& grads) {
+  if (!cell_mode_) return backward_sequence(ctx, grads);
+  CallContext& c = ctx.children.at(0);
+  c.needs_input_grad = ctx.needs_input_grad;
+  std::vector<Tensor> g = backward_sequence(c, grads);
+  if (!g.empty() && g[0].defined()) g[0] = g[0].reshape(ctx.inputs.at(0).dims());
+  return g;
 }
 
 Tensor RnnBase::initial_bias() const { return (*initializers::get(bias_init_))(bias_shape()); }
@@ -78,6 +120,10 @@ std::string sequence_hint(const SpecViolation& v, const std::string& name, const
 }
 
 std::string RnnBase::hint_for(const SpecViolation& v) const {
+  if (cell_mode_ && v.kind == SpecViolation::Kind::ndim && v.input_index == 0 && v.received.ndim() == 3)
+    return "layer \"" + name() + "\" (" + class_name() +
+           ") is one timestep: it takes (batch, features) and the states. To run it over sequences (batch, "
+           "timesteps, features), wrap it: layers::RNN(" + name() + ").";
   std::string h = sequence_hint(v, name(), class_name());
   return h.empty() ? LayerImpl::hint_for(v) : h;
 }
@@ -119,7 +165,7 @@ void RnnBase::check_input_compatibility(const std::vector<Shape>& shapes,
 }
 
 std::vector<Shape> RnnBase::compute_output_shapes(const std::vector<Shape>& in) {
-  const Shape& s = in.at(0);
+  const Shape& s = cell_mode_ ? Shape{in.at(0)[0], Dim(1), in.at(0)[-1]} : in.at(0);
   std::vector<Shape> out;
   out.push_back(return_sequences_ ? Shape{s[0], s[1], Dim(units_)} : Shape{s[0], Dim(units_)});
   if (return_state_)
@@ -128,7 +174,7 @@ std::vector<Shape> RnnBase::compute_output_shapes(const std::vector<Shape>& in) 
 }
 
 void RnnBase::build(const std::vector<Shape>& in) {
-  const Shape& s = in.at(0);
+  const Shape& s = cell_mode_ ? Shape{in.at(0)[0], Dim(1), in.at(0)[-1]} : in.at(0);
   if (s[-1].is_none())
     throw ValueError("The last dimension of the inputs to a " + class_name() + " layer should be defined. Found None. "
                      "Full input shape received: " + to_string(s),
@@ -146,6 +192,7 @@ void RnnBase::build(const std::vector<Shape>& in) {
                       .hint = "give the number of timesteps in the input shape, or leave unroll=false."});
   in_ = s[-1].value();
   if (stateful_) state_batch_ = s[0].value();
+  if (weights_cell_) return adopt_cell_weights(s);
   const int64_t Gu = gates_ * units_;
   kernel_ = add_weight("kernel", {in_, Gu}, kernel_init_);
   recurrent_kernel_ = add_weight("recurrent_kernel", {units_, Gu}, recurrent_init_);
@@ -153,6 +200,24 @@ void RnnBase::build(const std::vector<Shape>& in) {
     bias_ = add_weight("bias", bias_shape(), "zeros");
     bias_->value = initial_bias();
   }
+  input_spec = {InputSpec{.ndim = cell_mode_ ? 2 : 3, .axes = {{-1, in_}}}};
+}
+
+void RnnBase::adopt_cell_weights(const Shape& s) {
+  RnnBase& cell = *weights_cell_;
+  if (!cell.built()) cell.check_and_build({Shape{s[0], s[-1]}});
+  if (cell.in_ != in_)
+    throw ValueError("Input 0 of layer \"" + cell.name() + "\" is incompatible with the layer: expected axis -1 of "
+                     "input shape to have value " + std::to_string(cell.in_) + ", but received input with shape " +
+                     to_string(Shape{s[0], s[-1]}),
+                     {.layer = name(), .expected = std::to_string(cell.in_) + " features",
+                      .received = to_string(s),
+                      .hint = "the cell \"" + cell.name() + "\" was built for " + std::to_string(cell.in_) +
+                              " features per timestep; give layer \"" + name() + "\" sequences of that many features, "
+                              "or use a new cell."});
+  kernel_ = cell.kernel_;
+  recurrent_kernel_ = cell.recurrent_kernel_;
+  bias_ = cell.bias_;
   input_spec = {InputSpec{.ndim = 3, .axes = {{-1, in_}}}};
 }
 
@@ -291,7 +356,8 @@ void RecurrentLayer::reset_states() const {
   auto* impl = dynamic_cast<rnn_detail::ResettableStates*>(impl_.get());
   if (!impl)
     throw ValueError("Layer \"" + name() + "\" (" + class_name() + ") is not a recurrent layer.",
-                     {.layer = name(), .hint = "reset_states() applies to SimpleRNN, LSTM, GRU and Bidirectional."});
+                     {.layer = name(),
+                      .hint = "reset_states() applies to SimpleRNN, LSTM, GRU, RNN, ConvLSTM and Bidirectional."});
   impl->reset_states();
 }
 

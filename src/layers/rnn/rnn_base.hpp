@@ -67,6 +67,9 @@ class ResettableStates {
 // The hint for a rank mistake in front of a layer that takes sequences (name: that layer's).
 std::string sequence_hint(const SpecViolation& v, const std::string& name, const std::string& class_name);
 
+// SimpleRNN, LSTM and GRU, and their cells. A class name ending in "Cell" (LSTMCell) makes the layer Keras's cell: one
+// timestep, x (batch, features) then the states in, the output then the new states out, as Keras's
+// `cell(x, [h, c])` returns `h, [h, c]`. It runs the same loop over a sequence of one step.
 class RnnBase : public LayerImpl, public ResettableStates {
  public:
   RnnBase(std::string class_name, const kw::Kwargs& k, int gates, int n_states);
@@ -85,6 +88,15 @@ class RnnBase : public LayerImpl, public ResettableStates {
   double regularization_penalty(bool accumulate_grads) override;
 
   void reset_states() override;
+
+  bool is_cell() const { return cell_mode_; }
+  // keras.layers.RNN(cell): this layer runs `cell`'s variables over sequences (Keras keeps an RNN's variables in its
+  // cell, so the cell's get_weights() and the RNN's are the same). `config` is what the RNN was made with, for
+  // get_config. The cell is built, with (batch, features), when this layer is.
+  void run_weights_of(std::shared_ptr<RnnBase> cell, kw::Kwargs config);
+  const std::shared_ptr<RnnBase>& weights_cell() const { return weights_cell_; }
+  std::vector<VariablePtr> variables() const override;
+  void set_trainable(bool t) override;
   // The next calls draw their dropout masks as a layer made with seed=`seed` would (tests reseed before every call to
   // hold the masks fixed).
   void reseed(uint64_t seed);
@@ -152,12 +164,46 @@ class RnnBase : public LayerImpl, public ResettableStates {
   bool zero_output_for_mask_ = false;
   double dropout_ = 0.0, recurrent_dropout_ = 0.0;
   std::optional<std::mt19937_64> own_generator_;
+  void adopt_cell_weights(const Shape& sequence_shape);
+  std::vector<Tensor> forward_sequence(CallContext& ctx);
+  std::vector<Tensor> backward_sequence(CallContext& ctx, const std::vector<Tensor>& output_grads);
+  bool cell_mode_ = false;
+  std::shared_ptr<RnnBase> weights_cell_;  // RNN(cell): the cell whose variables this layer runs
   // stateful=true: raises Keras's input-spec error when batch B is not the states' batch size.
   void check_state_batch(int64_t B, const Shape& x_shape) const;
   std::vector<Tensor> states_;  // stateful=true: the states carried between batches
   int64_t state_batch_ = 0;     // stateful=true: their batch size; 0 after reset_states() (any size may start)
   std::vector<float> scratch_;
 };
+
+// The layer of each cell kind under `class_name`: "LSTM", "LSTMCell" (the cell) or "RNN" (RNN(LSTMCell(...))).
+std::shared_ptr<RnnBase> make_simple_rnn(std::string class_name, const kw::Kwargs& k);
+std::shared_ptr<RnnBase> make_lstm(std::string class_name, const kw::Kwargs& k);
+std::shared_ptr<RnnBase> make_gru(std::string class_name, const kw::Kwargs& k);
+
+// keras.layers.RNN(cell) for one cell: a layer of the cell's kind named `kwargs`' name, with the RNN's keywords
+// (`kwargs`, overriding nothing of the cell's) and the cell's own, running the cell's variables. `config` is what
+// get_config reports.
+std::shared_ptr<RnnBase> sequence_layer_for(const std::shared_ptr<RnnBase>& cell, const kw::Kwargs& kwargs,
+                                            kw::Kwargs config);
+// The cells of a StackedRNNCells layer (empty for any other layer).
+std::vector<std::shared_ptr<RnnBase>> stacked_cells(const LayerImpl& layer);
+// `config` with its "cell" replaced by a new cell made from that cell's config: Keras rebuilds a wrapped RNN from its
+// config (Bidirectional's two directions), which gives each copy a cell of its own.
+kw::Kwargs with_fresh_cell(kw::Kwargs config);
+
+// Runs `layers` in turn (StackedRNNCells' cells, or the sequence layers of RNN(StackedRNNCells)): each on the output
+// of the one before and on its own states, taken in order from ctx.inputs[1...] when they are given; layer i sees
+// input mask masks[i] (none when masks is empty). Returns the last output, then every layer's further outputs (its
+// states) in order. The per-layer calls are ctx.children.
+std::vector<Tensor> chain_forward(const std::vector<std::shared_ptr<RnnBase>>& layers, CallContext& ctx,
+                                  const std::vector<Tensor>& masks);
+// Its backward: the input gradients (x, then each given state).
+std::vector<Tensor> chain_backward(const std::vector<std::shared_ptr<RnnBase>>& layers, CallContext& ctx,
+                                   const std::vector<Tensor>& output_grads);
+
+// Python's repr of a layer in Keras's messages: <LSTMCell name=lstm_cell, built=False>.
+std::string object_repr(const Layer& layer);
 
 // The RnnBase behind a layer, or nullptr.
 inline RnnBase* as_rnn(const Layer& layer) { return dynamic_cast<RnnBase*>(layer.impl().get()); }

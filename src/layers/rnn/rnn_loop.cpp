@@ -27,7 +27,7 @@ std::atomic<bool> fused_enabled{true};
 void set_fused_primitives(bool enabled) { fused_enabled = enabled; }
 bool fused_primitives() { return fused_enabled; }
 
-std::vector<Tensor> RnnBase::forward(CallContext& ctx) {
+std::vector<Tensor> RnnBase::forward_sequence(CallContext& ctx) {
   const Tensor& x = ctx.inputs.at(0);
   const int64_t B = x.dim(0), T = x.dim(1), I = x.dim(2), u = units_, Gu = gates_ * units_, S = T, Bu = B * u;
   check_state_batch(B, x.shape());
@@ -177,7 +177,7 @@ std::vector<Tensor> RnnBase::forward(CallContext& ctx) {
   return out;
 }
 
-std::vector<Tensor> RnnBase::backward(CallContext& ctx, const std::vector<Tensor>& grads) {
+std::vector<Tensor> RnnBase::backward_sequence(CallContext& ctx, const std::vector<Tensor>& grads) {
   const Tensor& x = ctx.inputs.at(0);
   const int64_t B = x.dim(0), T = x.dim(1), I = x.dim(2), u = units_, Gu = gates_ * units_, S = T, Bu = B * u;
   const Tensor& xd = ctx.saved.at(kXd);

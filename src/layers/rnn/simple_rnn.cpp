@@ -14,7 +14,7 @@ using rnn_detail::StepGrad;
 
 class SimpleRNNImpl : public rnn_detail::RnnBase {
  public:
-  explicit SimpleRNNImpl(const kw::Kwargs& k) : RnnBase("SimpleRNN", k, 1, 1) {}
+  SimpleRNNImpl(std::string class_name, const kw::Kwargs& k) : RnnBase(std::move(class_name), k, 1, 1) {}
 
  protected:
   // Per step: the pre-activation and h, both (B, u).
@@ -40,8 +40,16 @@ class SimpleRNNImpl : public rnn_detail::RnnBase {
 
 }  // namespace
 
-SimpleRNN::SimpleRNN(const kw::Kwargs& kwargs) : RecurrentLayer(std::make_shared<SimpleRNNImpl>(kwargs)) {}
+namespace rnn_detail {
+std::shared_ptr<RnnBase> make_simple_rnn(std::string class_name, const kw::Kwargs& k) {
+  return std::make_shared<SimpleRNNImpl>(std::move(class_name), k);
+}
+}  // namespace rnn_detail
+
+SimpleRNN::SimpleRNN(const kw::Kwargs& kwargs) : RecurrentLayer(rnn_detail::make_simple_rnn("SimpleRNN", kwargs)) {}
+SimpleRNNCell::SimpleRNNCell(const kw::Kwargs& kwargs) : Layer(rnn_detail::make_simple_rnn("SimpleRNNCell", kwargs)) {}
 
 KERAS_REGISTER_LAYER(SimpleRNN)
+KERAS_REGISTER_LAYER(SimpleRNNCell)
 
 }  // namespace keras::layers

@@ -17,4 +17,17 @@ class GRU : public RecurrentLayer {
   explicit GRU(const kw::Kwargs& kwargs);
 };
 
+// keras.layers.GRUCell: one timestep of a GRU, for keras.layers.RNN (RNN(GRUCell(32)) computes what GRU(32) does).
+// Called directly, cell({x, h}) returns {h_new, h_new}: Keras's `h, [h]`.
+class GRUCell : public Layer {
+ public:
+  using keywords = kw::keywords_plus<rnn_cell_keywords, kw::recurrent_activation_t, kw::reset_after_t>;
+  template <class... A>
+    requires kw::all_kwargs<A...>
+  explicit GRUCell(A&&... a) : GRUCell(kw::collect<GRUCell>(std::forward<A>(a)...)) {}
+  template <class... A>
+  explicit GRUCell(int units, A&&... a) : GRUCell(kw::collect<GRUCell>(kw::units = units, std::forward<A>(a)...)) {}
+  explicit GRUCell(const kw::Kwargs& kwargs);
+};
+
 }  // namespace keras::layers

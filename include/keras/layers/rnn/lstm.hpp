@@ -17,4 +17,18 @@ class LSTM : public RecurrentLayer {
   explicit LSTM(const kw::Kwargs& kwargs);
 };
 
+// keras.layers.LSTMCell: one timestep of an LSTM, for keras.layers.RNN (RNN(LSTMCell(32)) computes what LSTM(32)
+// does, with the same weights). Called directly, cell({x, h, c}) returns {h_new, h_new, c_new}: Keras's
+// `h, [h, c]`; x is (batch, features) and each state (batch, units).
+class LSTMCell : public Layer {
+ public:
+  using keywords = kw::keywords_plus<rnn_cell_keywords, kw::recurrent_activation_t, kw::unit_forget_bias_t>;
+  template <class... A>
+    requires kw::all_kwargs<A...>
+  explicit LSTMCell(A&&... a) : LSTMCell(kw::collect<LSTMCell>(std::forward<A>(a)...)) {}
+  template <class... A>
+  explicit LSTMCell(int units, A&&... a) : LSTMCell(kw::collect<LSTMCell>(kw::units = units, std::forward<A>(a)...)) {}
+  explicit LSTMCell(const kw::Kwargs& kwargs);
+};
+
 }  // namespace keras::layers

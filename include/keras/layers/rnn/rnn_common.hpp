@@ -44,14 +44,16 @@ inline constexpr initial_state_t initial_state{};
 
 namespace keras::layers {
 
-// The keywords of keras.layers.RNN subclasses (SimpleRNN, LSTM, GRU), beyond each cell's own.
-using rnn_keywords =
+// The keywords every RNN cell (SimpleRNNCell, LSTMCell, GRUCell) takes, beyond each cell's own.
+using rnn_cell_keywords =
     kw::keywords_plus<layer_keywords, kw::units_t, kw::activation_t, kw::use_bias_t, kw::kernel_initializer_t,
                       kw::recurrent_initializer_t, kw::bias_initializer_t, kw::kernel_regularizer_t,
                       kw::recurrent_regularizer_t, kw::bias_regularizer_t, kw::kernel_constraint_t,
                       kw::recurrent_constraint_t, kw::bias_constraint_t, kw::dropout_t, kw::recurrent_dropout_t,
-                      kw::seed_t, kw::return_sequences_t, kw::return_state_t, kw::go_backwards_t, kw::stateful_t,
-                      kw::unroll_t, kw::zero_output_for_mask_t>;
+                      kw::seed_t>;
+// SimpleRNN, LSTM and GRU: their cell's keywords and keras.layers.RNN's.
+using rnn_keywords = kw::keywords_plus<rnn_cell_keywords, kw::return_sequences_t, kw::return_state_t,
+                                       kw::go_backwards_t, kw::stateful_t, kw::unroll_t, kw::zero_output_for_mask_t>;
 
 // Handle base of the recurrent layers.
 class RecurrentLayer : public Layer {
