@@ -280,6 +280,11 @@ VariablePtr LayerImpl::add_weight(const std::string& name, const std::vector<int
   return v;
 }
 
+void LayerImpl::adopt_weight(const VariablePtr& v) {
+  variables_.push_back(v);
+  made_trainable_.push_back(v);
+}
+
 void LayerImpl::set_trainable(bool t) {
   trainable_ = t;
   for (const auto& v : made_trainable_) v->trainable = t;

@@ -145,6 +145,40 @@ LayerSpec cell_spec(const std::string& kind) {
   return {false, a, {}};
 }
 
+// keras/src/layers/rnn/conv_lstm.py (ConvLSTM.get_config: RNN's keys, then the cell's and activity_regularizer).
+LayerSpec conv_lstm_spec(int rank) {
+  std::vector<ArgSpec> a = {{"return_sequences", "false"},
+                            {"return_state", "false"},
+                            {"go_backwards", "false"},
+                            {"stateful", "false"},
+                            {"unroll", "false"},
+                            {"zero_output_for_mask", "false"},
+                            {"filters", nullptr},
+                            {"kernel_size", nullptr, Kind::kArg, As::kTuple, rank},
+                            {"strides", "1", Kind::kArg, As::kTuple, rank},
+                            {"padding", "\"valid\""},
+                            {"data_format", "\"channels_last\""},
+                            {"dilation_rate", "1", Kind::kArg, As::kTuple, rank},
+                            {"activation", "\"tanh\""},
+                            {"recurrent_activation", "\"sigmoid\""},
+                            {"use_bias", "true"},
+                            {"kernel_initializer", "\"glorot_uniform\""},
+                            {"recurrent_initializer", "\"orthogonal\""},
+                            {"bias_initializer", "\"zeros\""},
+                            {"unit_forget_bias", "true"},
+                            {"kernel_regularizer", "null"},
+                            {"recurrent_regularizer", "null"},
+                            {"bias_regularizer", "null"},
+                            {"activity_regularizer", "null"},
+                            {"kernel_constraint", "null"},
+                            {"recurrent_constraint", "null"},
+                            {"bias_constraint", "null"},
+                            {"dropout", "0.0"},
+                            {"recurrent_dropout", "0.0"},
+                            {"seed", "null"}};
+  return {false, a, {}};
+}
+
 // keras/src/layers/convolutional/base_conv_transpose.py. Keras 3 does not write output_padding but its subclasses
 // accept it: written only when set.
 LayerSpec conv_transpose_spec(int rank) {
@@ -340,6 +374,9 @@ const std::map<std::string, LayerSpec>& layer_spec_table() {
       {"SimpleRNN", recurrent_spec("SimpleRNN")},
       {"LSTM", recurrent_spec("LSTM")},
       {"GRU", recurrent_spec("GRU")},
+      {"ConvLSTM1D", conv_lstm_spec(1)},
+      {"ConvLSTM2D", conv_lstm_spec(2)},
+      {"ConvLSTM3D", conv_lstm_spec(3)},
       {"SimpleRNNCell", cell_spec("SimpleRNN")},
       {"LSTMCell", cell_spec("LSTM")},
       {"GRUCell", cell_spec("GRU")},

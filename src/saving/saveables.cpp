@@ -11,6 +11,8 @@ std::optional<CellInfo> rnn_cell(const LayerImpl& layer) {
   if (cls == "LSTM") return CellInfo{"LSTMCell", "lstm_cell"};
   if (cls == "GRU") return CellInfo{"GRUCell", "gru_cell"};
   if (cls == "SimpleRNN") return CellInfo{"SimpleRNNCell", "simple_rnn_cell"};
+  if (cls == "ConvLSTM1D" || cls == "ConvLSTM2D" || cls == "ConvLSTM3D")
+    return CellInfo{"ConvLSTMCell", "conv_lstm_cell"};
   return std::nullopt;
 }
 

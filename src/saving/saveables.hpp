@@ -2,7 +2,8 @@
 // Where Keras 3 keeps the variables of the layers that hold other objects (keras/src/saving/saving_lib.py
 // _walk_saveable: a layer's own variables, then its attributes that are layers, attribute names sorted):
 //   LSTM / GRU / SimpleRNN   an RNN whose variables live in its cell, attribute `cell` (an LSTMCell named
-//                            "lstm_cell", a GRUCell "gru_cell", a SimpleRNNCell "simple_rnn_cell")
+//                            "lstm_cell", a GRUCell "gru_cell", a SimpleRNNCell "simple_rnn_cell"; ConvLSTM1D/2D/3D
+//                            a ConvLSTMCell "conv_lstm_cell")
 //   TimeDistributed          the wrapped layer, attribute `layer`
 //   Bidirectional            attributes `backward_layer` and `forward_layer` (sorted: backward first)
 //   RNN                      its cell, attribute `cell`; a StackedRNNCells keeps its list `cells`, each cell under

@@ -223,8 +223,8 @@ TEST(SavingLayerTables, UnsupportedArgumentsAndClassesAreNamed) {
       {"class_name": "BatchNormalization", "config": {"name": "b", "renorm": true}}]}})"),
                     "renorm");
   EXPECT_THROW_WITH(models::model_from_json(head + R"(
-      {"class_name": "ConvLSTM2D", "config": {"name": "t", "filters": 2, "kernel_size": 3}}]}})"),
-                    "Unknown layer: 'ConvLSTM2D'");
+      {"class_name": "EinsumDense", "config": {"name": "t", "equation": "ab,bc->ac", "output_shape": 4}}]}})"),
+                    "Unknown layer: 'EinsumDense'");
 }
 
 TEST(SavingLayerTables, LambdaIsRefusedAsKerasSafeModeDoes) {

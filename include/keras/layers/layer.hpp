@@ -179,6 +179,9 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   // ---- weights ----
   VariablePtr add_weight(const std::string& name, const std::vector<int64_t>& shape, const InitializerArg& init,
                          bool trainable = true);
+  // Lists as this layer's own a variable an inner layer made (ConvLSTM's kernel and bias are those of its input
+  // convolution), in creation order with the layer's other weights.
+  void adopt_weight(const VariablePtr& v);
   const std::vector<VariablePtr>& own_variables() const { return variables_; }
   // All variables, a model's included, in Keras order.
   virtual std::vector<VariablePtr> variables() const { return variables_; }

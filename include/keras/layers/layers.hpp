@@ -81,6 +81,9 @@
 #include "keras/layers/pooling/max_pooling3d.hpp"
 // rnn
 #include "keras/layers/rnn/bidirectional.hpp"
+#include "keras/layers/rnn/conv_lstm1d.hpp"
+#include "keras/layers/rnn/conv_lstm2d.hpp"
+#include "keras/layers/rnn/conv_lstm3d.hpp"
 #include "keras/layers/rnn/gru.hpp"
 #include "keras/layers/rnn/lstm.hpp"
 #include "keras/layers/rnn/rnn.hpp"

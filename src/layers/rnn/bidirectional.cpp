@@ -38,6 +38,12 @@ class BidirectionalImpl : public LayerImpl, public rnn_detail::ResettableStates 
                        {.layer = name(), .received = "RNN(StackedRNNCells)",
                         .hint = "wrap one RNN per cell, each with return_sequences=true but the last: "
                                 "Bidirectional(RNN(cell_a, return_sequences=true)), then Bidirectional(RNN(cell_b))."});
+    if (!rnn && layer.impl() && layer.class_name().rfind("ConvLSTM", 0) == 0)
+      throw ValueError("keraspp's Bidirectional does not wrap " + layer.class_name() + " layers yet (layer \"" +
+                           layer.name() + "\").",
+                       {.layer = name(), .received = layer.class_name(),
+                        .hint = "run two " + layer.class_name() + " layers on the same input, the second with "
+                                "go_backwards=true, and merge their outputs with layers::Concatenate()."});
     if (!rnn || rnn->is_cell())
       throw ValueError("Please initialize `Bidirectional` layer with a `keras.layers.Layer` instance. Received: " +
                            (layer.impl() ? layer.class_name() : std::string("None")),

@@ -33,12 +33,8 @@ RnnBase::RnnBase(std::string class_name, const kw::Kwargs& k, int gates, int n_s
                       .hint = "units is the size of the state and output: use a positive number such as " +
                               this->class_name() + "(32)."});
   units_ = *u;
-  // activation=None means linear in Keras; an absent keyword means the default.
-  activation_ = activations::get(k.is_none("activation") ? ActivationArg()
-                                                          : k.get_or<ActivationArg>("activation", "tanh"));
-  recurrent_activation_ = activations::get(k.is_none("recurrent_activation")
-                                               ? ActivationArg()
-                                               : k.get_or<ActivationArg>("recurrent_activation", "sigmoid"));
+  activation_ = activation_keyword(k, "activation", "tanh");
+  recurrent_activation_ = activation_keyword(k, "recurrent_activation", "sigmoid");
   use_bias_ = k.get_or("use_bias", true);
   kernel_init_ = k.get_or<InitializerArg>("kernel_initializer", "glorot_uniform");
   recurrent_init_ = k.get_or<InitializerArg>("recurrent_initializer", "orthogonal");
@@ -248,33 +244,47 @@ void RnnBase::reset_states() {
   state_batch_ = 0;
 }
 
-void RnnBase::check_state_batch(int64_t B, const Shape& x_shape) const {
-  if (!stateful_ || state_batch_ == 0 || B == state_batch_) return;
+void check_state_batch(const LayerImpl& layer, int64_t state_batch, int64_t batch, const Shape& expected,
+                       const Shape& x_shape) {
+  if (state_batch == 0 || batch == state_batch) return;
   // Keras 3 fails inside the cell (mismatched shapes); tf.keras fixes the batch size in a stateful layer's input
   // spec, and this is its message.
-  const Shape expected{Dim(state_batch_), None, Dim(in_)};
-  const std::string n = std::to_string(state_batch_);
-  throw ValueError("Input 0 of layer \"" + name() + "\" is incompatible with the layer: expected shape=" +
+  const std::string n = std::to_string(state_batch), name = layer.name();
+  throw ValueError("Input 0 of layer \"" + name + "\" is incompatible with the layer: expected shape=" +
                        to_string(expected) + ", found shape=" + to_string(x_shape),
-                   {.layer = name(), .expected = "batch size " + n, .received = "batch size " + std::to_string(B),
-                    .hint = "layer \"" + name() + "\" is stateful: it carries its states (batch size " + n +
+                   {.layer = name, .expected = "batch size " + n, .received = "batch size " + std::to_string(batch),
+                    .hint = "layer \"" + name + "\" is stateful: it carries its states (batch size " + n +
                             ") from one batch to the next, so every batch must have " + n +
                             " samples. Keep the batch size fixed (fit/predict with batch_size=" + n +
                             " on a sample count that is a multiple of it, as drop_remainder=True does in Keras), "
                             "or call reset_state() before a batch of another size."});
 }
 
+void RnnBase::check_state_batch(int64_t B, const Shape& x_shape) const {
+  if (stateful_)
+    rnn_detail::check_state_batch(*this, state_batch_, B, Shape{Dim(state_batch_), None, Dim(in_)}, x_shape);
+}
+
 void RnnBase::reseed(uint64_t seed) { own_generator_ = random::seeded_generator(seed); }
+
+std::shared_ptr<const activations::ActivationKernel> activation_keyword(const kw::Kwargs& k, const char* key,
+                                                                        const char* fallback) {
+  return activations::get(k.is_none(key) ? ActivationArg() : k.get_or<ActivationArg>(key, fallback));
+}
+
+Tensor draw_dropout_masks(std::mt19937_64& gen, int count, std::vector<int64_t> dims, double rate) {
+  const float scale = static_cast<float>(1.0 / (1.0 - rate));
+  dims.insert(dims.begin(), count);
+  Tensor m = Tensor::empty(dims);
+  float* p = m.data();
+  for (int64_t i = 0; i < m.size(); ++i) p[i] = static_cast<double>(gen() >> 11) * 0x1.0p-53 < rate ? 0.0f : scale;
+  return m;
+}
 
 Tensor RnnBase::dropout_masks(int count, int64_t batch, int64_t width, double rate) {
   // Keras 3 draws one mask per sequence (per gate with implementation=1), scaled by 1/(1-rate), and reuses it
   // at every timestep.
-  std::mt19937_64& gen = own_generator_ ? *own_generator_ : random::generator();
-  const float scale = static_cast<float>(1.0 / (1.0 - rate));
-  Tensor m = Tensor::empty({count, batch, width});
-  float* p = m.data();
-  for (int64_t i = 0; i < m.size(); ++i) p[i] = static_cast<double>(gen() >> 11) * 0x1.0p-53 < rate ? 0.0f : scale;
-  return m;
+  return draw_dropout_masks(own_generator_ ? *own_generator_ : random::generator(), count, {batch, width}, rate);
 }
 
 void RnnBase::recurrent_product(const Step& s, int g0, int g1, float* out, int64_t ldo, float beta) const {

@@ -57,6 +57,17 @@ struct FusedGrad {
 void set_fused_primitives(bool enabled);
 bool fused_primitives();
 
+// An activation keyword of a recurrent layer: None means linear (as in Keras), absent means `fallback`.
+std::shared_ptr<const activations::ActivationKernel> activation_keyword(const kw::Kwargs& k, const char* key,
+                                                                        const char* fallback);
+
+// Keras's dropout masks for a recurrent layer: `count` masks of `dims`, each entry 0 with probability `rate` and
+// 1/(1-rate) otherwise, drawn once per call and used at every timestep.
+Tensor draw_dropout_masks(std::mt19937_64& generator, int count, std::vector<int64_t> dims, double rate);
+// stateful=true: tf.keras's input-spec error when a batch of `batch` samples meets states kept for `state_batch`.
+void check_state_batch(const LayerImpl& layer, int64_t state_batch, int64_t batch, const Shape& expected,
+                       const Shape& x_shape);
+
 // What RecurrentLayer::reset_states() calls: RnnBase and Bidirectional.
 class ResettableStates {
  public:
