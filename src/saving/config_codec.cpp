@@ -12,6 +12,7 @@
 #include "keras/initializers/initializers.hpp"
 #include "keras/layers/activations/prelu.hpp"
 #include "keras/layers/convolutional/conv_keywords.hpp"
+#include "keras/layers/core/einsum_dense.hpp"
 #include "keras/layers/core/embedding.hpp"
 #include "keras/layers/core/masking.hpp"
 #include "keras/layers/merging/dot.hpp"
@@ -458,6 +459,12 @@ std::any decode_as(const Json& j, const std::string& key, const std::string& own
   }
 }
 
+// EinsumDense's output_shape: Keras writes a list; an int (the constructor's form for one axis) is read too.
+std::any decode_output_shape(const Json& j, const std::string& key, const std::string& owner, const Context& ctx) {
+  if (j.is_number_integer()) return Shape{Dim(j.get<int64_t>())};
+  return decode_as<Shape>(j, key, owner, ctx);
+}
+
 // Every keyword a saved config may carry, with its C++ type from its KERAS_KEYWORD declaration.
 const std::map<std::string, Decoder>& keyword_table() {
 #define KERASPP_KW(NAME) {#NAME, &decode_as<kw::NAME##_t::type>}
@@ -488,7 +495,8 @@ const std::map<std::string, Decoder>& keyword_table() {
       KERASPP_KW(axes), KERASPP_KW(normalize), KERASPP_KW(activity_regularizer), KERASPP_KW(kernel_constraint),
       KERASPP_KW(bias_constraint), KERASPP_KW(recurrent_constraint), KERASPP_KW(embeddings_constraint),
       KERASPP_KW(depthwise_constraint), KERASPP_KW(pointwise_constraint), KERASPP_KW(beta_constraint),
-      KERASPP_KW(gamma_constraint), KERASPP_KW(alpha_constraint),
+      KERASPP_KW(gamma_constraint), KERASPP_KW(alpha_constraint), KERASPP_KW(equation), KERASPP_KW(bias_axes),
+      {"output_shape", &decode_output_shape}, KERASPP_KW(lora_rank), KERASPP_KW(lora_alpha),
       // initializers and regularizers
       KERASPP_KW(value), KERASPP_KW(mean), KERASPP_KW(stddev), KERASPP_KW(minval), KERASPP_KW(maxval),
       KERASPP_KW(gain), KERASPP_KW(scale), KERASPP_KW(mode), KERASPP_KW(distribution), KERASPP_KW(l1),

@@ -223,8 +223,8 @@ TEST(SavingLayerTables, UnsupportedArgumentsAndClassesAreNamed) {
       {"class_name": "BatchNormalization", "config": {"name": "b", "renorm": true}}]}})"),
                     "renorm");
   EXPECT_THROW_WITH(models::model_from_json(head + R"(
-      {"class_name": "EinsumDense", "config": {"name": "t", "equation": "ab,bc->ac", "output_shape": 4}}]}})"),
-                    "Unknown layer: 'EinsumDense'");
+      {"class_name": "HashedCrossing", "config": {"name": "t", "num_bins": 4}}]}})"),
+                    "Unknown layer: 'HashedCrossing'");
 }
 
 TEST(SavingLayerTables, LambdaIsRefusedAsKerasSafeModeDoes) {

@@ -23,6 +23,7 @@
 // core
 #include "keras/layers/core/activation.hpp"
 #include "keras/layers/core/dense.hpp"
+#include "keras/layers/core/einsum_dense.hpp"
 #include "keras/layers/core/embedding.hpp"
 #include "keras/layers/core/identity.hpp"
 #include "keras/layers/core/input_layer.hpp"
