@@ -1,5 +1,6 @@
 #include "keras/models/model.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -77,6 +78,37 @@ std::vector<Tensor> Model::prepare_inputs(const Data& x) const {
   }
   g.check_and_build(shapes);
   return xs;
+}
+
+std::vector<Tensor> Model::prepare_targets(const Data& y) const {
+  FunctionalImpl& g = graph();
+  if (y.names.empty() || !g.has_graph()) return y.tensors;
+  std::vector<Tensor> ys;
+  std::string given;
+  for (const auto& n : y.names) given += (given.empty() ? "'" : ", '") + n + "'";
+  for (const auto& out : g.outputs()) {
+    const std::string want = out.producer_name();
+    const auto at = std::find(y.names.begin(), y.names.end(), want);
+    if (at == y.names.end()) {
+      std::string names;
+      for (const auto& o : g.outputs()) names += (names.empty() ? "'" : ", '") + o.producer_name() + "'";
+      throw ValueError("Missing data for output \"" + want + "\". You passed a data dictionary with keys [" + given +
+                           "]. Expected the following keys: [" + names + "]",
+                       {.layer = g.name(), .received = "[" + given + "]",
+                        .hint = "y given by name needs one entry per output, keyed by the name of the layer that "
+                                "makes it."});
+    }
+    ys.push_back(y.tensors[static_cast<size_t>(at - y.names.begin())]);
+  }
+  if (ys.size() != y.names.size())
+    for (const auto& n : y.names)
+      if (std::none_of(g.outputs().begin(), g.outputs().end(),
+                       [&](const KerasTensor& o) { return o.producer_name() == n; }))
+        throw ValueError("Unknown entry in the target data dictionary: \"" + n + "\". Only expected the following "
+                         "keys: the names of the model's outputs",
+                         {.layer = g.name(), .received = n,
+                          .hint = "key y by the names of the layers that make the outputs."});
+  return ys;
 }
 
 Prediction Model::predict_with(const Data& x, const kw::Kwargs& k) const {

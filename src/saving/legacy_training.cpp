@@ -95,14 +95,11 @@ const Json* same_for_every_output(const Json& j) {
   return &first;
 }
 
-Json loss_from_training(const Json& loss, const Context& ctx) {
-  if (loss.is_object() && !find_member(loss, "class_name")) {
-    const Json* one = same_for_every_output(loss);
-    if (!one)
-      refuse(ctx, "keraspp compiles one loss for all outputs; " + kWhat + " gives a different loss per output: " +
-                      describe(loss) + ".",
-             "loss");
-    return loss_entry(*one);
+Json loss_from_training(const Json& loss, const Context&) {
+  if (loss.is_object() && !find_member(loss, "class_name")) {  // by output name
+    Json out = Json::object();
+    for (auto e = loss.begin(); e != loss.end(); ++e) out[e.key()] = loss_entry(e.value());
+    return out;
   }
   if (loss.is_array()) {
     Json out = Json::array();
@@ -165,10 +162,6 @@ Json compile_config_from_training_config(const Json& tc, const Context& ctx) {
     } else if (key == "metrics") {
       if (!v.is_null()) cc["metrics"] = metrics_from_training(v, ctx);
     } else if (key == "loss_weights") {
-      if (v.is_object())
-        refuse(ctx, "keraspp does not support loss_weights given per output name (" + kWhat + " has " + v.dump() +
-                        "); compile() takes a list.",
-               "loss_weights");
       if (!v.is_null()) cc["loss_weights"] = v;
     } else if (key == "sample_weight_mode") {
       if (!v.is_null()) refuse(ctx, "keraspp does not support sample_weight_mode=" + v.dump() + " (" + kWhat + ").", key);

@@ -237,6 +237,12 @@ void compile_from_config(const Model& model, const Json& cc, const Context& ctx,
         arg.object = std::const_pointer_cast<losses::Loss>(loss_from_json(j, ctx, what));
         return arg;
       };
+      if (v.is_object() && !find_member(v, "class_name")) {  // Keras's dict by output name
+        std::map<std::string, LossArg> by_output;
+        for (auto e = v.begin(); e != v.end(); ++e) by_output[e.key()] = one(e.value());
+        k.set("loss", LossArg(by_output));
+        continue;
+      }
       if (!v.is_array()) {
         k.set("loss", one(v));
         continue;
@@ -257,8 +263,19 @@ void compile_from_config(const Model& model, const Json& cc, const Context& ctx,
       k.set("metrics", metrics);
     } else if (key == "loss_weights") {
       if (v.is_null()) continue;
-      k.set("loss_weights", decode_value("values", v, what + "'s loss_weights", ctx));
-      // (decoded as a list of numbers, the type of loss_weights)
+      if (v.is_object()) {  // by output name
+        std::map<std::string, double> by_output;
+        for (auto e = v.begin(); e != v.end(); ++e) {
+          if (!e.value().is_number())
+            compile_fail(ctx, "Unsupported loss_weights entry in " + what + ": " + describe(e.value()) + ".",
+                         "loss_weights");
+          by_output[e.key()] = e.value().get<double>();
+        }
+        k.set("loss_weights", LossWeightsArg(by_output));
+      } else {
+        const std::any list = decode_value("values", v, what + "'s loss_weights", ctx);
+        k.set("loss_weights", LossWeightsArg(std::any_cast<std::vector<double>>(list)));
+      }
     } else if (key == "weighted_metrics") {
       if (v.is_null() || (v.is_array() && v.empty())) continue;
       compile_fail(ctx, "keraspp does not support weighted_metrics (" + what + ").", "weighted_metrics");

@@ -18,8 +18,8 @@ Model model_from_json(const Json& envelope, const Context& ctx, bool compile);
 // null when the model is not compiled.
 Json compile_config_json(const FunctionalImpl& model);
 
-// model.compile(**config): the optimizer (a name or a serialized optimizer), one loss for all outputs, metrics by
-// name, loss_weights as a list. Anything keraspp cannot compile is a ValueError suggesting compile=false; `what`
+// model.compile(**config): the optimizer (a name or a serialized optimizer), the loss (one, a list, or a dict by
+// output name), metrics by name, loss_weights (a list or a dict by output name). Anything keraspp cannot compile is a ValueError suggesting compile=false; `what`
 // names the config in messages ("compile_config", or "training_config" for legacy .h5 files).
 void compile_from_config(const Model& model, const Json& config, const Context& ctx, const std::string& what);
 

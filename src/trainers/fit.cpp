@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
+#include <sstream>
 
 #include "keras/callbacks/progbar_logger.hpp"
 #include "keras/core/errors.hpp"
@@ -18,6 +20,88 @@ StopTrainingFlag& StopTrainingFlag::operator=(bool stop) {
 }
 StopTrainingFlag::operator bool() const { return state_ && state_->stop_training; }
 
+namespace {
+
+// Keras's output_names: the layers that make the outputs (one unnamed output before the model is built).
+std::vector<std::string> output_names(const FunctionalImpl& g) {
+  std::vector<std::string> names;
+  if (g.has_graph())
+    for (const auto& out : g.outputs()) names.push_back(out.producer_name());
+  return names;
+}
+
+std::string dict_text(const std::vector<std::string>& keys, const std::vector<std::string>& values) {
+  std::string s;
+  for (size_t i = 0; i < keys.size(); ++i) s += (i ? ", " : "") + ("'" + keys[i] + "': ") + values[i];
+  return "{" + s + "}";
+}
+
+std::string loss_text(const LossArg& l) { return l.object ? "<" + l.object->name() + ">" : "'" + l.name + "'"; }
+
+// A dict argument's entry for each output, in the outputs' order; `what` names the argument in messages.
+template <class T>
+std::vector<std::optional<T>> by_output_name(const std::vector<std::pair<std::string, T>>& dict,
+                                             const FunctionalImpl& g, const std::string& what,
+                                             const std::string& received) {
+  std::vector<std::string> names = output_names(g);
+  if (names.empty() && dict.size() == 1) names = {dict[0].first};  // a model not built yet: its one output
+  std::vector<std::optional<T>> out(names.size());
+  for (const auto& [key, value] : dict) {
+    const auto at = std::find(names.begin(), names.end(), key);
+    if (at == names.end()) {
+      std::string known;
+      for (const auto& n : names) known += (known.empty() ? "\"" : ", \"") + n + "\"";
+      throw ValueError("In the dict argument `" + what + "`, key '" + key + "' does not correspond to any model "
+                       "output. Received:\n" + what + "=" + received,
+                       {.layer = g.name(), .received = key,
+                        .hint = names.empty() ? "build the model (give its Input) before compiling with a dict"
+                                              : "the keys are the names of the layers that make the outputs: " +
+                                                    known + "."});
+    }
+    out[static_cast<size_t>(at - names.begin())] = value;
+  }
+  return out;
+}
+
+std::vector<LossArg> losses_by_output(const LossArg& loss, const FunctionalImpl& g) {
+  std::vector<std::string> keys, values;
+  for (const auto& [k, v] : loss.by_output) {
+    keys.push_back(k);
+    values.push_back(loss_text(v));
+  }
+  const std::string received = dict_text(keys, values);
+  const auto entries = by_output_name(loss.by_output, g, "loss", received);
+  const std::vector<std::string> names = output_names(g);
+  std::vector<LossArg> list;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (!entries[i])
+      throw ValueError("keraspp needs a loss for every output: the dict argument `loss` has no entry for output '" +
+                           names[i] + "'. Received:\nloss=" + received,
+                       {.layer = g.name(), .received = received,
+                        .hint = "add an entry for \"" + names[i] + "\" (Keras would train that output without a "
+                                "loss; keraspp does not yet)."});
+    list.push_back(*entries[i]);
+  }
+  return list;
+}
+
+std::vector<double> loss_weights_by_output(const LossWeightsArg& w, const FunctionalImpl& g) {
+  if (w.by_output.empty()) return w.list;
+  std::vector<std::string> keys, values;
+  for (const auto& [k, v] : w.by_output) {
+    keys.push_back(k);
+    std::ostringstream s;
+    s << v;
+    values.push_back(s.str());
+  }
+  std::vector<double> out;
+  for (const auto& e : by_output_name(w.by_output, g, "loss_weights", dict_text(keys, values)))
+    out.push_back(e.value_or(1.0));  // Keras: an output the dict leaves out keeps weight 1
+  return out;
+}
+
+}  // namespace
+
 void Model::compile_with(const kw::Kwargs& k) const {
   FunctionalImpl& g = graph();
   auto& state = *g.training_state();
@@ -28,6 +112,7 @@ void Model::compile_with(const kw::Kwargs& k) const {
                      {.layer = g.name(), .hint = "for class labels 0..n-1 use loss=\"sparse_categorical_crossentropy\"; "
                                                  "for regression loss=\"mse\"."});
   size_t n_out = g.has_graph() ? g.outputs().size() : 1;
+  if (loss->is_dict()) loss = LossArg(losses_by_output(*loss, g));
   if (loss->is_list()) {
     // Keras's CompileLoss: one loss per output, in order.
     std::string listed;
@@ -57,7 +142,7 @@ void Model::compile_with(const kw::Kwargs& k) const {
   } else {
     state.losses.assign(n_out, losses::get(*loss));
   }
-  state.loss_weights = k.get_or<std::vector<double>>("loss_weights", {});
+  state.loss_weights = loss_weights_by_output(k.get_or<LossWeightsArg>("loss_weights", {}), g);
   if (!state.loss_weights.empty() && state.loss_weights.size() != n_out)
     throw ValueError("`loss_weights` must have one entry per model output: expected " + std::to_string(n_out) +
                          ", received " + std::to_string(state.loss_weights.size()) + ".",
@@ -166,7 +251,7 @@ History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
   detail::StorageCacheScope storage_scope;
   Trainer trainer(*this);
   std::vector<Tensor> xs = prepare_inputs(x);
-  std::vector<Tensor> ys = y.tensors;
+  std::vector<Tensor> ys = prepare_targets(y);
   auto& state = *graph().training_state();
   const int batch_size = positive(k, "batch_size", 32);
   const int epochs = k.get_or("epochs", 1);
@@ -198,7 +283,7 @@ History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
   int64_t n_train = n;
   if (auto vd = k.get<ValidationData>("validation_data")) {
     vx = prepare_inputs(vd->x);
-    vy = vd->y.tensors;
+    vy = prepare_targets(vd->y);
     vw = vd->sample_weight;
     trainer.prepare(vx, vy);
   } else if (split > 0.0) {
@@ -282,13 +367,13 @@ History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
   steps = std::min<int64_t>(steps, k.get_or("steps_per_epoch", static_cast<int>(steps)));
   {
     utils::Batch first = dataset.get(0);
-    trainer.prepare(prepare_inputs(first.x), first.y.tensors);
+    trainer.prepare(prepare_inputs(first.x), prepare_targets(first.y));
   }
   std::optional<ValidationData> vd = k.get<ValidationData>("validation_data");
   std::vector<Tensor> vx, vy;
   if (vd) {
     vx = prepare_inputs(vd->x);
-    vy = vd->y.tensors;
+    vy = prepare_targets(vd->y);
     trainer.prepare(vx, vy);
   }
   History history;
@@ -309,7 +394,7 @@ History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
       std::vector<Tensor> xb = prepare_inputs(b.x);
       Logs batch_logs;
       cbs.each([&](Callback& c) { c.on_train_batch_begin(static_cast<int>(step), batch_logs); });
-      double loss = trainer.train_step(xb, b.y.tensors, b.sample_weight);
+      double loss = trainer.train_step(xb, prepare_targets(b.y), b.sample_weight);
       means.add(trainer, loss, static_cast<double>(xb[0].ndim() ? xb[0].dim(0) : 1));
       logs.clear();
       means.write(logs, graph(), "");
@@ -346,7 +431,7 @@ std::map<std::string, double> Model::evaluate_dict(const Data& x, const Data& y,
   detail::StorageCacheScope storage_scope;
   Trainer trainer(*this);
   std::vector<Tensor> xs = prepare_inputs(x);
-  std::vector<Tensor> ys = y.tensors;
+  std::vector<Tensor> ys = prepare_targets(y);
   trainer.prepare(xs, ys);
   auto& state = *graph().training_state();
   const int batch_size = positive(k, "batch_size", 32);
@@ -403,11 +488,11 @@ std::vector<std::string> Model::metrics_names() const {
 std::vector<double> Model::train_on_batch(const Data& x, const Data& y) {
   Trainer trainer(*this);
   std::vector<Tensor> xs = prepare_inputs(x);
-  trainer.prepare(xs, y.tensors);
+  trainer.prepare(xs, prepare_targets(y));
   auto& state = *graph().training_state();
   for (auto& per_output : state.metrics)
     for (auto& m : per_output) m->reset_state();
-  std::vector<double> out{trainer.train_step(xs, y.tensors, Tensor())};
+  std::vector<double> out{trainer.train_step(xs, prepare_targets(y), Tensor())};
   for (const auto& per_output : state.metrics)
     for (const auto& m : per_output) out.push_back(m->result());
   if (!Trainer::output_loss_names(graph()).empty())
@@ -418,11 +503,11 @@ std::vector<double> Model::train_on_batch(const Data& x, const Data& y) {
 std::vector<double> Model::test_on_batch(const Data& x, const Data& y) {
   Trainer trainer(*this);
   std::vector<Tensor> xs = prepare_inputs(x);
-  trainer.prepare(xs, y.tensors);
+  trainer.prepare(xs, prepare_targets(y));
   auto& state = *graph().training_state();
   for (auto& per_output : state.metrics)
     for (auto& m : per_output) m->reset_state();
-  std::vector<double> out{trainer.test_step(xs, y.tensors, Tensor(), state.metrics)};
+  std::vector<double> out{trainer.test_step(xs, prepare_targets(y), Tensor(), state.metrics)};
   for (const auto& per_output : state.metrics)
     for (const auto& m : per_output) out.push_back(m->result());
   if (!Trainer::output_loss_names(graph()).empty())

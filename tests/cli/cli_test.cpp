@@ -149,10 +149,10 @@ TEST(Cli, ConvertKeepsTheTrainingStateItCan) {
   model.save(dir / "c.h5");
   ASSERT_EQ(run_cli("convert '" + (dir / "c.h5") + "' '" + (dir / "c.keras") + "'").status, 0);
   EXPECT_TRUE(saving::load_model(dir / "c.keras").compiled());
-  // A training_config keraspp cannot compile (loss_weights by output name): the model converts without it, saying so.
+  // A training_config keraspp cannot compile (sample_weight_mode): the model converts without it, saying so.
   saving::detail::H5Writer w;
   saving::detail::write_legacy_model(w, model.graph(), model.to_json(), "2.4.0");
-  w.write_string_attr("", "training_config", R"({"loss": "mse", "loss_weights": {"dense_1": 1.0},
+  w.write_string_attr("", "training_config", R"({"loss": "mse", "sample_weight_mode": "temporal",
       "optimizer_config": {"class_name": "Adam", "config": {"lr": 0.001}}})");
   {
     std::ofstream f(dir / "odd.h5", std::ios::binary);
@@ -161,7 +161,7 @@ TEST(Cli, ConvertKeepsTheTrainingStateItCan) {
   CliRun run = run_cli("convert '" + (dir / "odd.h5") + "' '" + (dir / "odd.keras") + "'");
   EXPECT_EQ(run.status, 0) << run.output;
   EXPECT_NE(run.output.find("converting the model without its training state: keraspp does not support "
-                            "loss_weights given per output name"),
+                            "sample_weight_mode=\"temporal\""),
             std::string::npos)
       << run.output;
   Model back = saving::load_model(dir / "odd.keras");

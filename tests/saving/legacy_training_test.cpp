@@ -200,10 +200,16 @@ TEST(SavingLegacyTraining, UnsupportedTrainingConfigsAreRefused) {
     EXPECT_THROW_WITH(saving::load_model(dir / file), piece, "training_config", file, "compile=*/false");
     EXPECT_FALSE(saving::load_model(dir / file, false).compiled());
   };
-  expect_refused("lw.h5", R"("loss": "mse", "loss_weights": {"o1": 1.0, "o2": 0.5})",
-                 "keraspp does not support loss_weights given per output name");
-  expect_refused("losses.h5", R"("loss": {"o1": "mse", "o2": "mae"})",
-                 "keraspp compiles one loss for all outputs; training_config gives a different loss per output");
+  // Losses and loss weights by output name compile, as Keras 2 wrote them.
+  write_file(dir / "by_name.h5", legacy_file(two, R"({"loss": {"o2": "mae", "o1": "mse"},
+      "loss_weights": {"o1": 1.0, "o2": 0.5}, )" + adam + "}"));
+  Model by_name = saving::load_model(dir / "by_name.h5");
+  ASSERT_TRUE(by_name.compiled());
+  const auto& state = *by_name.graph().training_state();
+  ASSERT_EQ(state.losses.size(), 2u);
+  EXPECT_EQ(state.losses[0]->name(), "mse");
+  EXPECT_EQ(state.losses[1]->name(), "mae");
+  EXPECT_EQ(state.loss_weights, (std::vector<double>{1.0, 0.5}));
   expect_refused("metrics.h5", R"("loss": "mse", "metrics": {"o1": ["mae"], "o2": ["mse"]})",
                  "keraspp compiles the same metrics for every output");
   expect_refused("metric_obj.h5", R"("loss": "mse", "metrics": [{"class_name": "AUC", "config": {"name": "auc"}}])",

@@ -8,6 +8,9 @@
 #include "support/gradient_check.hpp"
 #include "support/loss_gradient.hpp"
 #include "support/round_trip.hpp"
+#include "saving/model_config.hpp"
+
+#include <nlohmann/json.hpp>
 
 using namespace keras;
 using namespace keras::kw;
@@ -134,4 +137,70 @@ TEST(PerOutputLosses, EachOutputsLossIsReportedAsKeras3Does) {
   one.compile(optimizer = "sgd", loss = "mse");
   EXPECT_EQ(one.metrics_names(), (std::vector<std::string>{"loss"}));
   EXPECT_EQ(one.fit(random::normal({4, 3}), random::normal({4, 1}), verbose = 0).history.count("out_loss"), 0u);
+}
+
+// Keras's dicts by output name: compile(loss={"cls": ..., "reg": ...}, loss_weights={...}) and fit(x, {name: y}).
+// The dict's order (std::map sorts "cls" before "reg") is not the outputs' order (reg, cls).
+TEST(PerOutputLosses, DictsByOutputName) {
+  Tensor x = random::normal({8, 4}), y_reg = random::normal({8, 1});
+  Tensor y_cls({0, 1, 2, 2, 1, 0, 1, 2}, {8});
+  Model by_list = two_headed();
+  by_list.compile(optimizer = "sgd", loss = {"mse", "sparse_categorical_crossentropy"}, loss_weights = {1.0, 0.5});
+  Model by_name = two_headed();
+  by_name.compile(optimizer = "sgd",
+                  loss = std::map<std::string, LossArg>{{"cls", "sparse_categorical_crossentropy"}, {"reg", "mse"}},
+                  loss_weights = std::map<std::string, double>{{"cls", 0.5}});  // reg keeps weight 1
+  const std::map<std::string, Tensor> y{{"cls", y_cls}, {"reg", y_reg}};
+  const std::vector<double> want = by_list.evaluate(x, {y_reg, y_cls}, verbose = 0);
+  const std::vector<double> got = by_name.evaluate(x, y, verbose = 0);
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-6) << by_name.metrics_names()[i];
+  History a = by_list.fit(x, {y_reg, y_cls}, epochs = 2, batch_size = 4, shuffle = false, verbose = 0);
+  History b = by_name.fit(x, y, epochs = 2, batch_size = 4, shuffle = false, verbose = 0,
+                          validation_data = ValidationData(x, y));
+  EXPECT_NEAR(a.history.at("loss").back(), b.history.at("loss").back(), 1e-5);
+  EXPECT_EQ(b.history.count("val_reg_loss"), 1u);
+  by_name.train_on_batch(x, y);
+  by_name.test_on_batch(x, y);
+  // Saved and loaded, the compile config keeps one loss per output.
+  Model loaded = kt::expect_keras_round_trip(by_name, x);
+  EXPECT_NEAR(loaded.evaluate(x, y, verbose = 0).at(0), by_name.evaluate(x, y, verbose = 0).at(0), 1e-6);
+}
+
+TEST(PerOutputLosses, DictErrorsNameTheKeys) {
+  Model model = two_headed();
+  EXPECT_THROW_WITH(
+      model.compile(optimizer = "sgd", loss = std::map<std::string, LossArg>{{"cls", "mse"}, {"rge", "mse"}}),
+      "In the dict argument `loss`, key 'rge' does not correspond to any model output. Received:\nloss={'cls': "
+      "'mse', 'rge': 'mse'}",
+      "\"reg\", \"cls\"");
+  EXPECT_THROW_WITH(model.compile(optimizer = "sgd", loss = std::map<std::string, LossArg>{{"cls", "mse"}}),
+                    "keraspp needs a loss for every output: the dict argument `loss` has no entry for output 'reg'.");
+  EXPECT_THROW_WITH(model.compile(optimizer = "sgd", loss = "mse", loss_weights = std::map<std::string, double>{
+                                                                        {"out", 2.0}}),
+                    "In the dict argument `loss_weights`, key 'out' does not correspond to any model output.");
+  model.compile(optimizer = "sgd", loss = "mse");
+  const Tensor x = random::normal({4, 4});
+  EXPECT_THROW_WITH(model.fit(x, std::map<std::string, Tensor>{{"reg", random::normal({4, 1})}}, verbose = 0),
+                    "Missing data for output \"cls\". You passed a data dictionary with keys ['reg']. Expected the "
+                    "following keys: ['reg', 'cls']");
+  EXPECT_THROW_WITH(model.evaluate(x, std::map<std::string, Tensor>{{"reg", random::normal({4, 1})},
+                                                                    {"cls", random::normal({4, 3})},
+                                                                    {"extra", random::normal({4, 1})}},
+                                   verbose = 0),
+                    "Unknown entry in the target data dictionary: \"extra\".");
+}
+
+TEST(PerOutputLosses, KerasCompileConfigWithDictsLoads) {
+  // What Keras 3 writes in compile_config for compile(loss={"reg": "mse", "cls": ...}, loss_weights={...}).
+  Model model = two_headed();
+  const auto cc = nlohmann::ordered_json::parse(R"({"optimizer": "sgd", "loss": {"reg": "mse",
+      "cls": "sparse_categorical_crossentropy"}, "loss_weights": {"reg": 2.0, "cls": 1.0}, "metrics": null,
+      "weighted_metrics": null, "run_eagerly": false, "steps_per_execution": 1, "jit_compile": false})");
+  saving::detail::compile_from_config(model, cc, saving::detail::Context{"test"}, "compile_config");
+  Tensor x = random::normal({8, 4}), y_reg = random::normal({8, 1});
+  Tensor y_cls({0, 1, 2, 2, 1, 0, 1, 2}, {8});
+  Prediction p = model.predict(x, verbose = 0);
+  EXPECT_NEAR(model.evaluate(x, {y_reg, y_cls}, verbose = 0).at(0),
+              2.0 * mse(p.outputs()[0], y_reg) + sparse_crossentropy(p.outputs()[1], y_cls), 1e-5);
 }

@@ -4,6 +4,7 @@
 #include <concepts>
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -101,11 +102,14 @@ struct OptimizerArg {
 };
 
 // A loss by name ("mse", "sparse_categorical_crossentropy") or object (losses::Huber(delta=2.0)), or one per model
-// output, in the order of the outputs: loss={"mse", "sparse_categorical_crossentropy"} (Keras's loss=[...]).
+// output, in the order of the outputs: loss={"mse", "sparse_categorical_crossentropy"} (Keras's loss=[...]), or by
+// output name: loss=std::map<std::string, LossArg>{{"priority", "mse"}, {"department", "mae"}} (Keras's dict; the
+// names are those of the layers that make the outputs).
 struct LossArg {
   std::string name;
   std::shared_ptr<losses::Loss> object;
-  std::vector<LossArg> per_output;  // non-empty for a list
+  std::vector<LossArg> per_output;                         // non-empty for a list
+  std::vector<std::pair<std::string, LossArg>> by_output;  // non-empty for a dict
   LossArg() = default;
   LossArg(const char* n) : name(n) {}
   LossArg(std::string n) : name(std::move(n)) {}
@@ -114,7 +118,20 @@ struct LossArg {
   LossArg(const T& l) : object(std::make_shared<T>(l)) {}
   LossArg(std::initializer_list<LossArg> list) : per_output(list) {}
   explicit LossArg(std::vector<LossArg> list) : per_output(std::move(list)) {}
+  LossArg(const std::map<std::string, LossArg>& dict) : by_output(dict.begin(), dict.end()) {}
   bool is_list() const { return !per_output.empty(); }
+  bool is_dict() const { return !by_output.empty(); }
+};
+
+// compile's loss_weights: one per output in order ({1.0, 0.2}), or by output name
+// (std::map<std::string, double>{{"priority", 1.0}, {"department", 0.2}}, Keras's dict).
+struct LossWeightsArg {
+  std::vector<double> list;
+  std::vector<std::pair<std::string, double>> by_output;
+  LossWeightsArg() = default;
+  LossWeightsArg(std::initializer_list<double> l) : list(l) {}
+  LossWeightsArg(std::vector<double> l) : list(std::move(l)) {}
+  LossWeightsArg(const std::map<std::string, double>& dict) : by_output(dict.begin(), dict.end()) {}
 };
 
 // A metric by name ("accuracy", "mae") or object (metrics::Precision()).

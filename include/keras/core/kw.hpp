@@ -232,7 +232,7 @@ KERAS_KEYWORD(approximate, bool);
 // compile
 KERAS_KEYWORD(optimizer, OptimizerArg);
 KERAS_KEYWORD(loss, LossArg);
-KERAS_KEYWORD(loss_weights, std::vector<double>);
+KERAS_KEYWORD(loss_weights, LossWeightsArg);
 KERAS_KEYWORD(learning_rate, LearningRateArg);
 // metrics= and callbacks= are declared with their classes (keras/metrics/metrics.hpp, keras/callbacks/callbacks.hpp),
 // beside a struct of the same name that holds those classes (metrics::Precision()).

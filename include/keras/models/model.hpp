@@ -171,6 +171,8 @@ class Model : public Layer {
  protected:
   // Checks x against the model (count, cardinality, shapes) and builds a deferred model; returns x in input order.
   std::vector<Tensor> prepare_inputs(const Data& x) const;
+  // The targets in the outputs' order: y given by output name (Keras's dict) is ordered by the output layers' names.
+  std::vector<Tensor> prepare_targets(const Data& y) const;
 };
 
 }  // namespace keras
