@@ -87,13 +87,6 @@ Json loss_entry(const Json& j) {
 }
 
 // Per-output entries (a dict by output name, or a list with one entry per output) that are all the same: that entry.
-const Json* same_for_every_output(const Json& j) {
-  if (j.empty()) return nullptr;
-  const Json& first = *j.begin();
-  for (const Json& e : j)
-    if (e != first) return nullptr;
-  return &first;
-}
 
 Json loss_from_training(const Json& loss, const Context&) {
   if (loss.is_object() && !find_member(loss, "class_name")) {  // by output name
@@ -109,20 +102,6 @@ Json loss_from_training(const Json& loss, const Context&) {
   return loss_entry(loss);
 }
 
-// Keras 2 wrote metrics per output: [["accuracy"], ["accuracy"]] or {"out": ["accuracy"]}.
-Json metrics_from_training(const Json& metrics, const Context& ctx) {
-  const bool nested = metrics.is_object() ||
-                      (metrics.is_array() && !metrics.empty() &&
-                       std::all_of(metrics.begin(), metrics.end(), [](const Json& e) { return e.is_array(); }));
-  if (!nested) return metrics;
-  const Json* one = same_for_every_output(metrics);
-  if (!one)
-    refuse(ctx, "keraspp compiles the same metrics for every output; " + kWhat + " gives different metrics per "
-                "output: " + describe(metrics) + ".",
-           "metrics");
-  if (one->is_string()) return Json::array({*one});
-  return *one;
-}
 
 std::string shape_text(const std::vector<int64_t>& dims) { return to_string(Shape::of(dims)); }
 
@@ -160,7 +139,7 @@ Json compile_config_from_training_config(const Json& tc, const Context& ctx) {
     } else if (key == "loss") {
       if (!v.is_null()) cc["loss"] = loss_from_training(v, ctx);
     } else if (key == "metrics") {
-      if (!v.is_null()) cc["metrics"] = metrics_from_training(v, ctx);
+      if (!v.is_null()) cc["metrics"] = v;  // Keras 2 wrote them per output: [["acc"], ["acc"]] or {"out": ["acc"]}
     } else if (key == "loss_weights") {
       if (!v.is_null()) cc["loss_weights"] = v;
     } else if (key == "sample_weight_mode") {

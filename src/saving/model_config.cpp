@@ -132,12 +132,25 @@ Json compile_config_json(const FunctionalImpl& model) {
   }
   if (state->loss_weights.empty()) c["loss_weights"] = nullptr;
   else c["loss_weights"] = state->loss_weights;
-  if (state->metric_args.empty()) {
+  // Keras writes metrics as compile() got them: a list, a list per output, or a dict by output name.
+  auto names = [](const std::vector<MetricArg>& list) {
+    Json out = Json::array();
+    for (const MetricArg& m : list) out.push_back(m.object ? m.object->name() : m.name);
+    return out;
+  };
+  const MetricsArg& given = state->metrics_given;
+  if (!given.by_output.empty()) {
+    Json metrics = Json::object();
+    for (const auto& [output, list] : given.by_output) metrics[output] = names(list);
+    c["metrics"] = std::move(metrics);
+  } else if (!given.per_output.empty()) {
+    Json metrics = Json::array();
+    for (const auto& list : given.per_output) metrics.push_back(names(list));
+    c["metrics"] = std::move(metrics);
+  } else if (state->metric_args.empty()) {
     c["metrics"] = nullptr;
   } else {
-    Json metrics = Json::array();
-    for (const MetricArg& m : state->metric_args) metrics.push_back(m.object ? m.object->name() : m.name);
-    c["metrics"] = std::move(metrics);
+    c["metrics"] = names(state->metric_args);
   }
   c["weighted_metrics"] = nullptr;
   c["run_eagerly"] = false;
@@ -252,15 +265,30 @@ void compile_from_config(const Model& model, const Json& cc, const Context& ctx,
       k.set("loss", LossArg(std::move(per_output)));
     } else if (key == "metrics") {
       if (v.is_null()) continue;
-      if (!v.is_array()) compile_fail(ctx, "Unsupported metrics in " + what + ": " + describe(v) + ".", "metrics");
-      std::vector<MetricArg> metrics;
-      for (const Json& e : v) {
-        if (!e.is_string())
-          compile_fail(ctx, "keraspp restores metrics given by name only; " + what + " has " + describe(e) + ".",
-                       describe(e));
-        metrics.emplace_back(e.get<std::string>());
+      // One metric name, or a list of them (a single name stands for a list of one, as Keras 2 wrote per output).
+      auto list = [&](const Json& j) {
+        std::vector<MetricArg> metrics;
+        for (const Json& e : j.is_array() ? j : Json::array({j})) {
+          if (!e.is_string())
+            compile_fail(ctx, "keraspp restores metrics given by name only; " + what + " has " + describe(e) + ".",
+                         describe(e));
+          metrics.emplace_back(e.get<std::string>());
+        }
+        return metrics;
+      };
+      if (v.is_object()) {  // by output name
+        std::map<std::string, std::vector<MetricArg>> by_output;
+        for (auto e = v.begin(); e != v.end(); ++e) by_output[e.key()] = list(e.value());
+        k.set("metrics", MetricsArg(by_output));
+      } else if (!v.is_array()) {
+        compile_fail(ctx, "Unsupported metrics in " + what + ": " + describe(v) + ".", "metrics");
+      } else if (!v.empty() && std::all_of(v.begin(), v.end(), [](const Json& e) { return e.is_array(); })) {
+        std::vector<std::vector<MetricArg>> per_output;  // one list per output
+        for (const Json& e : v) per_output.push_back(list(e));
+        k.set("metrics", MetricsArg(per_output));
+      } else {
+        k.set("metrics", MetricsArg(list(v)));
       }
-      k.set("metrics", metrics);
     } else if (key == "loss_weights") {
       if (v.is_null()) continue;
       if (v.is_object()) {  // by output name

@@ -100,6 +100,43 @@ std::vector<double> loss_weights_by_output(const LossWeightsArg& w, const Functi
   return out;
 }
 
+std::string metric_list_text(const std::vector<MetricArg>& list) {
+  std::string s;
+  for (const MetricArg& m : list) s += (s.empty() ? "'" : ", '") + (m.object ? m.object->name() : m.name) + "'";
+  return "[" + s + "]";
+}
+
+// Each output's metrics: the same list for all, the list-of-lists entry, or the dict's entry (none when absent).
+std::vector<std::vector<MetricArg>> metrics_by_output(const MetricsArg& m, const FunctionalImpl& g, size_t n_out) {
+  if (!m.by_output.empty()) {
+    std::vector<std::string> keys, values;
+    for (const auto& [k, v] : m.by_output) {
+      keys.push_back(k);
+      values.push_back(metric_list_text(v));
+    }
+    std::vector<std::vector<MetricArg>> out;
+    for (const auto& e : by_output_name(m.by_output, g, "metrics", dict_text(keys, values)))
+      out.push_back(e.value_or(std::vector<MetricArg>{}));
+    return out;
+  }
+  if (!m.per_output.empty()) {
+    if (m.per_output.size() != n_out) {
+      std::string listed;
+      for (const auto& l : m.per_output) listed += (listed.empty() ? "" : ", ") + metric_list_text(l);
+      throw ValueError("For a model with multiple outputs, when providing the `metrics` argument as a list, it should "
+                       "have as many entries as the model has outputs. Received:\nmetrics=[" + listed +
+                           "]\nof length " + std::to_string(m.per_output.size()) + " whereas the model has " +
+                           std::to_string(n_out) + " outputs.",
+                       {.layer = g.name(), .expected = std::to_string(n_out) + " lists",
+                        .received = std::to_string(m.per_output.size()) + " lists",
+                        .hint = "give one list of metrics per output, in the order of Model(inputs, outputs), or "
+                                "one flat list for all of them."});
+    }
+    return m.per_output;
+  }
+  return std::vector<std::vector<MetricArg>>(n_out, m.every_output);
+}
+
 }  // namespace
 
 void Model::compile_with(const kw::Kwargs& k) const {
@@ -147,9 +184,12 @@ void Model::compile_with(const kw::Kwargs& k) const {
     throw ValueError("`loss_weights` must have one entry per model output: expected " + std::to_string(n_out) +
                          ", received " + std::to_string(state.loss_weights.size()) + ".",
                      {.layer = g.name(), .hint = "give one weight per output, in the order of Model(inputs, outputs)."});
-  state.metric_args = k.get_or<std::vector<MetricArg>>("metrics", {});
+  state.metrics_given = k.get_or<MetricsArg>("metrics", {});
+  state.metric_args = state.metrics_given.every_output;
+  state.output_metric_args = metrics_by_output(state.metrics_given, g, n_out);
   // Validate metric names now (as Keras does when it builds them), with any shapes; accuracy resolves later.
-  for (const auto& m : state.metric_args) metric_types::get(m, Shape{None, 2}, Shape{None, 2});
+  for (const auto& list : state.output_metric_args)
+    for (const auto& m : list) metric_types::get(m, Shape{None, 2}, Shape{None, 2});
   state.metrics.clear();
   state.metrics_resolved = false;
   state.compiled = true;

@@ -86,7 +86,7 @@ void Trainer::prepare(const std::vector<Tensor>& xs, const std::vector<Tensor>& 
   if (!state_->metrics_resolved) {
     state_->metrics.assign(outs.size(), {});
     for (size_t i = 0; i < outs.size(); ++i)
-      for (const auto& arg : state_->metric_args)
+      for (const auto& arg : state_->output_metric_args.at(i))
         state_->metrics[i].push_back(metric_types::get(arg, ys[i].shape(), out_shapes[i]));
     state_->metrics_resolved = true;
   }

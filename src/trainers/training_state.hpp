@@ -17,7 +17,9 @@ struct TrainingState {
   std::shared_ptr<optimizers::Optimizer> optimizer;
   std::vector<std::shared_ptr<const losses::Loss>> losses;  // one per output
   std::vector<double> loss_weights;                         // one per output
-  std::vector<MetricArg> metric_args;
+  MetricsArg metrics_given;                                 // compile's metrics= as given (for compile_config)
+  std::vector<MetricArg> metric_args;                       // the list for every output, when given so
+  std::vector<std::vector<MetricArg>> output_metric_args;   // one list per output
   // Resolved per output on first use (accuracy depends on the shapes), then reused and reset each epoch.
   std::vector<std::vector<std::shared_ptr<metric_types::Metric>>> metrics;
   std::vector<std::shared_ptr<metric_types::Metric>> val_metrics_flat;

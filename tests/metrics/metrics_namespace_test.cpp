@@ -13,10 +13,11 @@ TEST(MetricNamespace, KeywordAndClassesShareTheName) {
   // The keyword: a KwArg holding the list of metrics, names and objects mixed.
   auto arg = (metrics = {"accuracy", metrics::Precision(), keras::metrics::AUC(curve = "PR")});
   ASSERT_TRUE(arg.value.has_value());
-  ASSERT_EQ(arg.value->size(), 3u);
-  EXPECT_EQ((*arg.value)[0].name, "accuracy");
-  EXPECT_NE((*arg.value)[1].object, nullptr);
-  EXPECT_NE((*arg.value)[2].object, nullptr);
+  const std::vector<MetricArg>& list = arg.value->every_output;
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list[0].name, "accuracy");
+  EXPECT_NE(list[1].object, nullptr);
+  EXPECT_NE(list[2].object, nullptr);
 
   // The classes, qualified and through the using-directives.
   keras::metrics::Precision p1;

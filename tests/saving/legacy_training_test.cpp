@@ -33,10 +33,11 @@ void write_file(const std::string& path, const std::string& bytes) {
 
 std::string loss_name(const Model& m) { return m.graph().training_state()->losses.at(0)->name(); }
 
-// The metrics given to compile(), by name (metrics_names() lists them only once the model has run).
+// The metrics compile() gave the first output, by name (metrics_names() lists them only once the model has run).
 std::vector<std::string> compiled_metrics(const Model& m) {
   std::vector<std::string> out;
-  for (const MetricArg& a : m.graph().training_state()->metric_args) out.push_back(a.object ? a.object->name() : a.name);
+  for (const MetricArg& a : m.graph().training_state()->output_metric_args.at(0))
+    out.push_back(a.object ? a.object->name() : a.name);
   return out;
 }
 
@@ -210,8 +211,14 @@ TEST(SavingLegacyTraining, UnsupportedTrainingConfigsAreRefused) {
   EXPECT_EQ(state.losses[0]->name(), "mse");
   EXPECT_EQ(state.losses[1]->name(), "mae");
   EXPECT_EQ(state.loss_weights, (std::vector<double>{1.0, 0.5}));
-  expect_refused("metrics.h5", R"("loss": "mse", "metrics": {"o1": ["mae"], "o2": ["mse"]})",
-                 "keraspp compiles the same metrics for every output");
+  // Metrics that differ between outputs, by output name as Keras 2 wrote them.
+  write_file(dir / "metrics.h5", legacy_file(two, R"({"loss": "mse", "metrics": {"o1": ["mae"], "o2": ["mse"]}, )" +
+                                                      adam + "}"));
+  Model metrics = saving::load_model(dir / "metrics.h5");
+  const auto& per_output = metrics.graph().training_state()->output_metric_args;
+  ASSERT_EQ(per_output.size(), 2u);
+  EXPECT_EQ(per_output[0].at(0).name, "mae");
+  EXPECT_EQ(per_output[1].at(0).name, "mse");
   expect_refused("metric_obj.h5", R"("loss": "mse", "metrics": [{"class_name": "AUC", "config": {"name": "auc"}}])",
                  "keraspp restores metrics given by name only");
   expect_refused("swm.h5", R"("loss": "mse", "sample_weight_mode": "temporal")",

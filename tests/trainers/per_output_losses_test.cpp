@@ -204,3 +204,39 @@ TEST(PerOutputLosses, KerasCompileConfigWithDictsLoads) {
   EXPECT_NEAR(model.evaluate(x, {y_reg, y_cls}, verbose = 0).at(0),
               2.0 * mse(p.outputs()[0], y_reg) + sparse_crossentropy(p.outputs()[1], y_cls), 1e-5);
 }
+
+// metrics= per output: a list per output (Keras's list of lists) or lists by output name (Keras's dict).
+TEST(PerOutputLosses, MetricsPerOutput) {
+  Tensor x = random::normal({8, 4}), y_reg = random::normal({8, 1});
+  Tensor y_cls({0, 1, 2, 2, 1, 0, 1, 2}, {8});
+  Model lists = two_headed();
+  lists.compile(optimizer = "sgd", loss = {"mse", "sparse_categorical_crossentropy"},
+                metrics = std::vector<std::vector<MetricArg>>{{"mae"}, {"accuracy"}});
+  lists.evaluate(x, {y_reg, y_cls}, verbose = 0);
+  EXPECT_EQ(lists.metrics_names(),
+            (std::vector<std::string>{"loss", "reg_mae", "cls_accuracy", "reg_loss", "cls_loss"}));
+  Model dict = two_headed();
+  dict.compile(optimizer = "sgd", loss = {"mse", "sparse_categorical_crossentropy"},
+               metrics = std::map<std::string, std::vector<MetricArg>>{{"cls", {"accuracy"}}});
+  const std::vector<double> got = dict.evaluate(x, {y_reg, y_cls}, verbose = 0);
+  EXPECT_EQ(dict.metrics_names(), (std::vector<std::string>{"loss", "cls_accuracy", "reg_loss", "cls_loss"}));
+  const std::vector<double> want = lists.evaluate(x, {y_reg, y_cls}, verbose = 0);
+  EXPECT_NEAR(got[1], want[2], 1e-9);  // the same accuracy of the same model (same seed)
+  History h = dict.fit(x, {y_reg, y_cls}, epochs = 1, verbose = 0);
+  EXPECT_EQ(h.history.count("cls_accuracy"), 1u);
+  EXPECT_EQ(h.history.count("reg_accuracy"), 0u);
+  // Saved as given, and compiled the same when loaded.
+  Model loaded = kt::expect_keras_round_trip(dict, x);
+  loaded.evaluate(x, {y_reg, y_cls}, verbose = 0);
+  EXPECT_EQ(loaded.metrics_names(), dict.metrics_names());
+  Model back = kt::expect_keras_round_trip(lists, x);
+  back.evaluate(x, {y_reg, y_cls}, verbose = 0);
+  EXPECT_EQ(back.metrics_names(), lists.metrics_names());
+  EXPECT_THROW_WITH(two_headed().compile(optimizer = "sgd", loss = "mse",
+                                         metrics = std::vector<std::vector<MetricArg>>{{"mae"}}),
+                    "when providing the `metrics` argument as a list, it should have as many entries as the model has "
+                    "outputs. Received:\nmetrics=[['mae']]\nof length 1 whereas the model has 2 outputs.");
+  EXPECT_THROW_WITH(two_headed().compile(optimizer = "sgd", loss = "mse",
+                                         metrics = std::map<std::string, std::vector<MetricArg>>{{"x", {"mae"}}}),
+                    "In the dict argument `metrics`, key 'x' does not correspond to any model output.");
+}

@@ -146,6 +146,20 @@ struct MetricArg {
   MetricArg(const T& m) : object(std::make_shared<T>(m)) {}
 };
 
+// compile's metrics: the same list for every output ({"accuracy"}), one list per output
+// (std::vector<std::vector<MetricArg>>{{"accuracy"}, {"mae"}}, Keras's list of lists), or lists by output name
+// (std::map<std::string, std::vector<MetricArg>>{{"priority", {"accuracy"}}}, Keras's dict).
+struct MetricsArg {
+  std::vector<MetricArg> every_output;
+  std::vector<std::vector<MetricArg>> per_output;
+  std::vector<std::pair<std::string, std::vector<MetricArg>>> by_output;
+  MetricsArg() = default;
+  MetricsArg(std::initializer_list<MetricArg> list) : every_output(list) {}
+  MetricsArg(std::vector<MetricArg> list) : every_output(std::move(list)) {}
+  MetricsArg(std::vector<std::vector<MetricArg>> lists) : per_output(std::move(lists)) {}
+  MetricsArg(const std::map<std::string, std::vector<MetricArg>>& dict) : by_output(dict.begin(), dict.end()) {}
+};
+
 // A callback. An lvalue is used in place (its state after fit is the user's to read, as in Python);
 // a temporary is moved into shared ownership.
 struct CallbackArg {

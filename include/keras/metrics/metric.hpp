@@ -40,8 +40,9 @@ std::vector<std::string> names();
 }  // namespace keras::metric_types
 
 namespace keras::kw {
-// metrics={"accuracy", metrics::Precision()}. The struct `metrics` holding the metric classes is declared beside it
+// metrics={"accuracy", metrics::Precision()} (or per output: see MetricsArg). The struct `metrics` holding the
+// metric classes is declared beside it
 // in keras/metrics/metrics.hpp, in this same scope (a variable and a class may share a name; `metrics::X` finds the
 // class, `metrics=` the keyword).
-KERAS_KEYWORD(metrics, std::vector<MetricArg>);
+KERAS_KEYWORD(metrics, MetricsArg);
 }  // namespace keras::kw
