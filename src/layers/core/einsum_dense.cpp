@@ -55,6 +55,17 @@ std::optional<Equation> parse(std::string eq) {
   return e;
 }
 
+// C[b] = op(A[b]) @ op(B[b]) for each of `batches` stacked matrices, op transposing when asked; C is (M, N) per batch,
+// A (M, K) or (K, M), B (K, N) or (N, K), all contiguous.
+Tensor batched_gemm(bool trans_a, bool trans_b, int64_t batches, int64_t M, int64_t N, int64_t K, const Tensor& A,
+                    const Tensor& B) {
+  Tensor C = Tensor::empty({batches, M, N});
+  for (int64_t b = 0; b < batches; ++b)
+    backend::gemm(trans_a, trans_b, M, N, K, 1.0f, A.data() + b * M * K, trans_a ? M : K, B.data() + b * K * N,
+                  trans_b ? K : N, 0.0f, C.data() + b * M * N, N);
+  return C;
+}
+
 // The contraction plan of one call: y = einsum(x, k) as a batched matrix product.
 //   batch labels B (in x, k and y), free labels of x Fx (x and y), free labels of k Fk (k and y), contracted C
 //   (x and k), and labels summed out of one operand alone (Sx, Sk). x is summed over Sx and laid out (B, Fx, C),
@@ -67,6 +78,12 @@ struct Plan {
 };
 
 bool has(const std::vector<Label>& v, Label l) { return std::find(v.begin(), v.end(), l) != v.end(); }
+
+std::vector<int64_t> dims_of(const std::vector<Label>& labels, const std::map<Label, int64_t>& size) {
+  std::vector<int64_t> dims;
+  for (Label l : labels) dims.push_back(size.at(l));
+  return dims;
+}
 
 int64_t product(const std::vector<Label>& labels, const std::map<Label, int64_t>& size) {
   int64_t p = 1;
@@ -100,9 +117,7 @@ Tensor sum_out(const Tensor& t, const std::vector<Label>& from, const std::vecto
     if (!has(keep, l)) order.push_back(l);
   Tensor p = ordered(t, axes_of(from, order));
   const int64_t outer = product(keep, size), inner = p.size() / std::max<int64_t>(outer, 1);
-  std::vector<int64_t> dims;
-  for (Label l : keep) dims.push_back(size.at(l));
-  Tensor out = Tensor::empty(dims);
+  Tensor out = Tensor::empty(dims_of(keep, size));
   for (int64_t i = 0; i < outer; ++i) {
     double acc = 0;
     for (int64_t j = 0; j < inner; ++j) acc += p.data()[i * inner + j];
@@ -119,9 +134,7 @@ Tensor spread(const Tensor& t, const std::vector<Label>& keep, const std::vector
   for (Label l : to)
     if (!has(keep, l)) order.push_back(l);
   const int64_t outer = t.size(), inner = product(order, size) / std::max<int64_t>(outer, 1);
-  std::vector<int64_t> dims;
-  for (Label l : order) dims.push_back(size.at(l));
-  Tensor p = Tensor::empty(dims);
+  Tensor p = Tensor::empty(dims_of(order, size));
   for (int64_t i = 0; i < outer; ++i) std::fill_n(p.data() + i * inner, inner, t.data()[i]);
   return ordered(p, axes_of(order, to));
 }
@@ -195,14 +208,9 @@ class EinsumDenseImpl : public SingleInputLayer {
     Tensor xm = ordered(xr, axes_of(reduced(p.x, p.sum_x), concat({p.batch, p.free_x, p.contracted})));
     Tensor kr = sum_out(kernel_->value, p.k, reduced(p.k, p.sum_k), p.size);
     Tensor km = ordered(kr, axes_of(reduced(p.k, p.sum_k), concat({p.batch, p.contracted, p.free_k})));
-    Tensor prod = Tensor::empty({p.nb, p.m, p.n});
-    for (int64_t b = 0; b < p.nb; ++b)
-      backend::gemm(false, false, p.m, p.n, p.kk, 1.0f, xm.data() + b * p.m * p.kk, p.kk,
-                    km.data() + b * p.kk * p.n, p.n, 0.0f, prod.data() + b * p.m * p.n, p.n);
+    Tensor prod = batched_gemm(false, false, p.nb, p.m, p.n, p.kk, xm, km);
     const std::vector<Label> prod_labels = concat({p.batch, p.free_x, p.free_k});
-    std::vector<int64_t> prod_dims;
-    for (Label l : prod_labels) prod_dims.push_back(p.size.at(l));
-    Tensor z = ordered(prod.reshape(prod_dims), axes_of(prod_labels, p.y));
+    Tensor z = ordered(prod.reshape(dims_of(prod_labels, p.size)), axes_of(prod_labels, p.y));
     if (bias_) {
       const std::vector<int64_t> map = bias_map(z.dims());
       const int64_t inner = static_cast<int64_t>(map.size()), outer = z.size() / std::max<int64_t>(inner, 1);
@@ -241,27 +249,17 @@ class EinsumDenseImpl : public SingleInputLayer {
     Tensor dprod = ordered(dz, axes_of(p.y, prod_labels));
     const Tensor &xm = ctx.saved[0], &km = ctx.saved[1];
     // dk = x^T dprod per batch, laid out (B, C, Fk), then as the kernel.
-    Tensor dkm = Tensor::empty({p.nb, p.kk, p.n});
-    for (int64_t b = 0; b < p.nb; ++b)
-      backend::gemm(true, false, p.kk, p.n, p.m, 1.0f, xm.data() + b * p.m * p.kk, p.kk,
-                    dprod.data() + b * p.m * p.n, p.n, 0.0f, dkm.data() + b * p.kk * p.n, p.n);
+    Tensor dkm = batched_gemm(true, false, p.nb, p.kk, p.n, p.m, xm, dprod);
     const std::vector<Label> km_labels = concat({p.batch, p.contracted, p.free_k});
-    std::vector<int64_t> km_dims;
-    for (Label l : km_labels) km_dims.push_back(p.size.at(l));
-    Tensor dk = ordered(dkm.reshape(km_dims), axes_of(km_labels, reduced(p.k, p.sum_k)));
+    Tensor dk = ordered(dkm.reshape(dims_of(km_labels, p.size)), axes_of(km_labels, reduced(p.k, p.sum_k)));
     dk = spread(dk, reduced(p.k, p.sum_k), p.k, p.size);
     Tensor& gk = grad_of(*kernel_);
     for (int64_t i = 0; i < gk.size(); ++i) gk.data()[i] += dk.data()[i];
     if (!ctx.input_needs_grad(0)) return {};
     // dx = dprod k^T per batch, laid out (B, Fx, C), then as the input.
-    Tensor dxm = Tensor::empty({p.nb, p.m, p.kk});
-    for (int64_t b = 0; b < p.nb; ++b)
-      backend::gemm(false, true, p.m, p.kk, p.n, 1.0f, dprod.data() + b * p.m * p.n, p.n,
-                    km.data() + b * p.kk * p.n, p.n, 0.0f, dxm.data() + b * p.m * p.kk, p.kk);
+    Tensor dxm = batched_gemm(false, true, p.nb, p.m, p.kk, p.n, dprod, km);
     const std::vector<Label> xm_labels = concat({p.batch, p.free_x, p.contracted});
-    std::vector<int64_t> xm_dims;
-    for (Label l : xm_labels) xm_dims.push_back(p.size.at(l));
-    Tensor dx = ordered(dxm.reshape(xm_dims), axes_of(xm_labels, reduced(p.x, p.sum_x)));
+    Tensor dx = ordered(dxm.reshape(dims_of(xm_labels, p.size)), axes_of(xm_labels, reduced(p.x, p.sum_x)));
     return spread(dx, reduced(p.x, p.sum_x), p.x, p.size).reshape(x.dims());
   }
 
