@@ -31,7 +31,7 @@ std::string spatial_names(int rank) {
 }  // namespace
 
 ConvLSTMImpl::ConvLSTMImpl(int rank, std::string class_name, const kw::Kwargs& k)
-    : LayerImpl(std::move(class_name), k), rank_(rank) {
+    : LayerImpl(std::move(class_name), k), rank_(rank), opt_(k) {
   const auto filters = k.get<int>("filters");
   const auto kernel_size = k.get<IntTuple>("kernel_size");
   const std::string example = rank == 1 ? "3" : rank == 2 ? "{3, 3}" : "{3, 3, 3}";
@@ -73,20 +73,10 @@ ConvLSTMImpl::ConvLSTMImpl(int rank, std::string class_name, const kw::Kwargs& k
   bias_init_ = k.get_or<InitializerArg>("bias_initializer", "zeros");
   initializers::get(recurrent_init_);
   recurrent_reg_ = regularizers::get(k.get_or<RegularizerArg>("recurrent_regularizer", {}));
-  dropout_ = std::clamp(k.get_or("dropout", 0.0), 0.0, 1.0);
-  recurrent_dropout_ = std::clamp(k.get_or("recurrent_dropout", 0.0), 0.0, 1.0);
-  return_sequences_ = k.get_or("return_sequences", false);
-  return_state_ = k.get_or("return_state", false);
-  go_backwards_ = k.get_or("go_backwards", false);
-  stateful_ = k.get_or("stateful", false);
-  zero_output_for_mask_ = k.get_or("zero_output_for_mask", false);
-  (void)k.get_or("unroll", false);  // the loop is explicit either way
-  if (auto seed = k.get<int>("seed")) own_generator_ = random::seeded_generator(static_cast<uint64_t>(*seed));
   input_spec = {InputSpec{.ndim = rank + 3}};
 }
 
-void ConvLSTMImpl::reseed(uint64_t seed) { own_generator_ = random::seeded_generator(seed); }
-std::mt19937_64& ConvLSTMImpl::generator() { return own_generator_ ? *own_generator_ : random::generator(); }
+void ConvLSTMImpl::reseed(uint64_t seed) { opt_.generator = random::seeded_generator(seed); }
 
 Shape ConvLSTMImpl::step_shape(const Shape& s) const {
   std::vector<Dim> d{s[0]};
@@ -113,14 +103,14 @@ std::vector<Shape> ConvLSTMImpl::compute_output_shapes(const std::vector<Shape>&
   const Shape& s = in.at(0);
   const Shape st = state_shape(s);
   std::vector<Shape> out;
-  if (return_sequences_) {
+  if (opt_.return_sequences) {
     std::vector<Dim> d{st[0], s[1]};
     for (int i = 1; i < st.ndim(); ++i) d.push_back(st[i]);
     out.push_back(Shape(std::move(d)));
   } else {
     out.push_back(st);
   }
-  if (return_state_) out.insert(out.end(), {st, st});
+  if (opt_.return_state) out.insert(out.end(), {st, st});
   return out;
 }
 
@@ -139,7 +129,7 @@ void ConvLSTMImpl::build(const std::vector<Shape>& in) {
                      "received: input_shape=" + to_string(step),
                      {.layer = name(), .received = to_string(s),
                       .hint = "give the number of channels in the input shape."});
-  if (stateful_ && s[0].is_none())
+  if (opt_.stateful && s[0].is_none())
     throw ValueError("When using `stateful=True` in a RNN, the batch size must be static. Found dynamic batch size: "
                      "sequence.shape=" + to_string(s),
                      {.layer = name(), .received = to_string(s),
@@ -170,7 +160,7 @@ void ConvLSTMImpl::build(const std::vector<Shape>& in) {
       std::memcpy(b + 2 * filters_, co.data(), sizeof(float) * 2 * filters_);
     }
   }
-  if (stateful_) state_batch_ = s[0].value();
+  if (opt_.stateful) state_batch_ = s[0].value();
   InputSpec fixed{.ndim = rank_ + 3};
   fixed.axes = {{channels_first_ ? 2 : -1, step[channels_first_ ? 1 : -1].value()}};
   input_spec = {fixed};
@@ -272,19 +262,20 @@ std::vector<Tensor> ConvLSTMImpl::forward(CallContext& ctx) {
   const Tensor& x = ctx.inputs.at(0);
   const Geometry G = geometry(x);
   const int64_t B = G.B, T = G.T, S = T, N = G.state * B, Z = 4 * N;
-  if (stateful_) {
+  if (opt_.stateful) {
     std::vector<Dim> expected{Dim(state_batch_), None};
     for (int i = 2; i < x.ndim(); ++i) expected.push_back(Dim(x.dim(i)));
     check_state_batch(*this, state_batch_, B, Shape(std::move(expected)), x.shape());
   }
-  auto time_of = [&](int64_t s) { return go_backwards_ ? T - 1 - s : s; };
+  auto time_of = [&](int64_t s) { return opt_.go_backwards ? T - 1 - s : s; };
 
   // Keras's ConvLSTMCell draws four input masks and four recurrent masks (one per gate) per call.
-  const bool drop_in = ctx.training && dropout_ > 0.0 && dropout_ < 1.0;
-  const bool drop_rec = ctx.training && recurrent_dropout_ > 0.0 && recurrent_dropout_ < 1.0;
+  const bool drop_in = ctx.training && opt_.dropout > 0.0 && opt_.dropout < 1.0;
+  const bool drop_rec = ctx.training && opt_.recurrent_dropout > 0.0 && opt_.recurrent_dropout < 1.0;
   const int n_in = drop_in ? 4 : 1, n_rec = drop_rec ? 4 : 1;
-  Tensor in_masks = drop_in ? draw_dropout_masks(generator(), 4, {B, G.step_in}, dropout_) : Tensor();
-  Tensor rec_masks = drop_rec ? draw_dropout_masks(generator(), 4, {B, G.state}, recurrent_dropout_) : Tensor();
+  Tensor in_masks = drop_in ? draw_dropout_masks(opt_.dropout_generator(), 4, {B, G.step_in}, opt_.dropout) : Tensor();
+  Tensor rec_masks =
+      drop_rec ? draw_dropout_masks(opt_.dropout_generator(), 4, {B, G.state}, opt_.recurrent_dropout) : Tensor();
 
   // Every timestep's input (one copy per input mask), in processing order, through the input convolution at once.
   std::vector<int64_t> in_dims{n_in * S * B};
@@ -317,7 +308,7 @@ std::vector<Tensor> ConvLSTMImpl::forward(CallContext& ctx) {
   // States: h and c before every step, (S+1, B, state).
   Tensor hist = Tensor::empty({S + 1, N}), cell = Tensor::empty({S + 1, N});
   const bool given = ctx.inputs.size() > 1;
-  const bool carried = !given && stateful_ && states_.size() == 2;
+  const bool carried = !given && opt_.stateful && states_.size() == 2;
   for (int k = 0; k < 2; ++k) {
     float* dst = (k ? cell : hist).data();
     if (given) std::memcpy(dst, ctx.inputs[1 + k].data(), sizeof(float) * N);
@@ -383,32 +374,32 @@ std::vector<Tensor> ConvLSTMImpl::forward(CallContext& ctx) {
   std::vector<Tensor> out;
   // As for LSTM: the output at a masked step is the carried h, or zeros with zero_output_for_mask.
   const std::vector<int64_t> sdims = state_dims(B, G.out_spatial);
-  if (return_sequences_) {
+  if (opt_.return_sequences) {
     std::vector<int64_t> ydims{B, S};
     ydims.insert(ydims.end(), sdims.begin() + 1, sdims.end());
     Tensor y = Tensor::empty(ydims);
     for (int64_t b = 0; b < B; ++b)
       for (int64_t s = 0; s < S; ++s) {
         float* dst = y.data() + (b * S + s) * G.state;
-        if (zero_output_for_mask_ && masked(b, s)) std::memset(dst, 0, sizeof(float) * G.state);
+        if (opt_.zero_output_for_mask && masked(b, s)) std::memset(dst, 0, sizeof(float) * G.state);
         else std::memcpy(dst, hist.data() + (s + 1) * N + b * G.state, sizeof(float) * G.state);
       }
     out.push_back(y);
   } else {
     Tensor y = Tensor::empty(sdims);
     std::memcpy(y.data(), hist.data() + S * N, sizeof(float) * N);
-    for (int64_t b = 0; zero_output_for_mask_ && b < B; ++b)
+    for (int64_t b = 0; opt_.zero_output_for_mask && b < B; ++b)
       if (masked(b, S - 1)) std::memset(y.data() + b * G.state, 0, sizeof(float) * G.state);
     out.push_back(y);
   }
   Tensor hT = Tensor::empty(sdims), cT = Tensor::empty(sdims);
   std::memcpy(hT.data(), hist.data() + S * N, sizeof(float) * N);
   std::memcpy(cT.data(), cell.data() + S * N, sizeof(float) * N);
-  if (stateful_) {
+  if (opt_.stateful) {
     states_ = {hT.copy(), cT.copy()};
     state_batch_ = B;
   }
-  if (return_state_) out.insert(out.end(), {hT, cT});
+  if (opt_.return_state) out.insert(out.end(), {hT, cT});
 
   ctx.saved.assign(kCount, Tensor());
   ctx.saved[kInMasks] = in_masks;
@@ -427,7 +418,7 @@ std::vector<Tensor> ConvLSTMImpl::backward(CallContext& ctx, const std::vector<T
   const Tensor& x = ctx.inputs.at(0);
   const Geometry G = geometry(x);
   const int64_t B = G.B, T = G.T, S = T, N = G.state * B, Z = 4 * N, blk = G.blk;
-  auto time_of = [&](int64_t s) { return go_backwards_ ? T - 1 - s : s; };
+  auto time_of = [&](int64_t s) { return opt_.go_backwards ? T - 1 - s : s; };
   const Tensor &in_masks = ctx.saved.at(kInMasks), &rec_masks = ctx.saved.at(kRecMasks);
   const Tensor &hist = ctx.saved.at(kHist), &cell = ctx.saved.at(kCell), &pre = ctx.saved.at(kPre);
   const Tensor &ra = ctx.saved.at(kRa), &act = ctx.saved.at(kAct), &act_c = ctx.saved.at(kActC);
@@ -441,18 +432,18 @@ std::vector<Tensor> ConvLSTMImpl::backward(CallContext& ctx, const std::vector<T
   const Tensor gy = grads.empty() ? Tensor() : grads[0];
   Tensor dh_t = Tensor::zeros({N}), dc_t = Tensor::zeros({N});
   float *dh = dh_t.data(), *dc = dc_t.data();
-  for (int k = 0; return_state_ && k < 2; ++k)
+  for (int k = 0; opt_.return_state && k < 2; ++k)
     if (grads.size() > static_cast<size_t>(1 + k) && grads[1 + k].defined())
       std::memcpy(k ? dc : dh, grads[1 + k].data(), sizeof(float) * N);
   auto add_output_grad = [&](int64_t s, const float* src, int64_t stride) {
     for (int64_t b = 0; b < B; ++b) {
-      if (zero_output_for_mask_ && masked(b, s)) continue;
+      if (opt_.zero_output_for_mask && masked(b, s)) continue;
       const float* g = src + b * stride;
       float* d = dh + b * G.state;
       for (int64_t i = 0; i < G.state; ++i) d[i] += g[i];
     }
   };
-  if (!return_sequences_ && gy.defined()) add_output_grad(S - 1, gy.data(), G.state);
+  if (!opt_.return_sequences && gy.defined()) add_output_grad(S - 1, gy.data(), G.state);
 
   const backend::ConvSpec rspec = recurrent_spec(n_rec * B, G.out_spatial);
   Tensor dzx = Tensor::empty({S, Z});
@@ -465,7 +456,7 @@ std::vector<Tensor> ConvLSTMImpl::backward(CallContext& ctx, const std::vector<T
   float* drk = grad_of(*recurrent_kernel_).data();
   const float* rk = recurrent_kernel_->value.data();
   for (int64_t s = S - 1; s >= 0; --s) {
-    if (return_sequences_ && gy.defined()) add_output_grad(s, gy.data() + s * G.state, S * G.state);
+    if (opt_.return_sequences && gy.defined()) add_output_grad(s, gy.data() + s * G.state, S * G.state);
     const float *z = pre.data() + s * Z, *ra_s = ra.data() + s * Z, *a_s = act.data() + s * Z;
     const float *ac = act_c.data() + s * N, *c = cell.data() + (s + 1) * N, *c_prev = cell.data() + s * N;
     // Through h = o * act(c) and c = f * c_prev + i * act(z_c).
@@ -557,7 +548,7 @@ std::vector<Tensor> ConvLSTMImpl::backward(CallContext& ctx, const std::vector<T
 std::vector<Tensor> ConvLSTMImpl::compute_masks(const std::vector<Tensor>&, const std::vector<Tensor>& masks,
                                                 size_t n_outputs) const {
   std::vector<Tensor> out(n_outputs);
-  if (return_sequences_ && !masks.empty() && n_outputs > 0) out[0] = masks[0];
+  if (opt_.return_sequences && !masks.empty() && n_outputs > 0) out[0] = masks[0];
   return out;
 }
 
@@ -596,7 +587,7 @@ void ConvLSTMImpl::set_trainable(bool t) {
 }
 
 void ConvLSTMImpl::reset_states() {
-  if (!stateful_)
+  if (!opt_.stateful)
     throw ValueError("Layer must be stateful.",
                      {.layer = name(), .hint = "reset_states() applies to layers made with stateful=true."});
   states_.clear();

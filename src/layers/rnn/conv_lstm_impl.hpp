@@ -52,7 +52,6 @@ class ConvLSTMImpl : public LayerImpl, public ResettableStates {
   Shape state_shape(const Shape& sequence);           // (batch, *out_spatial, filters) or channels_first
   std::vector<int64_t> state_dims(int64_t batch, const std::vector<int64_t>& out_spatial) const;
   backend::ConvSpec recurrent_spec(int64_t batch, const std::vector<int64_t>& out_spatial) const;
-  std::mt19937_64& generator();
   // Keeps block g of copy g of `copies` (n copies of `samples` samples of 4 blocks per row) in `out`, or the reverse.
   void gather_blocks(const float* copies, float* out, int n, int64_t samples, const Geometry& G) const;
   void scatter_blocks(const float* in, float* copies, int n, int64_t samples, const Geometry& G) const;
@@ -66,10 +65,7 @@ class ConvLSTMImpl : public LayerImpl, public ResettableStates {
   InitializerArg recurrent_init_, bias_init_;
   std::shared_ptr<const regularizers::Regularizer> recurrent_reg_;
   VariablePtr recurrent_kernel_;
-  double dropout_ = 0.0, recurrent_dropout_ = 0.0;
-  bool return_sequences_ = false, return_state_ = false, go_backwards_ = false, stateful_ = false;
-  bool zero_output_for_mask_ = false;
-  std::optional<std::mt19937_64> own_generator_;
+  SequenceOptions opt_;
   std::vector<Tensor> states_;  // stateful=true: h and c carried between batches
   int64_t state_batch_ = 0;
 };

@@ -84,14 +84,13 @@ class StackedRnnImpl : public LayerImpl, public rnn_detail::ResettableStates {
   StackedRnnImpl(const Layer& stacked, const kw::Kwargs& k) : LayerImpl("RNN", k) {
     const auto cells = rnn_detail::stacked_cells(*stacked.impl());
     stacked_ = stacked.impl();
-    return_sequences_ = k.get_or("return_sequences", false);
-    go_backwards_ = k.get_or("go_backwards", false);
+    const bool return_sequences = k.get_or("return_sequences", false), go_backwards = k.get_or("go_backwards", false);
     for (size_t i = 0; i < cells.size(); ++i) {
       const bool last = i + 1 == cells.size();
       kw::Kwargs r = k;
       r.set("name", name());
-      r.set("return_sequences", last ? return_sequences_ : true);
-      r.set("go_backwards", i == 0 && go_backwards_);
+      r.set("return_sequences", last ? return_sequences : true);
+      r.set("go_backwards", i == 0 && go_backwards);
       r.set("zero_output_for_mask", last && k.get_or("zero_output_for_mask", false));
       r.erase("activity_regularizer");  // the RNN's own output's, applied once to the layer's output
       r.erase("input_shape");
@@ -185,14 +184,15 @@ class StackedRnnImpl : public LayerImpl, public rnn_detail::ResettableStates {
   std::vector<Tensor> compute_masks(const std::vector<Tensor>&, const std::vector<Tensor>& masks,
                                     size_t n_outputs) const override {
     std::vector<Tensor> out(n_outputs);
-    if (return_sequences_ && !masks.empty() && n_outputs > 0) out[0] = masks[0];
+    if (runners_.back()->return_sequences() && !masks.empty() && n_outputs > 0) out[0] = masks[0];
     return out;
   }
 
   std::vector<Tensor> forward(CallContext& ctx) override {
     // After the first layer the sequence is in processing order: reversed when going backwards.
     const Tensor& mask = ctx.input_mask(0);
-    std::vector<Tensor> masks(runners_.size(), go_backwards_ && mask.defined() ? flip_time(mask) : mask);
+    const bool reversed = runners_[0]->go_backwards() && mask.defined();
+    std::vector<Tensor> masks(runners_.size(), reversed ? flip_time(mask) : mask);
     masks[0] = mask;
     return rnn_detail::chain_forward(runners_, ctx, masks);
   }
@@ -203,7 +203,6 @@ class StackedRnnImpl : public LayerImpl, public rnn_detail::ResettableStates {
  private:
   std::shared_ptr<LayerImpl> stacked_;
   std::vector<std::shared_ptr<RnnBase>> runners_;
-  bool return_sequences_ = false, go_backwards_ = false;
 };
 
 std::shared_ptr<LayerImpl> make_rnn(const Layer& cell, const kw::Kwargs& k) {

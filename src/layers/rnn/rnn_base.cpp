@@ -21,7 +21,7 @@ bool is_recurrent_class(const std::string& c) {
 }  // namespace
 
 RnnBase::RnnBase(std::string class_name, const kw::Kwargs& k, int gates, int n_states)
-    : LayerImpl(std::move(class_name), k), gates_(gates), n_states_(n_states) {
+    : LayerImpl(std::move(class_name), k), gates_(gates), n_states_(n_states), opt_(k) {
   auto u = k.get<int>("units");
   if (!u)
     throw TypeError(this->class_name() + ".__init__() missing 1 required positional argument: 'units'",
@@ -45,22 +45,12 @@ RnnBase::RnnBase(std::string class_name, const kw::Kwargs& k, int gates, int n_s
   kernel_reg_ = regularizers::get(k.get_or<RegularizerArg>("kernel_regularizer", {}));
   recurrent_reg_ = regularizers::get(k.get_or<RegularizerArg>("recurrent_regularizer", {}));
   bias_reg_ = regularizers::get(k.get_or<RegularizerArg>("bias_regularizer", {}));
-  // Keras clips both rates into [0, 1].
-  dropout_ = std::clamp(k.get_or("dropout", 0.0), 0.0, 1.0);
-  recurrent_dropout_ = std::clamp(k.get_or("recurrent_dropout", 0.0), 0.0, 1.0);
-  return_sequences_ = k.get_or("return_sequences", false);
-  return_state_ = k.get_or("return_state", false);
-  go_backwards_ = k.get_or("go_backwards", false);
-  stateful_ = k.get_or("stateful", false);
-  zero_output_for_mask_ = k.get_or("zero_output_for_mask", false);
-  (void)k.get_or("unroll", false);  // unrolling changes nothing here: the loop is already explicit
-  if (auto seed = k.get<int>("seed")) own_generator_ = random::seeded_generator(static_cast<uint64_t>(*seed));
   input_spec = {InputSpec{.ndim = 3}};
   cell_mode_ = this->class_name().ends_with("Cell");
   if (cell_mode_) {
     // One step that returns the output and the states, as a cell's call does.
-    return_sequences_ = false;
-    return_state_ = true;
+    opt_.return_sequences = false;
+    opt_.return_state = true;
     input_spec = {InputSpec{.ndim = 2}};
   }
 }
@@ -163,8 +153,8 @@ void RnnBase::check_input_compatibility(const std::vector<Shape>& shapes,
 std::vector<Shape> RnnBase::compute_output_shapes(const std::vector<Shape>& in) {
   const Shape& s = cell_mode_ ? Shape{in.at(0)[0], Dim(1), in.at(0)[-1]} : in.at(0);
   std::vector<Shape> out;
-  out.push_back(return_sequences_ ? Shape{s[0], s[1], Dim(units_)} : Shape{s[0], Dim(units_)});
-  if (return_state_)
+  out.push_back(opt_.return_sequences ? Shape{s[0], s[1], Dim(units_)} : Shape{s[0], Dim(units_)});
+  if (opt_.return_state)
     for (int k = 0; k < n_states_; ++k) out.push_back(Shape{s[0], Dim(units_)});
   return out;
 }
@@ -176,7 +166,7 @@ void RnnBase::build(const std::vector<Shape>& in) {
                      "Full input shape received: " + to_string(s),
                      {.layer = name(), .received = to_string(s),
                       .hint = "give the sequence a concrete feature size, e.g. Input(shape={None, 16})."});
-  if (stateful_ && s[0].is_none())
+  if (opt_.stateful && s[0].is_none())
     throw ValueError("When using `stateful=True` in a RNN, the batch size must be static. Found dynamic batch size: "
                      "sequence.shape=" + to_string(s),
                      {.layer = name(), .received = to_string(s),
@@ -187,7 +177,7 @@ void RnnBase::build(const std::vector<Shape>& in) {
                      {.layer = name(), .received = to_string(s),
                       .hint = "give the number of timesteps in the input shape, or leave unroll=false."});
   in_ = s[-1].value();
-  if (stateful_) state_batch_ = s[0].value();
+  if (opt_.stateful) state_batch_ = s[0].value();
   if (weights_cell_) return adopt_cell_weights(s);
   const int64_t Gu = gates_ * units_;
   kernel_ = add_weight("kernel", {in_, Gu}, kernel_init_);
@@ -220,7 +210,7 @@ void RnnBase::adopt_cell_weights(const Shape& s) {
 std::vector<Tensor> RnnBase::compute_masks(const std::vector<Tensor>&, const std::vector<Tensor>& masks,
                                            size_t n_outputs) const {
   std::vector<Tensor> out(n_outputs);
-  if (return_sequences_ && !masks.empty() && n_outputs > 0) out[0] = masks[0];
+  if (opt_.return_sequences && !masks.empty() && n_outputs > 0) out[0] = masks[0];
   return out;
 }
 
@@ -261,11 +251,25 @@ void check_state_batch(const LayerImpl& layer, int64_t state_batch, int64_t batc
 }
 
 void RnnBase::check_state_batch(int64_t B, const Shape& x_shape) const {
-  if (stateful_)
+  if (opt_.stateful)
     rnn_detail::check_state_batch(*this, state_batch_, B, Shape{Dim(state_batch_), None, Dim(in_)}, x_shape);
 }
 
-void RnnBase::reseed(uint64_t seed) { own_generator_ = random::seeded_generator(seed); }
+void RnnBase::reseed(uint64_t seed) { opt_.generator = random::seeded_generator(seed); }
+
+SequenceOptions::SequenceOptions(const kw::Kwargs& k)
+    : dropout(std::clamp(k.get_or("dropout", 0.0), 0.0, 1.0)),
+      recurrent_dropout(std::clamp(k.get_or("recurrent_dropout", 0.0), 0.0, 1.0)),
+      return_sequences(k.get_or("return_sequences", false)),
+      return_state(k.get_or("return_state", false)),
+      go_backwards(k.get_or("go_backwards", false)),
+      stateful(k.get_or("stateful", false)),
+      zero_output_for_mask(k.get_or("zero_output_for_mask", false)) {
+  (void)k.get_or("unroll", false);  // unrolling changes nothing here: the loops are explicit
+  if (auto seed = k.get<int>("seed")) generator = random::seeded_generator(static_cast<uint64_t>(*seed));
+}
+
+std::mt19937_64& SequenceOptions::dropout_generator() { return generator ? *generator : random::generator(); }
 
 std::shared_ptr<const activations::ActivationKernel> activation_keyword(const kw::Kwargs& k, const char* key,
                                                                         const char* fallback) {
@@ -284,7 +288,7 @@ Tensor draw_dropout_masks(std::mt19937_64& gen, int count, std::vector<int64_t> 
 Tensor RnnBase::dropout_masks(int count, int64_t batch, int64_t width, double rate) {
   // Keras 3 draws one mask per sequence (per gate with implementation=1), scaled by 1/(1-rate), and reuses it
   // at every timestep.
-  return draw_dropout_masks(own_generator_ ? *own_generator_ : random::generator(), count, {batch, width}, rate);
+  return draw_dropout_masks(opt_.dropout_generator(), count, {batch, width}, rate);
 }
 
 void RnnBase::recurrent_product(const Step& s, int g0, int g1, float* out, int64_t ldo, float beta) const {

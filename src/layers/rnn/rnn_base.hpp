@@ -68,6 +68,18 @@ Tensor draw_dropout_masks(std::mt19937_64& generator, int count, std::vector<int
 void check_state_batch(const LayerImpl& layer, int64_t state_batch, int64_t batch, const Shape& expected,
                        const Shape& x_shape);
 
+// What keras.layers.RNN and Keras's DropoutRNNCell take beside the cell's weights (SimpleRNN, LSTM, GRU, their cells
+// and ConvLSTM), read with Keras's defaults.
+struct SequenceOptions {
+  explicit SequenceOptions(const kw::Kwargs& k);
+  double dropout = 0.0, recurrent_dropout = 0.0;  // clipped into [0, 1], as Keras does
+  bool return_sequences = false, return_state = false, go_backwards = false, stateful = false;
+  bool zero_output_for_mask = false;
+  std::optional<std::mt19937_64> generator;  // seed=: the dropout masks' own generator
+  // The generator the dropout masks are drawn from: the layer's own (seed=), else the global one.
+  std::mt19937_64& dropout_generator();
+};
+
 // What RecurrentLayer::reset_states() calls: RnnBase and Bidirectional.
 class ResettableStates {
  public:
@@ -105,20 +117,19 @@ class RnnBase : public LayerImpl, public ResettableStates {
   // cell, so the cell's get_weights() and the RNN's are the same). `config` is what the RNN was made with, for
   // get_config. The cell is built, with (batch, features), when this layer is.
   void run_weights_of(std::shared_ptr<RnnBase> cell, kw::Kwargs config);
-  const std::shared_ptr<RnnBase>& weights_cell() const { return weights_cell_; }
   std::vector<VariablePtr> variables() const override;
   void set_trainable(bool t) override;
   // The next calls draw their dropout masks as a layer made with seed=`seed` would (tests reseed before every call to
   // hold the masks fixed).
   void reseed(uint64_t seed);
-  bool return_sequences() const { return return_sequences_; }
-  bool return_state() const { return return_state_; }
-  bool go_backwards() const { return go_backwards_; }
-  bool stateful() const { return stateful_; }
+  bool return_sequences() const { return opt_.return_sequences; }
+  bool return_state() const { return opt_.return_state; }
+  bool go_backwards() const { return opt_.go_backwards; }
+  bool stateful() const { return opt_.stateful; }
   int n_states() const { return n_states_; }
   int64_t units() const { return units_; }
   // Bidirectional makes its returned sequences zero at masked steps (Keras forces this on its sublayers).
-  void set_zero_output_for_mask(bool z) { zero_output_for_mask_ = z; }
+  void set_zero_output_for_mask(bool z) { opt_.zero_output_for_mask = z; }
 
  protected:
   virtual std::vector<int64_t> bias_shape() const { return {gates_ * units_}; }
@@ -166,15 +177,12 @@ class RnnBase : public LayerImpl, public ResettableStates {
   InitializerArg kernel_init_, recurrent_init_, bias_init_;
   VariablePtr kernel_, recurrent_kernel_, bias_;
   int cur_rec_ops_ = 1;  // recurrent operands of the current call: 1 shared, or one per gate block
+  SequenceOptions opt_;
 
  private:
   // (count, batch, width) masks of 0 and 1/(1-rate).
   Tensor dropout_masks(int count, int64_t batch, int64_t width, double rate);
   std::shared_ptr<const regularizers::Regularizer> kernel_reg_, recurrent_reg_, bias_reg_;
-  bool return_sequences_ = false, return_state_ = false, go_backwards_ = false, stateful_ = false;
-  bool zero_output_for_mask_ = false;
-  double dropout_ = 0.0, recurrent_dropout_ = 0.0;
-  std::optional<std::mt19937_64> own_generator_;
   void adopt_cell_weights(const Shape& sequence_shape);
   std::vector<Tensor> forward_sequence(CallContext& ctx);
   std::vector<Tensor> backward_sequence(CallContext& ctx, const std::vector<Tensor>& output_grads);

@@ -32,14 +32,14 @@ std::vector<Tensor> RnnBase::forward_sequence(CallContext& ctx) {
   const int64_t B = x.dim(0), T = x.dim(1), I = x.dim(2), u = units_, Gu = gates_ * units_, S = T, Bu = B * u;
   check_state_batch(B, x.shape());
   // Keras switches to one dropout mask per gate (implementation=1) whenever recurrent_dropout is set.
-  const bool per_gate = recurrent_dropout_ != 0.0;
-  const bool drop_in = ctx.training && dropout_ > 0.0 && dropout_ < 1.0;
-  const bool drop_rec = ctx.training && recurrent_dropout_ > 0.0 && recurrent_dropout_ < 1.0;
+  const bool per_gate = opt_.recurrent_dropout != 0.0;
+  const bool drop_in = ctx.training && opt_.dropout > 0.0 && opt_.dropout < 1.0;
+  const bool drop_rec = ctx.training && opt_.recurrent_dropout > 0.0 && opt_.recurrent_dropout < 1.0;
   const int n_in = drop_in && per_gate ? gates_ : 1;
   cur_rec_ops_ = drop_rec ? gates_ : 1;
-  Tensor in_mask = drop_in ? dropout_masks(n_in, B, I, dropout_) : Tensor();
-  Tensor rec_mask = drop_rec ? dropout_masks(cur_rec_ops_, B, u, recurrent_dropout_) : Tensor();
-  auto time_of = [&](int64_t s) { return go_backwards_ ? T - 1 - s : s; };
+  Tensor in_mask = drop_in ? dropout_masks(n_in, B, I, opt_.dropout) : Tensor();
+  Tensor rec_mask = drop_rec ? dropout_masks(cur_rec_ops_, B, u, opt_.recurrent_dropout) : Tensor();
+  auto time_of = [&](int64_t s) { return opt_.go_backwards ? T - 1 - s : s; };
 
   // Inputs in processing order, time-major, dropout applied: (n_in, S, B, I).
   Tensor xd = Tensor::empty({n_in, S, B, I});
@@ -59,7 +59,7 @@ std::vector<Tensor> RnnBase::forward_sequence(CallContext& ctx) {
   Tensor hist_t = Tensor::empty({n_states_, S + 1, B, u});
   History H{hist_t.data(), S, Bu};
   const bool given = ctx.inputs.size() > 1;
-  const bool carried = !given && stateful_ && static_cast<int>(states_.size()) == n_states_;
+  const bool carried = !given && opt_.stateful && static_cast<int>(states_.size()) == n_states_;
   for (int k = 0; k < n_states_; ++k) {
     if (given) std::memcpy(H(k, 0), ctx.inputs[1 + k].data(), sizeof(float) * Bu);
     else if (carried) std::memcpy(H(k, 0), states_[k].data(), sizeof(float) * Bu);
@@ -136,19 +136,19 @@ std::vector<Tensor> RnnBase::forward_sequence(CallContext& ctx) {
 
   std::vector<Tensor> out;
   // Keras 3's output at a masked step is the carried state, or zeros with zero_output_for_mask.
-  if (return_sequences_) {
+  if (opt_.return_sequences) {
     Tensor y = Tensor::empty({B, S, u});
     for (int64_t b = 0; b < B; ++b)
       for (int64_t s = 0; s < S; ++s) {
         float* dst = y.data() + (b * S + s) * u;
-        if (zero_output_for_mask_ && masked(b, s)) std::memset(dst, 0, sizeof(float) * u);
+        if (opt_.zero_output_for_mask && masked(b, s)) std::memset(dst, 0, sizeof(float) * u);
         else std::memcpy(dst, H(0, s + 1) + b * u, sizeof(float) * u);
       }
     out.push_back(y);
   } else {
     Tensor y = Tensor::empty({B, u});
     std::memcpy(y.data(), H(0, S), sizeof(float) * Bu);
-    for (int64_t b = 0; zero_output_for_mask_ && b < B; ++b)
+    for (int64_t b = 0; opt_.zero_output_for_mask && b < B; ++b)
       if (masked(b, S - 1)) std::memset(y.data() + b * u, 0, sizeof(float) * u);
     out.push_back(y);
   }
@@ -158,12 +158,12 @@ std::vector<Tensor> RnnBase::forward_sequence(CallContext& ctx) {
     std::memcpy(st.data(), H(k, S), sizeof(float) * Bu);
     final_states.push_back(st);
   }
-  if (stateful_) {
+  if (opt_.stateful) {
     states_.clear();
     for (const Tensor& t : final_states) states_.push_back(t.copy());
     state_batch_ = B;
   }
-  if (return_state_)
+  if (opt_.return_state)
     for (const Tensor& t : final_states) out.push_back(t);
 
   ctx.saved.assign(kCount, Tensor());
@@ -189,7 +189,7 @@ std::vector<Tensor> RnnBase::backward_sequence(CallContext& ctx, const std::vect
   const int64_t n_in = xd.dim(0);
   cur_rec_ops_ = rec_mask.defined() ? static_cast<int>(rec_mask.dim(0)) : 1;
   History H{hist_t.data(), S, Bu};
-  auto time_of = [&](int64_t s) { return go_backwards_ ? T - 1 - s : s; };
+  auto time_of = [&](int64_t s) { return opt_.go_backwards ? T - 1 - s : s; };
   const Tensor& mask_t = ctx.input_mask(0);
   const float* mask = mask_t.defined() ? mask_t.data() : nullptr;
   auto masked = [&](int64_t b, int64_t s) { return mask && mask[b * T + time_of(s)] == 0.0f; };
@@ -197,7 +197,7 @@ std::vector<Tensor> RnnBase::backward_sequence(CallContext& ctx, const std::vect
 
   // dS: the gradient of the states after the current step, carried backwards through time.
   Tensor dS = Tensor::zeros({n_states_, B, u});
-  for (int k = 0; return_state_ && k < n_states_; ++k)
+  for (int k = 0; opt_.return_state && k < n_states_; ++k)
     if (grads.size() > static_cast<size_t>(1 + k) && grads[1 + k].defined())
       std::memcpy(dS.data() + k * Bu, grads[1 + k].data(), sizeof(float) * Bu);
   const Tensor dY = grads.empty() ? Tensor() : grads[0];
@@ -207,7 +207,7 @@ std::vector<Tensor> RnnBase::backward_sequence(CallContext& ctx, const std::vect
     // oneDNN's backward: output gradients time-major, states' gradients as dst_iter gradients.
     Tensor dy = Tensor::zeros({S, B, u});
     if (dY.defined()) {
-      if (return_sequences_) {
+      if (opt_.return_sequences) {
         for (int64_t b = 0; b < B; ++b)
           for (int64_t s = 0; s < S; ++s)
             std::memcpy(dy.data() + (s * B + b) * u, dY.data() + (b * S + s) * u, sizeof(float) * u);
@@ -234,10 +234,10 @@ std::vector<Tensor> RnnBase::backward_sequence(CallContext& ctx, const std::vect
     Tensor dhrec = Tensor::empty({cur_rec_ops_, B, u});
 
     for (int64_t s = S - 1; s >= 0; --s) {
-      if (dY.defined() && (return_sequences_ || s == S - 1))
+      if (dY.defined() && (opt_.return_sequences || s == S - 1))
         for (int64_t b = 0; b < B; ++b) {
-          if (zero_output_for_mask_ && masked(b, s)) continue;
-          const float* g = dY.data() + (return_sequences_ ? (b * S + s) * u : b * u);
+          if (opt_.zero_output_for_mask && masked(b, s)) continue;
+          const float* g = dY.data() + (opt_.return_sequences ? (b * S + s) * u : b * u);
           float* d = dS.data() + b * u;
           for (int64_t j = 0; j < u; ++j) d[j] += g[j];
         }
