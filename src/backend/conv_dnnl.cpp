@@ -48,7 +48,6 @@ namespace {
 
 using dnnl::memory;
 using Tag = memory::format_tag;
-constexpr memory::data_type kF32 = memory::data_type::f32;
 constexpr size_t kMaxPlans = 256;
 
 std::atomic<ConvDataGradPath> g_data_grad_path{ConvDataGradPath::automatic};
@@ -265,7 +264,7 @@ std::vector<int64_t> key_of(const ConvSpec& s) {
   return k;
 }
 
-std::mutex g_mutex;  // guards the cache and the lazy creation of a plan's primitives
+std::mutex g_conv_cache_mutex;  // guards the cache and the lazy creation of a plan's primitives
 
 // Callers hold the returned pointer while they run, so clearing the cache never frees a plan in use.
 std::shared_ptr<Plan> plan_for(const ConvSpec& spec) {
@@ -310,7 +309,7 @@ int64_t conv_primitives_created() { return g_primitives_created; }
 void conv_forward(const ConvSpec& spec, const float* x, const float* kernel, const float* bias, float* y,
                   ConvActivation act, ConvSaved* saved) {
   check_spec(spec);
-  std::unique_lock lock(g_mutex);
+  std::unique_lock lock(g_conv_cache_mutex);
   const std::shared_ptr<Plan> plan = plan_for(spec);
   Plan& p = *plan;
   Plan::Forward& f = p.forward(act);
@@ -348,7 +347,7 @@ void conv_backward(const ConvSpec& spec, const float* x, const float* kernel, co
                    float* dkernel, float* dbias, const ConvSaved* saved) {
   check_spec(spec);
   const bool data_by_im2col = dx && use_im2col_for_data(spec);
-  std::unique_lock lock(g_mutex);
+  std::unique_lock lock(g_conv_cache_mutex);
   const std::shared_ptr<Plan> plan = plan_for(spec);
   Plan& p = *plan;
   // The forward primitive whose layouts `saved` is in.

@@ -23,7 +23,6 @@ namespace keras::backend {
 namespace {
 
 using dnnl::memory;
-constexpr memory::data_type kF32 = memory::data_type::f32;
 constexpr size_t kMaxPrimitives = 256;
 constexpr int64_t kSmallProduct = 4096;  // M * N * K, as gemm's own cut-over
 
@@ -32,7 +31,7 @@ struct Matmul {
   dnnl::matmul prim;
 };
 
-using Key = std::tuple<int64_t, int64_t, int64_t, bool, DenseEpilogue>;
+using DenseKey = std::tuple<int64_t, int64_t, int64_t, bool, DenseEpilogue>;
 
 std::shared_ptr<Matmul> make_matmul(int64_t M, int64_t K, int64_t N, bool has_bias, DenseEpilogue epilogue) {
   const memory::desc src({M, K}, kF32, memory::format_tag::ab);
@@ -50,13 +49,13 @@ std::shared_ptr<Matmul> make_matmul(int64_t M, int64_t K, int64_t N, bool has_bi
   return std::make_shared<Matmul>(Matmul{pd, dnnl::matmul(pd)});
 }
 
-std::mutex g_mutex;  // guards the cache
+std::mutex g_dense_cache_mutex;  // guards the cache
 
 // Callers hold the returned pointer while they run, so clearing the cache never frees a primitive in use.
 std::shared_ptr<Matmul> matmul_for(int64_t M, int64_t K, int64_t N, bool has_bias, DenseEpilogue epilogue) {
-  static std::map<Key, std::shared_ptr<Matmul>> cache;
-  std::lock_guard lock(g_mutex);
-  const Key key{M, K, N, has_bias, epilogue};
+  static std::map<DenseKey, std::shared_ptr<Matmul>> cache;
+  std::lock_guard lock(g_dense_cache_mutex);
+  const DenseKey key{M, K, N, has_bias, epilogue};
   auto it = cache.find(key);
   if (it != cache.end()) return it->second;
   if (cache.size() >= kMaxPrimitives) cache.clear();

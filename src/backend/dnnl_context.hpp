@@ -10,4 +10,6 @@ dnnl::stream& cpu_stream();
 // A oneDNN memory object over data the caller owns (primitives take non-const handles, even for their inputs).
 dnnl::memory wrap(const dnnl::memory::desc& md, const void* data);
 
+inline constexpr dnnl::memory::data_type kF32 = dnnl::memory::data_type::f32;
+
 }  // namespace keras::backend

@@ -20,9 +20,9 @@ namespace keras::backend {
 
 namespace {
 
-using Key = std::array<int64_t, 22>;
+using PoolKey = std::array<int64_t, 22>;
 
-Key key_of(const PoolSpec& p) {
+PoolKey key_of(const PoolSpec& p) {
   return {p.n, p.c, p.d, p.h, p.w, p.od, p.oh, p.ow, p.kd, p.kh, p.kw, p.sd, p.sh, p.sw,
           p.pad_front, p.pad_back, p.pad_top, p.pad_bottom, p.pad_left, p.pad_right, p.channels_first, p.max};
 }
@@ -34,7 +34,7 @@ int64_t input_size(const PoolSpec& p) { return p.n * p.c * p.d * p.h * p.w; }
 int64_t output_size(const PoolSpec& p) { return p.n * p.c * p.od * p.oh * p.ow; }
 
 // The primitives of one configuration, created on first use (100-200 us each) and reused.
-struct Primitives {
+struct PoolPrimitives {
   dnnl::memory::desc src, dst;
   dnnl::pooling_forward inference, training;
   dnnl::pooling_backward backward;
@@ -49,7 +49,7 @@ std::optional<PoolTrainingKernels>& forced_kernels() {
   return forced;
 }
 
-std::shared_ptr<const Primitives> create(const PoolSpec& p) {
+std::shared_ptr<const PoolPrimitives> create(const PoolSpec& p) {
   using dnnl::memory;
   const bool v = volumetric(p);
   // The spatial values of a 2-D or 3-D primitive, depth first.
@@ -63,7 +63,7 @@ std::shared_ptr<const Primitives> create(const PoolSpec& p) {
   };
   using tag = memory::format_tag;
   const tag layout = v ? (p.channels_first ? tag::ncdhw : tag::ndhwc) : (p.channels_first ? tag::nchw : tag::nhwc);
-  auto out = std::make_shared<Primitives>();
+  auto out = std::make_shared<PoolPrimitives>();
   out->src = memory::desc(tensor(p.d, p.h, p.w), memory::data_type::f32, layout);
   out->dst = memory::desc(tensor(p.od, p.oh, p.ow), memory::data_type::f32, layout);
   // "exclude padding": windows overhanging the edge average only the values inside, as TensorFlow and Keras do.
@@ -87,16 +87,16 @@ std::shared_ptr<const Primitives> create(const PoolSpec& p) {
 
 // The cached primitives, or null when oneDNN cannot take this configuration (empty tensors, or an error creating
 // them): the caller then uses the loops. The answer for a configuration never changes.
-std::shared_ptr<const Primitives> primitives(const PoolSpec& p) {
+std::shared_ptr<const PoolPrimitives> primitives(const PoolSpec& p) {
   if (input_size(p) <= 0 || output_size(p) <= 0) return nullptr;
   static std::mutex mutex;
-  static std::map<Key, std::shared_ptr<const Primitives>> cache;
-  const Key key = key_of(p);
+  static std::map<PoolKey, std::shared_ptr<const PoolPrimitives>> cache;
+  const PoolKey key = key_of(p);
   std::lock_guard<std::mutex> lock(mutex);
   auto it = cache.find(key);
   if (it != cache.end()) return it->second;
   if (cache.size() >= 256) cache.clear();  // many shapes (varying batch sizes): start again rather than grow
-  std::shared_ptr<const Primitives> made;
+  std::shared_ptr<const PoolPrimitives> made;
   try {
     made = create(p);
   } catch (const dnnl::error&) {
@@ -161,7 +161,7 @@ class SerialIfSmall {
 // step 2: 32x26x26x32 502 vs 137 us, 32x11x11x64 160 vs 43 us). Both give the same values and send each gradient
 // to the first maximum of its window. The measurement costs a few training steps' worth of pooling, once per
 // configuration.
-PoolTrainingKernels choose_kernels(const PoolSpec& p, const Primitives& prims) {
+PoolTrainingKernels choose_kernels(const PoolSpec& p, const PoolPrimitives& prims) {
   std::vector<float> x(static_cast<size_t>(input_size(p))), dx(x.size()), y(static_cast<size_t>(output_size(p))),
       dy(y.size(), 1.0f), argmax(y.size());
   for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>((i * 2654435761u) % 1021u) / 1021.0f - 0.25f;
@@ -197,7 +197,7 @@ PoolTrainingKernels choose_kernels(const PoolSpec& p, const Primitives& prims) {
   return loops < onednn ? PoolTrainingKernels::loops : PoolTrainingKernels::onednn;
 }
 
-PoolTrainingKernels training_kernels(const PoolSpec& p, const Primitives& prims) {
+PoolTrainingKernels training_kernels(const PoolSpec& p, const PoolPrimitives& prims) {
   if (volumetric(p)) return PoolTrainingKernels::onednn;
   if (forced_kernels()) return *forced_kernels();
   std::call_once(prims.measured, [&] { prims.training_kernels = choose_kernels(p, prims); });

@@ -21,7 +21,7 @@ namespace keras::backend {
 namespace {
 
 using dnnl::memory;
-using Key = std::tuple<int64_t, int64_t, int64_t, int64_t>;
+using RnnKey = std::tuple<int64_t, int64_t, int64_t, int64_t>;
 
 // The primitives of one RNN cell type (Fwd/Bwd: dnnl::lstm_forward/backward or lbr_gru_forward/backward) for one
 // shape, with the memory descriptors of the Keras-layout tensors they read and write.
@@ -35,7 +35,7 @@ struct RnnPrimitives {
   typename Bwd::primitive_desc bwd_pd;
   Bwd bwd;
 };
-using Primitives = RnnPrimitives<dnnl::lstm_forward, dnnl::lstm_backward>;
+using LstmPrimitives = RnnPrimitives<dnnl::lstm_forward, dnnl::lstm_backward>;
 using GruPrimitives = RnnPrimitives<dnnl::lbr_gru_forward, dnnl::lbr_gru_backward>;
 
 // Keras's layouts: x/y time-major, kernels (in, gates, units) with Keras's gate order, oneDNN's bias_gates biases.
@@ -51,10 +51,10 @@ void set_user_descs(P& p, const RnnDims& d, int64_t gates, int64_t bias_gates) {
   p.b = memory::desc({1, 1, bias_gates, d.U}, f32, tag::ldgo);
 }
 
-std::shared_ptr<Primitives> create(const LstmDims& d) {
+std::shared_ptr<LstmPrimitives> create(const LstmDims& d) {
   const auto f32 = memory::data_type::f32;
   using tag = memory::format_tag;
-  auto p = std::make_shared<Primitives>();
+  auto p = std::make_shared<LstmPrimitives>();
   set_user_descs(*p, d, 4, 4);
   const memory::desc w_any({1, 1, d.I, 4, d.U}, f32, tag::any), r_any({1, 1, d.U, 4, d.U}, f32, tag::any);
   const auto dir = dnnl::rnn_direction::unidirectional_left2right;
@@ -80,8 +80,8 @@ template <class P>
 std::shared_ptr<const P> cached(const RnnDims& d, std::shared_ptr<P> (*make)(const RnnDims&)) {
   if (d.T <= 0 || d.B <= 0 || d.I <= 0 || d.U <= 0) return nullptr;
   static std::mutex mutex;
-  static std::map<Key, std::shared_ptr<const P>> cache;
-  const Key key{d.T, d.B, d.I, d.U};
+  static std::map<RnnKey, std::shared_ptr<const P>> cache;
+  const RnnKey key{d.T, d.B, d.I, d.U};
   std::lock_guard<std::mutex> lock(mutex);
   auto it = cache.find(key);
   if (it != cache.end()) return it->second;
@@ -96,7 +96,7 @@ std::shared_ptr<const P> cached(const RnnDims& d, std::shared_ptr<P> (*make)(con
   return made;
 }
 
-std::shared_ptr<const Primitives> primitives(const LstmDims& d) { return cached<Primitives>(d, create); }
+std::shared_ptr<const LstmPrimitives> primitives(const LstmDims& d) { return cached<LstmPrimitives>(d, create); }
 
 
 // `user` (Keras layout) as the primitive wants it: the same memory, or a reordered copy kept in `store`.
@@ -170,7 +170,7 @@ void run_backward(const P& p, const RnnDims& d, int64_t gates, std::unordered_ma
 }
 
 // The data tensors of a call (the forward's inputs and outputs; backward reads them too).
-std::unordered_map<int, memory> lstm_args(const Primitives& p, const float* x, const float* h0, const float* c0,
+std::unordered_map<int, memory> lstm_args(const LstmPrimitives& p, const float* x, const float* h0, const float* c0,
                                           const float* b, const float* y, const float* hT, const float* cT) {
   return {{DNNL_ARG_SRC_LAYER, wrap(p.x, x)}, {DNNL_ARG_SRC_ITER, wrap(p.h, h0)}, {DNNL_ARG_SRC_ITER_C, wrap(p.h, c0)},
           {DNNL_ARG_BIAS, wrap(p.b, b)},      {DNNL_ARG_DST_LAYER, wrap(p.y, y)}, {DNNL_ARG_DST_ITER, wrap(p.h, hT)},

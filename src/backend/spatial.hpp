@@ -12,6 +12,10 @@
 
 namespace keras::backend {
 
+// The spatial loops parallelise when they touch more than this many floats; below it threads cost more than they
+// save. A 2-D kernel called inside a parallel 3-D loop then runs on its thread alone (OpenMP does not nest by default).
+inline constexpr int64_t kParallelWork = 1 << 15;
+
 // An (n, h, w, c) array and the window geometry of a 2-D pooling: output (n, oh, ow, c); window (kh, kw), steps
 // (sh, sw); pad_top / pad_left: how far the first window starts before the array (TensorFlow's "same" puts the
 // smaller half of the padding first). Windows are clipped to the array: padding never enters a max or an average.

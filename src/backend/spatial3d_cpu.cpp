@@ -10,10 +10,6 @@ namespace keras::backend {
 
 namespace {
 
-// Parallelise loops that touch more than this many floats, as spatial_cpu.cpp does. A 2-D kernel called inside the
-// parallel loop then runs on its thread alone (OpenMP does not nest by default).
-constexpr int64_t kParallelWork = 1 << 15;
-
 size_t bytes(int64_t floats) { return static_cast<size_t>(floats) * sizeof(float); }
 
 }  // namespace

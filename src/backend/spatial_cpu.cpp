@@ -12,9 +12,6 @@ namespace keras::backend {
 
 namespace {
 
-// Parallelise loops that touch more than this many floats; below it threads cost more than they save.
-constexpr int64_t kParallelWork = 1 << 15;
-
 // The window rows [k0, k1) of output position o that lie inside an axis of `size` (start o * stride - pad).
 inline void clip_window(int64_t o, int64_t stride, int64_t pad, int64_t k, int64_t size, int64_t& start, int64_t& k0,
                         int64_t& k1) {

@@ -17,9 +17,6 @@ namespace keras::callback_types {
 
 namespace {
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 void save_with_model(Model& model, const std::string& path, bool weights_only) {
   if (weights_only) model.save_weights(path);
@@ -55,11 +52,11 @@ ModelCheckpoint::ModelCheckpoint(const kw::Kwargs& k) {
     save_freq = std::stoi(freq);
   }
   if (save_weights_only) {
-    if (!ends_with(filepath, ".weights.h5"))
+    if (!filepath.ends_with(".weights.h5"))
       throw ValueError("When using `save_weights_only=True` in `ModelCheckpoint`, the filepath provided must end in "
                        "`.weights.h5` (Keras weights format). Received: filepath=" + filepath,
                        ErrorDetails{.received = filepath, .hint = "name the file like \"ckpt.weights.h5\"."});
-  } else if (!ends_with(filepath, ".keras") && !ends_with(filepath, ".h5")) {
+  } else if (!filepath.ends_with(".keras") && !filepath.ends_with(".h5")) {
     throw ValueError("The filepath provided must end in `.keras` (Keras model format). Received: filepath=" + filepath,
                      ErrorDetails{.received = filepath, .hint = "name the file like \"model.keras\", or pass "
                                                                 "save_weights_only=true with \"ckpt.weights.h5\"."});

@@ -11,18 +11,12 @@
 #include <filesystem>
 #include <memory>
 
+#include "core/error_hint.hpp"
 #include "keras/core/errors.hpp"
 
 namespace keras::datasets::detail {
 
 namespace {
-
-// Error details with only a hint (spelled out: designated initializers that skip fields warn on g++ 12).
-inline ErrorDetails hint_of(std::string hint) {
-  ErrorDetails d;
-  d.hint = std::move(hint);
-  return d;
-}
 
 struct GzClose {
   void operator()(gzFile_s* f) const { gzclose(f); }

@@ -5,19 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "core/error_hint.hpp"
 #include "datasets/dataset_files.hpp"
 #include "keras/core/errors.hpp"
 
 namespace keras::datasets::fashion_mnist {
 
 namespace {
-
-// Error details with only a hint (spelled out: designated initializers that skip fields warn on g++ 12).
-inline ErrorDetails hint_of(std::string hint) {
-  ErrorDetails d;
-  d.hint = std::move(hint);
-  return d;
-}
 
 constexpr const char* kDebianDir = "/usr/share/datasets/fashion-mnist";
 constexpr const char* kFiles[] = {"train-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz",

@@ -3,20 +3,12 @@
 #include <string>
 #include <vector>
 
+#include "core/error_hint.hpp"
 #include "datasets/dataset_files.hpp"
 #include "keras/core/errors.hpp"
 #include "keras/numpy/numpy.hpp"
 
 namespace keras::datasets::mnist {
-
-namespace {
-// Error details with only a hint (spelled out: designated initializers that skip fields warn on g++ 12).
-inline ErrorDetails hint_of(std::string hint) {
-  ErrorDetails d;
-  d.hint = std::move(hint);
-  return d;
-}
-}  // namespace
 
 std::pair<std::pair<Tensor, Tensor>, std::pair<Tensor, Tensor>> load_data(const std::string& path) {
   const std::vector<std::string> dirs = detail::keras_cache_dirs();

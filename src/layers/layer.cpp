@@ -6,17 +6,12 @@
 
 #include "keras/core/errors.hpp"
 #include "keras/initializers/initializers.hpp"
+#include "models/data_hints.hpp"
 
 namespace keras {
 
 namespace {
 std::string per_sample(const Shape& s) { return to_string(s.without_batch()); }
-
-std::string braces(const Shape& s) {
-  std::string out = "{";
-  for (int i = 0; i < s.ndim(); ++i) out += (i ? ", " : "") + to_string(s[i]);
-  return out + "}";
-}
 
 // The constraint keyword of each weight name, as Keras's layers pass constraint=self.X_constraint to add_weight.
 // DepthwiseConv's weight is called "kernel" but its argument is depthwise_constraint.

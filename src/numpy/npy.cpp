@@ -10,18 +10,13 @@
 #include <memory>
 #include <optional>
 
+#include "core/error_hint.hpp"
 #include "keras/core/errors.hpp"
 #include "keras/numpy/numpy.hpp"
 #include "numpy/npy_format.hpp"
 
 namespace keras::numpy {
 namespace {
-// Error details with only a hint (spelled out: designated initializers that skip fields warn on g++ 12).
-inline ErrorDetails hint_of(std::string hint) {
-  ErrorDetails d;
-  d.hint = std::move(hint);
-  return d;
-}
 }  // namespace
 
 namespace detail {
@@ -579,7 +574,6 @@ std::string descr_for_dtype(const std::string& dtype) {
 
 namespace {
 
-std::string squote(const std::string& s) { return "'" + s + "'"; }
 
 struct FileCloser {
   void operator()(std::FILE* f) const { std::fclose(f); }
@@ -591,14 +585,11 @@ using File = std::unique_ptr<std::FILE, FileCloser>;
                    hint_of("check the path and its permissions."));
 }
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 }  // namespace
 
 Tensor parse_npy(const void* data, size_t size, const std::string& source_name) {
-  const std::string source = squote(source_name);
+  const std::string source = detail::squote(source_name);
   static const uint8_t kEmpty = 0;
   const auto* bytes = size ? static_cast<const uint8_t*>(data) : &kEmpty;
   if (!bytes) detail::fail(source, "no data (null pointer)");
@@ -614,7 +605,7 @@ Tensor loads(const std::string& bytes, const std::string& source_name) {
 std::string dumps(const Tensor& array) { return detail::encode(array); }
 
 Tensor load(const std::string& path) {
-  const std::string source = squote(path);
+  const std::string source = detail::squote(path);
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw ValueError("numpy.load: " + source + " is a directory, not a .npy file", hint_of("check the path."));
@@ -658,7 +649,7 @@ Tensor load(const std::string& path) {
 
 void save(const std::string& path, const Tensor& array) {
   std::string bytes = detail::encode(array);
-  std::string target = ends_with(path, ".npy") ? path : path + ".npy";
+  std::string target = path.ends_with(".npy") ? path : path + ".npy";
   errno = 0;
   File f(std::fopen(target.c_str(), "wb"));
   if (!f) io_error("numpy.save: cannot create the file", target, errno ? errno : EIO);

@@ -15,6 +15,9 @@ inline constexpr size_t kMinPrefix = 10;         // magic, 2 version bytes, 2-by
 inline constexpr size_t kMaxHeaderLen = 1 << 20;  // bytes of header text accepted (format 1.0 allows 65535)
 inline constexpr int kMaxDims = 64;               // numpy 2's NPY_MAXDIMS
 
+// A file or member name as numpy's messages quote it.
+inline std::string squote(const std::string& s) { return "'" + s + "'"; }
+
 struct NpyHeader {
   char kind = 'f';          // 'b', 'i', 'u' or 'f'
   int itemsize = 4;         // bytes per element

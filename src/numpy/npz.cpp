@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "core/error_hint.hpp"
 #include "keras/core/errors.hpp"
 #include "keras/numpy/numpy.hpp"
 #include "numpy/npy_format.hpp"
@@ -15,13 +16,6 @@
 namespace keras::numpy {
 
 namespace {
-
-// Error details with only a hint (spelled out: designated initializers that skip fields warn on g++ 12).
-inline ErrorDetails hint_of(std::string hint) {
-  ErrorDetails d;
-  d.hint = std::move(hint);
-  return d;
-}
 
 // Deflate cannot compress better than about 1032:1; a member claiming more is lying about its size.
 constexpr uint64_t kMaxDeflateRatio = 1032;
@@ -36,11 +30,7 @@ struct ZipFileClose {
 };
 using Member = std::unique_ptr<zip_file_t, ZipFileClose>;
 
-std::string squote(const std::string& s) { return "'" + s + "'"; }
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 [[noreturn]] void archive_fail(const std::string& source, const std::string& what, const std::string& hint = "") {
   throw ValueError("Cannot load .npz archive " + source + ": " + what,
@@ -119,8 +109,8 @@ std::map<std::string, Tensor> read_archive(zip_t* za, uint64_t archive_size, con
     if (!(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE))
       archive_fail(source, "a member's directory entry is incomplete");
     std::string name = st.name;
-    if (ends_with(name, "/")) continue;  // a directory
-    const std::string member = "member " + squote(name) + " of " + source;
+    if (name.ends_with("/")) continue;  // a directory
+    const std::string member = "member " + detail::squote(name) + " of " + source;
     if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
       detail::fail(member, "encrypted members are not supported");
     if (st.comp_size > archive_size)
@@ -139,7 +129,7 @@ std::map<std::string, Tensor> read_archive(zip_t* za, uint64_t archive_size, con
       detail::fail(member, "compression method " + std::to_string(method) +
                                " is not supported (numpy writes stored or deflated members)");
     }
-    bool npy_name = ends_with(name, ".npy");
+    bool npy_name = name.ends_with(".npy");
     if (!npy_name) {
       // numpy loads any member that starts with the .npy magic as an array, and hands back other members as bytes.
       Member f(zip_fopen_index(za, index, 0));
@@ -182,7 +172,7 @@ void add_members(zip_t* za, const std::map<std::string, Tensor>& arrays, bool co
 std::string empty_zip() { return std::string("PK\x05\x06", 4) + std::string(18, '\0'); }
 
 void write_npz(const std::string& path, const std::map<std::string, Tensor>& arrays, bool compressed) {
-  std::string target = ends_with(path, ".npz") ? path : path + ".npz";
+  std::string target = path.ends_with(".npz") ? path : path + ".npz";
   if (arrays.empty()) {
     std::FILE* f = std::fopen(target.c_str(), "wb");
     std::string bytes = empty_zip();
@@ -203,7 +193,7 @@ void write_npz(const std::string& path, const std::map<std::string, Tensor>& arr
                      hint_of("check that the directory exists and is writable."));
   }
   std::vector<std::string> buffers;
-  add_members(za.get(), arrays, compressed, buffers, squote(target));
+  add_members(za.get(), arrays, compressed, buffers, detail::squote(target));
   if (zip_close(za.get()) != 0)
     throw ValueError("numpy.savez: cannot write '" + target + "': " + zip_strerror(za.get()),
                      hint_of("check that the directory exists and is writable, and that the disk is not full."));
@@ -213,7 +203,7 @@ void write_npz(const std::string& path, const std::map<std::string, Tensor>& arr
 }  // namespace
 
 std::map<std::string, Tensor> parse_npz(const void* data, size_t size, const std::string& source_name) {
-  const std::string source = squote(source_name);
+  const std::string source = detail::squote(source_name);
   static const uint8_t kEmpty = 0;
   const auto* bytes = size ? static_cast<const uint8_t*>(data) : &kEmpty;
   if (!bytes) archive_fail(source, "no data (null pointer)");
@@ -238,7 +228,7 @@ std::map<std::string, Tensor> loads_npz(const std::string& bytes, const std::str
 }
 
 std::map<std::string, Tensor> load_npz(const std::string& path) {
-  const std::string source = squote(path);
+  const std::string source = detail::squote(path);
   std::error_code ec;
   auto status = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(status))

@@ -15,7 +15,7 @@ constexpr unsigned kSharedMessage = 0x02;        // message flag: the body point
 constexpr unsigned kTimesStored = 0x20;          // version 2 header flags
 constexpr unsigned kPhaseChangeStored = 0x10;
 constexpr unsigned kCreationOrderTracked = 0x04;
-constexpr unsigned kMaxRank = 32;
+constexpr unsigned kMaxAttributeRank = 32;
 constexpr int kMaxTypeDepth = 16;                // nested compound / array / vlen / enum types
 constexpr size_t kMaxChunks = size_t{1} << 16;  // continuation chunks of one header (the library sets no bound)
 
@@ -24,8 +24,6 @@ uint64_t le(const unsigned char* p, unsigned width) {
   for (unsigned i = 0; i < width; ++i) v |= uint64_t{p[i]} << (8 * i);
   return v;
 }
-
-size_t align8(size_t n) { return (n + 7) / 8 * 8; }
 
 // The length of the NUL-terminated string at `p` (without the NUL), or npos when no NUL is within `avail` bytes.
 size_t c_string_length(const unsigned char* p, size_t avail) {
@@ -38,7 +36,7 @@ size_t c_string_length(const unsigned char* p, size_t avail) {
 bool dataspace_length(const unsigned char* p, size_t avail, unsigned size_width, size_t& used, uint64_t& points) {
   if (avail < 4) return false;
   const unsigned version = p[0], rank = p[1], flags = p[2];
-  if (version < 1 || version > 2 || rank > kMaxRank) return false;
+  if (version < 1 || version > 2 || rank > kMaxAttributeRank) return false;
   const size_t header = version == 1 ? 8 : 4;
   const unsigned type = version == 1 ? (rank > 0 ? 1u : 0u) : p[3];  // scalar, simple, null
   if (type > 2 || header > avail) return false;
@@ -152,7 +150,7 @@ bool datatype_length(const unsigned char* p, size_t avail, size_t& used, uint64_
     case 10: {  // array: rank, (reserved), dimensions, (permutation), base type
       if (!skip(1)) return false;
       const unsigned rank = p[pos - 1];
-      if (rank > kMaxRank || (version < 3 && !skip(3)) || !skip(4 * size_t{rank}) ||
+      if (rank > kMaxAttributeRank || (version < 3 && !skip(3)) || !skip(4 * size_t{rank}) ||
           (version < 3 && !skip(4 * size_t{rank})) || !nested(base))
         return false;
       break;

@@ -22,8 +22,6 @@ namespace {
 constexpr size_t kMinCollection = 4096;  // H5HG_MINSIZE: the library never writes a smaller collection
 constexpr uint8_t kCollectionVersion = 1;
 
-size_t align8(uint64_t n) { return static_cast<size_t>((n + 7) / 8 * 8); }
-
 uint64_t decode_le(const unsigned char* p, unsigned width) {
   uint64_t v = 0;
   for (unsigned i = 0; i < width; ++i) v |= uint64_t{p[i]} << (8 * i);
@@ -93,7 +91,7 @@ Collection parse_collection(std::string_view file, uint64_t addr, H5Widths w) {
   return c;
 }
 
-std::string describe(size_t element, const VlenRef& r) {
+std::string describe_element(size_t element, const VlenRef& r) {
   return "element " + std::to_string(element) + " points to global heap collection " + std::to_string(r.collection) +
          ", object " + std::to_string(r.index);
 }
@@ -123,13 +121,13 @@ std::string check_vlen_refs(std::string_view file, const std::vector<VlenRef>& r
     auto [it, fresh] = seen.try_emplace(r.collection);
     if (fresh) it->second = parse_collection(file, r.collection, w);
     const Collection& c = it->second;
-    if (!c.why.empty()) return describe(i, r) + ", which " + c.why;
-    if (r.index == 0) return describe(i, r) + ", the collection's free space";
+    if (!c.why.empty()) return describe_element(i, r) + ", which " + c.why;
+    if (r.index == 0) return describe_element(i, r) + ", the collection's free space";
     auto obj = c.objects.find(r.index);
-    if (obj == c.objects.end()) return describe(i, r) + ", which the collection does not hold";
+    if (obj == c.objects.end()) return describe_element(i, r) + ", which the collection does not hold";
     // HDF5 copies the whole object into a buffer sized by the length: they must agree.
     if (base_size == 0 || r.length > UINT64_MAX / base_size || uint64_t{r.length} * base_size != obj->second)
-      return describe(i, r) + " of " + std::to_string(obj->second) + " bytes, but declares " +
+      return describe_element(i, r) + " of " + std::to_string(obj->second) + " bytes, but declares " +
              std::to_string(r.length) + " elements of " + std::to_string(base_size) + " bytes";
   }
   return {};

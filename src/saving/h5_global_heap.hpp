@@ -7,12 +7,16 @@
 // letting HDF5 follow them and check every collection they name against the file's bytes first, so that H5Aread
 // is only called on collections that HDF5 can parse. hdf5.h stays inside the .cpp (ids are passed as int64_t, the
 // width of hid_t).
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace keras::saving::detail {
+
+// HDF5 pads names, messages and heap objects to multiples of 8 bytes.
+inline size_t align8(uint64_t n) { return static_cast<size_t>((n + 7) / 8 * 8); }
 
 // One variable-length element as stored in the file: its length (in elements of the base type), and the heap object
 // that holds its bytes. Collection address 0 is a null element, which HDF5 never reads from the heap.

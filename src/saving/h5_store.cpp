@@ -16,7 +16,7 @@ namespace keras::saving::detail {
 namespace {
 
 constexpr char kSignature[] = "\x89HDF\r\n\x1a\n";
-constexpr int kMaxRank = 32;
+constexpr int kMaxDatasetRank = 32;
 constexpr hsize_t kMaxLinks = 1u << 20;
 
 // The Debian HDF5 library is not built thread-safe: every call goes through one lock.
@@ -398,7 +398,7 @@ DatasetInfo inspect(hid_t ds, const std::string& where) {
   H5S_class_t cls = H5Sget_simple_extent_type(space.get());
   if (cls == H5S_SIMPLE) {
     int rank = H5Sget_simple_extent_ndims(space.get());
-    if (rank < 0 || rank > kMaxRank) throw ValueError("The dataset " + where + " has an unsupported rank.");
+    if (rank < 0 || rank > kMaxDatasetRank) throw ValueError("The dataset " + where + " has an unsupported rank.");
     std::vector<hsize_t> dims(static_cast<size_t>(rank));
     if (rank > 0 && H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr) < 0)
       throw ValueError("Cannot read the shape of " + where + ".");
@@ -423,7 +423,6 @@ DatasetInfo inspect(hid_t ds, const std::string& where) {
                    {.hint = "save the weights in float32 (bfloat16 and float16 weights are not supported yet)."});
 }
 
-std::string shape_text(const std::vector<int64_t>& dims) { return to_string(Shape::of(dims)); }
 
 }  // namespace
 

@@ -16,6 +16,11 @@
 
 namespace keras::saving::detail {
 
+// An HDF5 path below `a` ("" is the root).
+inline std::string join(const std::string& a, const std::string& b) { return a.empty() ? b : a + "/" + b; }
+// A dataset's dims as Keras prints a shape, for error messages.
+inline std::string shape_text(const std::vector<int64_t>& dims) { return to_string(Shape::of(dims)); }
+
 class H5Writer {
  public:
   H5Writer();

@@ -13,7 +13,6 @@ namespace keras::saving::detail {
 
 namespace {
 
-std::string join(const std::string& a, const std::string& b) { return a.empty() ? b : a + "/" + b; }
 
 // Keras's layer._legacy_weights: trainable weights, then non-trainable ones (a nested model: of all its layers; a
 // wrapper: of the layers it wraps, Bidirectional's forward layer first).
@@ -32,7 +31,6 @@ std::vector<VariablePtr> legacy_weights(const LayerImpl& layer) {
   return vars;
 }
 
-std::string shape_text(const std::vector<int64_t>& dims) { return to_string(Shape::of(dims)); }
 
 // The dataset name of each variable of a layer, relative to the layer's group: its own variables by their names
 // ("kernel", as Keras 3.1 writes them); inside a nested model or a wrapper, prefixed by the name of the layer that

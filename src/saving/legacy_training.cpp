@@ -103,7 +103,6 @@ Json loss_from_training(const Json& loss, const Context&) {
 }
 
 
-std::string shape_text(const std::vector<int64_t>& dims) { return to_string(Shape::of(dims)); }
 
 void warn(const std::string& message) { std::cerr << "WARNING: " << message << "\n" << std::flush; }
 

@@ -38,11 +38,8 @@ constexpr uint64_t kMaxWeightsFile = uint64_t{16} << 30;
 constexpr uint64_t kMaxConfigBytes = uint64_t{256} << 20;
 constexpr uint64_t kMaxMetadataBytes = uint64_t{1} << 20;
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 bool is_legacy_h5(const std::string& path) {
-  return (ends_with(path, ".h5") && !ends_with(path, ".weights.h5")) || ends_with(path, ".hdf5");
+  return (path.ends_with(".h5") && !path.ends_with(".weights.h5")) || path.ends_with(".hdf5");
 }
 
 // The first bytes of a file, to tell a zip archive from an HDF5 file.
@@ -194,7 +191,7 @@ void Model::save(const std::string& path) const {
     write_file_atomically(path, writer.image());
     return;
   }
-  if (!ends_with(path, ".keras"))
+  if (!path.ends_with(".keras"))
     throw ValueError("Invalid filepath extension for saving. Please add either a `.keras` extension for the native "
                      "Keras format (recommended) or a `.h5` extension. Use `model.export(filepath)` if you want to "
                      "export a SavedModel for use with TFLite/TFServing/etc. Received: filepath=" + path + ".",
@@ -207,7 +204,7 @@ void Model::save(const std::string& path) const {
 }
 
 void Model::save_weights(const std::string& path) const {
-  if (!ends_with(path, ".weights.h5"))
+  if (!path.ends_with(".weights.h5"))
     throw ValueError("The filename must end in `.weights.h5`. Received: filepath=" + path,
                      {.received = path, .hint = "name the file like \"model.weights.h5\"."});
   write_file_atomically(path, weights_image(graph()));
@@ -215,14 +212,14 @@ void Model::save_weights(const std::string& path) const {
 
 void Model::load_weights(const std::string& path) const {
   const FunctionalImpl& g = graph();
-  if (!ends_with(path, ".keras") && !ends_with(path, ".weights.h5") && !is_legacy_h5(path))
+  if (!path.ends_with(".keras") && !path.ends_with(".weights.h5") && !is_legacy_h5(path))
     throw ValueError("File format not supported: filepath=" + path + ". Keras 3 only supports V3 `.keras` and "
                      "`.weights.h5` files, or legacy V1/V2 `.h5` files.",
                      {.received = path, .hint = "pass a file written by model.save_weights(\"m.weights.h5\") or "
                                                 "model.save(\"m.keras\")."});
   guarded(path, [&] {
     // The content decides, not the name: tf.keras <= 2.11 wrote HDF5 under a ".keras" name.
-    if (ends_with(path, ".keras") && !saving::detail::is_hdf5_bytes(file_head(path))) {
+    if (path.ends_with(".keras") && !saving::detail::is_hdf5_bytes(file_head(path))) {
       auto zip = saving::detail::read_zip(path, {"model.weights.h5"}, archive_limits(), path);
       auto reader = archive_weights(zip, path);
       saving::detail::read_weights(*reader, g, true);
@@ -250,7 +247,7 @@ std::string Model::to_json() const { return python_dumps(saving::detail::model_t
 namespace saving {
 
 Model load_model(const std::string& path, bool compile) {
-  if (!ends_with(path, ".keras") && !is_legacy_h5(path))
+  if (!path.ends_with(".keras") && !is_legacy_h5(path))
     throw ValueError("File format not supported: filepath=" + path + ". Keras 3 only supports V3 `.keras` files and "
                      "legacy H5 format files (`.h5` extension).",
                      {.received = path, .hint = "pass a file written by model.save(\"m.keras\") or model.save(\"m.h5\")."});

@@ -14,7 +14,6 @@ namespace keras::saving::detail {
 
 namespace {
 
-std::string join(const std::string& a, const std::string& b) { return a.empty() ? b : a + "/" + b; }
 
 // layer._trainable_variables + layer._non_trainable_variables, each in creation order.
 std::vector<VariablePtr> ordered_variables(const LayerImpl& layer) {
@@ -104,7 +103,6 @@ std::string object_repr(const VarsGroup& g) {
   return "<" + g.object_class + " name=" + g.object_name + ", built=" + (g.layer->built() ? "True" : "False") + ">";
 }
 
-std::string shape_text(const std::vector<int64_t>& dims) { return to_string(Shape::of(dims)); }
 
 struct Failure {
   std::string object;

@@ -8,19 +8,13 @@
 #include <sstream>
 #include <string>
 
+#include "core/error_hint.hpp"
 #include "keras/core/errors.hpp"
 #include "keras/random/random.hpp"
 
 namespace keras::utils {
 
 namespace {
-
-// Error details with only a hint (spelled out: designated initializers that skip fields warn on g++ 12).
-inline ErrorDetails hint_of(std::string hint) {
-  ErrorDetails d;
-  d.hint = std::move(hint);
-  return d;
-}
 
 // Python's repr of a split size: 0.8, 800, None.
 std::string size_repr(const SplitSize& s) {

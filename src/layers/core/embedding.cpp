@@ -177,14 +177,14 @@ class EmbeddingImpl : public SingleInputLayer {
   VariablePtr embeddings_;
 };
 
-EmbeddingImpl& impl_of(const Layer& l) { return static_cast<EmbeddingImpl&>(*l.impl()); }
+EmbeddingImpl& embedding_impl(const Layer& l) { return static_cast<EmbeddingImpl&>(*l.impl()); }
 
 }  // namespace
 
 Embedding::Embedding(const kw::Kwargs& kwargs) : Layer(std::make_shared<EmbeddingImpl>(kwargs)) {}
 
-Tensor Embedding::compute_mask(const Tensor& inputs) const { return impl_of(*this).compute_mask(inputs); }
-Tensor Embedding::embeddings() const { return impl_of(*this).embeddings(); }
+Tensor Embedding::compute_mask(const Tensor& inputs) const { return embedding_impl(*this).compute_mask(inputs); }
+Tensor Embedding::embeddings() const { return embedding_impl(*this).embeddings(); }
 
 KERAS_REGISTER_LAYER(Embedding)
 

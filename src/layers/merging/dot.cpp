@@ -11,7 +11,7 @@ namespace keras::layers {
 namespace {
 
 // ops.normalize's floor on the norm (backend.epsilon() = 1e-7), as a floor on the square sum.
-constexpr float kSquareSumFloor = 1e-14f;
+constexpr float kDotSquareSumFloor = 1e-14f;
 
 class DotImpl : public ListInputLayerImpl {
  public:
@@ -47,8 +47,8 @@ class DotImpl : public ListInputLayerImpl {
     if (normalize_) {
       ssx = l2norm::square_sums(x, span(x, ax));
       ssy = l2norm::square_sums(y, span(y, ay));
-      xs = l2norm::normalize(x, ssx, span(x, ax), kSquareSumFloor);
-      ys = l2norm::normalize(y, ssy, span(y, ay), kSquareSumFloor);
+      xs = l2norm::normalize(x, ssx, span(x, ax), kDotSquareSumFloor);
+      ys = l2norm::normalize(y, ssy, span(y, ay), kDotSquareSumFloor);
     }
     if (normalize_) ctx.saved = {xs, ys, ssx, ssy};
     else ctx.saved.clear();
@@ -66,8 +66,8 @@ class DotImpl : public ListInputLayerImpl {
     if (normalize_) {
       ssx = saved ? ctx.saved[2] : l2norm::square_sums(x, span(x, ax));
       ssy = saved ? ctx.saved[3] : l2norm::square_sums(y, span(y, ay));
-      xs = saved ? ctx.saved[0] : l2norm::normalize(x, ssx, span(x, ax), kSquareSumFloor);
-      ys = saved ? ctx.saved[1] : l2norm::normalize(y, ssy, span(y, ay), kSquareSumFloor);
+      xs = saved ? ctx.saved[0] : l2norm::normalize(x, ssx, span(x, ax), kDotSquareSumFloor);
+      ys = saved ? ctx.saved[1] : l2norm::normalize(y, ssy, span(y, ay), kDotSquareSumFloor);
     }
     const int64_t batch = x.dims()[0];
     const batch_matmul::Operand left = batch_matmul::left(xs, ax), right = batch_matmul::right(ys, ay);
@@ -75,11 +75,11 @@ class DotImpl : public ListInputLayerImpl {
     std::vector<Tensor> grads(2);
     if (ctx.input_needs_grad(0)) {
       grads[0] = batch_matmul::left_grad(left, right, g, batch, x.dims());
-      if (normalize_) grads[0] = l2norm::normalize_backward(x, ssx, grads[0], span(x, ax), kSquareSumFloor);
+      if (normalize_) grads[0] = l2norm::normalize_backward(x, ssx, grads[0], span(x, ax), kDotSquareSumFloor);
     }
     if (ctx.input_needs_grad(1)) {
       grads[1] = batch_matmul::right_grad(left, right, g, batch, y.dims());
-      if (normalize_) grads[1] = l2norm::normalize_backward(y, ssy, grads[1], span(y, ay), kSquareSumFloor);
+      if (normalize_) grads[1] = l2norm::normalize_backward(y, ssy, grads[1], span(y, ay), kDotSquareSumFloor);
     }
     return grads;
   }

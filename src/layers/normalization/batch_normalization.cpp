@@ -153,15 +153,15 @@ class BatchNormalizationImpl : public SingleInputLayer {
   VariablePtr gamma_, beta_, moving_mean_, moving_var_;
 };
 
-BatchNormalizationImpl& impl_of(const Layer& l) { return static_cast<BatchNormalizationImpl&>(*l.impl()); }
+BatchNormalizationImpl& batch_norm_impl(const Layer& l) { return static_cast<BatchNormalizationImpl&>(*l.impl()); }
 
 }  // namespace
 
 BatchNormalization::BatchNormalization(const kw::Kwargs& kwargs)
     : Layer(std::make_shared<BatchNormalizationImpl>(kwargs)) {}
 
-Tensor BatchNormalization::moving_mean() const { return impl_of(*this).moving_mean(); }
-Tensor BatchNormalization::moving_variance() const { return impl_of(*this).moving_variance(); }
+Tensor BatchNormalization::moving_mean() const { return batch_norm_impl(*this).moving_mean(); }
+Tensor BatchNormalization::moving_variance() const { return batch_norm_impl(*this).moving_variance(); }
 
 KERAS_REGISTER_LAYER(BatchNormalization)
 

@@ -13,7 +13,7 @@ namespace keras::layers {
 namespace {
 
 // Keras's floor on the square sum (ops.maximum(square_sum, 1e-12)).
-constexpr float kSquareSumFloor = 1e-12f;
+constexpr float kUnitSquareSumFloor = 1e-12f;
 
 class UnitNormalizationImpl : public SingleInputLayer {
  public:
@@ -33,7 +33,7 @@ class UnitNormalizationImpl : public SingleInputLayer {
     const l2norm::Span s = span(x);
     Tensor ss = l2norm::square_sums(x, s);
     ctx.saved = {ss};
-    return l2norm::normalize(x, ss, s, kSquareSumFloor);
+    return l2norm::normalize(x, ss, s, kUnitSquareSumFloor);
   }
 
   Tensor backward_one(const Tensor& g, CallContext& ctx) override {
@@ -41,7 +41,7 @@ class UnitNormalizationImpl : public SingleInputLayer {
     const Tensor& x = ctx.inputs.at(0);
     const l2norm::Span s = span(x);
     const Tensor ss = ctx.saved.empty() ? l2norm::square_sums(x, s) : ctx.saved[0];
-    return l2norm::normalize_backward(x, ss, g, s, kSquareSumFloor);
+    return l2norm::normalize_backward(x, ss, g, s, kUnitSquareSumFloor);
   }
 
  private:

@@ -16,7 +16,7 @@ namespace keras::layers::detail {
 namespace {
 
 // The layer of the same kind for data of `rank` ("MaxPooling2D", 5 -> "MaxPooling3D"); "" where there is none.
-std::string sibling(const std::string& class_name, int rank) {
+std::string pooling_of_rank(const std::string& class_name, int rank) {
   if (rank < 3 || rank > 5) return "";
   std::string s = class_name;
   s[s.size() - 2] = static_cast<char>('0' + rank - 2);
@@ -120,7 +120,8 @@ class PoolingImpl : public SingleInputLayer, public ConvPoolConsumer {
 
   std::string hint_for(const SpecViolation& v) const override {
     if (v.kind != SpecViolation::Kind::ndim) return SingleInputLayer::hint_for(v);
-    return spatial::rank_hint(class_name(), dims_, channels_first_, sibling(class_name(), v.received.ndim()), v);
+    return spatial::rank_hint(class_name(), dims_, channels_first_,
+                              pooling_of_rank(class_name(), v.received.ndim()), v);
   }
 
  private:
@@ -269,7 +270,8 @@ class GlobalPoolingImpl : public SingleInputLayer {
              ", with no " + (dims_ == 1 ? "steps axis" : "spatial axes") +
              " left to pool: remove this layer (or the Flatten before it).";
     }
-    return spatial::rank_hint(class_name(), dims_, channels_first_, sibling(class_name(), v.received.ndim()), v);
+    return spatial::rank_hint(class_name(), dims_, channels_first_,
+                              pooling_of_rank(class_name(), v.received.ndim()), v);
   }
 
  private:

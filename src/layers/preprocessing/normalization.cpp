@@ -233,14 +233,14 @@ class NormalizationImpl : public SingleInputLayer {
   VariablePtr mean_, variance_, count_;
 };
 
-NormalizationImpl& impl_of(const Layer& l) { return static_cast<NormalizationImpl&>(*l.impl()); }
+NormalizationImpl& normalization_impl(const Layer& l) { return static_cast<NormalizationImpl&>(*l.impl()); }
 
 }  // namespace
 
 Normalization::Normalization(const kw::Kwargs& kwargs) : Layer(std::make_shared<NormalizationImpl>(kwargs)) {}
 
-void Normalization::adapt(const Tensor& data) const { impl_of(*this).adapt(std::vector<Tensor>{data}); }
-void Normalization::adapt(const std::vector<Tensor>& batches) const { impl_of(*this).adapt(batches); }
+void Normalization::adapt(const Tensor& data) const { normalization_impl(*this).adapt(std::vector<Tensor>{data}); }
+void Normalization::adapt(const std::vector<Tensor>& batches) const { normalization_impl(*this).adapt(batches); }
 
 KERAS_REGISTER_LAYER(Normalization)
 

@@ -1,6 +1,5 @@
 #include "keras/layers/regularization/dropout.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <optional>
 #include <random>
@@ -9,51 +8,12 @@
 #include "keras/layers/registry.hpp"
 #include "keras/random/random.hpp"
 #include "layers/regularization/dropout_args.hpp"
+#include "layers/spatial_utils.hpp"
 #include "random/counter_uniform.hpp"
 
 namespace keras::layers {
 
 namespace {
-
-// Python's repr of a float: the shortest digits that round-trip, fixed notation for exponents in [-4, 16),
-// otherwise scientific with a two-digit exponent ("0.5", "2.0", "-0.1", "1e-05", "1e+16").
-std::string py_float_repr(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
-  std::string sci(buf, res.ptr);
-  std::string sign;
-  if (!sci.empty() && sci[0] == '-') {
-    sign = "-";
-    sci.erase(0, 1);
-  }
-  const size_t e_at = sci.find('e');
-  std::string digits;
-  for (size_t i = 0; i < e_at; ++i)
-    if (sci[i] != '.') digits += sci[i];
-  const int exp = std::stoi(sci.substr(e_at + 1));
-  const int n = static_cast<int>(digits.size());
-  if (exp >= -4 && exp < 16) {
-    if (exp < 0) return sign + "0." + std::string(static_cast<size_t>(-exp - 1), '0') + digits;
-    std::string int_part = n > exp ? digits.substr(0, static_cast<size_t>(exp + 1))
-                                   : digits + std::string(static_cast<size_t>(exp + 1 - n), '0');
-    std::string frac = n > exp + 1 ? digits.substr(static_cast<size_t>(exp + 1)) : "0";
-    return sign + int_part + "." + frac;
-  }
-  std::string mant = digits.substr(0, 1);
-  if (n > 1) mant += "." + digits.substr(1);
-  std::string e = std::to_string(std::abs(exp));
-  if (e.size() < 2) e = "0" + e;
-  return sign + mant + "e" + (exp < 0 ? "-" : "+") + e;
-}
-
-// A percentage as people write it: 50 rather than 50.0.
-std::string percent(double v) {
-  std::string r = py_float_repr(v);
-  if (r.size() > 2 && r.compare(r.size() - 2, 2, ".0") == 0) r.resize(r.size() - 2);
-  return r;
-}
 
 class DropoutImpl : public SingleInputLayer {
  public:
@@ -66,12 +26,12 @@ class DropoutImpl : public SingleInputLayer {
                                                 "Dropout(rate=0.5)."});
     rate_ = *rate;
     if (!(0.0 <= rate_ && rate_ <= 1.0)) {
-      const std::string r = py_float_repr(rate_);
+      const std::string r = spatial::py_float(rate_);
       std::string hint = "rate is the fraction of input units to drop, between 0 and 1 (0 keeps everything): "
                          "e.g. Dropout(0.2) drops 20%.";
       if (rate_ > 1.0 && rate_ <= 100.0)
-        hint = "rate is a fraction, not a percentage: to drop " + percent(rate_) + "% of the inputs write Dropout(" +
-               py_float_repr(rate_ / 100.0) + ").";
+        hint = "rate is a fraction, not a percentage: to drop " + regularization::percent(rate_) + "% of the inputs write Dropout(" +
+               spatial::py_float(rate_ / 100.0) + ").";
       throw ValueError("Invalid value received for argument `rate`. Expected a float value between 0 and 1. "
                        "Received: rate=" + r,
                        {.layer = name(), .expected = "0 <= rate <= 1", .received = r, .hint = hint});

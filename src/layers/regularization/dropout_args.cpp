@@ -45,4 +45,10 @@ void check_noise_shape(const std::optional<Shape>& noise_shape, const Shape& s, 
                             to_string(s) + ", e.g. noise_shape=" + example + "."});
 }
 
+std::string percent(double v) {
+  std::string r = spatial::py_float(v);
+  if (r.ends_with(".0")) r.resize(r.size() - 2);
+  return r;
+}
+
 }  // namespace keras::layers::regularization

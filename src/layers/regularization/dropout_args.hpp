@@ -18,4 +18,7 @@ double read_rate(const kw::Kwargs& k, const std::string& class_name, const std::
 // each None, 1 or the input's size.
 void check_noise_shape(const std::optional<Shape>& noise_shape, const Shape& s, const std::string& layer);
 
+// A rate in percent as people write it, for messages: 50 rather than 50.0.
+std::string percent(double v);
+
 }  // namespace keras::layers::regularization

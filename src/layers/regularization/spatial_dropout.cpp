@@ -6,18 +6,12 @@
 #include "keras/core/errors.hpp"
 #include "keras/layers/registry.hpp"
 #include "keras/random/random.hpp"
+#include "layers/regularization/dropout_args.hpp"
 #include "layers/spatial_utils.hpp"
 
 namespace keras::layers {
 
 namespace {
-
-// A percentage as people write it: 50 rather than 50.0.
-std::string percent(double v) {
-  std::string r = spatial::py_float(v);
-  if (r.size() > 2 && r.compare(r.size() - 2, 2, ".0") == 0) r.resize(r.size() - 2);
-  return r;
-}
 
 class SpatialDropoutImpl : public SingleInputLayer {
  public:
@@ -35,7 +29,7 @@ class SpatialDropoutImpl : public SingleInputLayer {
       std::string hint = "rate is the fraction of channels to drop, between 0 and 1 (0 keeps everything): e.g. " +
                          class_name + "(0.2) drops 20% of the feature maps.";
       if (rate_ > 1.0 && rate_ <= 100.0)
-        hint = "rate is a fraction, not a percentage: to drop " + percent(rate_) + "% of the channels write " +
+        hint = "rate is a fraction, not a percentage: to drop " + regularization::percent(rate_) + "% of the channels write " +
                class_name + "(" + spatial::py_float(rate_ / 100.0) + ").";
       throw ValueError("Invalid value received for argument `rate`. Expected a float value between 0 and 1. "
                        "Received: rate=" + r,

@@ -13,7 +13,7 @@ namespace keras::layers::detail {
 namespace {
 
 // The layer of the neighbouring rank that rank hints point to: the 1-D layer for a 2-D one, else the 2-D layer.
-std::string sibling(const std::string& class_name, int spatial_dims) {
+std::string neighbour_layer(const std::string& class_name, int spatial_dims) {
   std::string s = class_name;
   s[s.size() - 2] = spatial_dims == 2 ? '1' : '2';
   return s;
@@ -116,7 +116,7 @@ class BoxImpl : public SingleInputLayer {
 
   std::string hint_for(const SpecViolation& v) const override {
     if (v.kind != SpecViolation::Kind::ndim) return SingleInputLayer::hint_for(v);
-    return spatial::rank_hint(class_name(), dims_, channels_first_, sibling(class_name(), dims_), v);
+    return spatial::rank_hint(class_name(), dims_, channels_first_, neighbour_layer(class_name(), dims_), v);
   }
 
  private:
@@ -281,7 +281,7 @@ class UpSamplingImpl : public SingleInputLayer {
 
   std::string hint_for(const SpecViolation& v) const override {
     if (v.kind != SpecViolation::Kind::ndim) return SingleInputLayer::hint_for(v);
-    return spatial::rank_hint(class_name(), dims_, channels_first_, sibling(class_name(), dims_), v);
+    return spatial::rank_hint(class_name(), dims_, channels_first_, neighbour_layer(class_name(), dims_), v);
   }
 
  private:

@@ -10,19 +10,10 @@ namespace keras::layers {
 
 namespace {
 
+using rnn_detail::flip_time;
 using rnn_detail::RnnBase;
 
 std::string py_bool(bool b) { return b ? "True" : "False"; }
-
-// Reverses the time axis of a (batch, timesteps, features) tensor.
-Tensor flip_time(const Tensor& t) {
-  const int64_t B = t.dim(0), T = t.dim(1), F = t.dim(2);
-  Tensor out = Tensor::empty(t.dims());
-  for (int64_t b = 0; b < B; ++b)
-    for (int64_t s = 0; s < T; ++s)
-      std::memcpy(out.data() + (b * T + s) * F, t.data() + (b * T + T - 1 - s) * F, sizeof(float) * F);
-  return out;
-}
 
 std::string without_prefix(const std::string& s, const std::string& prefix) {
   return s.rfind(prefix, 0) == 0 ? s.substr(prefix.size()) : s;

@@ -253,11 +253,6 @@ void ConvLSTMImpl::scatter_blocks(const float* in, float* copies, int n, int64_t
                     sizeof(float) * blk);
 }
 
-namespace {
-// ctx.saved layout of a forward call.
-enum Saved { kInMasks, kRecMasks, kHist, kCell, kPre, kRa, kAct, kActC, kHrec, kCount };
-}  // namespace
-
 std::vector<Tensor> ConvLSTMImpl::forward(CallContext& ctx) {
   const Tensor& x = ctx.inputs.at(0);
   const Geometry G = geometry(x);
@@ -401,7 +396,7 @@ std::vector<Tensor> ConvLSTMImpl::forward(CallContext& ctx) {
   }
   if (opt_.return_state) out.insert(out.end(), {hT, cT});
 
-  ctx.saved.assign(kCount, Tensor());
+  ctx.saved.assign(kSavedCount, Tensor());
   ctx.saved[kInMasks] = in_masks;
   ctx.saved[kRecMasks] = rec_masks;
   ctx.saved[kHist] = hist;

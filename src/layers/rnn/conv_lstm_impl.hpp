@@ -39,6 +39,8 @@ class ConvLSTMImpl : public LayerImpl, public ResettableStates {
   void reseed(uint64_t seed);
 
  private:
+  // ctx.saved layout of a forward call.
+  enum Saved { kInMasks, kRecMasks, kHist, kCell, kPre, kRa, kAct, kActC, kHrec, kSavedCount };
   // Sizes of one call.
   struct Geometry {
     int64_t B = 0, T = 0;

@@ -63,17 +63,8 @@ kw::Kwargs with_fresh_cell(kw::Kwargs config) {
 
 namespace {
 
+using rnn_detail::flip_time;
 using rnn_detail::RnnBase;
-
-// Reverses the time axis (1) of a (batch, timesteps, ...) tensor.
-Tensor flip_time(const Tensor& t) {
-  const int64_t B = t.dim(0), T = t.dim(1), F = t.size() / (B * T);
-  Tensor out = Tensor::empty(t.dims());
-  for (int64_t b = 0; b < B; ++b)
-    for (int64_t s = 0; s < T; ++s)
-      std::memcpy(out.data() + (b * T + s) * F, t.data() + (b * T + T - 1 - s) * F, sizeof(float) * F);
-  return out;
-}
 
 // RNN(StackedRNNCells): one sequence layer per cell, each running its cell's variables, the first over the input and
 // each next one over the sequence the one before returns. At every timestep this is what the stacked cells compute

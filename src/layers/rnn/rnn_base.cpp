@@ -276,6 +276,16 @@ std::shared_ptr<const activations::ActivationKernel> activation_keyword(const kw
   return activations::get(k.is_none(key) ? ActivationArg() : k.get_or<ActivationArg>(key, fallback));
 }
 
+Tensor flip_time(const Tensor& t) {
+  if (t.size() == 0) return Tensor::empty(t.dims());
+  const int64_t B = t.dim(0), T = t.dim(1), F = t.size() / (B * T);
+  Tensor out = Tensor::empty(t.dims());
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t s = 0; s < T; ++s)
+      std::memcpy(out.data() + (b * T + s) * F, t.data() + (b * T + T - 1 - s) * F, sizeof(float) * F);
+  return out;
+}
+
 Tensor draw_dropout_masks(std::mt19937_64& gen, int count, std::vector<int64_t> dims, double rate) {
   const float scale = static_cast<float>(1.0 / (1.0 - rate));
   dims.insert(dims.begin(), count);

@@ -67,6 +67,8 @@ Tensor draw_dropout_masks(std::mt19937_64& generator, int count, std::vector<int
 // stateful=true: tf.keras's input-spec error when a batch of `batch` samples meets states kept for `state_batch`.
 void check_state_batch(const LayerImpl& layer, int64_t state_batch, int64_t batch, const Shape& expected,
                        const Shape& x_shape);
+// Reverses the time axis (1) of a (batch, timesteps, ...) tensor.
+Tensor flip_time(const Tensor& t);
 
 // What keras.layers.RNN and Keras's DropoutRNNCell take beside the cell's weights (SimpleRNN, LSTM, GRU, their cells
 // and ConvLSTM), read with Keras's defaults.
@@ -186,6 +188,8 @@ class RnnBase : public LayerImpl, public ResettableStates {
   void adopt_cell_weights(const Shape& sequence_shape);
   std::vector<Tensor> forward_sequence(CallContext& ctx);
   std::vector<Tensor> backward_sequence(CallContext& ctx, const std::vector<Tensor>& output_grads);
+  // ctx.saved layout of forward_sequence.
+  enum SequenceSaved { kXd, kHist, kHrec, kCache, kInMask, kRecMask, kFused, kSequenceSavedCount };
   bool cell_mode_ = false;
   std::shared_ptr<RnnBase> weights_cell_;  // RNN(cell): the cell whose variables this layer runs
   // stateful=true: raises Keras's input-spec error when batch B is not the states' batch size.

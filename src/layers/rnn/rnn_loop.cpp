@@ -10,9 +10,6 @@ namespace keras::layers::rnn_detail {
 
 namespace {
 
-// ctx.saved layout of a forward call.
-enum Saved { kXd, kHist, kHrec, kCache, kInMask, kRecMask, kFused, kCount };
-
 // The state history: (n_states, S+1, B, u); hist(k, s) is state k before processing step s.
 struct History {
   float* base;
@@ -79,7 +76,7 @@ std::vector<Tensor> RnnBase::forward_sequence(CallContext& ctx) {
     if (ws_floats > 0) {
       // The workspace is what backward reads; predict and evaluate never call backward, so they run oneDNN's
       // inference primitive without one (at batch 1024 it is 60 MB).
-      Tensor ws = detail::forward_only() ? Tensor() : Tensor::empty({ws_floats});
+      Tensor ws = keras::detail::forward_only() ? Tensor() : Tensor::empty({ws_floats});
       Tensor hT = Tensor::empty({B, u});  // the history already holds h's last step
       FusedIo io{.d = dims, .x = xd.data(), .y = H(0, 1), .ws = ws.defined() ? ws.data() : nullptr};
       for (int k = 0; k < n_states_; ++k) {
@@ -166,7 +163,7 @@ std::vector<Tensor> RnnBase::forward_sequence(CallContext& ctx) {
   if (opt_.return_state)
     for (const Tensor& t : final_states) out.push_back(t);
 
-  ctx.saved.assign(kCount, Tensor());
+  ctx.saved.assign(kSequenceSavedCount, Tensor());
   ctx.saved[kXd] = xd;
   ctx.saved[kHist] = hist_t;
   ctx.saved[kHrec] = hrec_t;
