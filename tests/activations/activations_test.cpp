@@ -66,7 +66,7 @@ std::vector<Case> elementwise_cases() {
 // Test points at least 0.2 away from every kink (0, +-0.5, +-1, +-3, 6).
 const std::vector<float> kPoints = {-3.7f, -2.2f, -1.3f, -0.7f, -0.2f, 0.3f, 0.8f, 1.6f, 2.4f, 4.1f, 7.3f};
 
-void expect_close(double got, double ref, double rtol, double atol, const std::string& what) {
+void expect_scalar_close(double got, double ref, double rtol, double atol, const std::string& what) {
   EXPECT_LE(std::abs(got - ref), atol + rtol * std::abs(ref)) << what << ": got " << got << ", expected " << ref;
 }
 
@@ -119,7 +119,7 @@ TEST(Activations, ValuesMatchKerasFormulas) {
     if (c.name == "exponential") x = {-30.0f, -5.0f, -1e-4f, 0.0f, 0.5f, 3.0f, 30.0f, 80.0f};
     const auto y = forward(*k, x, 1, static_cast<int64_t>(x.size()));
     for (size_t i = 0; i < x.size(); ++i)
-      expect_close(y[i], c.f(x[i]), 2e-6, 1e-7, c.name + "(" + std::to_string(x[i]) + ")");
+      expect_scalar_close(y[i], c.f(x[i]), 2e-6, 1e-7, c.name + "(" + std::to_string(x[i]) + ")");
   }
 }
 
@@ -179,10 +179,10 @@ TEST(Activations, BackwardMatchesNumericalGradient) {
     const auto num = numeric_grad(*k, x, dy, 1, n, 1e-2f);
     for (size_t i = 0; i < x.size(); ++i) {
       // Against the float forward (the brief's check), and against the double formula's derivative.
-      expect_close(dx[i], num[i], 2e-3, 2e-4, c.name + "'(" + std::to_string(x[i]) + ") vs float differences");
+      expect_scalar_close(dx[i], num[i], 2e-3, 2e-4, c.name + "'(" + std::to_string(x[i]) + ") vs float differences");
       const double h = 1e-6;
       const double ref = dy[i] * (c.f(double(x[i]) + h) - c.f(double(x[i]) - h)) / (2 * h);
-      expect_close(dx[i], ref, 1e-4, 1e-5, c.name + "'(" + std::to_string(x[i]) + ") vs double formula");
+      expect_scalar_close(dx[i], ref, 1e-4, 1e-5, c.name + "'(" + std::to_string(x[i]) + ") vs double formula");
     }
   }
 }
@@ -220,8 +220,8 @@ TEST(Activations, ParameterisedKernels) {
     const auto dx = backward(*p.k, x, dy, 1, n);
     const auto num = numeric_grad(*p.k, x, dy, 1, n, 1e-2f);
     for (size_t i = 0; i < x.size(); ++i) {
-      expect_close(y[i], p.f(x[i]), 2e-6, 1e-7, std::string(p.what) + " at " + std::to_string(x[i]));
-      expect_close(dx[i], num[i], 2e-3, 2e-4, std::string(p.what) + "' at " + std::to_string(x[i]));
+      expect_scalar_close(y[i], p.f(x[i]), 2e-6, 1e-7, std::string(p.what) + " at " + std::to_string(x[i]));
+      expect_scalar_close(dx[i], num[i], 2e-3, 2e-4, std::string(p.what) + "' at " + std::to_string(x[i]));
     }
   }
   EXPECT_EQ(activations::relu_kernel(), activations::get("relu"));
@@ -240,7 +240,7 @@ TEST(Activations, SoftmaxRowsSumToOneAndAreStable) {
     for (int64_t j = 0; j < cols; ++j) s += std::exp(x[r * cols + j] - m);
     for (int64_t j = 0; j < cols; ++j) {
       const double ref = std::exp(x[r * cols + j] - m) / s;
-      expect_close(y[r * cols + j], ref, 2e-6, 1e-8, "softmax");
+      expect_scalar_close(y[r * cols + j], ref, 2e-6, 1e-8, "softmax");
       sum += y[r * cols + j];
     }
     EXPECT_NEAR(sum, 1.0, 1e-6);
@@ -249,7 +249,7 @@ TEST(Activations, SoftmaxRowsSumToOneAndAreStable) {
   const auto ly = forward(*lk, x, rows, cols);
   for (int64_t i = 0; i < rows * cols; ++i) {
     EXPECT_TRUE(std::isfinite(ly[i]));
-    expect_close(ly[i], std::log(double(y[i])), 1e-5, 1e-5, "log_softmax");
+    expect_scalar_close(ly[i], std::log(double(y[i])), 1e-5, 1e-5, "log_softmax");
   }
   // A row of -1000s and +1000s: no overflow, no NaN.
   std::vector<float> big = {-1000, 1000, 0};
@@ -272,8 +272,8 @@ TEST(Activations, SoftmaxOfNarrowRowsMatchesTheReferenceAcrossBlocks) {
     double m = -1e30, s = 0;
     for (int64_t j = 0; j < cols; ++j) m = std::max(m, double(x[r * cols + j]));
     for (int64_t j = 0; j < cols; ++j) s += std::exp(x[r * cols + j] - m);
-    for (int64_t j = 0; j < cols; ++j) expect_close(y[r * cols + j], std::exp(x[r * cols + j] - m) / s, 2e-6, 1e-8,
-                                                    "softmax");
+    for (int64_t j = 0; j < cols; ++j)
+      expect_scalar_close(y[r * cols + j], std::exp(x[r * cols + j] - m) / s, 2e-6, 1e-8, "softmax");
   }
   std::vector<float> inplace = x;
   k->forward(inplace.data(), inplace.data(), rows, cols);
@@ -321,7 +321,7 @@ TEST(Activations, SoftmaxBackwardIsTheJacobianProduct) {
     EXPECT_TRUE(k->is_row_wise()) << name;
     const auto dx = backward(*k, x, dy, rows, cols);
     const auto num = numeric_grad(*k, x, dy, rows, cols, 1e-2f);
-    for (size_t i = 0; i < x.size(); ++i) expect_close(dx[i], num[i], 2e-3, 2e-4, std::string(name) + "'");
+    for (size_t i = 0; i < x.size(); ++i) expect_scalar_close(dx[i], num[i], 2e-3, 2e-4, std::string(name) + "'");
   }
 }
 

@@ -32,8 +32,8 @@ double at_padded(const ConvPoolSpec& s, const std::vector<float>& x, int64_t n, 
   return x[static_cast<size_t>(((n * s.in_h + i) * s.in_w + j) * s.in_channels + c)];
 }
 
-Reference reference(const ConvPoolSpec& s, const std::vector<float>& x, const std::vector<float>& k,
-                    const std::vector<float>& b, const std::vector<float>& dy) {
+Reference conv_relu_pool_reference(const ConvPoolSpec& s, const std::vector<float>& x, const std::vector<float>& k,
+                                   const std::vector<float>& b, const std::vector<float>& dy) {
   const int64_t H = s.conv_h(), W = s.conv_w(), F = s.filters, C = s.in_channels;
   std::vector<double> z(static_cast<size_t>(s.batch * H * W * F));
   for (int64_t n = 0; n < s.batch; ++n)
@@ -120,7 +120,7 @@ TEST(ConvPoolFused, MatchesTheReference) {
     const std::vector<float> x = eighths(xs, 1), k = eighths(ks, 2), b = eighths(static_cast<size_t>(s.filters), 3);
     std::vector<float> dy(ys);
     for (size_t i = 0; i < ys; ++i) dy[i] = std::sin(0.37f * static_cast<float>(i));
-    const Reference r = reference(s, x, k, b, dy);
+    const Reference r = conv_relu_pool_reference(s, x, k, b, dy);
 
     std::vector<float> y(ys);
     std::vector<unsigned char> record(conv_pool_record_bytes(s));

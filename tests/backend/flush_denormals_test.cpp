@@ -26,7 +26,7 @@ bool every_thread_flushes() {
   {
     volatile float tiny = 1e-39f;  // a denormal; volatile so the product is computed now, under this thread's mode
     const float product = tiny * 1.0f;
-    flushing += (detail::denormals_flushed() && product == 0.0f) ? 1 : 0;
+    flushing += (keras::detail::denormals_flushed() && product == 0.0f) ? 1 : 0;
   }
   return flushing == n;
 }
@@ -34,7 +34,7 @@ bool every_thread_flushes() {
 bool no_thread_flushes() {
   int flushing = 0;
 #pragma omp parallel num_threads(omp_get_max_threads()) reduction(+ : flushing)
-  flushing += detail::denormals_flushed() ? 1 : 0;
+  flushing += keras::detail::denormals_flushed() ? 1 : 0;
   return flushing == 0;
 }
 
@@ -44,10 +44,10 @@ TEST(FlushDenormals, ScopeCoversEveryThreadAndRestores) {
   if (!kCanFlush) GTEST_SKIP() << "no flush-to-zero control on this architecture; the scope changes nothing";
   ASSERT_TRUE(no_thread_flushes());
   {
-    detail::FlushDenormalsScope outer;
+    keras::detail::FlushDenormalsScope outer;
     EXPECT_TRUE(every_thread_flushes());
     {
-      detail::FlushDenormalsScope nested;  // evaluate inside fit (validation) nests one
+      keras::detail::FlushDenormalsScope nested;  // evaluate inside fit (validation) nests one
       EXPECT_TRUE(every_thread_flushes());
     }
     EXPECT_TRUE(every_thread_flushes()) << "the inner scope must give back the outer one's setting";

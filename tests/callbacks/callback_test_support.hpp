@@ -14,7 +14,7 @@
 #include "keras/layers/core/dense.hpp"
 #include "keras/models/sequential.hpp"
 
-namespace keras::testing {
+namespace keras::test_support {
 
 // Redirects a standard stream into a string for the lifetime of the object.
 class CaptureStream {
@@ -33,6 +33,13 @@ class CaptureStream {
 
 // keras.Sequential([layers.Dense(1, input_shape=(2,))]): built at once, 3 weights values.
 inline Sequential tiny_model() { return Sequential({layers::Dense(1, kw::input_shape = {2})}); }
+
+// tiny_model compiled with SGD (learning rate 0.01) and mse, for the callbacks that read or set the learning rate.
+inline Sequential compiled_model() {
+  Sequential model = tiny_model();
+  model.compile(kw::optimizer = "sgd", kw::loss = "mse");
+  return model;
+}
 
 // A fresh directory under the system's temporary directory, removed afterwards.
 class ScratchDir {
@@ -76,4 +83,4 @@ inline std::string read_text(const std::string& path) {
     }                                                                                             \
   } while (0)
 
-}  // namespace keras::testing
+}  // namespace keras::test_support

@@ -10,11 +10,11 @@
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::read_text;
-using keras::testing::ScratchDir;
+using keras::test_support::read_text;
+using keras::test_support::ScratchDir;
 
 namespace {
-void run(Callback& cb, const std::vector<Logs>& epochs) {
+void log_epochs(Callback& cb, const std::vector<Logs>& epochs) {
   Logs logs;
   cb.on_train_begin(logs);
   for (size_t e = 0; e < epochs.size(); ++e) {
@@ -36,8 +36,8 @@ TEST(CallbackCSVLogger, HeaderAndOneRowPerEpoch) {
   ScratchDir dir;
   const std::string path = dir / "training.log";
   callbacks::CSVLogger csv(path);
-  run(csv, {{{"loss", 0.5}, {"val_loss", 0.25}, {"accuracy", 0.75}, {"val_accuracy", 1.0}},
-            {{"loss", 0.1}, {"val_loss", 1e-05}, {"accuracy", 100.0}, {"val_accuracy", 0.30000000000000004}}});
+  log_epochs(csv, {{{"loss", 0.5}, {"val_loss", 0.25}, {"accuracy", 0.75}, {"val_accuracy", 1.0}},
+                   {{"loss", 0.1}, {"val_loss", 1e-05}, {"accuracy", 100.0}, {"val_accuracy", 0.30000000000000004}}});
   // Sorted keys, 0-based epochs, Python's str(float), csv's "\r\n" line ends.
   EXPECT_EQ(read_text(path),
             "epoch,accuracy,loss,val_accuracy,val_loss\r\n"
@@ -49,7 +49,8 @@ TEST(CallbackCSVLogger, AddsValidationColumnsWhenTheFirstEpochHasNone) {
   ScratchDir dir;
   const std::string path = dir / "log.csv";
   callbacks::CSVLogger csv(filename = path);
-  run(csv, {{{"loss", 0.5}, {"mae", 2.0}}, {{"loss", 0.25}, {"mae", 1.5}, {"val_loss", 0.125}, {"val_mae", 3.0}}});
+  log_epochs(csv,
+             {{{"loss", 0.5}, {"mae", 2.0}}, {{"loss", 0.25}, {"mae", 1.5}, {"val_loss", 0.125}, {"val_mae", 3.0}}});
   EXPECT_EQ(read_text(path),
             "epoch,loss,mae,val_loss,val_mae\r\n"
             "0,0.5,2.0,NA,NA\r\n"
@@ -60,7 +61,7 @@ TEST(CallbackCSVLogger, MissingKeysAreNAAndNewKeysIgnored) {
   ScratchDir dir;
   const std::string path = dir / "log.csv";
   callbacks::CSVLogger csv(path);
-  run(csv, {{{"loss", 0.5}, {"val_loss", 0.5}}, {{"loss", 0.25}, {"extra", 1.0}}});
+  log_epochs(csv, {{{"loss", 0.5}, {"val_loss", 0.5}}, {{"loss", 0.25}, {"extra", 1.0}}});
   EXPECT_EQ(read_text(path), "epoch,loss,val_loss\r\n0,0.5,0.5\r\n1,0.25,NA\r\n");
 }
 
@@ -68,12 +69,12 @@ TEST(CallbackCSVLogger, SeparatorAndAppend) {
   ScratchDir dir;
   const std::string path = dir / "log.csv";
   callbacks::CSVLogger first(path, separator = ";", append = true);  // appending to a missing file: header
-  run(first, {{{"loss", 0.5}}});
+  log_epochs(first, {{{"loss", 0.5}}});
   callbacks::CSVLogger second(path, separator = ";", append = true);
-  run(second, {{{"loss", 0.25}}});
+  log_epochs(second, {{{"loss", 0.25}}});
   EXPECT_EQ(read_text(path), "epoch;loss;val_loss\r\n0;0.5;NA\r\n0;0.25;NA\r\n");
   callbacks::CSVLogger overwrite(path);
-  run(overwrite, {{{"loss", 0.125}}});
+  log_epochs(overwrite, {{{"loss", 0.125}}});
   EXPECT_EQ(read_text(path), "epoch,loss,val_loss\r\n0,0.125,NA\r\n");
 }
 
@@ -81,7 +82,7 @@ TEST(CallbackCSVLogger, QuotesFieldsHoldingTheSeparator) {
   ScratchDir dir;
   const std::string path = dir / "log.csv";
   callbacks::CSVLogger csv(path);
-  run(csv, {{{"a,b", 1.0}, {"val_x\"y", 2.0}}});
+  log_epochs(csv, {{{"a,b", 1.0}, {"val_x\"y", 2.0}}});
   EXPECT_EQ(read_text(path), "epoch,\"a,b\",\"val_x\"\"y\"\r\n0,1.0,2.0\r\n");
 }
 

@@ -11,14 +11,14 @@
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::CaptureStream;
-using keras::testing::tiny_model;
+using keras::test_support::CaptureStream;
+using keras::test_support::tiny_model;
 
 namespace {
 
 // Feeds one value of `key` per epoch (with the model's kernel set to the epoch number first, to tell weights
 // apart); returns the epoch at which the callback stopped training, or -1.
-int run(Callback& cb, Model& model, const std::vector<double>& values, const std::string& key = "loss") {
+int stopped_epoch_for(Callback& cb, Model& model, const std::vector<double>& values, const std::string& key = "loss") {
   cb.set_model(&model);
   Logs logs;
   cb.on_train_begin(logs);
@@ -56,7 +56,7 @@ TEST(CallbackEarlyStopping, MinModeWithPatience) {
   Sequential model = tiny_model();
   callbacks::EarlyStopping es(monitor = "loss", patience = 2);
   // 1.0 best, 0.9 best, 0.95 (wait 1), 0.93 (wait 2): stop at epoch 3.
-  EXPECT_EQ(run(es, model, {1.0, 0.9, 0.95, 0.93, 0.8}), 3);
+  EXPECT_EQ(stopped_epoch_for(es, model, {1.0, 0.9, 0.95, 0.93, 0.8}), 3);
   EXPECT_EQ(es.stopped_epoch, 3);
   EXPECT_EQ(*es.best, 0.9);
   EXPECT_EQ(es.best_epoch, 1);
@@ -80,31 +80,31 @@ TEST(CallbackEarlyStopping, SetsModelStopTraining) {
 TEST(CallbackEarlyStopping, PatienceZeroStopsAtTheFirstWorseEpochButNeverAtEpochZero) {
   Sequential model = tiny_model();
   callbacks::EarlyStopping es(monitor = "loss");
-  EXPECT_EQ(run(es, model, {1.0, 1.0, 0.5}), 1);  // equal is no improvement
+  EXPECT_EQ(stopped_epoch_for(es, model, {1.0, 1.0, 0.5}), 1);  // equal is no improvement
 }
 
 TEST(CallbackEarlyStopping, MaxModeInferredFromTheName) {
   Sequential model = tiny_model();
   callbacks::EarlyStopping es(monitor = "val_accuracy", patience = 1);
-  EXPECT_EQ(run(es, model, {0.5, 0.6, 0.55, 0.7}, "val_accuracy"), 2);
+  EXPECT_EQ(stopped_epoch_for(es, model, {0.5, 0.6, 0.55, 0.7}, "val_accuracy"), 2);
   EXPECT_EQ(*es.best, 0.6);
 
   callbacks::EarlyStopping explicit_max("val_custom", mode = "max", patience = 1);
-  EXPECT_EQ(run(explicit_max, model, {0.5, 0.6, 0.55}, "val_custom"), 2);
+  EXPECT_EQ(stopped_epoch_for(explicit_max, model, {0.5, 0.6, 0.55}, "val_custom"), 2);
   callbacks::EarlyStopping explicit_min("val_accuracy", mode = "min", patience = 0);
-  EXPECT_EQ(run(explicit_min, model, {0.5, 0.6}, "val_accuracy"), 1);
+  EXPECT_EQ(stopped_epoch_for(explicit_min, model, {0.5, 0.6}, "val_accuracy"), 1);
 }
 
 TEST(CallbackEarlyStopping, AutoModeNeedsAKnownName) {
   Sequential model = tiny_model();
   callbacks::EarlyStopping es(monitor = "my_score");
-  EXPECT_THROW_CONTAINING(run(es, model, {1.0}, "my_score"), keras::ValueError,
+  EXPECT_THROW_CONTAINING(stopped_epoch_for(es, model, {1.0}, "my_score"), keras::ValueError,
                     "EarlyStopping callback received monitor=my_score but Keras isn't able to automatically "
                     "determine whether that metric should be maximized or minimized.");
   // Names Keras knows the direction of, with the val_ prefix, a numbered metric or a multi-output prefix.
   for (const char* name : {"val_loss", "mae", "val_mse", "auc_1", "dense_1_accuracy", "precision", "out_loss"}) {
     callbacks::EarlyStopping known(monitor = name);
-    EXPECT_NO_THROW(run(known, model, {1.0}, name)) << name;
+    EXPECT_NO_THROW(stopped_epoch_for(known, model, {1.0}, name)) << name;
   }
 }
 
@@ -121,9 +121,9 @@ TEST(CallbackEarlyStopping, MinDeltaIsAnAbsoluteThreshold) {
   callbacks::EarlyStopping es(monitor = "loss", min_delta = -0.1, patience = 1);
   EXPECT_EQ(es.min_delta, 0.1);
   // 0.95 is not better than 1.0 by more than 0.1.
-  EXPECT_EQ(run(es, model, {1.0, 0.95, 0.5}), 1);
+  EXPECT_EQ(stopped_epoch_for(es, model, {1.0, 0.95, 0.5}), 1);
   callbacks::EarlyStopping up(monitor = "accuracy", min_delta = 0.1, patience = 1);
-  EXPECT_EQ(run(up, model, {0.5, 0.65, 0.7}, "accuracy"), 2);  // 0.65 improves by 0.15, 0.7 by 0.05 only
+  EXPECT_EQ(stopped_epoch_for(up, model, {0.5, 0.65, 0.7}, "accuracy"), 2);  // 0.65 improves by 0.15, 0.7 by 0.05 only
 }
 
 TEST(CallbackEarlyStopping, BaselineMustBeBeaten) {
@@ -131,10 +131,10 @@ TEST(CallbackEarlyStopping, BaselineMustBeBeaten) {
   // Improvements that do not beat the baseline do not restart the wait: stop at the first non-improving epoch
   // once `patience` epochs have passed.
   callbacks::EarlyStopping es(monitor = "loss", baseline = 0.5, patience = 2);
-  EXPECT_EQ(run(es, model, {1.0, 0.9, 0.8, 0.85}), 3);
+  EXPECT_EQ(stopped_epoch_for(es, model, {1.0, 0.9, 0.8, 0.85}), 3);
   // Beating the baseline restarts the wait as usual.
   callbacks::EarlyStopping beaten(monitor = "loss", baseline = 0.5, patience = 2);
-  EXPECT_EQ(run(beaten, model, {0.4, 0.3, 0.35, 0.36, 0.37}), 3);
+  EXPECT_EQ(stopped_epoch_for(beaten, model, {0.4, 0.3, 0.35, 0.36, 0.37}), 3);
   // baseline = None means no baseline.
   callbacks::EarlyStopping none_baseline(monitor = "loss", baseline = None, patience = 1);
   EXPECT_FALSE(none_baseline.baseline.has_value());
@@ -144,7 +144,7 @@ TEST(CallbackEarlyStopping, StartFromEpochSkipsTheWarmUp) {
   Sequential model = tiny_model();
   callbacks::EarlyStopping es(monitor = "loss", start_from_epoch = 2);
   // Epochs 0 and 1 are not monitored, so the worsening does not count; epoch 2 sets the best.
-  EXPECT_EQ(run(es, model, {1.0, 2.0, 3.0, 4.0}), 3);
+  EXPECT_EQ(stopped_epoch_for(es, model, {1.0, 2.0, 3.0, 4.0}), 3);
   EXPECT_EQ(es.best_epoch, 2);
 }
 
@@ -152,7 +152,7 @@ TEST(CallbackEarlyStopping, RestoresTheBestWeightsWhenStopping) {
   Sequential model = tiny_model();
   callbacks::EarlyStopping es(monitor = "loss", patience = 2, restore_best_weights = true, verbose = 1);
   CaptureStream out(std::cout);
-  EXPECT_EQ(run(es, model, {1.0, 0.5, 0.7, 0.8, 0.1}), 3);
+  EXPECT_EQ(stopped_epoch_for(es, model, {1.0, 0.5, 0.7, 0.8, 0.1}), 3);
   EXPECT_EQ(es.best_epoch, 1);
   EXPECT_EQ(kernel_value(model), 1.0f);  // the weights set before epoch 1's end
   EXPECT_EQ(out.str(), "Epoch 4: early stopping\nRestoring model weights from the end of the best epoch: 2.\n");
@@ -163,7 +163,7 @@ TEST(CallbackEarlyStopping, RestoresTheBestWeightsAtTrainEndEvenWithoutStopping)
   Sequential model = tiny_model();
   callbacks::EarlyStopping es(monitor = "loss", patience = 5, restore_best_weights = true);
   CaptureStream out(std::cout);
-  EXPECT_EQ(run(es, model, {1.0, 0.5, 0.7}), -1);
+  EXPECT_EQ(stopped_epoch_for(es, model, {1.0, 0.5, 0.7}), -1);
   EXPECT_EQ(kernel_value(model), 1.0f);
   EXPECT_EQ(out.str(), "");  // verbose=0
 }
@@ -190,8 +190,8 @@ TEST(CallbackEarlyStopping, MissingMonitorWarnsOnce) {
 TEST(CallbackEarlyStopping, ReusableAcrossTrainings) {
   Sequential model = tiny_model();
   callbacks::EarlyStopping es(monitor = "loss");
-  EXPECT_EQ(run(es, model, {1.0, 2.0}), 1);
-  EXPECT_EQ(run(es, model, {3.0, 2.0, 2.5}), 2);  // best and wait were reset by on_train_begin
+  EXPECT_EQ(stopped_epoch_for(es, model, {1.0, 2.0}), 1);
+  EXPECT_EQ(stopped_epoch_for(es, model, {3.0, 2.0, 2.5}), 2);  // best and wait were reset by on_train_begin
 }
 
 TEST(CallbackEarlyStopping, StopsFit) {

@@ -11,7 +11,7 @@
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::tiny_model;
+using keras::test_support::tiny_model;
 
 TEST(CallbackLambdaCallback, CallsTheGivenFunctions) {
   std::vector<std::string> calls;

@@ -13,16 +13,9 @@
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::CaptureStream;
-using keras::testing::tiny_model;
-
-namespace {
-Sequential compiled_model() {
-  Sequential model = tiny_model();
-  model.compile(optimizer = "sgd", loss = "mse");  // SGD: learning rate 0.01
-  return model;
-}
-}  // namespace
+using keras::test_support::CaptureStream;
+using keras::test_support::compiled_model;
+using keras::test_support::tiny_model;
 
 TEST(CallbackLearningRateScheduler, SetsTheRateAtEachEpochStart) {
   Sequential model = compiled_model();

@@ -12,9 +12,9 @@
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::CaptureStream;
-using keras::testing::ScratchDir;
-using keras::testing::tiny_model;
+using keras::test_support::CaptureStream;
+using keras::test_support::ScratchDir;
+using keras::test_support::tiny_model;
 
 namespace {
 

@@ -7,17 +7,13 @@
 
 #include "callbacks/callback_test_support.hpp"
 #include "keras/callbacks/callbacks.hpp"
+#include "support/test_helpers.hpp"
 
 using namespace keras;
 using namespace keras::kw;
+using keras::test_support::blocks;
 
 namespace {
-
-std::string blocks(int n) {
-  std::string s;
-  for (int i = 0; i < n; ++i) s += "\xe2\x94\x81";
-  return s;
-}
 
 // A logger writing to a string with a hand-moved clock.
 struct LoggerHarness {

@@ -13,8 +13,8 @@
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::CaptureStream;
-using keras::testing::tiny_model;
+using keras::test_support::CaptureStream;
+using keras::test_support::tiny_model;
 
 TEST(CallbackTerminateOnNaN, StopsOnNaNLoss) {
   Sequential model = tiny_model();

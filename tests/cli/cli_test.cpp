@@ -16,7 +16,7 @@
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::ScratchDir;
+using keras::test_support::ScratchDir;
 
 namespace {
 
@@ -133,7 +133,7 @@ TEST(Cli, ConvertBetweenFormats) {
   ASSERT_EQ(run_cli("convert '" + (dir / "m.keras") + "' '" + (dir / "m.weights.h5") + "'").status, 0);
   Model back = saving::load_model(dir / "back.keras");
   EXPECT_EQ(max_abs_diff(back.predict(x, verbose = 0), model.predict(x, verbose = 0)), 0.0f);
-  Model from_json = models::model_from_json(keras::testing::read_text(dir / "m.json"));
+  Model from_json = models::model_from_json(keras::test_support::read_text(dir / "m.json"));
   from_json.load_weights(dir / "m.weights.h5");
   EXPECT_EQ(max_abs_diff(from_json.predict(x, verbose = 0), model.predict(x, verbose = 0)), 0.0f);
   CliRun bad = run_cli("convert '" + (dir / "m.keras") + "' '" + (dir / "m.txt") + "'");

@@ -14,7 +14,7 @@
 
 using namespace keras;
 using namespace keras::kw;
-namespace kt = keras::testing;
+namespace kt = keras::test_support;
 
 namespace {
 

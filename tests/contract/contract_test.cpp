@@ -263,7 +263,7 @@ TEST(Contract, StatefulLstmAndResetState) {
   Tensor y_all = whole(x);
   // The same sequence in two halves through a stateful layer: the second call starts from the first's states.
   auto lstm = layers::LSTM(4, stateful = true, batch_input_shape = {2, 3, 3});
-  auto [x1, x2] = keras::testing::split_in_time(x, 3);
+  auto [x1, x2] = keras::test_support::split_in_time(x, 3);
   lstm(x1);
   lstm.set_weights(whole.get_weights());
   lstm.reset_state();

@@ -19,9 +19,9 @@
 namespace {
 
 using keras::Tensor;
-using keras::testing::error_of;
-using keras::testing::ScopedEnv;
-using keras::testing::TempDir;
+using keras::test_support::error_of;
+using keras::test_support::ScopedEnv;
+using keras::test_support::TempDir;
 namespace fs = std::filesystem;
 
 const char* kDebianDir = "/usr/share/datasets/fashion-mnist";
@@ -38,11 +38,11 @@ void write_fake_fashion(const TempDir& dir, uint32_t n_train, uint32_t n_train_i
   std::string labels, pixels;
   for (uint32_t i = 0; i < std::max(n_train, n_test); ++i) labels += static_cast<char>(i % 10);
   for (uint32_t i = 0; i < std::max(n_train_images, n_test) * 784; ++i) pixels += static_cast<char>(i % 251);
-  keras::testing::write_file(dir.file("train-labels-idx1-ubyte.gz"), idx(8, {n_train}, labels.substr(0, n_train)));
-  keras::testing::write_file(dir.file("train-images-idx3-ubyte.gz"),
+  keras::test_support::write_file(dir.file("train-labels-idx1-ubyte.gz"), idx(8, {n_train}, labels.substr(0, n_train)));
+  keras::test_support::write_file(dir.file("train-images-idx3-ubyte.gz"),
                              idx(8, {n_train_images, 28, 28}, pixels.substr(0, n_train_images * 784)));
-  keras::testing::write_file(dir.file("t10k-labels-idx1-ubyte.gz"), idx(8, {n_test}, labels.substr(0, n_test)));
-  keras::testing::write_file(dir.file("t10k-images-idx3-ubyte.gz"),
+  keras::test_support::write_file(dir.file("t10k-labels-idx1-ubyte.gz"), idx(8, {n_test}, labels.substr(0, n_test)));
+  keras::test_support::write_file(dir.file("t10k-images-idx3-ubyte.gz"),
                              idx(8, {n_test, 28, 28}, pixels.substr(0, n_test * 784)));
 }
 
@@ -115,11 +115,11 @@ TEST(Idx, DamagedFilesAreValueErrors) {
   TempDir dir;
   const std::string path = dir.file("x.gz");
   auto read_error = [&](const std::string& bytes) {
-    keras::testing::write_file(path, bytes);
+    keras::test_support::write_file(path, bytes);
     return error_of([&] { read_idx_gz(path, {-1, 28, 28}, 1000, "test images"); });
   };
   std::string ok_data(2 * 784, '\x07');
-  keras::testing::write_file(path, idx(8, {2, 28, 28}, ok_data));
+  keras::test_support::write_file(path, idx(8, {2, 28, 28}, ok_data));
   Tensor t = read_idx_gz(path, {-1, 28, 28}, 1000, "test images");
   EXPECT_EQ(t.dims(), (std::vector<int64_t>{2, 28, 28}));
   EXPECT_EQ(t.data()[0], 7.0f);

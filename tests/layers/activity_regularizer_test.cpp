@@ -12,10 +12,12 @@
 #include "support/loss_gradient.hpp"
 #include "support/round_trip.hpp"
 #include "support/saved_config.hpp"
+#include "support/test_helpers.hpp"
 
 using namespace keras;
 using namespace keras::kw;
-namespace kt = keras::testing;
+using keras::test_support::mse;
+namespace kt = keras::test_support;
 
 namespace {
 
@@ -29,12 +31,6 @@ double l1_penalty(const Tensor& t, double l1) {
   double s = 0;
   for (float v : t.to_vector()) s += l1 * std::fabs(v);
   return s;
-}
-
-double mse(const Tensor& a, const Tensor& b) {
-  double s = 0;
-  for (int64_t i = 0; i < a.size(); ++i) s += std::pow(a.data()[i] - b.data()[i], 2);
-  return s / static_cast<double>(a.size());
 }
 
 }  // namespace

@@ -12,24 +12,16 @@
 
 #include "keras/core/errors.hpp"
 #include "keras/losses/losses.hpp"
+#include "support/test_helpers.hpp"
 
 using namespace keras;
 using namespace keras::kw;
+using keras::test_support::message_of;
+using keras::test_support::T;
 
 namespace {
 
-Tensor T(std::vector<float> v, std::vector<int64_t> dims) { return Tensor(std::move(v), std::move(dims)); }
-
 std::vector<float> values_of(const Tensor& t) { return t.to_vector(); }
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ValueError& e) {
-    return e.what();
-  }
-  return "(no ValueError)";
-}
 
 std::string hint_of(const std::function<void()>& f) {
   try {
@@ -109,8 +101,8 @@ double avg(const std::vector<double>& v) {
   return s / static_cast<double>(v.size());
 }
 
-void expect_values(const losses::LossFunctionWrapper& loss, const Tensor& t, const Tensor& p,
-                   const std::vector<double>& want, double tol = 1e-5) {
+void expect_loss_values(const losses::LossFunctionWrapper& loss, const Tensor& t, const Tensor& p,
+                        const std::vector<double>& want, double tol = 1e-5) {
   std::vector<float> got = values_of(loss.compute_values(t, p));
   ASSERT_EQ(got.size(), want.size()) << loss.name();
   for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], tol) << loss.name() << " value " << i;
@@ -192,41 +184,42 @@ TEST(LossValues, KerasDocstringRegression) {
 }
 
 TEST(LossValues, DoubleReferences) {
-  expect_values(losses::MeanSquaredError(), kTrue, kPred, rowwise(kTrue, kPred, [](double t, double p) {
-                  return (t - p) * (t - p);
-                }));
-  expect_values(losses::MeanAbsoluteError(), kTrue, kPred,
-                rowwise(kTrue, kPred, [](double t, double p) { return std::abs(t - p); }));
-  expect_values(losses::MeanAbsolutePercentageError(), kTrue, kPred,
-                rowwise(kTrue, kPred, [](double t, double p) { return 100 * std::abs((t - p) / t); }), 1e-3);
-  expect_values(losses::MeanSquaredLogarithmicError(), kPosTrue, kPosPred,
-                rowwise(kPosTrue, kPosPred, [](double t, double p) {
-                  return std::pow(std::log(p + 1) - std::log(t + 1), 2);
-                }));
-  expect_values(losses::Huber(delta = 1.0), kTrue, kPred, rowwise(kTrue, kPred, [](double t, double p) {
-                  double e = std::abs(p - t);
-                  return e <= 1 ? 0.5 * e * e : e - 0.5;
-                }));
-  expect_values(losses::Huber(0.5), kTrue, kPred, rowwise(kTrue, kPred, [](double t, double p) {
-                  double e = std::abs(p - t);
-                  return e <= 0.5 ? 0.5 * e * e : 0.5 * e - 0.125;
-                }));
-  expect_values(losses::LogCosh(), kTrue, kPred,
-                rowwise(kTrue, kPred, [](double t, double p) { return std::log(std::cosh(p - t)); }));
-  expect_values(losses::Poisson(), kPosTrue, kPosPred,
-                rowwise(kPosTrue, kPosPred, [](double t, double p) { return p - t * std::log(p + 1e-7); }));
-  expect_values(losses::KLDivergence(), kProbTrue, kProbPred,
-                rowwise(kProbTrue, kProbPred, [](double t, double p) { return t * std::log(t / p); }, true));
+  expect_loss_values(losses::MeanSquaredError(), kTrue, kPred, rowwise(kTrue, kPred, [](double t, double p) {
+                       return (t - p) * (t - p);
+                     }));
+  expect_loss_values(losses::MeanAbsoluteError(), kTrue, kPred,
+                     rowwise(kTrue, kPred, [](double t, double p) { return std::abs(t - p); }));
+  expect_loss_values(losses::MeanAbsolutePercentageError(), kTrue, kPred,
+                     rowwise(kTrue, kPred, [](double t, double p) { return 100 * std::abs((t - p) / t); }), 1e-3);
+  expect_loss_values(losses::MeanSquaredLogarithmicError(), kPosTrue, kPosPred,
+                     rowwise(kPosTrue, kPosPred, [](double t, double p) {
+                       return std::pow(std::log(p + 1) - std::log(t + 1), 2);
+                     }));
+  expect_loss_values(losses::Huber(delta = 1.0), kTrue, kPred, rowwise(kTrue, kPred, [](double t, double p) {
+                       double e = std::abs(p - t);
+                       return e <= 1 ? 0.5 * e * e : e - 0.5;
+                     }));
+  expect_loss_values(losses::Huber(0.5), kTrue, kPred, rowwise(kTrue, kPred, [](double t, double p) {
+                       double e = std::abs(p - t);
+                       return e <= 0.5 ? 0.5 * e * e : 0.5 * e - 0.125;
+                     }));
+  expect_loss_values(losses::LogCosh(), kTrue, kPred,
+                     rowwise(kTrue, kPred, [](double t, double p) { return std::log(std::cosh(p - t)); }));
+  expect_loss_values(losses::Poisson(), kPosTrue, kPosPred,
+                     rowwise(kPosTrue, kPosPred, [](double t, double p) { return p - t * std::log(p + 1e-7); }));
+  expect_loss_values(losses::KLDivergence(), kProbTrue, kProbPred,
+                     rowwise(kProbTrue, kProbPred, [](double t, double p) { return t * std::log(t / p); }, true));
   // Hinge losses: 0/1 targets become -1/1.
-  expect_values(losses::Hinge(), kBinTrue, kPred, rowwise(kBinTrue, kPred, [](double t, double p) {
-                  return std::max(1 - (2 * t - 1) * p, 0.0);
-                }));
-  expect_values(losses::SquaredHinge(), kBinTrue, kPred, rowwise(kBinTrue, kPred, [](double t, double p) {
-                  return std::pow(std::max(1 - (2 * t - 1) * p, 0.0), 2);
-                }));
-  expect_values(losses::BinaryCrossentropy(), kBinTrue, kProbPred, rowwise(kBinTrue, kProbPred, [](double t, double p) {
-                  return -(t * std::log(p) + (1 - t) * std::log(1 - p));
-                }));
+  expect_loss_values(losses::Hinge(), kBinTrue, kPred, rowwise(kBinTrue, kPred, [](double t, double p) {
+                       return std::max(1 - (2 * t - 1) * p, 0.0);
+                     }));
+  expect_loss_values(losses::SquaredHinge(), kBinTrue, kPred, rowwise(kBinTrue, kPred, [](double t, double p) {
+                       return std::pow(std::max(1 - (2 * t - 1) * p, 0.0), 2);
+                     }));
+  expect_loss_values(losses::BinaryCrossentropy(), kBinTrue, kProbPred,
+                     rowwise(kBinTrue, kProbPred, [](double t, double p) {
+                       return -(t * std::log(p) + (1 - t) * std::log(1 - p));
+                     }));
   // Categorical: p normalised by its row sum first.
   std::vector<double> cce;
   for (int r = 0; r < 4; ++r) {
@@ -235,8 +228,8 @@ TEST(LossValues, DoubleReferences) {
     for (int j = 0; j < 3; ++j) v -= kOneHot.data()[r * 3 + j] * std::log(kPosPred.data()[r * 3 + j] / s);
     cce.push_back(v);
   }
-  expect_values(losses::CategoricalCrossentropy(), kOneHot, kPosPred, cce);
-  expect_values(losses::SparseCategoricalCrossentropy(), kLabels, kPosPred, cce);
+  expect_loss_values(losses::CategoricalCrossentropy(), kOneHot, kPosPred, cce);
+  expect_loss_values(losses::SparseCategoricalCrossentropy(), kLabels, kPosPred, cce);
   std::vector<double> ch;
   for (int r = 0; r < 4; ++r) {
     double pos = 0, neg = -1e300;
@@ -246,7 +239,7 @@ TEST(LossValues, DoubleReferences) {
     }
     ch.push_back(std::max(neg - pos + 1, 0.0));
   }
-  expect_values(losses::CategoricalHinge(), kOneHot, kPred, ch);
+  expect_loss_values(losses::CategoricalHinge(), kOneHot, kPred, ch);
 }
 
 TEST(LossValues, Reductions) {
@@ -305,12 +298,12 @@ TEST(LossValues, LabelSmoothing) {
     }
     want.push_back(v);
   }
-  expect_values(cce, kOneHot, kPosPred, want);
-  expect_values(losses::BinaryCrossentropy(label_smoothing = 0.2), kBinTrue, kProbPred,
-                rowwise(kBinTrue, kProbPred, [](double t, double p) {
-                  double y = t * 0.8 + 0.1;
-                  return -(y * std::log(p) + (1 - y) * std::log(1 - p));
-                }));
+  expect_loss_values(cce, kOneHot, kPosPred, want);
+  expect_loss_values(losses::BinaryCrossentropy(label_smoothing = 0.2), kBinTrue, kProbPred,
+                     rowwise(kBinTrue, kProbPred, [](double t, double p) {
+                       double y = t * 0.8 + 0.1;
+                       return -(y * std::log(p) + (1 - y) * std::log(1 - p));
+                     }));
   EXPECT_NE(message_of([] { losses::CategoricalCrossentropy(label_smoothing = 1.5); }).find("label_smoothing"),
             std::string::npos);
 }

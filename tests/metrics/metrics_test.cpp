@@ -10,31 +10,24 @@
 #include "keras/core/errors.hpp"
 #include "keras/layers/layer.hpp"
 #include "keras/metrics/metrics.hpp"
+#include "support/test_helpers.hpp"
 
 using namespace keras;
 using namespace keras::kw;
+using keras::test_support::message_of;
+using keras::test_support::T;
 namespace mt = keras::metric_types;
 
 namespace {
 
-Tensor T(std::vector<float> v, std::vector<int64_t> d) { return Tensor(std::move(v), std::move(d)); }
 Tensor V(std::vector<float> v) {
   int64_t n = static_cast<int64_t>(v.size());
   return Tensor(std::move(v), {n});
 }
 
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ValueError& e) {
-    return e.what();
-  }
-  return "(no ValueError)";
-}
-
 // update_state on a fresh copy, then again after reset_state with weights: the two results.
 template <class M>
-std::pair<double, double> run(M m, const Tensor& yt, const Tensor& yp, const Tensor& sw) {
+std::pair<double, double> run_twice(M m, const Tensor& yt, const Tensor& yp, const Tensor& sw) {
   m.update_state(yt, yp);
   double a = m.result();
   m.reset_state();
@@ -78,26 +71,26 @@ TEST(MetricReduction, MeanMetricWrapper) {
 }
 
 TEST(MetricAccuracy, KerasDocstringExamples) {
-  auto a = run(mt::Accuracy(), T({1, 2, 3, 4}, {4, 1}), T({0, 2, 3, 4}, {4, 1}), V({1, 1, 0, 0}));
+  auto a = run_twice(mt::Accuracy(), T({1, 2, 3, 4}, {4, 1}), T({0, 2, 3, 4}, {4, 1}), V({1, 1, 0, 0}));
   EXPECT_NEAR(a.first, 0.75, 1e-7);
   EXPECT_NEAR(a.second, 0.5, 1e-7);
-  auto b = run(mt::BinaryAccuracy(), T({1, 1, 0, 0}, {4, 1}), T({0.98f, 1, 0, 0.6f}, {4, 1}), V({1, 0, 0, 1}));
+  auto b = run_twice(mt::BinaryAccuracy(), T({1, 1, 0, 0}, {4, 1}), T({0.98f, 1, 0, 0.6f}, {4, 1}), V({1, 0, 0, 1}));
   EXPECT_NEAR(b.first, 0.75, 1e-7);
   EXPECT_NEAR(b.second, 0.5, 1e-7);
-  auto c = run(mt::CategoricalAccuracy(), T({0, 0, 1, 0, 1, 0}, {2, 3}), T({0.1f, 0.9f, 0.8f, 0.05f, 0.95f, 0}, {2, 3}),
-               V({0.7f, 0.3f}));
+  auto c = run_twice(mt::CategoricalAccuracy(), T({0, 0, 1, 0, 1, 0}, {2, 3}),
+                     T({0.1f, 0.9f, 0.8f, 0.05f, 0.95f, 0}, {2, 3}), V({0.7f, 0.3f}));
   EXPECT_NEAR(c.first, 0.5, 1e-7);
   EXPECT_NEAR(c.second, 0.3, 1e-7);
-  auto s = run(mt::SparseCategoricalAccuracy(), T({2, 1}, {2, 1}), T({0.1f, 0.6f, 0.3f, 0.05f, 0.95f, 0}, {2, 3}),
-               V({0.7f, 0.3f}));
+  auto s = run_twice(mt::SparseCategoricalAccuracy(), T({2, 1}, {2, 1}), T({0.1f, 0.6f, 0.3f, 0.05f, 0.95f, 0}, {2, 3}),
+                     V({0.7f, 0.3f}));
   EXPECT_NEAR(s.first, 0.5, 1e-7);
   EXPECT_NEAR(s.second, 0.3, 1e-7);
-  auto tk = run(mt::TopKCategoricalAccuracy(k = 1), T({0, 0, 1, 0, 1, 0}, {2, 3}),
-                T({0.1f, 0.9f, 0.8f, 0.05f, 0.95f, 0}, {2, 3}), V({0.7f, 0.3f}));
+  auto tk = run_twice(mt::TopKCategoricalAccuracy(k = 1), T({0, 0, 1, 0, 1, 0}, {2, 3}),
+                      T({0.1f, 0.9f, 0.8f, 0.05f, 0.95f, 0}, {2, 3}), V({0.7f, 0.3f}));
   EXPECT_NEAR(tk.first, 0.5, 1e-7);
   EXPECT_NEAR(tk.second, 0.3, 1e-7);
-  auto stk = run(mt::SparseTopKCategoricalAccuracy(1), V({2, 1}), T({0.1f, 0.9f, 0.8f, 0.05f, 0.95f, 0}, {2, 3}),
-                 V({0.7f, 0.3f}));
+  auto stk = run_twice(mt::SparseTopKCategoricalAccuracy(1), V({2, 1}), T({0.1f, 0.9f, 0.8f, 0.05f, 0.95f, 0}, {2, 3}),
+                       V({0.7f, 0.3f}));
   EXPECT_NEAR(stk.first, 0.5, 1e-7);
   EXPECT_NEAR(stk.second, 0.3, 1e-7);
   // k=2: both targets are among the two highest.
@@ -153,23 +146,24 @@ TEST(MetricAccuracy, ResolvedByShapes) {
 
 TEST(MetricRegression, KerasDocstringExamples) {
   Tensor yt = T({0, 1, 0, 0}, {2, 2}), yp = T({1, 1, 0, 0}, {2, 2}), sw = V({1, 0});
-  EXPECT_NEAR(run(mt::MeanSquaredError(), yt, yp, sw).first, 0.25, 1e-7);
-  auto mae = run(mt::MeanAbsoluteError(), yt, yp, sw);
+  EXPECT_NEAR(run_twice(mt::MeanSquaredError(), yt, yp, sw).first, 0.25, 1e-7);
+  auto mae = run_twice(mt::MeanAbsoluteError(), yt, yp, sw);
   EXPECT_NEAR(mae.first, 0.25, 1e-7);
   EXPECT_NEAR(mae.second, 0.5, 1e-7);
-  auto mape = run(mt::MeanAbsolutePercentageError(), yt, yp, sw);
+  auto mape = run_twice(mt::MeanAbsolutePercentageError(), yt, yp, sw);
   EXPECT_NEAR(mape.first, 250000000.0, 250000000.0 * 1e-6);
   EXPECT_NEAR(mape.second, 500000000.0, 500000000.0 * 1e-6);
-  auto msle = run(mt::MeanSquaredLogarithmicError(), yt, yp, sw);
+  auto msle = run_twice(mt::MeanSquaredLogarithmicError(), yt, yp, sw);
   EXPECT_NEAR(msle.first, 0.12011322, 1e-6);
   EXPECT_NEAR(msle.second, 0.24022643, 1e-6);
-  auto rmse = run(mt::RootMeanSquaredError(), yt, yp, sw);
+  auto rmse = run_twice(mt::RootMeanSquaredError(), yt, yp, sw);
   EXPECT_NEAR(rmse.first, 0.5, 1e-7);
   EXPECT_NEAR(rmse.second, 0.70710677, 1e-6);
-  auto lc = run(mt::LogCoshError(), yt, yp, sw);
+  auto lc = run_twice(mt::LogCoshError(), yt, yp, sw);
   EXPECT_NEAR(lc.first, 0.10844523, 1e-6);
   EXPECT_NEAR(lc.second, 0.21689045, 1e-6);
-  auto cs = run(mt::CosineSimilarity(axis = 1), T({0, 1, 1, 1}, {2, 2}), T({1, 0, 1, 1}, {2, 2}), V({0.3f, 0.7f}));
+  auto cs =
+      run_twice(mt::CosineSimilarity(axis = 1), T({0, 1, 1, 1}, {2, 2}), T({1, 0, 1, 1}, {2, 2}), V({0.3f, 0.7f}));
   EXPECT_NEAR(cs.first, 0.5, 1e-6);
   EXPECT_NEAR(cs.second, 0.7, 1e-6);
   mt::R2Score r2;
@@ -182,20 +176,20 @@ TEST(MetricRegression, KerasDocstringExamples) {
 
 TEST(MetricProbabilistic, KerasDocstringExamples) {
   Tensor yt = T({0, 1, 0, 0}, {2, 2}), p = T({0.6f, 0.4f, 0.4f, 0.6f}, {2, 2}), sw = V({1, 0});
-  auto kld = run(mt::KLDivergence(), yt, p, sw);
+  auto kld = run_twice(mt::KLDivergence(), yt, p, sw);
   EXPECT_NEAR(kld.first, 0.45814306, 1e-6);
   EXPECT_NEAR(kld.second, 0.9162892, 1e-6);
-  auto poisson = run(mt::Poisson(), yt, T({1, 1, 0, 0}, {2, 2}), sw);
+  auto poisson = run_twice(mt::Poisson(), yt, T({1, 1, 0, 0}, {2, 2}), sw);
   EXPECT_NEAR(poisson.first, 0.49999997, 1e-6);
   EXPECT_NEAR(poisson.second, 0.99999994, 1e-6);
-  auto bce = run(mt::BinaryCrossentropy(), yt, p, sw);
+  auto bce = run_twice(mt::BinaryCrossentropy(), yt, p, sw);
   EXPECT_NEAR(bce.first, 0.81492424, 1e-5);
   EXPECT_NEAR(bce.second, 0.9162905, 1e-5);
   Tensor ct = T({0, 1, 0, 0, 0, 1}, {2, 3}), cp = T({0.05f, 0.95f, 0, 0.1f, 0.8f, 0.1f}, {2, 3});
-  auto cce = run(mt::CategoricalCrossentropy(), ct, cp, V({0.3f, 0.7f}));
+  auto cce = run_twice(mt::CategoricalCrossentropy(), ct, cp, V({0.3f, 0.7f}));
   EXPECT_NEAR(cce.first, 1.1769392, 1e-5);
   EXPECT_NEAR(cce.second, 1.6271976, 1e-5);
-  auto scce = run(mt::SparseCategoricalCrossentropy(), V({1, 2}), cp, V({0.3f, 0.7f}));
+  auto scce = run_twice(mt::SparseCategoricalCrossentropy(), V({1, 2}), cp, V({0.3f, 0.7f}));
   EXPECT_NEAR(scce.first, 1.1769392, 1e-5);
   EXPECT_NEAR(scce.second, 1.6271976, 1e-5);
   // Hinge metrics: the loss functions' values.
@@ -205,22 +199,22 @@ TEST(MetricProbabilistic, KerasDocstringExamples) {
 }
 
 TEST(MetricConfusion, CountsPrecisionRecall) {
-  auto tp = run(mt::TruePositives(), V({0, 1, 1, 1}), V({1, 0, 1, 1}), V({0, 0, 1, 0}));
+  auto tp = run_twice(mt::TruePositives(), V({0, 1, 1, 1}), V({1, 0, 1, 1}), V({0, 0, 1, 0}));
   EXPECT_DOUBLE_EQ(tp.first, 2.0);
   EXPECT_DOUBLE_EQ(tp.second, 1.0);
-  auto fp = run(mt::FalsePositives(), V({0, 1, 0, 0}), V({0, 0, 1, 1}), V({0, 0, 1, 0}));
+  auto fp = run_twice(mt::FalsePositives(), V({0, 1, 0, 0}), V({0, 0, 1, 1}), V({0, 0, 1, 0}));
   EXPECT_DOUBLE_EQ(fp.first, 2.0);
   EXPECT_DOUBLE_EQ(fp.second, 1.0);
-  auto tn = run(mt::TrueNegatives(), V({0, 1, 0, 0}), V({1, 1, 0, 0}), V({0, 0, 1, 0}));
+  auto tn = run_twice(mt::TrueNegatives(), V({0, 1, 0, 0}), V({1, 1, 0, 0}), V({0, 0, 1, 0}));
   EXPECT_DOUBLE_EQ(tn.first, 2.0);
   EXPECT_DOUBLE_EQ(tn.second, 1.0);
-  auto fn = run(mt::FalseNegatives(), V({0, 1, 1, 1}), V({0, 1, 0, 0}), V({0, 0, 1, 0}));
+  auto fn = run_twice(mt::FalseNegatives(), V({0, 1, 1, 1}), V({0, 1, 0, 0}), V({0, 0, 1, 0}));
   EXPECT_DOUBLE_EQ(fn.first, 2.0);
   EXPECT_DOUBLE_EQ(fn.second, 1.0);
-  auto pr = run(mt::Precision(), V({0, 1, 1, 1}), V({1, 0, 1, 1}), V({0, 0, 1, 0}));
+  auto pr = run_twice(mt::Precision(), V({0, 1, 1, 1}), V({1, 0, 1, 1}), V({0, 0, 1, 0}));
   EXPECT_NEAR(pr.first, 2.0 / 3.0, 1e-7);
   EXPECT_DOUBLE_EQ(pr.second, 1.0);
-  auto rc = run(mt::Recall(), V({0, 1, 1, 1}), V({1, 0, 1, 1}), V({0, 0, 1, 0}));
+  auto rc = run_twice(mt::Recall(), V({0, 1, 1, 1}), V({1, 0, 1, 1}), V({0, 0, 1, 0}));
   EXPECT_NEAR(rc.first, 2.0 / 3.0, 1e-7);
   EXPECT_DOUBLE_EQ(rc.second, 1.0);
   // top_k: among each row's k highest predictions

@@ -20,7 +20,7 @@ using namespace keras::kw;
 
 namespace {
 
-using Fusion = keras::testing::ConvPoolFusionScope;
+using Fusion = keras::test_support::ConvPoolFusionScope;
 
 bool machine_fuses() {
   backend::ConvPoolSpec s;
@@ -83,14 +83,14 @@ TEST(ConvPoolFusion, GivesTheUnfusedOutputsAndGradients) {
     expect_near(fused_out.to_vector(), plain_out.to_vector(), 1e-5, model->name() + " predict");
 
     for (const bool input_grad : {false, true}) {
-      keras::testing::GraphBackward on, off;
+      keras::test_support::GraphBackward on, off;
       {
         const Fusion f(true);
-        on = keras::testing::graph_backward(*model, x, input_grad);
+        on = keras::test_support::graph_backward(*model, x, input_grad);
       }
       {
         const Fusion f(false);
-        off = keras::testing::graph_backward(*model, x, input_grad);
+        off = keras::test_support::graph_backward(*model, x, input_grad);
       }
       ASSERT_EQ(on.weight_grads.size(), off.weight_grads.size());
       for (size_t i = 0; i < on.weight_grads.size(); ++i)
@@ -112,7 +112,7 @@ TEST(ConvPoolFusion, GradientsMatchCentralDifferences) {
                     layers::MaxPooling2D(), layers::Flatten(), layers::Dense(2)});
   const Tensor x = random::normal({1, 6, 7, 2});
   ASSERT_TRUE(fused_nodes(model, x).at(0));
-  keras::testing::expect_gradients_match(model, {x});
+  keras::test_support::expect_gradients_match(model, {x});
 }
 
 TEST(ConvPoolFusion, TrainingFollowsTheUnfusedLayers) {
@@ -192,11 +192,11 @@ TEST(ConvPoolFusion, FewChannelKernelGradientFollowsOneDnn) {
   Sequential model({Input({9, 9, 3}), layers::Conv2D(8, 3, padding = "same"), layers::BatchNormalization(),
                     layers::Activation("relu"), layers::Flatten(), layers::Dense(3)});
   const Tensor x = random::normal({4, 9, 9, 3});
-  const keras::testing::GraphBackward fast = keras::testing::graph_backward(model, x);
-  keras::testing::GraphBackward plain;
+  const keras::test_support::GraphBackward fast = keras::test_support::graph_backward(model, x);
+  keras::test_support::GraphBackward plain;
   {
-    const keras::testing::ConvPoolFusionScope unfused(false);
-    plain = keras::testing::graph_backward(model, x);
+    const keras::test_support::ConvPoolFusionScope unfused(false);
+    plain = keras::test_support::graph_backward(model, x);
   }
   ASSERT_EQ(fast.weight_grads.size(), plain.weight_grads.size());
   for (size_t i = 0; i < fast.weight_grads.size(); ++i)
@@ -206,7 +206,7 @@ TEST(ConvPoolFusion, FewChannelKernelGradientFollowsOneDnn) {
   EXPECT_LT(max_abs_diff(fast.input_grads.at(0), plain.input_grads.at(0)), 1e-5f);
   layers::Conv2D conv(4, 3, padding = "same");
   conv(random::normal({2, 6, 6, 2}));
-  keras::testing::expect_gradients_match(conv, {random::normal({2, 6, 6, 2})});
+  keras::test_support::expect_gradients_match(conv, {random::normal({2, 6, 6, 2})});
 }
 
 TEST(ConvPoolFusion, FewChannelForwardFollowsOneDnn) {
@@ -220,13 +220,13 @@ TEST(ConvPoolFusion, FewChannelForwardFollowsOneDnn) {
                       layers::Conv2D(8, {2, 3}, use_bias = false), layers::Flatten(), layers::Dense(3)});
     const Tensor x = random::normal({5, 11, 13, channels});
     const Tensor fast = model.predict(x, verbose = 0);
-    const keras::testing::GraphBackward fast_grads = keras::testing::graph_backward(model, x);
+    const keras::test_support::GraphBackward fast_grads = keras::test_support::graph_backward(model, x);
     Tensor plain;
-    keras::testing::GraphBackward plain_grads;
+    keras::test_support::GraphBackward plain_grads;
     {
       const Fusion unfused(false);
       plain = model.predict(x, verbose = 0);
-      plain_grads = keras::testing::graph_backward(model, x);
+      plain_grads = keras::test_support::graph_backward(model, x);
     }
     const std::string what = std::to_string(channels) + " channels";
     expect_near(fast.to_vector(), plain.to_vector(), 1e-5, what + " predict");

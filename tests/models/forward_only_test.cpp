@@ -13,7 +13,7 @@ using namespace keras::kw;
 
 namespace {
 
-void expect_same(const Tensor& a, const Tensor& b) {
+void expect_same_tensor(const Tensor& a, const Tensor& b) {
   ASSERT_EQ(a.shape(), b.shape());
   for (int64_t i = 0; i < a.size(); ++i) EXPECT_EQ(a.data()[i], b.data()[i]) << "at " << i;
 }
@@ -33,11 +33,11 @@ TEST(ForwardOnly, SkipConnectionAndIntermediateOutputMatchTheEagerCall) {
   std::vector<Tensor> eager = model(std::vector<Tensor>{data});
   Prediction p = model.predict(data, batch_size = 4, verbose = 0);
   ASSERT_EQ(p.num_outputs(), 2u);
-  expect_same(p[0], eager[0]);
-  expect_same(p[1], eager[1]);
+  expect_same_tensor(p[0], eager[0]);
+  expect_same_tensor(p[1], eager[1]);
   Prediction q = model.predict_on_batch(data);
-  expect_same(q[0], eager[0]);
-  expect_same(q[1], eager[1]);
+  expect_same_tensor(q[0], eager[0]);
+  expect_same_tensor(q[1], eager[1]);
 }
 
 TEST(ForwardOnly, EvaluateMatchesTheLossOfPredict) {

@@ -50,7 +50,7 @@ TEST(Functional, SharedLayersAndSeveralInputsOutputs) {
   std::string s = model.summary_string();
   EXPECT_NE(s.find("Connected to"), std::string::npos) << s;
   EXPECT_NE(s.find("a[0][0]"), std::string::npos) << s;
-  keras::testing::expect_gradients_match(model, {xa, xb});
+  keras::test_support::expect_gradients_match(model, {xa, xb});
 }
 
 TEST(Functional, ModelsNestAsLayers) {
@@ -61,7 +61,7 @@ TEST(Functional, ModelsNestAsLayers) {
   Model outer(outer_in, outer_out);
   EXPECT_EQ(outer.predict(Tensor::ones({4, 3}), verbose = 0).shape(), (Shape{4, 1}));
   EXPECT_EQ(outer.count_params(), 8 + 3);
-  keras::testing::expect_gradients_match(outer, {random::normal({4, 3})});
+  keras::test_support::expect_gradients_match(outer, {random::normal({4, 3})});
 }
 
 TEST(Functional, GraphDisconnected) {

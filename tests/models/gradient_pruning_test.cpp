@@ -122,8 +122,8 @@ TEST(GradientPruning, WeightGradientsAreTheSameWithOrWithoutTheInputGradient) {
     std::vector<int64_t> dims{3};
     for (int i = 1; i < in.ndim(); ++i) dims.push_back(in[i].value());
     const Tensor x = random::normal(dims);
-    const auto pruned = keras::testing::graph_backward(*model, x, false);
-    const auto full = keras::testing::graph_backward(*model, x, true);
+    const auto pruned = keras::test_support::graph_backward(*model, x, false);
+    const auto full = keras::test_support::graph_backward(*model, x, true);
     EXPECT_FALSE(pruned.input_grads.at(0).defined());
     ASSERT_TRUE(full.input_grads.at(0).defined());
     ASSERT_EQ(pruned.weight_grads.size(), full.weight_grads.size());

@@ -16,14 +16,14 @@ namespace {
 
 // Turns profiling on for a test and restores the process's setting, with an empty table, afterwards.
 struct ProfilingOn {
-  bool was = detail::layer_profiling();
+  bool was = keras::detail::layer_profiling();
   ProfilingOn() {
-    detail::reset_layer_profile();
-    detail::set_layer_profiling(true);
+    keras::detail::reset_layer_profile();
+    keras::detail::set_layer_profiling(true);
   }
   ~ProfilingOn() {
-    detail::set_layer_profiling(was);
-    detail::reset_layer_profile();
+    keras::detail::set_layer_profiling(was);
+    keras::detail::reset_layer_profile();
   }
 };
 
@@ -32,7 +32,7 @@ struct Row {
   long calls = -1;
   double share = 0;
 };
-Row row(const std::string& report, const std::string& layer, const std::string& pass) {
+Row report_row(const std::string& report, const std::string& layer, const std::string& pass) {
   std::istringstream in(report);
   std::string line;
   while (std::getline(in, line)) {
@@ -49,14 +49,14 @@ Row row(const std::string& report, const std::string& layer, const std::string& 
 }  // namespace
 
 TEST(LayerProfile, OffRecordsNothing) {
-  const bool was = detail::layer_profiling();
-  detail::set_layer_profiling(false);
-  detail::reset_layer_profile();
+  const bool was = keras::detail::layer_profiling();
+  keras::detail::set_layer_profiling(false);
+  keras::detail::reset_layer_profile();
   Sequential model({Input({4}), layers::Dense(2, name = "d")});
   model.compile(optimizer = "sgd", loss = "mse");
   model.fit(random::uniform({8, 4}), random::uniform({8, 2}), epochs = 1, batch_size = 4, verbose = 0);
-  EXPECT_EQ(detail::layer_profile_report(), "");
-  detail::set_layer_profiling(was);
+  EXPECT_EQ(keras::detail::layer_profile_report(), "");
+  keras::detail::set_layer_profiling(was);
 }
 
 TEST(LayerProfile, FitAndPredictTimeEveryNodeLossAndOptimizerOncePerStep) {
@@ -66,17 +66,17 @@ TEST(LayerProfile, FitAndPredictTimeEveryNodeLossAndOptimizerOncePerStep) {
   model.compile(optimizer = "adam", loss = "mse");
   model.fit(random::uniform({12, 4}), random::uniform({12, 2}), epochs = 2, batch_size = 4, verbose = 0);
   model.predict(random::uniform({5, 4}), batch_size = 5, verbose = 0);
-  const std::string report = detail::layer_profile_report();
+  const std::string report = keras::detail::layer_profile_report();
   for (const char* layer : {"hidden", "out"}) {
     SCOPED_TRACE(layer);
-    EXPECT_EQ(row(report, layer, "forward").calls, 6);  // 2 epochs of 3 steps
-    EXPECT_EQ(row(report, layer, "backward").calls, 6);
-    EXPECT_EQ(row(report, layer, "inference").calls, 1);
+    EXPECT_EQ(report_row(report, layer, "forward").calls, 6);  // 2 epochs of 3 steps
+    EXPECT_EQ(report_row(report, layer, "backward").calls, 6);
+    EXPECT_EQ(report_row(report, layer, "inference").calls, 1);
   }
-  EXPECT_EQ(row(report, "loss", "train").calls, 6);
-  EXPECT_EQ(row(report, "optimizer", "train").calls, 6);
-  detail::reset_layer_profile();
-  EXPECT_EQ(detail::layer_profile_report(), "");
+  EXPECT_EQ(report_row(report, "loss", "train").calls, 6);
+  EXPECT_EQ(report_row(report, "optimizer", "train").calls, 6);
+  keras::detail::reset_layer_profile();
+  EXPECT_EQ(keras::detail::layer_profile_report(), "");
 }
 
 TEST(LayerProfile, SharesCountANestedModelOnce) {
@@ -84,9 +84,9 @@ TEST(LayerProfile, SharesCountANestedModelOnce) {
   Sequential inner({Input({4}), layers::Dense(4, name = "inner_dense")}, name = "inner");
   Sequential outer({Input({4}), inner, layers::Dense(1, name = "head")});
   outer.predict(random::uniform({6, 4}), verbose = 0);
-  const std::string report = detail::layer_profile_report();
-  const Row model = row(report, "inner", "inference"), nested = row(report, "inner_dense", "inference"),
-            head = row(report, "head", "inference");
+  const std::string report = keras::detail::layer_profile_report();
+  const Row model = report_row(report, "inner", "inference"), nested = report_row(report, "inner_dense", "inference"),
+            head = report_row(report, "head", "inference");
   ASSERT_EQ(nested.calls, 1);  // the inner model's own node is timed too
   EXPECT_EQ(model.calls, 1);
   EXPECT_EQ(head.calls, 1);

@@ -7,9 +7,11 @@
 
 #include "keras/keras.hpp"
 #include "support/gradient_check.hpp"
+#include "support/test_helpers.hpp"
 
 using namespace keras;
 using namespace keras::kw;
+using keras::test_support::expect_close;
 
 namespace {
 
@@ -33,11 +35,6 @@ Tensor nonzero(const Tensor& x) {
   Tensor m = Tensor::empty(x.dims());
   for (int64_t i = 0; i < x.size(); ++i) m.data()[i] = x.data()[i] != 0.0f ? 1.0f : 0.0f;
   return m;
-}
-
-void expect_close(const Tensor& a, const Tensor& b, float tol = 1e-5f) {
-  ASSERT_EQ(a.shape(), b.shape());
-  for (int64_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a.data()[i], b.data()[i], tol) << "at " << i;
 }
 
 const Tensor kTokens({3, 1, 0, 0, 2, 4, 4, 0, 1, 0, 2, 3}, {3, 4});
@@ -167,7 +164,7 @@ TEST(MaskPropagation, GlobalAveragePooling1DMaskedMeanAndGradient) {
   Tensor x = random::normal({3, 4, 2});
   Tensor mask = nonzero(kTokens);
   expect_close(pool.call_masked({x}, {mask}).at(0), masked_mean(x, mask));
-  keras::testing::expect_gradients_match(pool, {x}, {.input_masks = {mask}});
+  keras::test_support::expect_gradients_match(pool, {x}, {.input_masks = {mask}});
   // Every step masked: 0/0, as Keras's masked mean gives.
   Tensor y = pool.call_masked({x}, {Tensor::zeros({3, 4})}).at(0);
   EXPECT_TRUE(std::isnan(y.at({0, 0})));
@@ -184,7 +181,7 @@ TEST(MaskPropagation, BackwardSeesTheForwardMasks) {
     x.data()[(1 * 4 + 2) * 3 + f] = 0.0f;
   }
   model.predict(x, verbose = 0);
-  keras::testing::expect_gradients_match(model, {x}, {.skip_inputs = {0}});
+  keras::test_support::expect_gradients_match(model, {x}, {.skip_inputs = {0}});
 }
 
 TEST(MaskPropagation, LossIgnoresMaskedTimesteps) {

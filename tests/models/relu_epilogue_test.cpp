@@ -23,12 +23,12 @@ struct Pass {
   std::vector<const float*> output_data;  // per node: where its output lives
 };
 
-Pass run(Model& model, const Tensor& x, bool folding) {
+Pass backward_pass(Model& model, const Tensor& x, bool folding) {
   for (const auto& v : model.graph().variables()) v->value = v->value.copy();  // fresh buffers, same values
   const std::vector<Tensor> before = model.get_weights();
-  detail::set_relu_folding(folding);
-  const keras::testing::GraphBackward b = keras::testing::graph_backward(model, x);
-  detail::set_relu_folding(true);
+  keras::detail::set_relu_folding(folding);
+  const keras::test_support::GraphBackward b = keras::test_support::graph_backward(model, x);
+  keras::detail::set_relu_folding(true);
   Pass out;
   out.output = b.ctx.children.back().outputs.at(0).to_vector();
   out.grads.push_back(b.input_grads.at(0).to_vector());
@@ -42,7 +42,7 @@ Pass run(Model& model, const Tensor& x, bool folding) {
   return out;
 }
 
-void expect_same(const Pass& a, const Pass& b) {
+void expect_same_pass(const Pass& a, const Pass& b) {
   EXPECT_EQ(a.output, b.output);
   ASSERT_EQ(a.grads.size(), b.grads.size());
   for (size_t i = 0; i < a.grads.size(); ++i) EXPECT_EQ(a.grads[i], b.grads[i]) << "gradient " << i;
@@ -58,8 +58,8 @@ TEST(ReluEpilogue, BatchNormalizationAppliesTheReluAfterIt) {
                     layers::BatchNormalization(axis = -1, gamma_initializer = "random_normal"), layers::ReLU(),
                     layers::Flatten(), layers::Dense(5)});
   const Tensor x = random::normal({4, 9, 9, 2});
-  const Pass fused = run(model, x, true), apart = run(model, x, false);
-  expect_same(fused, apart);
+  const Pass fused = backward_pass(model, x, true), apart = backward_pass(model, x, false);
+  expect_same_pass(fused, apart);
   // The BatchNormalization nodes (1 and 5) applied the relu; the relu nodes (2 and 6) handed on their output.
   const std::vector<bool> want{false, true, false, false, false, true, false, false, false};
   EXPECT_EQ(fused.epilogue, want);
@@ -69,9 +69,9 @@ TEST(ReluEpilogue, BatchNormalizationAppliesTheReluAfterIt) {
   EXPECT_NE(apart.output_data[2], apart.output_data[1]);
 
   // predict (inference, values dropped as used) and a short fit agree too.
-  detail::set_relu_folding(false);
+  keras::detail::set_relu_folding(false);
   const std::vector<float> predicted_apart = model.predict(x, verbose = 0).to_vector();
-  detail::set_relu_folding(true);
+  keras::detail::set_relu_folding(true);
   EXPECT_EQ(model.predict(x, verbose = 0).to_vector(), predicted_apart);
   const std::vector<Tensor> start = model.get_weights();
   const Tensor y = random::uniform({4, 5});
@@ -80,9 +80,9 @@ TEST(ReluEpilogue, BatchNormalizationAppliesTheReluAfterIt) {
   for (bool folding : {true, false}) {
     model.set_weights(start);
     model.compile(optimizer = "adam", loss = "mse");
-    detail::set_relu_folding(folding);
+    keras::detail::set_relu_folding(folding);
     History h = model.fit(x, y, epochs = 3, batch_size = 2, shuffle = false, verbose = 0);
-    detail::set_relu_folding(true);
+    keras::detail::set_relu_folding(true);
     losses.push_back(h.history.at("loss"));
     finals.push_back(model.get_weights());
   }
@@ -93,7 +93,7 @@ TEST(ReluEpilogue, BatchNormalizationAppliesTheReluAfterIt) {
   utils::set_random_seed(5);
   Sequential small({Input({5, 3}), layers::Dense(4), layers::BatchNormalization(), layers::Activation("relu"),
                     layers::Dense(2)});
-  keras::testing::expect_gradients_match(small, {random::normal({6, 5, 3})}, {.training = true});
+  keras::test_support::expect_gradients_match(small, {random::normal({6, 5, 3})}, {.training = true});
 }
 
 TEST(ReluEpilogue, OnlyWhereSound) {
@@ -109,8 +109,8 @@ TEST(ReluEpilogue, OnlyWhereSound) {
   auto ln = layers::Activation("relu")(layers::LayerNormalization()(in));
   Model model(in, layers::Dense(1)(layers::Concatenate()({a, b, capped, leaky, ln})));
   const Tensor x = random::normal({3, 6, 4});
-  const Pass fused = run(model, x, true), apart = run(model, x, false);
-  expect_same(fused, apart);
+  const Pass fused = backward_pass(model, x, true), apart = backward_pass(model, x, false);
+  expect_same_pass(fused, apart);
   EXPECT_EQ(fused.epilogue, std::vector<bool>(fused.epilogue.size(), false));
 
   // A BatchNormalization that is also a model output keeps its own values.

@@ -23,9 +23,9 @@ struct Backward {
 };
 
 Backward run_backward(Model& model, const Tensor& x, bool folding) {
-  detail::set_relu_folding(folding);
-  const keras::testing::GraphBackward run = keras::testing::graph_backward(model, x);
-  detail::set_relu_folding(true);
+  keras::detail::set_relu_folding(folding);
+  const keras::test_support::GraphBackward run = keras::test_support::graph_backward(model, x);
+  keras::detail::set_relu_folding(true);
   Backward out;
   out.grads.push_back(run.input_grads.at(0).to_vector());
   out.grads.insert(out.grads.end(), run.weight_grads.begin(), run.weight_grads.end());
@@ -40,7 +40,7 @@ Backward run_backward(Model& model, const Tensor& x, bool folding) {
 
 TEST(ReluFolding, ConvAndDenseBeforeMaxPoolingGiveTheUnfoldedGradients) {
   // Folding itself: the convolution and max pooling would otherwise run as one fused kernel, which needs none.
-  const keras::testing::ConvPoolFusionScope unfused(false);
+  const keras::test_support::ConvPoolFusionScope unfused(false);
   utils::set_random_seed(31);
   Sequential cnn({Input({9, 9, 2}), layers::Conv2D(4, 3, activation = "relu"), layers::MaxPooling2D(),
                   layers::Conv2D(3, 2, activation = "relu", padding = "same"),
@@ -67,12 +67,12 @@ TEST(ReluFolding, ConvAndDenseBeforeMaxPoolingGiveTheUnfoldedGradients) {
   }
   // And against central differences (inputs far from the relu's and the maxima's kinks at this seed).
   utils::set_random_seed(3);
-  keras::testing::expect_gradients_match(cnn, {random::normal({1, 9, 9, 2})});
+  keras::test_support::expect_gradients_match(cnn, {random::normal({1, 9, 9, 2})});
 }
 
 TEST(ReluFolding, OnlyWhereSound) {
   // Folding itself: the convolution and max pooling would otherwise run as one fused kernel, which needs none.
-  const keras::testing::ConvPoolFusionScope unfused(false);
+  const keras::test_support::ConvPoolFusionScope unfused(false);
   utils::set_random_seed(32);
   auto in = Input({8, 8, 1});
   // The relu output also feeds another layer: its gradient there must still go through the relu.

@@ -4,19 +4,16 @@
 #include <gtest/gtest.h>
 
 #include "keras/keras.hpp"
+#include "support/test_helpers.hpp"
 
 using namespace keras;
 using namespace keras::kw;
+using keras::test_support::expect_close;
 
 namespace {
 
-void expect_close(const Tensor& a, const Tensor& b, float tol = 1e-5f) {
-  ASSERT_EQ(a.shape(), b.shape());
-  for (int64_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a.data()[i], b.data()[i], tol) << "at " << i;
-}
-
 // Row i of a (batch, ...) prediction.
-Tensor row(const Tensor& t, int64_t i) { return t.slice(i, i + 1); }
+Tensor batch_row(const Tensor& t, int64_t i) { return t.slice(i, i + 1); }
 
 template <class RecurrentLayer>
 void padded_equals_unpadded(RecurrentLayer rnn) {
@@ -29,13 +26,13 @@ void padded_equals_unpadded(RecurrentLayer rnn) {
 
   Sequential short_model({Input({3}), emb, rnn});
   Tensor y_short = short_model.predict(Tensor({2, 5, 1}, {1, 3}), verbose = 0);
-  expect_close(row(y, 0), y_short);
+  expect_close(batch_row(y, 0), y_short);
   // Without the mask the padding steps would change the state: the mask is really used.
   Sequential unmasked({Input({5}), layers::Embedding(6, 4), rnn});
   unmasked.layers()[0].set_weights(emb.get_weights());
   Tensor y_unmasked = unmasked.predict(padded, verbose = 0);
   float diff = 0.0f;
-  for (int64_t k = 0; k < y_short.size(); ++k) diff += std::abs(row(y_unmasked, 0).data()[k] - y_short.data()[k]);
+  for (int64_t k = 0; k < y_short.size(); ++k) diff += std::abs(batch_row(y_unmasked, 0).data()[k] - y_short.data()[k]);
   EXPECT_GT(diff, 1e-4f);
 }
 

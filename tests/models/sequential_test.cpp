@@ -88,5 +88,5 @@ TEST(Sequential, GetLayerAndNames) {
 TEST(Sequential, GradientsThroughTheModel) {
   utils::set_random_seed(5);
   Sequential model({layers::Dense(4, activation = "tanh", input_shape = {3}), layers::Dense(2, activation = "sigmoid")});
-  keras::testing::expect_gradients_match(model, {random::normal({5, 3})});
+  keras::test_support::expect_gradients_match(model, {random::normal({5, 3})});
 }

@@ -15,9 +15,9 @@
 namespace {
 
 using keras::Tensor;
-using keras::testing::error_of;
-using keras::testing::npy_bytes;
-using keras::testing::TempDir;
+using keras::test_support::error_of;
+using keras::test_support::npy_bytes;
+using keras::test_support::TempDir;
 namespace np = keras::numpy;
 
 const char* kFloatHeader = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }";
@@ -28,7 +28,7 @@ std::string le32(uint32_t v) {
   return s;
 }
 
-void expect_values(const Tensor& t, const std::vector<float>& want) {
+void expect_exact_values(const Tensor& t, const std::vector<float>& want) {
   ASSERT_EQ(t.size(), static_cast<int64_t>(want.size()));
   for (size_t i = 0; i < want.size(); ++i) {
     if (std::isnan(want[i])) EXPECT_TRUE(std::isnan(t.data()[i])) << "at " << i;
@@ -70,7 +70,7 @@ TEST(Npy, RoundTripsEveryDtypeInMemory) {
     Tensor back = np::loads(bytes);
     EXPECT_EQ(back.dtype(), c.dtype);
     EXPECT_EQ(back.dims(), (std::vector<int64_t>{2, 2}));
-    expect_values(back, c.values);
+    expect_exact_values(back, c.values);
     EXPECT_EQ(np::descr_for_dtype(c.dtype), c.descr);
   }
 }
@@ -85,7 +85,7 @@ TEST(Npy, RoundTripsEveryDtypeThroughFiles) {
     Tensor back = np::load(path);
     EXPECT_EQ(back.dtype(), c.dtype);
     EXPECT_EQ(back.dims(), (std::vector<int64_t>{4}));
-    expect_values(back, c.values);
+    expect_exact_values(back, c.values);
   }
 }
 
@@ -118,7 +118,7 @@ TEST(Npy, WritesNumpysExactHeader) {
 
 TEST(Npy, ReproducesARealNumpyFileByteForByte) {
   const std::string path = std::string(KERASPP_SHARED_DIR) + "/fixtures/keras/k3_mnist_cnn.ref_in0.npy";
-  std::string original = keras::testing::read_file(path);
+  std::string original = keras::test_support::read_file(path);
   ASSERT_FALSE(original.empty()) << path;
   EXPECT_EQ(np::dumps(np::load(path)), original);
 }
@@ -138,7 +138,7 @@ TEST(Npy, ReadsAFloat64FixtureWrittenByKeras) {
   Tensor t = np::load(path);
   EXPECT_EQ(t.dims(), (std::vector<int64_t>{283, 4, 12}));
   EXPECT_EQ(t.dtype(), "float64");
-  std::string raw = keras::testing::read_file(path);
+  std::string raw = keras::test_support::read_file(path);
   ASSERT_EQ(raw.size(), 128u + 283u * 4u * 12u * 8u);
   for (int64_t i : {int64_t{0}, int64_t{1}, int64_t{4000}, t.size() - 1}) {
     double d;
@@ -151,41 +151,41 @@ TEST(Npy, ReadsBigEndianData) {
   // np.array([1.0, -2.5], '>f4')
   Tensor f = np::loads(npy_bytes("{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }\n",
                                  std::string("\x3f\x80\x00\x00\xc0\x20\x00\x00", 8)));
-  expect_values(f, {1.0f, -2.5f});
+  expect_exact_values(f, {1.0f, -2.5f});
   EXPECT_EQ(f.dtype(), "float32");
   // np.array([1, -2, 300], '>i2')
   Tensor i = np::loads(npy_bytes("{'descr': '>i2', 'fortran_order': False, 'shape': (3,), }\n",
                                  std::string("\x00\x01\xff\xfe\x01\x2c", 6)));
-  expect_values(i, {1, -2, 300});
+  expect_exact_values(i, {1, -2, 300});
   EXPECT_EQ(i.dtype(), "int16");
   // np.array([70000], '>u4'), np.array([-2], '>i8'), np.array([0.1], '>f8'), np.array([1.5], '>f2')
-  expect_values(np::loads(npy_bytes("{'descr': '>u4', 'fortran_order': False, 'shape': (1,), }",
-                                    std::string("\x00\x01\x11\x70", 4))),
-                {70000});
-  expect_values(np::loads(npy_bytes("{'descr': '>i8', 'fortran_order': False, 'shape': (1,), }",
-                                    std::string("\xff\xff\xff\xff\xff\xff\xff\xfe", 8))),
-                {-2});
-  expect_values(np::loads(npy_bytes("{'descr': '>f8', 'fortran_order': False, 'shape': (1,), }",
-                                    std::string("\x3f\xb9\x99\x99\x99\x99\x99\x9a", 8))),
-                {0.1f});
+  expect_exact_values(np::loads(npy_bytes("{'descr': '>u4', 'fortran_order': False, 'shape': (1,), }",
+                                          std::string("\x00\x01\x11\x70", 4))),
+                      {70000});
+  expect_exact_values(np::loads(npy_bytes("{'descr': '>i8', 'fortran_order': False, 'shape': (1,), }",
+                                          std::string("\xff\xff\xff\xff\xff\xff\xff\xfe", 8))),
+                      {-2});
+  expect_exact_values(np::loads(npy_bytes("{'descr': '>f8', 'fortran_order': False, 'shape': (1,), }",
+                                          std::string("\x3f\xb9\x99\x99\x99\x99\x99\x9a", 8))),
+                      {0.1f});
   Tensor h = np::loads(npy_bytes("{'descr': '>f2', 'fortran_order': False, 'shape': (1,), }", std::string("\x3e\x00", 2)));
-  expect_values(h, {1.5f});
+  expect_exact_values(h, {1.5f});
   EXPECT_EQ(h.dtype(), "float16");
   // Little-endian and "not applicable" byte orders too.
   // (Values of 2^63 and above are not checked here: Tensor::astype("uint64") converts through int64.)
-  expect_values(np::loads(npy_bytes("{'descr': '<u8', 'fortran_order': False, 'shape': (1,), }",
-                                    std::string("\x01\x00\x00\x00\x00\x00\x00\x01", 8))),
-                {72057594037927937.0f});
-  expect_values(np::loads(npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (2,), }", "\x80\x7f")),
-                {-128, 127});
+  expect_exact_values(np::loads(npy_bytes("{'descr': '<u8', 'fortran_order': False, 'shape': (1,), }",
+                                          std::string("\x01\x00\x00\x00\x00\x00\x00\x01", 8))),
+                      {72057594037927937.0f});
+  expect_exact_values(np::loads(npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (2,), }", "\x80\x7f")),
+                      {-128, 127});
 }
 
 TEST(Npy, ReadsFloat16SpecialValues) {
   // 0x0001: smallest subnormal; 0x7bff: 65504; 0xfc00: -inf; 0x7e00: nan; 0x8000: -0.0; 0x2e66: 0.1 in half.
   Tensor t = np::loads(npy_bytes("{'descr': '<f2', 'fortran_order': False, 'shape': (6,), }",
                                  std::string("\x01\x00\xff\x7b\x00\xfc\x00\x7e\x00\x80\x66\x2e", 12)));
-  expect_values(t, {5.9604645e-08f, 65504.0f, -std::numeric_limits<float>::infinity(),
-                    std::numeric_limits<float>::quiet_NaN(), -0.0f, 0.0999755859375f});
+  expect_exact_values(t, {5.9604645e-08f, 65504.0f, -std::numeric_limits<float>::infinity(),
+                          std::numeric_limits<float>::quiet_NaN(), -0.0f, 0.0999755859375f});
   EXPECT_TRUE(std::signbit(t.data()[4]));
 }
 
@@ -204,7 +204,7 @@ TEST(Npy, ReadsFortranOrder) {
   for (uint32_t v : {1u, 4u, 2u, 5u, 3u, 6u}) data += le32(v);
   Tensor t = np::loads(npy_bytes("{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3), }", data));
   EXPECT_EQ(t.dims(), (std::vector<int64_t>{2, 3}));
-  expect_values(t, {1, 2, 3, 4, 5, 6});
+  expect_exact_values(t, {1, 2, 3, 4, 5, 6});
   EXPECT_EQ(t.dtype(), "int32");
 
   // A 3-d float32 Fortran array: element (i, j, k) = 100i + 10j + k, stored with i varying fastest.
@@ -221,7 +221,7 @@ TEST(Npy, ReadsFortranOrder) {
       for (int k = 0; k < 4; ++k) EXPECT_EQ(u.at({i, j, k}), 100 * i + 10 * j + k);
   // Fortran order also through a file (the streaming reader).
   TempDir dir;
-  keras::testing::write_file(dir.file("f.npy"),
+  keras::test_support::write_file(dir.file("f.npy"),
                              npy_bytes("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3, 4), }", f3));
   EXPECT_TRUE(keras::allclose(np::load(dir.file("f.npy")), u));
 }
@@ -232,7 +232,7 @@ TEST(Npy, ReadsFormatVersions2And3) {
   for (int major : {2, 3}) {
     SCOPED_TRACE(major);
     Tensor t = np::loads(npy_bytes("{'descr': '<u4', 'fortran_order': False, 'shape': (2,), }   \n", data, major));
-    expect_values(t, {1, 2});
+    expect_exact_values(t, {1, 2});
     EXPECT_EQ(t.dtype(), "uint32");
   }
 }
@@ -262,14 +262,16 @@ TEST(Npy, ReadsZeroDimensionalAndEmptyArrays) {
 
 TEST(Npy, ReadsBoolsAndHeaderVariants) {
   // Any non-zero byte is True, as numpy treats it.
-  expect_values(np::loads(npy_bytes("{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }", std::string("\x00\x01\x02", 3))),
-                {0, 1, 1});
+  expect_exact_values(np::loads(npy_bytes("{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }",
+                                          std::string("\x00\x01\x02", 3))),
+                      {0, 1, 1});
   // Keys in another order, double quotes, no trailing comma, a Python 2 long, tabs.
-  expect_values(np::loads(npy_bytes("{\"shape\": (2L,),\t\"fortran_order\": False, \"descr\": \"<f4\"}\n",
-                                    std::string("\x00\x00\x80\x3f\x00\x00\x00\x40", 8))),
-                {1, 2});
+  expect_exact_values(np::loads(npy_bytes("{\"shape\": (2L,),\t\"fortran_order\": False, \"descr\": \"<f4\"}\n",
+                                          std::string("\x00\x00\x80\x3f\x00\x00\x00\x40", 8))),
+                      {1, 2});
   // Data after the declared array is ignored, as numpy ignores it.
-  expect_values(np::loads(npy_bytes(kFloatHeader, std::string("\x00\x00\x80\x3f\x00\x00\x00\x40xyz", 11))), {1, 2});
+  expect_exact_values(np::loads(npy_bytes(kFloatHeader, std::string("\x00\x00\x80\x3f\x00\x00\x00\x40xyz", 11))),
+                      {1, 2});
 }
 
 // ---- Hostile input: every malformed file is a ValueError with a clear message.
@@ -371,16 +373,16 @@ TEST(NpyHostile, MalformedHeaders) {
 TEST(NpyHostile, FileErrorsNameTheFile) {
   TempDir dir;
   std::string path = dir.file("bad.npy");
-  keras::testing::write_file(path, npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000, 1000000000), }",
+  keras::test_support::write_file(path, npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000, 1000000000), }",
                                              std::string(16, '\0')));
   std::string msg = error_of([&] { np::load(path); });
   EXPECT_CONTAINS(msg, path);
   EXPECT_CONTAINS(msg, "only 16 bytes follow");
-  keras::testing::write_file(path, "garbage");
+  keras::test_support::write_file(path, "garbage");
   EXPECT_CONTAINS(error_of([&] { np::load(path); }), "magic string is not correct");
-  keras::testing::write_file(path, "");
+  keras::test_support::write_file(path, "");
   EXPECT_CONTAINS(error_of([&] { np::load(path); }), "empty");
-  keras::testing::write_file(path, npy_bytes(kFloatHeader, "").substr(0, 30));
+  keras::test_support::write_file(path, npy_bytes(kFloatHeader, "").substr(0, 30));
   EXPECT_CONTAINS(error_of([&] { np::load(path); }), "truncated");
   EXPECT_CONTAINS(error_of([&] { np::load(dir.file("missing.npy")); }), "No such file or directory");
   EXPECT_CONTAINS(error_of([&] { np::load(dir.file("missing.npy")); }), "missing.npy");

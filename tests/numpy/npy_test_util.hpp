@@ -14,7 +14,7 @@
 
 #include "keras/core/errors.hpp"
 
-namespace keras::testing {
+namespace keras::test_support {
 
 // The .npy bytes for a header text and raw data, with the given format major version (1, 2 or 3).
 inline std::string npy_bytes(const std::string& header, const std::string& data, int major = 1) {
@@ -99,4 +99,4 @@ class ScopedEnv {
   std::optional<std::string> old_;
 };
 
-}  // namespace keras::testing
+}  // namespace keras::test_support

@@ -15,8 +15,8 @@
 namespace {
 
 using keras::Tensor;
-using keras::testing::error_of;
-using keras::testing::TempDir;
+using keras::test_support::error_of;
+using keras::test_support::TempDir;
 namespace np = keras::numpy;
 
 std::map<std::string, Tensor> sample_arrays() {
@@ -29,7 +29,7 @@ std::map<std::string, Tensor> sample_arrays() {
   };
 }
 
-void expect_same(const std::map<std::string, Tensor>& got, const std::map<std::string, Tensor>& want) {
+void expect_same_arrays(const std::map<std::string, Tensor>& got, const std::map<std::string, Tensor>& want) {
   ASSERT_EQ(got.size(), want.size());
   for (const auto& [key, t] : want) {
     SCOPED_TRACE(key);
@@ -62,10 +62,10 @@ TEST(Npz, SavezRoundTrip) {
   TempDir dir;
   auto arrays = sample_arrays();
   np::savez(dir.file("data.npz"), arrays);
-  std::string bytes = keras::testing::read_file(dir.file("data.npz"));
+  std::string bytes = keras::test_support::read_file(dir.file("data.npz"));
   EXPECT_EQ(bytes.substr(0, 4), std::string("PK\x03\x04", 4));
   EXPECT_NE(bytes.find("x_train.npy"), std::string::npos);
-  expect_same(np::load_npz(dir.file("data.npz")), arrays);
+  expect_same_arrays(np::load_npz(dir.file("data.npz")), arrays);
 }
 
 TEST(Npz, SavezCompressedRoundTrip) {
@@ -75,7 +75,7 @@ TEST(Npz, SavezCompressedRoundTrip) {
   np::savez_compressed(dir.file("data"), arrays);  // ".npz" is appended, as numpy does
   ASSERT_TRUE(std::filesystem::exists(dir.file("data.npz")));
   EXPECT_LT(std::filesystem::file_size(dir.file("data.npz")), 2000u);  // 4000 bytes of zeros compress away
-  expect_same(np::load_npz(dir.file("data.npz")), arrays);
+  expect_same_arrays(np::load_npz(dir.file("data.npz")), arrays);
 }
 
 TEST(Npz, InMemoryRoundTrip) {
@@ -84,7 +84,7 @@ TEST(Npz, InMemoryRoundTrip) {
   for (bool compressed : {false, true}) {
     SCOPED_TRACE(compressed);
     std::string bytes = np::dumps_npz(arrays, compressed);
-    expect_same(np::loads_npz(bytes, "mem.npz"), arrays);
+    expect_same_arrays(np::loads_npz(bytes, "mem.npz"), arrays);
   }
   // Members are exactly np.save's bytes.
   auto plain = np::dumps_npz({{"a", Tensor{1, 2, 3}}});
@@ -105,7 +105,7 @@ TEST(Npz, WrongKindOfFile) {
   EXPECT_CONTAINS(error_of([&] { np::load_npz(dir.file("a.npy")); }), "keras::numpy::load.");
   EXPECT_CONTAINS(error_of([&] { np::load(dir.file("b.npz")); }), "load_npz");
   EXPECT_CONTAINS(error_of([&] { np::load_npz(dir.file("missing.npz")); }), "No such file or directory");
-  keras::testing::write_file(dir.file("junk.npz"), std::string(100, 'x'));
+  keras::test_support::write_file(dir.file("junk.npz"), std::string(100, 'x'));
   std::string msg = error_of([&] { np::load_npz(dir.file("junk.npz")); });
   EXPECT_CONTAINS(msg, "junk.npz");
   EXPECT_CONTAINS(msg, "Not a zip archive");

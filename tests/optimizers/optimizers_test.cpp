@@ -58,7 +58,7 @@ void set_grad(Variable& v, const Vec& g) {
 }
 
 // Checks each element to 1e-6 relative (the weights are >= 0.5 in magnitude in these tests).
-void expect_close(const Tensor& actual, const Vec& expected, const std::string& what, double rtol = 1e-6) {
+void expect_values_close(const Tensor& actual, const Vec& expected, const std::string& what, double rtol = 1e-6) {
   ASSERT_EQ(actual.size(), static_cast<int64_t>(expected.size())) << what;
   const float* a = actual.data();
   for (size_t i = 0; i < expected.size(); ++i)
@@ -79,7 +79,7 @@ void check_against(optimizers::Optimizer& opt, Rule rule, const std::string& wha
     set_grad(*v, gs[t]);
     opt.apply_gradients({v});
     rule(w, gs[t], t, lr);
-    expect_close(v->value, w, what + " step " + std::to_string(t + 1));
+    expect_values_close(v->value, w, what + " step " + std::to_string(t + 1));
   }
   EXPECT_EQ(opt.iterations(), steps);
 }
@@ -345,7 +345,7 @@ TEST(OptimizerSGD, KerasSingleStepAndGolden) {
   auto v = make_variable({1, 2, 3, 4});
   set_grad(*v, {1, 6, 7, 2});
   opt.apply_gradients({v});
-  expect_close(v->value, {0.5, -1.0, -0.5, 3.0}, "single step");
+  expect_values_close(v->value, {0.5, -1.0, -0.5, 3.0}, "single step");
   ASSERT_EQ(opt.variables().size(), 2u);
   EXPECT_EQ(opt.variables()[0].item(), 1.0f);
   EXPECT_EQ(opt.variables()[1].item(), 0.5f);
@@ -487,7 +487,7 @@ TEST(OptimizerLargeVariable, ThreadedPathMatchesFormula) {
     opt.apply_gradients({v});
     rule(w, g, t, 0.1);
   }
-  expect_close(v->value, w, "large adam");
+  expect_values_close(v->value, w, "large adam");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -546,8 +546,8 @@ TEST(OptimizerClipping, ClipnormPerVariable) {
   set_grad(*a, {3.0, 4.0});  // norm 5 -> scaled to 0.5
   set_grad(*b, {0.25});      // norm 0.25 -> unchanged
   opt.apply_gradients({a, b});
-  expect_close(a->value, {1.0 - 0.1 * 3.0 * c / 5.0, 2.0 - 0.1 * 4.0 * c / 5.0}, "clipnorm a");
-  expect_close(b->value, {3.0 - 0.1 * 0.25}, "clipnorm b");
+  expect_values_close(a->value, {1.0 - 0.1 * 3.0 * c / 5.0, 2.0 - 0.1 * 4.0 * c / 5.0}, "clipnorm a");
+  expect_values_close(b->value, {3.0 - 0.1 * 0.25}, "clipnorm b");
   // The variable's own gradient is not modified.
   EXPECT_EQ(a->grad.data()[0], 3.0f);
   // Keras's test_clip_norm: [100, 100] with clipnorm=1 -> [sqrt(2)/2, sqrt(2)/2].
@@ -566,14 +566,14 @@ TEST(OptimizerClipping, GlobalClipnormOverAllGradients) {
   set_grad(*a, {3.0, 4.0});
   set_grad(*b, {12.0});  // global norm 13
   opt.apply_gradients({a, b});
-  expect_close(a->value, {1.0 - 0.1 * 3.0 / 13.0, 2.0 - 0.1 * 4.0 / 13.0}, "global a");
-  expect_close(b->value, {3.0 - 0.1 * 12.0 / 13.0}, "global b");
+  expect_values_close(a->value, {1.0 - 0.1 * 3.0 / 13.0, 2.0 - 0.1 * 4.0 / 13.0}, "global a");
+  expect_values_close(b->value, {3.0 - 0.1 * 12.0 / 13.0}, "global b");
   // Below the threshold nothing changes.
   optimizers::SGD loose(0.1, global_clipnorm = 100.0);
   auto c = make_variable({1.0});
   set_grad(*c, {2.0});
   loose.apply_gradients({c});
-  expect_close(c->value, {0.8}, "global loose");
+  expect_values_close(c->value, {0.8}, "global loose");
 }
 
 TEST(OptimizerClipping, ClipvalueElementwise) {
@@ -581,7 +581,7 @@ TEST(OptimizerClipping, ClipvalueElementwise) {
   auto a = make_variable({1.0, 2.0, 3.0, 4.0});
   set_grad(*a, {100.0, -100.0, 0.5, -0.25});
   opt.apply_gradients({a});
-  expect_close(a->value, {0.0, 3.0, 2.5, 4.25}, "clipvalue");
+  expect_values_close(a->value, {0.0, 3.0, 2.5, 4.25}, "clipvalue");
   // With Adam the clipped gradient is what the moments see.
   optimizers::Adam adam(0.1, clipvalue = 0.5);
   Rule rule = adam_rule(0.9, 0.999, 1e-7, false, 5);

@@ -40,7 +40,7 @@ void expect_penalty_gradient(const regularizers::Regularizer& r, Tensor w, doubl
 }
 
 // Values not within 0.01 of 0, where |w| has its kink.
-Tensor off_zero(std::vector<int64_t> shape) {
+Tensor weights_off_kink(std::vector<int64_t> shape) {
   Tensor w = random::normal(std::move(shape));
   for (int64_t i = 0; i < w.size(); ++i)
     if (std::fabs(w.data()[i]) < 0.01f) w.data()[i] = 0.05f;
@@ -112,7 +112,7 @@ TEST(Regularizers, InvalidFactors) {
 
 TEST(Regularizers, GradientsMatchNumerical) {
   utils::set_random_seed(32);
-  Tensor w = off_zero({5, 4});
+  Tensor w = weights_off_kink({5, 4});
   expect_penalty_gradient(regularizers::L1(0.3), w);
   expect_penalty_gradient(regularizers::L2(0.7), w);
   expect_penalty_gradient(regularizers::L1L2(0.2, 0.4), w);

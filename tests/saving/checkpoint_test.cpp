@@ -8,10 +8,10 @@
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::ScratchDir;
+using keras::test_support::ScratchDir;
 
 namespace {
-Sequential small_model() {
+Sequential relu_dense_model() {
   return Sequential({Input(shape = {3}), layers::Dense(4, activation = "relu"), layers::Dense(1)});
 }
 }  // namespace
@@ -19,7 +19,7 @@ Sequential small_model() {
 TEST(SavingModelCheckpoint, WeightsOnlyFilesPerEpochAreLoadable) {
   ScratchDir dir;
   utils::set_random_seed(3);
-  Sequential model = small_model();
+  Sequential model = relu_dense_model();
   model.compile(optimizer = "sgd", loss = "mse");
   Tensor x = random::normal({16, 3}), y = random::normal({16, 1});
   model.fit(x, y, epochs = 2, batch_size = 8, verbose = 0,
@@ -27,10 +27,10 @@ TEST(SavingModelCheckpoint, WeightsOnlyFilesPerEpochAreLoadable) {
                                                     save_weights_only = true)});
   ASSERT_TRUE(std::filesystem::exists(dir / "w.01.weights.h5"));
   ASSERT_TRUE(std::filesystem::exists(dir / "w.02.weights.h5"));
-  Sequential restored = small_model();
+  Sequential restored = relu_dense_model();
   restored.load_weights(dir / "w.02.weights.h5");
   EXPECT_EQ(max_abs_diff(restored.predict(x, verbose = 0), model.predict(x, verbose = 0)), 0.0f);
-  Sequential first = small_model();
+  Sequential first = relu_dense_model();
   first.load_weights(dir / "w.01.weights.h5");
   EXPECT_GT(max_abs_diff(first.predict(x, verbose = 0), model.predict(x, verbose = 0)), 0.0f);
 }
@@ -38,7 +38,7 @@ TEST(SavingModelCheckpoint, WeightsOnlyFilesPerEpochAreLoadable) {
 TEST(SavingModelCheckpoint, KerasFilesAreLoadable) {
   ScratchDir dir;
   utils::set_random_seed(4);
-  Sequential model = small_model();
+  Sequential model = relu_dense_model();
   model.compile(optimizer = "adam", loss = "mse");
   Tensor x = random::normal({16, 3}), y = random::normal({16, 1});
   model.fit(x, y, epochs = 2, batch_size = 8, verbose = 0, validation_split = 0.25,

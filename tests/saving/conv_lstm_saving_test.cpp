@@ -13,7 +13,7 @@
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::ScratchDir;
+using keras::test_support::ScratchDir;
 using saving::detail::H5Reader;
 
 namespace {
@@ -33,7 +33,7 @@ TEST(SavingConvLstm, ConfigAndWeightsAsKerasWritesThem) {
   ScratchDir dir;
   utils::clear_session();
   Sequential model({Input(shape = {3, 6, 6, 2}), layers::ConvLSTM2D(3, 3, strides = 2, return_sequences = true)});
-  const auto c = keras::testing::saved_layer_config(model, "ConvLSTM2D");
+  const auto c = keras::test_support::saved_layer_config(model, "ConvLSTM2D");
   EXPECT_EQ(c["kernel_size"], nlohmann::json::parse("[3, 3]"));
   EXPECT_EQ(c["strides"], nlohmann::json::parse("[2, 2]"));
   EXPECT_EQ(c["dilation_rate"], nlohmann::json::parse("[1, 1]"));
@@ -73,7 +73,7 @@ TEST(SavingConvLstm, RoundTripsThroughEveryFormat) {
 
 TEST(SavingConvLstm, KerasArchiveRoundTrip) {
   utils::clear_session();
-  keras::testing::expect_keras_round_trip(video_model(), random::normal({2, 3, 6, 6, 2}));
+  keras::test_support::expect_keras_round_trip(video_model(), random::normal({2, 3, 6, 6, 2}));
 }
 
 TEST(SavingConvLstm, KerasConfigLoads) {

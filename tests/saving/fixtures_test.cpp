@@ -33,7 +33,7 @@ std::string fixture(const std::string& name) {
   if (!layers::is_registered(cls)) \
   GTEST_SKIP() << "layer class " << (cls) << " is not in this build of keraspp yet; this fixture needs it"
 
-void expect_close(const Tensor& got, const Tensor& want, float tol, const std::string& what) {
+void expect_output_close(const Tensor& got, const Tensor& want, float tol, const std::string& what) {
   ASSERT_EQ(got.size(), want.size()) << what << ": got shape " << to_string(Shape::of(got.dims())) << ", want "
                                      << to_string(Shape::of(want.dims()));
   EXPECT_LE(max_abs_diff(got.reshape(want.dims()), want), tol) << what;
@@ -50,7 +50,7 @@ void expect_compiled(const Model& model, const std::string& optimizer, double le
 void expect_reference(const Model& model, const std::string& stem, float tol) {
   Tensor x = numpy::load(fixture(stem + ".ref_in0.npy"));
   Tensor want = numpy::load(fixture(stem + ".ref_out0.npy"));
-  expect_close(model.predict(x, verbose = 0).outputs().at(0), want, tol, stem + " ref_in0 -> ref_out0");
+  expect_output_close(model.predict(x, verbose = 0).outputs().at(0), want, tol, stem + " ref_in0 -> ref_out0");
 }
 
 }  // namespace
@@ -92,7 +92,7 @@ TEST(SavingFixtures, Dl4jCnnBatchNormKeras213) {
   // Keras 2.1.3's own predictions for its recorded input.
   Tensor x = numpy::load(fixture("dl4j_cnn_batch_norm.keras_input.npy"));
   Tensor want = numpy::load(fixture("dl4j_cnn_batch_norm.keras_predictions.npy"));
-  expect_close(model.predict(x, verbose = 0).outputs().at(0), want, 1e-5f, "Keras 2.1.3 predictions");
+  expect_output_close(model.predict(x, verbose = 0).outputs().at(0), want, 1e-5f, "Keras 2.1.3 predictions");
 }
 
 TEST(SavingFixtures, LegacyWeightsIntoARebuiltModel) {
@@ -129,7 +129,7 @@ TEST(SavingFixtures, FdeepGruStatelessTwoInputs) {
   Model model = saving::load_model(path);
   Data x{numpy::load(fixture("fdeep_gru_stateless.ref_in0.npy")), numpy::load(fixture("fdeep_gru_stateless.ref_in1.npy"))};
   Tensor want = numpy::load(fixture("fdeep_gru_stateless.ref_out0.npy"));
-  expect_close(model.predict(x, verbose = 0).outputs().at(0), want, 1e-4f, "fdeep_gru_stateless");
+  expect_output_close(model.predict(x, verbose = 0).outputs().at(0), want, 1e-4f, "fdeep_gru_stateless");
 }
 
 TEST(SavingFixtures, Dl4jLstmTheanoJsonAndWeights) {
@@ -143,5 +143,5 @@ TEST(SavingFixtures, Dl4jLstmTheanoJsonAndWeights) {
   expect_reference(model, "dl4j_lstm_th_keras_2", 1e-4f);
   Tensor x = numpy::load(fixture("dl4j_lstm_th_keras_2.keras_input.npy"));
   Tensor want = numpy::load(fixture("dl4j_lstm_th_keras_2.keras_predictions.npy"));
-  expect_close(model.predict(x, verbose = 0).outputs().at(0), want, 1e-4f, "Keras 2.0.8 predictions");
+  expect_output_close(model.predict(x, verbose = 0).outputs().at(0), want, 1e-4f, "Keras 2.0.8 predictions");
 }

@@ -22,6 +22,7 @@
 #include "saving/h5_global_heap.hpp"
 #include "saving/h5_store.hpp"
 #include "saving/zip_archive.hpp"
+#include "support/test_helpers.hpp"
 
 using namespace keras;
 using namespace keras::kw;
@@ -29,8 +30,9 @@ using keras::saving::detail::H5Reader;
 using keras::saving::detail::H5Widths;
 using keras::saving::detail::H5Writer;
 using keras::saving::detail::VlenRef;
-using keras::testing::ScratchDir;
-using keras::testing::read_text;
+using keras::test_support::ScratchDir;
+using keras::test_support::read_text;
+using keras::test_support::write_bytes;
 
 namespace {
 
@@ -80,12 +82,7 @@ std::string value_error(const std::function<void()>& f, double* seconds = nullpt
   return message;
 }
 
-void write_bytes(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-Sequential small_model() {
+Sequential seeded_dense_model() {
   utils::set_random_seed(3);
   return Sequential({Input(shape = {4}), layers::Dense(3, name = "dense"), layers::Dense(2, name = "head")});
 }
@@ -194,7 +191,7 @@ TEST(HostileH5, HeapLoopReproducerThroughLoadWeightsAndTheStore) {
   std::filesystem::copy_file(kReproducer, copy);
   // load_weights goes for model_weights, whose link in the root group is damaged too: HDF5 cannot look it up, which
   // is an error, not a missing group.
-  Sequential model = small_model();
+  Sequential model = seeded_dense_model();
   const std::string msg = value_error([&] { model.load_weights(copy); });
   EXPECT_NE(msg.find("Cannot look up the HDF5 entry 'model_weights' in " + copy + ": the file is damaged."),
             std::string::npos) << msg;
@@ -215,7 +212,7 @@ TEST(HostileH5, HeapLoopReproducerThroughLoadWeightsAndTheStore) {
 
 TEST(HostileH5, TruncatedFilesFailCleanly) {
   ScratchDir dir;
-  Sequential model = small_model();
+  Sequential model = seeded_dense_model();
   model.save(dir / "m.h5");
   const std::string bytes = read_text(dir / "m.h5");
   ASSERT_GT(bytes.size(), 4096u);
@@ -249,7 +246,7 @@ TEST(HostileH5, ZeroLengthFile) {
             "Not an HDF5 file: " + (dir / "empty.h5") + " does not start with the HDF5 signature.\n"
             "Hint: pass a .weights.h5 file written by model.save_weights (Keras 3 or keraspp).");
   write_bytes(dir / "empty.weights.h5", "");
-  Sequential model = small_model();
+  Sequential model = seeded_dense_model();
   EXPECT_NE(value_error([&] { model.load_weights(dir / "empty.weights.h5"); })
                 .find("Not an HDF5 file: " + (dir / "empty.weights.h5")),
             std::string::npos);
@@ -276,7 +273,7 @@ TEST(HostileH5, ForgedCollectionSizeAndFreeSpace) {
   // a size past the end of the file (the parse runs over zeros: a free-space entry of size 0) and a zeroed
   // free-space entry (the reproducer's damage).
   ScratchDir dir;
-  small_model().save(dir / "m.h5");
+  seeded_dense_model().save(dir / "m.h5");
   const std::string bytes = read_text(dir / "m.h5");
   const size_t gcol = bytes.find("GCOL");
   ASSERT_NE(gcol, std::string::npos);

@@ -14,7 +14,7 @@
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::ScratchDir;
+using keras::test_support::ScratchDir;
 using Json = nlohmann::ordered_json;
 
 namespace {
@@ -45,7 +45,7 @@ void expect_round_trip(const Model& model, const Data& x) {
 }
 
 Json layer_config(const Model& model, const std::string& class_name) {
-  return keras::testing::saved_layer_config(model, class_name);
+  return keras::test_support::saved_layer_config(model, class_name);
 }
 
 }  // namespace

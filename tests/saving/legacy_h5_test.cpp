@@ -14,7 +14,7 @@
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::ScratchDir;
+using keras::test_support::ScratchDir;
 using Json = nlohmann::ordered_json;
 
 namespace {
@@ -31,7 +31,7 @@ Sequential small_cnn() {
   });
 }
 
-void randomize(const Model& m) {
+void shift_weights(const Model& m) {
   for (const Layer& l : m.layers()) {
     auto w = l.get_weights();
     for (Tensor& t : w) t = t + random::uniform(t.dims(), 0.1f, 0.5f);
@@ -39,7 +39,7 @@ void randomize(const Model& m) {
   }
 }
 
-float max_diff(const Model& a, const Model& b, const Tensor& x) {
+float max_output_diff(const Model& a, const Model& b, const Tensor& x) {
   return max_abs_diff(a.predict(x, verbose = 0).outputs().at(0), b.predict(x, verbose = 0).outputs().at(0));
 }
 
@@ -48,7 +48,7 @@ float max_diff(const Model& a, const Model& b, const Tensor& x) {
 TEST(SavingLegacyH5, SaveAndLoadFullModel) {
   ScratchDir dir;
   Sequential model = small_cnn();
-  randomize(model);
+  shift_weights(model);
   model.save(dir / "m.h5");
   std::ifstream in(dir / "m.h5", std::ios::binary);
   char sig[8];
@@ -57,14 +57,14 @@ TEST(SavingLegacyH5, SaveAndLoadFullModel) {
   Model loaded = saving::load_model(dir / "m.h5");
   EXPECT_EQ(loaded.summary_string(), model.summary_string());
   Tensor x = random::normal({3, 8, 8, 2});
-  EXPECT_EQ(max_diff(model, loaded, x), 0.0f);
+  EXPECT_EQ(max_output_diff(model, loaded, x), 0.0f);
   // The same bytes under a ".keras" name (what tf.keras <= 2.11 wrote): the content decides.
   std::filesystem::copy_file(dir / "m.h5", dir / "old.keras");
-  EXPECT_EQ(max_diff(model, saving::load_model(dir / "old.keras"), x), 0.0f);
+  EXPECT_EQ(max_output_diff(model, saving::load_model(dir / "old.keras"), x), 0.0f);
   // load_weights from the full file.
   Sequential other = small_cnn();
   other.load_weights(dir / "m.h5");
-  EXPECT_EQ(max_diff(model, other, x), 0.0f);
+  EXPECT_EQ(max_output_diff(model, other, x), 0.0f);
 }
 
 TEST(SavingLegacyH5, KerasLayoutOfTheFile) {
@@ -147,7 +147,7 @@ TEST(SavingLegacyH5, FunctionalWithSharedAndNestedLayers) {
                    name = "inner");
   auto merged = layers::Concatenate()({inner(shared(a)), inner(shared(b))});
   Model model({a, b}, layers::Dense(1, name = "out")(merged), name = "two_inputs");
-  randomize(model);
+  shift_weights(model);
   model.save(dir / "f.h5");
   Model loaded = saving::load_model(dir / "f.h5");
   EXPECT_EQ(loaded.summary_string(), model.summary_string());

@@ -12,24 +12,19 @@
 #include "saving/legacy_h5.hpp"
 #include "saving/zip_archive.hpp"
 #include "support/gradient_check.hpp"
+#include "support/saving_helpers.hpp"
+#include "support/test_helpers.hpp"
 #include "trainers/training_state.hpp"
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::CaptureStream;
-using keras::testing::ScratchDir;
+using keras::test_support::CaptureStream;
+using keras::test_support::open_h5;
+using keras::test_support::ScratchDir;
+using keras::test_support::write_bytes;
 using Json = nlohmann::ordered_json;
 
 namespace {
-
-saving::detail::H5Reader open_h5(const std::string& path) {
-  return saving::detail::H5Reader(saving::detail::read_file_bytes(path, 1 << 30, path), path);
-}
-
-void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
 
 std::string loss_name(const Model& m) { return m.graph().training_state()->losses.at(0)->name(); }
 
@@ -147,8 +142,8 @@ TEST(SavingLegacyTraining, Keras2Spellings) {
   ScratchDir dir;
   Sequential model = dense_model();
   // Keras 2.2.4: `lr`, decay 0, float32-rounded betas, sample_weight_mode.
-  write_file(dir / "k224.h5",
-             legacy_file(model, R"({"metrics": ["mae"], "loss": "mse", "optimizer_config": {"class_name": "Adam",
+  write_bytes(dir / "k224.h5",
+              legacy_file(model, R"({"metrics": ["mae"], "loss": "mse", "optimizer_config": {"class_name": "Adam",
                  "config": {"beta_1": 0.8999999761581421, "beta_2": 0.9990000128746033, "decay": 0.0,
                  "epsilon": 1e-07, "amsgrad": false, "lr": 0.0020000000949949026}}, "loss_weights": null,
                  "sample_weight_mode": null})"));
@@ -161,8 +156,8 @@ TEST(SavingLegacyTraining, Keras2Spellings) {
   EXPECT_EQ(compiled_metrics(a), (std::vector<std::string>{"mae"}));
   // tf.keras 2.11: "Custom>Adam" with the new optimizer's keys; a loss object with reduction "auto"; metrics per
   // output.
-  write_file(dir / "k211.h5",
-             legacy_file(model, R"({"loss": {"class_name": "MeanSquaredError", "config": {"reduction": "auto",
+  write_bytes(dir / "k211.h5",
+              legacy_file(model, R"({"loss": {"class_name": "MeanSquaredError", "config": {"reduction": "auto",
                  "name": "mean_squared_error"}}, "metrics": [["mae"]], "weighted_metrics": null, "loss_weights": null,
                  "optimizer_config": {"class_name": "Custom>Adam", "config": {"name": "Adam", "weight_decay": null,
                  "clipnorm": null, "global_clipnorm": null, "clipvalue": null, "use_ema": false, "ema_momentum": 0.99,
@@ -175,8 +170,8 @@ TEST(SavingLegacyTraining, Keras2Spellings) {
   EXPECT_EQ(loss_name(b), "mean_squared_error");
   EXPECT_EQ(compiled_metrics(b), (std::vector<std::string>{"mae"}));
   // A nonzero decay: Keras 2's lr / (1 + decay * iterations), as an InverseTimeDecay schedule.
-  write_file(dir / "decay.h5",
-             legacy_file(model, R"({"loss": "mae", "metrics": null, "loss_weights": null, "optimizer_config":
+  write_bytes(dir / "decay.h5",
+              legacy_file(model, R"({"loss": "mae", "metrics": null, "loss_weights": null, "optimizer_config":
                  {"class_name": "SGD", "config": {"lr": 0.1, "momentum": 0.5, "decay": 0.01, "nesterov": false}}})"));
   Model c = saving::load_model(dir / "decay.h5");
   ASSERT_TRUE(c.compiled());
@@ -185,7 +180,7 @@ TEST(SavingLegacyTraining, Keras2Spellings) {
   EXPECT_NEAR((*c.optimizer()->learning_rate_schedule())(10), 0.1 / (1 + 0.01 * 10), 1e-9);
   EXPECT_NEAR((*c.optimizer()->learning_rate_schedule())(0), 0.1, 1e-9);
   // Lower-case class names, as Keras matches them.
-  write_file(dir / "lower.h5", legacy_file(model, R"({"loss": "mse", "optimizer_config": {"class_name": "rmsprop",
+  write_bytes(dir / "lower.h5", legacy_file(model, R"({"loss": "mse", "optimizer_config": {"class_name": "rmsprop",
                                            "config": {"learning_rate": 0.01}}, "loss_weights": [1.0]})"));
   EXPECT_EQ(saving::load_model(dir / "lower.h5").optimizer()->class_name(), "RMSprop");
 }
@@ -197,12 +192,12 @@ TEST(SavingLegacyTraining, UnsupportedTrainingConfigsAreRefused) {
   Model two({a}, {layers::Dense(1, name = "o1")(h), layers::Dense(1, name = "o2")(h)});
   const std::string adam = R"("optimizer_config": {"class_name": "Adam", "config": {"learning_rate": 0.001}})";
   auto expect_refused = [&](const std::string& file, const std::string& tc, const std::string& piece) {
-    write_file(dir / file, legacy_file(two, "{" + tc + ", " + adam + "}"));
+    write_bytes(dir / file, legacy_file(two, "{" + tc + ", " + adam + "}"));
     EXPECT_THROW_WITH(saving::load_model(dir / file), piece, "training_config", file, "compile=*/false");
     EXPECT_FALSE(saving::load_model(dir / file, false).compiled());
   };
   // Losses and loss weights by output name compile, as Keras 2 wrote them.
-  write_file(dir / "by_name.h5", legacy_file(two, R"({"loss": {"o2": "mae", "o1": "mse"},
+  write_bytes(dir / "by_name.h5", legacy_file(two, R"({"loss": {"o2": "mae", "o1": "mse"},
       "loss_weights": {"o1": 1.0, "o2": 0.5}, )" + adam + "}"));
   Model by_name = saving::load_model(dir / "by_name.h5");
   ASSERT_TRUE(by_name.compiled());
@@ -212,8 +207,8 @@ TEST(SavingLegacyTraining, UnsupportedTrainingConfigsAreRefused) {
   EXPECT_EQ(state.losses[1]->name(), "mae");
   EXPECT_EQ(state.loss_weights, (std::vector<double>{1.0, 0.5}));
   // Metrics that differ between outputs, by output name as Keras 2 wrote them.
-  write_file(dir / "metrics.h5", legacy_file(two, R"({"loss": "mse", "metrics": {"o1": ["mae"], "o2": ["mse"]}, )" +
-                                                      adam + "}"));
+  write_bytes(dir / "metrics.h5", legacy_file(two, R"({"loss": "mse", "metrics": {"o1": ["mae"], "o2": ["mse"]}, )" +
+                                                       adam + "}"));
   Model metrics = saving::load_model(dir / "metrics.h5");
   const auto& per_output = metrics.graph().training_state()->output_metric_args;
   ASSERT_EQ(per_output.size(), 2u);
@@ -224,12 +219,12 @@ TEST(SavingLegacyTraining, UnsupportedTrainingConfigsAreRefused) {
   expect_refused("swm.h5", R"("loss": "mse", "sample_weight_mode": "temporal")",
                  "keraspp does not support sample_weight_mode=\"temporal\"");
   expect_refused("unknown.h5", R"("loss": "mse", "target_tensors": null)", "Unsupported training_config entry 'target_tensors'");
-  write_file(dir / "ftrl.h5",
-             legacy_file(two, R"({"loss": "mse", "optimizer_config": {"class_name": "Ftrl", "config": {}}})"));
+  write_bytes(dir / "ftrl.h5",
+              legacy_file(two, R"({"loss": "mse", "optimizer_config": {"class_name": "Ftrl", "config": {}}})"));
   EXPECT_THROW_WITH(saving::load_model(dir / "ftrl.h5"), "Could not interpret optimizer identifier: 'Ftrl'",
                     "training_config");
   // The same loss for every output is one loss.
-  write_file(dir / "same.h5", legacy_file(two, R"({"loss": {"o1": "mse", "o2": "mse"}, )" + adam + "}"));
+  write_bytes(dir / "same.h5", legacy_file(two, R"({"loss": {"o1": "mse", "o2": "mse"}, )" + adam + "}"));
   EXPECT_TRUE(saving::load_model(dir / "same.h5").compiled());
 }
 
@@ -239,7 +234,7 @@ TEST(SavingLegacyTraining, MismatchedOptimizerStateStartsFresh) {
   ScratchDir dir;
   Sequential model = dense_model();
   const std::string tc = R"({"loss": "mse", "optimizer_config": {"class_name": "Adam", "config": {"learning_rate": 0.01}}})";
-  write_file(dir / "k2opt.h5", legacy_file(model, tc, {{"iteration:0", Tensor::scalar(7.0f)}}));
+  write_bytes(dir / "k2opt.h5", legacy_file(model, tc, {{"iteration:0", Tensor::scalar(7.0f)}}));
   CaptureStream err(std::cerr);
   Model loaded = saving::load_model(dir / "k2opt.h5");
   ASSERT_TRUE(loaded.compiled());
@@ -255,7 +250,7 @@ TEST(SavingLegacyTraining, MismatchedOptimizerStateStartsFresh) {
   wrong.emplace_back("iteration", Tensor::scalar(3.0f));
   wrong.emplace_back("learning_rate", Tensor::scalar(0.01f));
   for (int i = 0; i < 8; ++i) wrong.emplace_back("slot" + std::to_string(i), Tensor::zeros({5}));
-  write_file(dir / "shape.h5", legacy_file(model, tc, wrong));
+  write_bytes(dir / "shape.h5", legacy_file(model, tc, wrong));
   EXPECT_EQ(saving::load_model(dir / "shape.h5").optimizer()->iterations(), 0);
   EXPECT_NE(err.str().find("its variable 2 has shape (3, 4) whereas the saved one, 'slot0', has shape (5,)"),
             std::string::npos)

@@ -8,7 +8,7 @@
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::ScratchDir;
+using keras::test_support::ScratchDir;
 
 namespace {
 

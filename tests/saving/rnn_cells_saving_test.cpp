@@ -11,17 +11,16 @@
 #include "saving/zip_archive.hpp"
 #include "support/round_trip.hpp"
 #include "support/saved_config.hpp"
+#include "support/saving_helpers.hpp"
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::ScratchDir;
+using keras::test_support::keys_of;
+using keras::test_support::open_h5;
+using keras::test_support::ScratchDir;
 using saving::detail::H5Reader;
 
 namespace {
-
-H5Reader open_h5(const std::string& path) {
-  return H5Reader(saving::detail::read_file_bytes(path, 1 << 30, path), path);
-}
 
 Sequential cells_model() {
   utils::set_random_seed(8);
@@ -35,18 +34,12 @@ Sequential cells_model() {
   return model;
 }
 
-std::vector<std::string> keys_of(const nlohmann::ordered_json& j) {
-  std::vector<std::string> out;
-  for (auto it = j.begin(); it != j.end(); ++it) out.push_back(it.key());
-  return out;
-}
-
 }  // namespace
 
 TEST(SavingRnnCells, ConfigHoldsTheCellsAsKerasWritesThem) {
   utils::clear_session();
   Sequential model = cells_model();
-  const auto rnn = keras::testing::saved_layer_config(model, "RNN");
+  const auto rnn = keras::test_support::saved_layer_config(model, "RNN");
   EXPECT_EQ(keys_of(rnn), (std::vector<std::string>{"name", "trainable", "dtype", "return_sequences", "return_state",
                                                     "go_backwards", "stateful", "unroll", "zero_output_for_mask",
                                                     "cell"}));
@@ -122,9 +115,9 @@ TEST(SavingRnnCells, RoundTripsThroughEveryFormat) {
 TEST(SavingRnnCells, KerasArchiveRoundTrip) {
   utils::clear_session();
   const Tensor x = random::normal({3, 5, 3});
-  keras::testing::expect_keras_round_trip(cells_model(), x);
+  keras::test_support::expect_keras_round_trip(cells_model(), x);
   Sequential bi({Input(shape = {5, 3}), layers::Bidirectional(layers::RNN(layers::GRUCell(2)))});
-  keras::testing::expect_keras_round_trip(bi, x);
+  keras::test_support::expect_keras_round_trip(bi, x);
 }
 
 TEST(SavingRnnCells, KerasConfigLoads) {

@@ -11,25 +11,18 @@
 #include "keras/keras.hpp"
 #include "saving/h5_store.hpp"
 #include "saving/zip_archive.hpp"
+#include "support/saving_helpers.hpp"
+#include "support/test_helpers.hpp"
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::read_text;
-using keras::testing::ScratchDir;
+using keras::test_support::keys_of;
+using keras::test_support::read_text;
+using keras::test_support::ScratchDir;
+using keras::test_support::write_bytes;
 using Json = nlohmann::ordered_json;
 
 namespace {
-
-std::vector<std::string> keys_of(const Json& j) {
-  std::vector<std::string> out;
-  for (auto it = j.begin(); it != j.end(); ++it) out.push_back(it.key());
-  return out;
-}
-
-void write_bytes(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
 
 // A layer of a class another part of keraspp may not have yet (the activation layers): by registry name.
 std::optional<Layer> optional_layer(const std::string& class_name, const kw::Kwargs& k = {}) {
@@ -546,7 +539,7 @@ TEST(SavingKerasFiles, Keras31ConfigAndWeightsStore) {
   EXPECT_TRUE(model.compiled());  // compile_config: "adam", "categorical_crossentropy", ["accuracy"]
   EXPECT_EQ(model.optimizer()->class_name(), "Adam");
   {
-    keras::testing::CaptureStream err(std::cerr);  // the optimizer state belongs to the whole model: skipped
+    keras::test_support::CaptureStream err(std::cerr);  // the optimizer state belongs to the whole model: skipped
     model.load_weights(path);
     EXPECT_NE(err.str().find("Skipping variable loading for optimizer 'adam'"), std::string::npos) << err.str();
   }

@@ -12,32 +12,27 @@
 #include "saving/h5_store.hpp"
 #include "saving/zip_archive.hpp"
 #include "support/gradient_check.hpp"
+#include "support/saving_helpers.hpp"
+#include "support/test_helpers.hpp"
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::ScratchDir;
+using keras::test_support::open_h5;
+using keras::test_support::ScratchDir;
+using keras::test_support::write_bytes;
 using saving::detail::H5Reader;
 using saving::detail::H5Writer;
 
 namespace {
 
-H5Reader open_h5(const std::string& path) {
-  return H5Reader(saving::detail::read_file_bytes(path, 1 << 30, path), path);
-}
-
-void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
 // Every weight moved off its initial value, so that a weight loaded into the wrong variable shows.
-void randomize(const Model& m) {
+void jitter_weights(const Model& m) {
   auto w = m.get_weights();
   for (Tensor& t : w) t = t + random::uniform(t.dims(), -0.5f, 0.5f);
   m.set_weights(w);
 }
 
-float max_diff(const Model& a, const Model& b, const Data& x) {
+float max_prediction_diff(const Model& a, const Model& b, const Data& x) {
   return max_abs_diff(a.predict(x, verbose = 0), b.predict(x, verbose = 0));
 }
 
@@ -118,22 +113,22 @@ TEST(SavingWrappers, KerasLayoutOfWrappers) {
 TEST(SavingWrappers, KerasRoundTripPredictsTheSame) {
   ScratchDir dir;
   Sequential model = wrapped_model();
-  randomize(model);
+  jitter_weights(model);
   model.save(dir / "w.keras");
   Model loaded = saving::load_model(dir / "w.keras");
   EXPECT_EQ(loaded.summary_string(), model.summary_string());
   Tensor x = random::normal({3, 5, 3});
-  EXPECT_EQ(max_diff(model, loaded, x), 0.0f);
+  EXPECT_EQ(max_prediction_diff(model, loaded, x), 0.0f);
   // save_weights / load_weights into a model built alike but freshly initialized.
   model.save_weights(dir / "w.weights.h5");
   Sequential fresh = wrapped_model();
-  EXPECT_GT(max_diff(model, fresh, x), 0.0f);
+  EXPECT_GT(max_prediction_diff(model, fresh, x), 0.0f);
   fresh.load_weights(dir / "w.weights.h5");
-  EXPECT_EQ(max_diff(model, fresh, x), 0.0f);
+  EXPECT_EQ(max_prediction_diff(model, fresh, x), 0.0f);
   // The weights of a .keras archive, too.
   Sequential other = wrapped_model();
   other.load_weights(dir / "w.keras");
-  EXPECT_EQ(max_diff(model, other, x), 0.0f);
+  EXPECT_EQ(max_prediction_diff(model, other, x), 0.0f);
 }
 
 TEST(SavingWrappers, FunctionalWithNestedWrappersRoundTrips) {
@@ -146,13 +141,13 @@ TEST(SavingWrappers, FunctionalWithNestedWrappersRoundTrips) {
   auto t = layers::TimeDistributed(layers::Dense(2), name = "td")(h);
   auto y = layers::Bidirectional(layers::GRU(2), merge_mode = "concat", name = "bi")(t);
   Model model(in, layers::Dense(1, name = "out")(y), name = "nested");
-  randomize(model);
+  jitter_weights(model);
   Tensor x = random::normal({2, 6, 2});
   for (const char* file : {"n.keras", "n.h5"}) {
     model.save(dir / file);
     Model loaded = saving::load_model(dir / file);
     EXPECT_EQ(loaded.summary_string(), model.summary_string()) << file;
-    EXPECT_EQ(max_diff(model, loaded, x), 0.0f) << file;
+    EXPECT_EQ(max_prediction_diff(model, loaded, x), 0.0f) << file;
   }
   model.save_weights(dir / "n.weights.h5");
   H5Reader r = open_h5(dir / "n.weights.h5");
@@ -166,15 +161,15 @@ TEST(SavingWrappers, LegacyH5RoundTripAndWeightNames) {
   ScratchDir dir;
   utils::clear_session();
   Sequential model = wrapped_model();
-  randomize(model);
+  jitter_weights(model);
   model.save(dir / "w.h5");
   Model loaded = saving::load_model(dir / "w.h5");
   EXPECT_EQ(loaded.summary_string(), model.summary_string());
   Tensor x = random::normal({3, 5, 3});
-  EXPECT_EQ(max_diff(model, loaded, x), 0.0f);
+  EXPECT_EQ(max_prediction_diff(model, loaded, x), 0.0f);
   Sequential fresh = wrapped_model();
   fresh.load_weights(dir / "w.h5");
-  EXPECT_EQ(max_diff(model, fresh, x), 0.0f);
+  EXPECT_EQ(max_prediction_diff(model, fresh, x), 0.0f);
   // Each wrapper's weights, forward before backward, named apart by the layer that holds them.
   H5Reader r = open_h5(dir / "w.h5");
   EXPECT_EQ(r.string_list_attr("model_weights/bidirectional", "weight_names").value(),
@@ -209,7 +204,7 @@ TEST(SavingWrappers, FileWrittenInKerasLayoutLoadsIntoTheRightVariables) {
     w.write_vars("layers/bidirectional/backward_layer/cell", "lstm_cell", bw);
     w.write_vars("layers/bidirectional/forward_layer", "forward_lstm", {});
     w.write_vars("layers/bidirectional/forward_layer/cell", "lstm_cell", fw);
-    write_file(dir / "k.weights.h5", w.image());
+    write_bytes(dir / "k.weights.h5", w.image());
   }
   model.load_weights(dir / "k.weights.h5");
   EXPECT_EQ(max_abs_diff(td.layer().get_weights()[0], dk), 0.0f);
@@ -247,7 +242,7 @@ TEST(SavingWrappers, Keras2LegacyWeightNamesLoadByOrder) {
       w.write_dataset("bidirectional/" + listed[i], fw[i]);
       w.write_dataset("bidirectional/" + listed[3 + i], bw[i]);
     }
-    write_file(dir / "k2.h5", w.image());
+    write_bytes(dir / "k2.h5", w.image());
   }
   model.load_weights(dir / "k2.h5");
   EXPECT_EQ(max_abs_diff(td.layer().get_weights()[0], dk), 0.0f);
@@ -267,7 +262,7 @@ TEST(SavingWrappers, OlderKerasppLstmLayoutStillLoads) {
     H5Writer w;
     w.write_vars("", "sequential", {});
     w.write_vars("layers/lstm", "lstm", values);
-    write_file(dir / "old.weights.h5", w.image());
+    write_bytes(dir / "old.weights.h5", w.image());
   }
   model.load_weights(dir / "old.weights.h5");
   for (size_t i = 0; i < 3; ++i) EXPECT_EQ(max_abs_diff(model.get_weights()[i], values[i]), 0.0f) << i;
@@ -282,7 +277,7 @@ TEST(SavingWrappers, MismatchNamesTheCell) {
     w.write_vars("", "sequential", {});
     w.write_vars("layers/lstm", "lstm", {});
     w.write_vars("layers/lstm/cell", "lstm_cell", {random::normal({2, 8}), random::normal({2, 8})});
-    write_file(dir / "bad.weights.h5", w.image());
+    write_bytes(dir / "bad.weights.h5", w.image());
   }
   EXPECT_THROW_WITH(model.load_weights(dir / "bad.weights.h5"), "A total of 1 objects could not be loaded",
                     "<LSTMCell name=lstm_cell, built=True>",
@@ -292,7 +287,7 @@ TEST(SavingWrappers, MismatchNamesTheCell) {
     w.write_vars("", "sequential", {});
     w.write_vars("layers/lstm", "lstm", {});
     w.write_vars("layers/lstm/cell", "lstm_cell", {random::normal({3, 8}), random::normal({2, 8}), random::normal({8})});
-    write_file(dir / "shape.weights.h5", w.image());
+    write_bytes(dir / "shape.weights.h5", w.image());
   }
   EXPECT_THROW_WITH(model.load_weights(dir / "shape.weights.h5"), "variable.shape=(2, 8), Received: value.shape=(3, 8)",
                     "/lstm_cell/kernel, shape=(2, 8)");
@@ -308,14 +303,14 @@ TEST(SavingWrappers, ALayerReachedTwice) {
   Sequential inner({Input(shape = {4}), shared, layers::Dense(2, name = "inner_out")}, name = "inner");
   auto in = Input(shape = {4}, name = "x");
   Model model(in, inner(shared(in)), name = "outer");
-  randomize(model);
+  jitter_weights(model);
   Tensor x = random::normal({3, 4});
   model.save_weights(dir / "s.weights.h5");
   H5Reader r = open_h5(dir / "s.weights.h5");
   EXPECT_EQ(r.count_vars("layers/dense"), size_t{2});
   EXPECT_EQ(r.count_vars("layers/sequential/layers/dense"), size_t{2});
   model.save(dir / "s.keras");
-  EXPECT_EQ(max_diff(model, saving::load_model(dir / "s.keras"), x), 0.0f);
+  EXPECT_EQ(max_prediction_diff(model, saving::load_model(dir / "s.keras"), x), 0.0f);
   // The tree Keras writes: the shared layer at layers/dense only.
   {
     const auto inner_out = inner.get_layer("inner_out").get_weights();
@@ -325,10 +320,10 @@ TEST(SavingWrappers, ALayerReachedTwice) {
     w.write_vars("layers/dense", "shared", shared.get_weights());
     w.write_vars("layers/sequential", "inner", {});
     w.write_vars("layers/sequential/layers/dense_1", "inner_out", inner_out);
-    write_file(dir / "keras.weights.h5", w.image());
+    write_bytes(dir / "keras.weights.h5", w.image());
   }
   const auto before = model.predict(x, verbose = 0).outputs().at(0);
-  randomize(model);
+  jitter_weights(model);
   model.load_weights(dir / "keras.weights.h5");
   EXPECT_EQ(max_abs_diff(model.predict(x, verbose = 0).outputs().at(0), before), 0.0f);
 }

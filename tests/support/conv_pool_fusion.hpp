@@ -4,7 +4,7 @@
 // oneDNN's path, or that look at the unfused layers.
 #include "backend/conv_pool_fused.hpp"
 
-namespace keras::testing {
+namespace keras::test_support {
 
 class ConvPoolFusionScope {
  public:
@@ -14,4 +14,4 @@ class ConvPoolFusionScope {
   ConvPoolFusionScope& operator=(const ConvPoolFusionScope&) = delete;
 };
 
-}  // namespace keras::testing
+}  // namespace keras::test_support

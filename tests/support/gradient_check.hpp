@@ -11,7 +11,7 @@
 #include "keras/layers/layer.hpp"
 #include "keras/random/random.hpp"
 
-namespace keras::testing {
+namespace keras::test_support {
 
 struct GradCheckOptions {
   double eps = 1e-3;       // step of the central difference (on float32 values)
@@ -97,4 +97,4 @@ inline void expect_gradients_match(const Layer& handle, std::vector<Tensor> inpu
     }                                                                                       \
   } while (0)
 
-}  // namespace keras::testing
+}  // namespace keras::test_support

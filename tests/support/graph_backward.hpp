@@ -5,7 +5,7 @@
 
 #include "keras/keras.hpp"
 
-namespace keras::testing {
+namespace keras::test_support {
 
 struct GraphBackward {
   CallContext ctx;  // ctx.children: what each node was told in backward
@@ -29,4 +29,4 @@ inline GraphBackward graph_backward(Model& model, const Tensor& x, bool input_gr
   return out;
 }
 
-}  // namespace keras::testing
+}  // namespace keras::test_support

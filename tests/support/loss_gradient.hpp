@@ -9,7 +9,7 @@
 
 #include "keras/keras.hpp"
 
-namespace keras::testing {
+namespace keras::test_support {
 
 inline void expect_fit_step_follows_loss_gradient(Model model, const Tensor& x, const Data& y, double tolerance = 2e-3,
                                                   float eps = 1e-3f) {
@@ -40,4 +40,4 @@ inline void expect_fit_step_follows_loss_gradient(Model model, const Tensor& x, 
           << "weight " << k << " entry " << i;
 }
 
-}  // namespace keras::testing
+}  // namespace keras::test_support

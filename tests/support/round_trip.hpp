@@ -6,7 +6,7 @@
 #include "callbacks/callback_test_support.hpp"
 #include "keras/keras.hpp"
 
-namespace keras::testing {
+namespace keras::test_support {
 
 inline Model expect_keras_round_trip(const Model& model, const Data& x) {
   ScratchDir dir;
@@ -24,4 +24,4 @@ inline Model expect_keras_round_trip(const Model& model, const Data& x) {
   return loaded;
 }
 
-}  // namespace keras::testing
+}  // namespace keras::test_support

@@ -8,7 +8,7 @@
 
 #include "keras/keras.hpp"
 
-namespace keras::testing {
+namespace keras::test_support {
 
 inline nlohmann::ordered_json saved_layer_config(const Model& model, const std::string& class_name) {
   const auto saved = nlohmann::ordered_json::parse(model.to_json());
@@ -18,4 +18,4 @@ inline nlohmann::ordered_json saved_layer_config(const Model& model, const std::
   return {};
 }
 
-}  // namespace keras::testing
+}  // namespace keras::test_support

@@ -5,7 +5,7 @@
 
 #include "keras/core/tensor.hpp"
 
-namespace keras::testing {
+namespace keras::test_support {
 
 // A (batch, steps, features) sequence cut along time at `at`: steps [0, at) and [at, steps).
 inline std::pair<Tensor, Tensor> split_in_time(const Tensor& x, int64_t at) {
@@ -20,4 +20,4 @@ inline std::pair<Tensor, Tensor> split_in_time(const Tensor& x, int64_t at) {
   return {head, tail};
 }
 
-}  // namespace keras::testing
+}  // namespace keras::test_support

@@ -5,7 +5,7 @@
 
 #include "keras/keras.hpp"
 
-namespace keras::testing {
+namespace keras::test_support {
 
 inline Tensor train_call(const Layer& layer, const Tensor& x) { return layer.impl()->call_eager({x}, true).at(0); }
 
@@ -25,4 +25,4 @@ void expect_seeds_reproduce(const Tensor& x, const Keyword& first_kw) {
   EXPECT_EQ(train_call(global, x).to_vector(), y1.to_vector());
 }
 
-}  // namespace keras::testing
+}  // namespace keras::test_support

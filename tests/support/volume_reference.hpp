@@ -8,7 +8,7 @@
 
 #include "keras/core/tensor.hpp"
 
-namespace keras::testing {
+namespace keras::test_support {
 
 // (before, after) per spatial axis: added when positive, removed when negative.
 using VolumeAmounts = std::array<std::pair<int64_t, int64_t>, 3>;
@@ -41,4 +41,4 @@ inline Tensor naive_pad_volume(const Tensor& x, const VolumeAmounts& amounts, bo
   return y;
 }
 
-}  // namespace keras::testing
+}  // namespace keras::test_support

@@ -205,7 +205,7 @@ TEST(Fit, GradientCheckThroughSharedLayersAndTwoOutputs) {
   auto h1 = shared(in);
   auto h2 = shared(h1);
   Model model(in, {layers::Dense(2)(h2), layers::Dense(1)(h1)});
-  keras::testing::expect_gradients_match(model, {random::normal({4, 3})});
+  keras::test_support::expect_gradients_match(model, {random::normal({4, 3})});
 }
 
 // A training step leaves last step's gradients in place and lets the first layer to write each one overwrite it

@@ -9,12 +9,14 @@
 #include "support/loss_gradient.hpp"
 #include "support/round_trip.hpp"
 #include "saving/model_config.hpp"
+#include "support/test_helpers.hpp"
 
 #include <nlohmann/json.hpp>
 
 using namespace keras;
 using namespace keras::kw;
-namespace kt = keras::testing;
+using keras::test_support::mse;
+namespace kt = keras::test_support;
 
 namespace {
 
@@ -24,12 +26,6 @@ Model two_headed() {
   auto in = Input(shape = {4});
   auto h = layers::Dense(5, activation = "tanh")(in);
   return Model(in, {layers::Dense(1, name = "reg")(h), layers::Dense(3, activation = "softmax", name = "cls")(h)});
-}
-
-double mse(const Tensor& pred, const Tensor& y) {
-  double s = 0;
-  for (int64_t i = 0; i < pred.size(); ++i) s += std::pow(pred.data()[i] - y.data()[i], 2);
-  return s / static_cast<double>(pred.size());
 }
 
 double sparse_crossentropy(const Tensor& probs, const Tensor& labels) {

@@ -17,32 +17,32 @@ namespace {
 
 using keras::None;
 using keras::Tensor;
-using keras::testing::error_of;
+using keras::test_support::error_of;
 namespace utils = keras::utils;
 
-std::vector<float> values(const Tensor& t) { return t.to_vector(); }
+std::vector<float> flat_values(const Tensor& t) { return t.to_vector(); }
 
 TEST(ToCategorical, OneHotRows) {
   Tensor y = utils::to_categorical(Tensor{0, 2, 1});
   EXPECT_EQ(y.dims(), (std::vector<int64_t>{3, 3}));
-  EXPECT_EQ(values(y), (std::vector<float>{1, 0, 0, 0, 0, 1, 0, 1, 0}));
+  EXPECT_EQ(flat_values(y), (std::vector<float>{1, 0, 0, 0, 0, 1, 0, 1, 0}));
   EXPECT_EQ(y.dtype(), "float32");
   // num_classes given; labels of shape (n, 1) lose their trailing axis as in Keras.
   Tensor z = utils::to_categorical(Tensor({3, 0}, {2, 1}).astype("uint8"), 5);
   EXPECT_EQ(z.dims(), (std::vector<int64_t>{2, 5}));
-  EXPECT_EQ(values(z), (std::vector<float>{0, 0, 0, 1, 0, 1, 0, 0, 0, 0}));
+  EXPECT_EQ(flat_values(z), (std::vector<float>{0, 0, 0, 1, 0, 1, 0, 0, 0, 0}));
   // Higher-rank labels keep their shape; a trailing size-1 axis of a 1-d array is kept (shape (1,)).
   EXPECT_EQ(utils::to_categorical(Tensor({0, 1, 1, 0}, {2, 2})).dims(), (std::vector<int64_t>{2, 2, 2}));
   EXPECT_EQ(utils::to_categorical(Tensor{1}).dims(), (std::vector<int64_t>{1, 2}));
   EXPECT_EQ(utils::to_categorical(Tensor::scalar(2)).dims(), (std::vector<int64_t>{3}));
   // Non-integer labels truncate toward zero, as np.array(y, dtype="int64").
-  EXPECT_EQ(values(utils::to_categorical(Tensor{1.7f, 0.2f}, 2)), (std::vector<float>{0, 1, 1, 0}));
+  EXPECT_EQ(flat_values(utils::to_categorical(Tensor{1.7f, 0.2f}, 2)), (std::vector<float>{0, 1, 1, 0}));
 }
 
 TEST(ToCategorical, KeywordForm) {
   using namespace keras::kw;
   Tensor y = utils::to_categorical(Tensor{1, 0}, num_classes = 4);
-  EXPECT_EQ(values(y), (std::vector<float>{0, 1, 0, 0, 1, 0, 0, 0}));
+  EXPECT_EQ(flat_values(y), (std::vector<float>{0, 1, 0, 0, 1, 0, 0, 0}));
   EXPECT_EQ(utils::to_categorical(Tensor{1, 0}, num_classes = None).dims(), (std::vector<int64_t>{2, 2}));
 }
 
@@ -87,15 +87,15 @@ TEST(Normalize, OtherAxesAndOrders) {
 TEST(SplitDataset, FractionsAndCounts) {
   Tensor x = Tensor::arange(10);
   auto [left, right] = utils::split_dataset(x, 0.8);
-  EXPECT_EQ(values(left), (std::vector<float>{0, 1, 2, 3, 4, 5, 6, 7}));
-  EXPECT_EQ(values(right), (std::vector<float>{8, 9}));
+  EXPECT_EQ(flat_values(left), (std::vector<float>{0, 1, 2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(flat_values(right), (std::vector<float>{8, 9}));
   auto [l2, r2] = utils::split_dataset(x, None, 3);  // an int is a number of samples
   EXPECT_EQ(l2.size(), 7);
-  EXPECT_EQ(values(r2), (std::vector<float>{7, 8, 9}));
+  EXPECT_EQ(flat_values(r2), (std::vector<float>{7, 8, 9}));
   // Both given: the left takes the first, the right the last samples; the middle is dropped.
   auto [l3, r3] = utils::split_dataset(x, 0.5, 0.2);
-  EXPECT_EQ(values(l3), (std::vector<float>{0, 1, 2, 3, 4}));
-  EXPECT_EQ(values(r3), (std::vector<float>{8, 9}));
+  EXPECT_EQ(flat_values(l3), (std::vector<float>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(flat_values(r3), (std::vector<float>{8, 9}));
   // Python's round(): 0.5 * 5 = 2.5 rounds to 2.
   EXPECT_EQ(utils::split_dataset(Tensor::arange(5), 0.5).first.size(), 2);
   EXPECT_EQ(utils::split_dataset(Tensor::arange(7), 0.5).first.size(), 4);  // 3.5 -> 4
@@ -103,7 +103,7 @@ TEST(SplitDataset, FractionsAndCounts) {
   Tensor m = Tensor::arange(12).reshape({4, 3});
   auto [lm, rm] = utils::split_dataset(m, 1);
   EXPECT_EQ(lm.dims(), (std::vector<int64_t>{1, 3}));
-  EXPECT_EQ(values(rm[0]), (std::vector<float>{3, 4, 5}));
+  EXPECT_EQ(flat_values(rm[0]), (std::vector<float>{3, 4, 5}));
   EXPECT_FALSE(lm.shares_storage_with(m));
 }
 
@@ -121,15 +121,15 @@ TEST(SplitDataset, SeveralArraysAndShuffling) {
       seen.insert((*part)[0].data()[i]);
     }
   EXPECT_EQ(seen.size(), 20u);  // a permutation: every sample once
-  EXPECT_NE(values(left[0]), values(Tensor::arange(15)));
+  EXPECT_NE(flat_values(left[0]), flat_values(Tensor::arange(15)));
   // The same seed gives the same split; another seed another one.
   auto again = utils::split_dataset({x, y}, 0.75, None, true, 42);
-  EXPECT_EQ(values(again.first[0]), values(left[0]));
-  EXPECT_NE(values(utils::split_dataset(x, 0.75, None, true, 7).first), values(left[0]));
+  EXPECT_EQ(flat_values(again.first[0]), flat_values(left[0]));
+  EXPECT_NE(flat_values(utils::split_dataset(x, 0.75, None, true, 7).first), flat_values(left[0]));
   // Keyword form.
   using namespace keras::kw;
   auto kw_split = utils::split_dataset(x, left_size = 0.75, shuffle = true, seed = 42);
-  EXPECT_EQ(values(kw_split.first), values(left[0]));
+  EXPECT_EQ(flat_values(kw_split.first), flat_values(left[0]));
   EXPECT_EQ(utils::split_dataset(x, right_size = 4).second.size(), 4);
 }
 
@@ -153,7 +153,7 @@ TEST(TrainTestSplit, SizesAndAlignment) {
   auto [x_train, x_test, y_train, y_test] = utils::train_test_split(x, y, 0.25, false);
   EXPECT_EQ(x_train.dims(), (std::vector<int64_t>{7, 2}));  // ceil(0.25 * 10) = 3 test samples
   EXPECT_EQ(x_test.dims(), (std::vector<int64_t>{3, 2}));
-  EXPECT_EQ(values(y_test), (std::vector<float>{7, 8, 9}));
+  EXPECT_EQ(flat_values(y_test), (std::vector<float>{7, 8, 9}));
   EXPECT_EQ(y_train.dtype(), "int64");
 
   auto [a_train, a_test, b_train, b_test] = utils::train_test_split(x, y, 4, true, 3);
@@ -169,7 +169,7 @@ TEST(TrainTestSplit, SizesAndAlignment) {
   }
   EXPECT_EQ(all.size(), 10u);
   auto again = utils::train_test_split(x, y, 4, true, 3);
-  EXPECT_EQ(values(std::get<3>(again)), values(b_test));
+  EXPECT_EQ(flat_values(std::get<3>(again)), flat_values(b_test));
   // Without a seed the global generator shuffles; the split is still a partition.
   auto [r_train, r_test, ry_train, ry_test] = utils::train_test_split(x, y, 0.5);
   EXPECT_EQ(r_train.dim(0) + r_test.dim(0), 10);

@@ -7,7 +7,10 @@
 #include <sstream>
 #include <string>
 
+#include "support/test_helpers.hpp"
+
 using keras::None;
+using keras::test_support::blocks;
 using keras::utils::Progbar;
 
 namespace {
@@ -16,12 +19,6 @@ const std::string kBar20 =
     "\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81"
     "\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81"
     "\xe2\x94\x81\xe2\x94\x81";
-
-std::string blocks(int n) {
-  std::string s;
-  for (int i = 0; i < n; ++i) s += "\xe2\x94\x81";
-  return s;
-}
 
 // A bar writing to a string, with a clock the test moves by hand.
 struct Harness {

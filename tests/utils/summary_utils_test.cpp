@@ -21,8 +21,8 @@ using keras::utils::render_summary;
 using keras::utils::SummaryRow;
 using keras::utils::SummaryTable;
 
-SummaryRow row(std::string layer, std::string shape, std::optional<int64_t> params,
-               std::vector<std::string> connected_to = {}) {
+SummaryRow summary_row(std::string layer, std::string shape, std::optional<int64_t> params,
+                       std::vector<std::string> connected_to = {}) {
   SummaryRow r;
   r.layer = std::move(layer);
   r.output_shape = std::move(shape);
@@ -37,12 +37,12 @@ SummaryTable functional_model() {
   t.model_name = "functional";
   t.show_connected_to = true;
   t.rows = {
-      row("input_layer (InputLayer)", "(None, 784)", 0),
-      row("dense (Dense)", "(None, 64)", 50240, {"input_layer[0][0]"}),
-      row("dense_1 (Dense)", "(None, 64)", 50240, {"input_layer[0][0]"}),
-      row("add (Add)", "(None, 64)", 0, {"dense[0][0]", "dense_1[0][0]"}),
-      row("batch_normalization (BatchNormalization)", "(None, 64)", 256, {"add[0][0]"}),
-      row("dense_2 (Dense)", "(None, 10)", 650, {"batch_normalization[0][0]"}),
+      summary_row("input_layer (InputLayer)", "(None, 784)", 0),
+      summary_row("dense (Dense)", "(None, 64)", 50240, {"input_layer[0][0]"}),
+      summary_row("dense_1 (Dense)", "(None, 64)", 50240, {"input_layer[0][0]"}),
+      summary_row("add (Add)", "(None, 64)", 0, {"dense[0][0]", "dense_1[0][0]"}),
+      summary_row("batch_normalization (BatchNormalization)", "(None, 64)", 256, {"add[0][0]"}),
+      summary_row("dense_2 (Dense)", "(None, 10)", 650, {"batch_normalization[0][0]"}),
   };
   t.trainable_params = 101258;
   t.non_trainable_params = 128;
@@ -56,7 +56,7 @@ std::string repeat(const std::string& s, int n) {
 }
 
 // Display width in terminal cells of one line (all characters here are one cell wide).
-size_t cells(const std::string& line) {
+size_t display_width(const std::string& line) {
   size_t n = 0;
   for (char c : line)
     if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
@@ -77,8 +77,8 @@ std::vector<std::string> lines_of(const std::string& text) {
 TEST(SummaryUtils, ReferenceSequentialByteForByte) {
   SummaryTable t;
   t.model_name = "sequential";
-  t.rows = {row("flatten (Flatten)", "(None, 784)", 0), row("dense (Dense)", "(None, 128)", 100480),
-            row("dense_1 (Dense)", "(None, 10)", 1290)};
+  t.rows = {summary_row("flatten (Flatten)", "(None, 784)", 0), summary_row("dense (Dense)", "(None, 128)", 100480),
+            summary_row("dense_1 (Dense)", "(None, 10)", 1290)};
   t.trainable_params = 101770;
   EXPECT_EQ(render_summary(t), R"TXT(Model: "sequential"
 ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
@@ -99,10 +99,10 @@ TEST(SummaryUtils, ReferenceSequentialByteForByte) {
 TEST(SummaryUtils, SequentialColumnWidthsAt76And88) {
   SummaryTable t;
   t.model_name = "sequential";
-  t.rows = {row("dense (Dense)", "(None, 10)", 1290)};
+  t.rows = {summary_row("dense (Dense)", "(None, 10)", 1290)};
   std::vector<std::string> lines = lines_of(render_summary(t));
   EXPECT_EQ(lines[1], "┏" + repeat("━", 33) + "┳" + repeat("━", 24) + "┳" + repeat("━", 15) + "┓");
-  for (size_t i = 1; i + 3 < lines.size(); ++i) EXPECT_EQ(cells(lines[i]), 76u) << lines[i];
+  for (size_t i = 1; i + 3 < lines.size(); ++i) EXPECT_EQ(display_width(lines[i]), 76u) << lines[i];
 
   t.terminal_columns = 200;  // a wide terminal: min(88, 200 - 4)
   lines = lines_of(render_summary(t));
@@ -112,7 +112,7 @@ TEST(SummaryUtils, SequentialColumnWidthsAt76And88) {
 TEST(SummaryUtils, UnbuiltLayersShowQuestionMarkAndUnbuilt) {
   SummaryTable t;
   t.model_name = "sequential";
-  t.rows = {row("dense (Dense)", "?", std::nullopt), row("dense_1 (Dense)", "?", std::nullopt)};
+  t.rows = {summary_row("dense (Dense)", "?", std::nullopt), summary_row("dense_1 (Dense)", "?", std::nullopt)};
   EXPECT_EQ(render_summary(t), R"TXT(Model: "sequential"
 ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
 ┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃
@@ -194,7 +194,7 @@ TEST(SummaryUtils, FunctionalWithConnectedToOnAWideTerminalIs108Wide) {
  Trainable params: 101,258 (395.54 KB)
  Non-trainable params: 128 (512.00 B)
 )TXT");
-  EXPECT_EQ(cells(lines_of(text)[1]), 108u);  // segments 31/27/17/28
+  EXPECT_EQ(display_width(lines_of(text)[1]), 108u);  // segments 31/27/17/28
 
   SummaryTable explicit_width = functional_model();
   explicit_width.line_length = 108;
@@ -230,10 +230,10 @@ TEST(SummaryUtils, SeveralConnectionsWrapWithinTheCell) {
   t.model_name = "transformer";
   t.show_connected_to = true;
   t.terminal_columns = 120;
-  t.rows = {row("input (InputLayer)", "(None, 76, 50)", 0),
-            row("multi_head_attention (MultiHeadAttention)", "(None, 76, 50)", 415794,
-                {"input[0][0]", "input[0][0]", "input[0][0]"}),
-            row("add (Add)", "(None, 76, 50)", 0, {"input[0][0]", "multi_head_attention[0][0]"})};
+  t.rows = {summary_row("input (InputLayer)", "(None, 76, 50)", 0),
+            summary_row("multi_head_attention (MultiHeadAttention)", "(None, 76, 50)", 415794,
+                        {"input[0][0]", "input[0][0]", "input[0][0]"}),
+            summary_row("add (Add)", "(None, 76, 50)", 0, {"input[0][0]", "multi_head_attention[0][0]"})};
   t.trainable_params = 415794;
   EXPECT_EQ(render_summary(t), R"TXT(Model: "transformer"
 ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
@@ -256,7 +256,7 @@ TEST(SummaryUtils, SeveralConnectionsWrapWithinTheCell) {
 TEST(SummaryUtils, WideCharactersTakeTwoCells) {
   SummaryTable t;
   t.model_name = "模型";
-  t.rows = {row("数据层_embedding_layer_数据 (Embedding)", "(None, 8, 16)", 1600)};
+  t.rows = {summary_row("数据层_embedding_layer_数据 (Embedding)", "(None, 8, 16)", 1600)};
   t.trainable_params = 1600;
   EXPECT_EQ(render_summary(t), R"TXT(Model: "模型"
 ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
@@ -275,7 +275,7 @@ TEST(SummaryUtils, OptimizerParamsAreAddedToTotal) {
   // After fit with Adam: 2 slots per weight plus `iteration` (int64, 8 bytes) and `learning_rate` (4 bytes).
   SummaryTable t;
   t.model_name = "sequential";
-  t.rows = {row("dense (Dense)", "(None, 64)", 50240), row("dense_1 (Dense)", "(None, 10)", 650)};
+  t.rows = {summary_row("dense (Dense)", "(None, 64)", 50240), summary_row("dense_1 (Dense)", "(None, 10)", 650)};
   t.trainable_params = 50890;
   t.optimizer_params = 101782;
   t.optimizer_bytes = 101780.0 * 4 + 8 + 4;
@@ -309,9 +309,9 @@ TEST(SummaryUtils, LongNamesWrapAtSpacesAndEndInAnEllipsis) {
   // rich wraps each cell at spaces; a word longer than its column is cut with "…" (overflow="ellipsis").
   SummaryTable t;
   t.model_name = "sequential";
-  t.rows = {row("batch_normalization_12 (BatchNormalization)", "(None, 28, 28, 32)", 128),
-            row("a_really_long_custom_layer_name_that_cannot_fit_anywhere (Dense)", "(None, 10)", 1290),
-            row("conv2d (Conv2D)", "(None, 1000000, 1000000, 1000000, 3)", 123456789012)};
+  t.rows = {summary_row("batch_normalization_12 (BatchNormalization)", "(None, 28, 28, 32)", 128),
+            summary_row("a_really_long_custom_layer_name_that_cannot_fit_anywhere (Dense)", "(None, 10)", 1290),
+            summary_row("conv2d (Conv2D)", "(None, 1000000, 1000000, 1000000, 3)", 123456789012)};
   t.trainable_params = 123456790430;
   EXPECT_EQ(render_summary(t), R"TXT(Model: "sequential"
 ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
@@ -336,7 +336,7 @@ TEST(SummaryUtils, NarrowTableWrapsHeadersBottomAligned) {
   SummaryTable t;
   t.model_name = "sequential";
   t.line_length = 30;
-  t.rows = {row("dense (Dense)", "(None, 10)", 1290)};
+  t.rows = {summary_row("dense (Dense)", "(None, 10)", 1290)};
   t.trainable_params = 1290;
   EXPECT_EQ(render_summary(t), R"TXT(Model: "sequential"
 ┏━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━┓
@@ -356,8 +356,8 @@ TEST(SummaryUtils, ShowTrainableAddsACentredColumn) {
   SummaryTable t;
   t.model_name = "sequential";
   t.show_trainable = true;
-  t.rows = {row("dense (Dense)", "(None, 4)", 20), row("frozen (Dense)", "(None, 2)", 10),
-            row("dropout (Dropout)", "(None, 2)", 0)};
+  t.rows = {summary_row("dense (Dense)", "(None, 4)", 20), summary_row("frozen (Dense)", "(None, 2)", 10),
+            summary_row("dropout (Dropout)", "(None, 2)", 0)};
   t.rows[0].trainable = true;
   t.rows[1].trainable = false;
   t.trainable_params = 20;

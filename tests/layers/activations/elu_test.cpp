@@ -42,7 +42,7 @@ TEST(ELU, Gradients) {
     for (int64_t i = 0; i < x.size(); ++i)
       if (std::fabs(x.data()[i]) < 0.05f) x.data()[i] = -0.1f;
     layer(x);
-    keras::testing::expect_gradients_match(layer, {x});
+    keras::test_support::expect_gradients_match(layer, {x});
   }
 }
 

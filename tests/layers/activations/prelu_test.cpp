@@ -12,7 +12,7 @@ using namespace keras::kw;
 
 namespace {
 // Normal values, none within 0.05 of the kink at 0.
-Tensor off_zero(std::vector<int64_t> shape) {
+Tensor inputs_off_kink(std::vector<int64_t> shape) {
   Tensor x = random::normal(std::move(shape));
   for (int64_t i = 0; i < x.size(); ++i)
     if (std::fabs(x.data()[i]) < 0.05f) x.data()[i] = x.data()[i] < 0 ? -0.1f : 0.1f;
@@ -92,27 +92,27 @@ TEST(PReLU, GradientsIncludingAlpha) {
   utils::set_random_seed(12);
   {
     layers::PReLU layer(alpha_initializer = initializers::RandomUniform(minval = 0.1, maxval = 0.9));
-    Tensor x = off_zero({4, 6});
+    Tensor x = inputs_off_kink({4, 6});
     layer(x);
-    keras::testing::expect_gradients_match(layer, {x});
+    keras::test_support::expect_gradients_match(layer, {x});
   }
   {
     layers::PReLU layer(alpha_initializer = initializers::RandomUniform(minval = 0.1, maxval = 0.9),
                         shared_axes = {1, 2});
-    Tensor x = off_zero({3, 4, 5, 2});
+    Tensor x = inputs_off_kink({3, 4, 5, 2});
     layer(x);
-    keras::testing::expect_gradients_match(layer, {x});
+    keras::test_support::expect_gradients_match(layer, {x});
   }
   {
     layers::PReLU layer(alpha_initializer = "ones", shared_axes = {2});
-    Tensor x = off_zero({2, 3, 4});
+    Tensor x = inputs_off_kink({2, 3, 4});
     layer(x);
     layer.set_weights({random::uniform({3, 1}, -0.5f, 1.5f)});
-    keras::testing::expect_gradients_match(layer, {x});
+    keras::test_support::expect_gradients_match(layer, {x});
   }
   Sequential model({Input({5}), layers::Dense(4), layers::PReLU(alpha_initializer = "ones"), layers::Dense(2)});
   find_layer(model, "PReLU").set_weights({random::uniform({4}, 0.1f, 0.5f)});
-  keras::testing::expect_gradients_match(model, {off_zero({3, 5})});
+  keras::test_support::expect_gradients_match(model, {inputs_off_kink({3, 5})});
 }
 
 TEST(PReLU, AlphaRegularizer) {

@@ -91,22 +91,22 @@ TEST(ReLU, Gradients) {
     layers::ReLU layer;
     Tensor x = away_from({3, 7}, {0.0f});
     layer(x);
-    keras::testing::expect_gradients_match(layer, {x});
+    keras::test_support::expect_gradients_match(layer, {x});
   }
   {
     layers::ReLU layer(max_value = 2.0, negative_slope = 0.3, threshold = 0.5);
     Tensor x = away_from({3, 4, 5}, {0.5f, 2.0f});
     layer(x);
-    keras::testing::expect_gradients_match(layer, {x});
+    keras::test_support::expect_gradients_match(layer, {x});
   }
   {
     layers::ReLU layer(6.0);
     Tensor x = away_from({4, 5}, {0.0f, 6.0f}, 8.0f);
     layer(x);
-    keras::testing::expect_gradients_match(layer, {x});
+    keras::test_support::expect_gradients_match(layer, {x});
   }
   Sequential model({Input({5}), layers::Dense(4), layers::ReLU(negative_slope = 0.1), layers::Dense(2)});
-  keras::testing::expect_gradients_match(model, {random::normal({3, 5})});
+  keras::test_support::expect_gradients_match(model, {random::normal({3, 5})});
 }
 
 TEST(ReLU, Errors) {

@@ -79,12 +79,12 @@ TEST(Softmax, Gradients) {
     layers::Softmax layer(axis);
     Tensor x = random::normal({3, 4, 5});
     layer(x);
-    keras::testing::expect_gradients_match(layer, {x});
+    keras::test_support::expect_gradients_match(layer, {x});
   }
   layers::Softmax trailing(1);
   Tensor t = random::normal({2, 6, 1});
   trailing(t);
-  keras::testing::expect_gradients_match(trailing, {t});
+  keras::test_support::expect_gradients_match(trailing, {t});
 }
 
 TEST(Softmax, Errors) {

@@ -5,19 +5,12 @@
 #include "keras/keras.hpp"
 #include "layers/convolutional/conv_reference.hpp"
 #include "support/gradient_check.hpp"
+#include "support/test_helpers.hpp"
 
 using namespace keras;
 using namespace keras::kw;
 using conv_test::keras_out_size;
-
-namespace {
-void randomize(const Layer& layer, const Tensor& x) {
-  layer(x);
-  std::vector<Tensor> w;
-  for (const Tensor& t : layer.get_weights()) w.push_back(random::normal(t.dims(), 0.0f, 0.5f));
-  layer.set_weights(w);
-}
-}  // namespace
+using keras::test_support::randomize;
 
 TEST(Conv1D, ShapesWeightsAndName) {
   utils::clear_session();
@@ -113,7 +106,7 @@ TEST(Conv1D, GradientsMatchNumerical) {
                          activation = c.activation);
     Tensor x = random::normal({2, 9, 4});
     randomize(layer, x);
-    keras::testing::expect_gradients_match(layer, {x}, {.training = true});
+    keras::test_support::expect_gradients_match(layer, {x}, {.training = true});
   }
 }
 

@@ -28,7 +28,7 @@ TEST(Conv1DTranspose, ShapesValuesAndGradients) {
     Tensor y = l(x);
     ASSERT_EQ(y.dims(), ref.dims());
     EXPECT_LT(max_abs_diff(y, ref), 1e-4f);
-    keras::testing::expect_gradients_match(l, {x});
+    keras::test_support::expect_gradients_match(l, {x});
   }
   EXPECT_THROW_WITH(layers::Conv1DTranspose(4, 3, padding = "causal"), "Received: causal", "Hint:");
   EXPECT_THROW_WITH(layers::Conv1DTranspose(4, 3)(Tensor::zeros({4, 10})), "expected min_ndim=3, found ndim=2",
@@ -51,5 +51,5 @@ TEST(Conv3DTranspose, ShapesValuesAndGradients) {
   Tensor y = l(x);
   ASSERT_EQ(y.dims(), ref.dims());
   EXPECT_LT(max_abs_diff(y, ref), 1e-4f);
-  keras::testing::expect_gradients_match(l, {x});
+  keras::test_support::expect_gradients_match(l, {x});
 }

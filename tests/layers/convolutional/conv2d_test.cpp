@@ -5,20 +5,12 @@
 #include "keras/keras.hpp"
 #include "layers/convolutional/conv_reference.hpp"
 #include "support/gradient_check.hpp"
+#include "support/test_helpers.hpp"
 
 using namespace keras;
 using namespace keras::kw;
 using conv_test::keras_out_size;
-
-namespace {
-// Builds `layer` on x and gives it random weights (a random bias too, so bias mistakes show).
-void randomize(const Layer& layer, const Tensor& x) {
-  layer(x);
-  std::vector<Tensor> w;
-  for (const Tensor& t : layer.get_weights()) w.push_back(random::normal(t.dims(), 0.0f, 0.5f));
-  layer.set_weights(w);
-}
-}  // namespace
+using keras::test_support::randomize;
 
 TEST(Conv2D, ShapesWeightsAndName) {
   utils::clear_session();
@@ -145,7 +137,7 @@ TEST(Conv2D, ChannelsFirst) {
     ASSERT_EQ(yf.shape(), (Shape{2, 4, 6, 4}));
     EXPECT_LT(max_abs_diff(conv_test::to_channels_last(yf), last(x)), 1e-5f);
     EXPECT_EQ(first.get_weights()[0].shape(), (Shape{3, 2, 4 / g, 4}));
-    keras::testing::expect_gradients_match(first, {xf});
+    keras::test_support::expect_gradients_match(first, {xf});
     // The channel axis is axis 1.
     EXPECT_THROW_WITH(first(Tensor::zeros({2, 3, 6, 7})), "expected axis 1 of input shape to have value 4", "Hint:");
   }
@@ -206,7 +198,7 @@ TEST(Conv2D, GradientsMatchNumerical) {
                            groups = c.groups, activation = c.activation);
       Tensor x = random::normal(c.in);
       randomize(layer, x);
-      keras::testing::expect_gradients_match(layer, {x}, {.training = training});
+      keras::test_support::expect_gradients_match(layer, {x}, {.training = training});
     }
   }
 }

@@ -6,18 +6,11 @@
 #include "layers/convolutional/conv_reference.hpp"
 #include "layers/convolutional/conv_transpose_reference.hpp"
 #include "support/gradient_check.hpp"
+#include "support/test_helpers.hpp"
 
 using namespace keras;
 using namespace keras::kw;
-
-namespace {
-void randomize(const Layer& layer, const Tensor& x) {
-  layer(x);
-  std::vector<Tensor> w;
-  for (const Tensor& t : layer.get_weights()) w.push_back(random::normal(t.dims(), 0.0f, 0.5f));
-  layer.set_weights(w);
-}
-}  // namespace
+using keras::test_support::randomize;
 
 TEST(Conv2DTranspose, ShapesWeightsAndDefaults) {
   utils::clear_session();
@@ -108,7 +101,7 @@ TEST(Conv2DTranspose, ChannelsFirstMatchesChannelsLast) {
   first(xf);
   first.set_weights(last.get_weights());
   EXPECT_LT(max_abs_diff(conv_test::to_channels_last(first(xf)), last(x)), 1e-5f);
-  keras::testing::expect_gradients_match(first, {xf});
+  keras::test_support::expect_gradients_match(first, {xf});
 }
 
 TEST(Conv2DTranspose, GradientsMatchNumerical) {
@@ -134,7 +127,7 @@ TEST(Conv2DTranspose, GradientsMatchNumerical) {
                                     activation = c.activation, output_padding = IntTuple(c.op));
       Tensor x = random::normal(c.in);
       randomize(layer, x);
-      keras::testing::expect_gradients_match(layer, {x}, {.training = training});
+      keras::test_support::expect_gradients_match(layer, {x}, {.training = training});
     }
 }
 

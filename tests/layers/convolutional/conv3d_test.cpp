@@ -5,19 +5,12 @@
 #include "keras/keras.hpp"
 #include "layers/convolutional/conv_reference.hpp"
 #include "support/gradient_check.hpp"
+#include "support/test_helpers.hpp"
 
 using namespace keras;
 using namespace keras::kw;
 using conv_test::keras_out_size;
-
-namespace {
-void randomize(const Layer& layer, const Tensor& x) {
-  layer(x);
-  std::vector<Tensor> w;
-  for (const Tensor& t : layer.get_weights()) w.push_back(random::normal(t.dims(), 0.0f, 0.5f));
-  layer.set_weights(w);
-}
-}  // namespace
+using keras::test_support::randomize;
 
 TEST(Conv3D, ShapesWeightsAndName) {
   utils::clear_session();
@@ -82,12 +75,12 @@ TEST(Conv3D, GradientsMatchNumerical) {
     layers::Conv3D layer(2, {2, 3, 2}, padding = "same", strides = {1, 2, 1}, groups = g, activation = "tanh");
     Tensor x = random::normal({2, 4, 5, 3, 2});
     randomize(layer, x);
-    keras::testing::expect_gradients_match(layer, {x}, {.training = true});
+    keras::test_support::expect_gradients_match(layer, {x}, {.training = true});
   }
   layers::Conv3D dilated(2, 2, dilation_rate = 2);
   Tensor x = random::normal({1, 5, 5, 5, 2});
   randomize(dilated, x);
-  keras::testing::expect_gradients_match(dilated, {x});
+  keras::test_support::expect_gradients_match(dilated, {x});
 }
 
 TEST(Conv3D, Errors) {

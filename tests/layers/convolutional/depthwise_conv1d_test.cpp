@@ -27,7 +27,7 @@ TEST(DepthwiseConv1D, ShapesValuesAndGradients) {
   Tensor y = l(x);
   ASSERT_EQ(y.dims(), ref.dims());
   EXPECT_LT(max_abs_diff(y, ref), 1e-5f);
-  keras::testing::expect_gradients_match(l, {x});
+  keras::test_support::expect_gradients_match(l, {x});
   EXPECT_THROW_WITH(layers::DepthwiseConv1D(3, padding = "causal"), "one of {'valid', 'same'}. Received: causal",
                     "Hint:");
   EXPECT_THROW_WITH(layers::DepthwiseConv1D(5)(Input({3, 4})), "Computed output size would be zero or negative",

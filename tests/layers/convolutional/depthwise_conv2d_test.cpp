@@ -5,17 +5,13 @@
 #include "keras/keras.hpp"
 #include "layers/convolutional/conv_reference.hpp"
 #include "support/gradient_check.hpp"
+#include "support/test_helpers.hpp"
 
 using namespace keras;
 using namespace keras::kw;
+using keras::test_support::randomize;
 
 namespace {
-void randomize(const Layer& layer, const Tensor& x) {
-  layer(x);
-  std::vector<Tensor> w;
-  for (const Tensor& t : layer.get_weights()) w.push_back(random::normal(t.dims(), 0.0f, 0.5f));
-  layer.set_weights(w);
-}
 // Keras's depthwise kernel (*k, C, dm) as the grouped Conv kernel (*k, 1, C*dm) (output channel c*dm + m).
 Tensor as_grouped(const Tensor& k) {
   std::vector<int64_t> d(k.dims().begin(), k.dims().end() - 2);
@@ -92,11 +88,11 @@ TEST(DepthwiseConv2D, GradientsMatchNumerical) {
                                 data_format = df);
       Tensor xa = random::normal({2, 3, 5, 4});
       randomize(a, xa);
-      keras::testing::expect_gradients_match(a, {xa}, {.training = training});
+      keras::test_support::expect_gradients_match(a, {xa}, {.training = training});
       layers::DepthwiseConv2D b({2, 3}, dilation_rate = {2, 1}, activation = "relu", data_format = df);
       Tensor xb = random::normal({1, 3, 6, 5});
       randomize(b, xb);
-      keras::testing::expect_gradients_match(b, {xb}, {.training = training});
+      keras::test_support::expect_gradients_match(b, {xb}, {.training = training});
     }
 }
 

@@ -29,7 +29,7 @@ TEST(SeparableConv1D, ShapesValuesAndGradients) {
   Tensor y = l(x);
   ASSERT_EQ(y.dims(), ref.dims());
   EXPECT_LT(max_abs_diff(y, ref), 1e-4f);
-  keras::testing::expect_gradients_match(l, {x});
+  keras::test_support::expect_gradients_match(l, {x});
   EXPECT_THROW_WITH(layers::SeparableConv1D(4, 3)(Tensor::zeros({4, 10})), "expected min_ndim=3, found ndim=2",
                     "Hint:");
 }

@@ -53,14 +53,14 @@ TEST(Activation, Gradients) {
     layers::Activation layer(name);
     Tensor x = random::normal({3, 7});
     layer(x);
-    keras::testing::expect_gradients_match(layer, {x});
+    keras::test_support::expect_gradients_match(layer, {x});
   }
 }
 
 TEST(Activation, GradientsInsideAModel) {
   Sequential model({Input({5}), layers::Dense(4), layers::Activation("tanh"), layers::Dense(2),
                     layers::Activation("softmax")});
-  keras::testing::expect_gradients_match(model, {random::normal({3, 5})}, {.training = true});
+  keras::test_support::expect_gradients_match(model, {random::normal({3, 5})}, {.training = true});
 }
 
 TEST(Activation, Errors) {

@@ -99,7 +99,7 @@ TEST(Dense, GradientsMatchNumerical) {
     layers::Dense d(5, activation = act);
     Tensor x = random::normal({4, 3, 6});
     d(x);
-    keras::testing::expect_gradients_match(d, {x});
+    keras::test_support::expect_gradients_match(d, {x});
   }
 }
 

@@ -14,7 +14,7 @@
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::expect_gradients_match;
+using keras::test_support::expect_gradients_match;
 
 namespace {
 
@@ -137,7 +137,7 @@ TEST(EinsumDense, TrainingGradientMatchesTheLoss) {
                                                        kernel_regularizer = "l2"),
                     layers::Flatten(), layers::Dense(1)});
   model.compile(optimizer = optimizers::SGD(learning_rate = 1.0), loss = "mse");
-  keras::testing::expect_fit_step_follows_loss_gradient(model, random::normal({4, 3, 4}), random::normal({4, 1}));
+  keras::test_support::expect_fit_step_follows_loss_gradient(model, random::normal({4, 3, 4}), random::normal({4, 1}));
 }
 
 TEST(EinsumDense, ErrorsInKerasWords) {
@@ -180,7 +180,7 @@ TEST(EinsumDense, SavesAsKerasDoes) {
   EXPECT_EQ(c["output_shape"], nlohmann::json::parse("[null, 2, 3]"));
   EXPECT_EQ(c["bias_axes"], "de");
   EXPECT_EQ(c["activation"], "relu");
-  keras::testing::expect_keras_round_trip(model, random::normal({3, 6, 8}));
+  keras::test_support::expect_keras_round_trip(model, random::normal({3, 6, 8}));
   // Keras's own config for EinsumDense("ab,bc->ac", output_shape=4, bias_axes="c").
   const std::string text = R"({"class_name": "Sequential", "config": {"name": "s", "layers": [
       {"class_name": "InputLayer", "config": {"batch_shape": [null, 3], "dtype": "float32", "name": "in"}},

@@ -62,7 +62,7 @@ TEST(Embedding, GradientAccumulatesRows) {
   layers::Embedding emb(6, 4);
   Tensor idx({1, 3, 1, 5, 0, 1}, {3, 2});
   emb(idx);
-  keras::testing::expect_gradients_match(emb, {idx}, {.skip_inputs = {0}});
+  keras::test_support::expect_gradients_match(emb, {idx}, {.skip_inputs = {0}});
   // Directly: index 1 appears three times, so its row's gradient is the sum of three output rows.
   CallContext ctx;
   ctx.inputs = {idx};

@@ -22,11 +22,11 @@ TEST(Identity, ReturnsItsInput) {
 TEST(Identity, InAModel) {
   Sequential model({Input({4}), layers::Dense(3), layers::Identity(), layers::Dense(2)});
   EXPECT_EQ(model.output_shape(), (Shape{None, 2}));
-  keras::testing::expect_gradients_match(model, {random::normal({5, 4})});
+  keras::test_support::expect_gradients_match(model, {random::normal({5, 4})});
   layers::Identity id;
   Tensor x = random::normal({2, 3});
   id(x);
-  keras::testing::expect_gradients_match(id, {x});
+  keras::test_support::expect_gradients_match(id, {x});
 }
 
 TEST(Identity, ConfigAndRegistry) {

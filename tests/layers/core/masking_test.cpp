@@ -52,7 +52,7 @@ TEST(Masking, GradientPassesOnlyThroughUnmaskedSteps) {
   // Away from the mask value the layer is the identity: the numerical check applies there.
   Tensor x = random::uniform({2, 4, 3}, 0.5f, 1.5f);
   m(x);
-  keras::testing::expect_gradients_match(m, {x});
+  keras::test_support::expect_gradients_match(m, {x});
   // At masked steps the mask is a constant (a step function of x), so the gradient there is 0.
   CallContext ctx;
   ctx.inputs = {padded()};

@@ -7,8 +7,8 @@
 
 using namespace keras;
 using namespace keras::kw;
-namespace kt = keras::testing;
-namespace km = keras::testing::merging;
+namespace kt = keras::test_support;
+namespace km = keras::test_support::merging;
 
 TEST(MergeAverage, ShapesAndValues) {
   EXPECT_EQ(layers::Average()({Input(shape = {3}), Input(shape = {3}), Input(shape = {1})}).shape(),

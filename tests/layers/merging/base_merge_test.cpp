@@ -8,7 +8,7 @@
 
 using namespace keras;
 using namespace keras::kw;
-namespace km = keras::testing::merging;
+namespace km = keras::test_support::merging;
 using keras::layers::MergeImpl;
 
 TEST(MergeShapes, ElementwiseOutputShapeFollowsKeras) {

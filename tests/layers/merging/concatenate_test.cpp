@@ -7,8 +7,8 @@
 
 using namespace keras;
 using namespace keras::kw;
-namespace kt = keras::testing;
-namespace km = keras::testing::merging;
+namespace kt = keras::test_support;
+namespace km = keras::test_support::merging;
 
 TEST(Concatenate, SymbolicShapes) {
   auto a = Input(shape = {3});

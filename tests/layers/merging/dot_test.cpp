@@ -10,8 +10,8 @@
 
 using namespace keras;
 using namespace keras::kw;
-namespace kt = keras::testing;
-namespace km = keras::testing::merging;
+namespace kt = keras::test_support;
+namespace km = keras::test_support::merging;
 
 namespace {
 

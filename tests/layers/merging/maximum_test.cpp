@@ -7,8 +7,8 @@
 
 using namespace keras;
 using namespace keras::kw;
-namespace kt = keras::testing;
-namespace km = keras::testing::merging;
+namespace kt = keras::test_support;
+namespace km = keras::test_support::merging;
 
 TEST(MergeMaximum, ShapesAndValues) {
   EXPECT_EQ(layers::Maximum()({Input(shape = {5, 1}), Input(shape = {5, 7})}).shape(), (Shape{None, 5, 7}));

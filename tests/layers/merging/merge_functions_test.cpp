@@ -6,7 +6,7 @@
 
 using namespace keras;
 using namespace keras::kw;
-namespace km = keras::testing::merging;
+namespace km = keras::test_support::merging;
 
 TEST(MergeFunctions, EagerTensorsGiveTheLayersResults) {
   Tensor a({1, 5, 3, 8}, {2, 2}), b({4, 2, 6, 7}, {2, 2});

@@ -7,7 +7,7 @@
 #include "keras/keras.hpp"
 #include "support/gradient_check.hpp"
 
-namespace keras::testing::merging {
+namespace keras::test_support::merging {
 
 // Values on a 0.1 grid shifted by `offset`: inputs made with different offsets never tie (for Maximum/Minimum
 // gradient checks, whose derivative jumps at ties).
@@ -31,4 +31,4 @@ inline std::vector<Tensor> input_grads(const Layer& layer, const std::vector<Ten
   return layer.impl()->backward(ctx, {g});
 }
 
-}  // namespace keras::testing::merging
+}  // namespace keras::test_support::merging

@@ -7,8 +7,8 @@
 
 using namespace keras;
 using namespace keras::kw;
-namespace kt = keras::testing;
-namespace km = keras::testing::merging;
+namespace kt = keras::test_support;
+namespace km = keras::test_support::merging;
 
 TEST(MergeMinimum, ShapesAndValues) {
   EXPECT_EQ(layers::Minimum()({Input(shape = {7}), Input(shape = {5, 7})}).shape(), (Shape{None, 5, 7}));

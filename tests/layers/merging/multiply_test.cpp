@@ -7,8 +7,8 @@
 
 using namespace keras;
 using namespace keras::kw;
-namespace kt = keras::testing;
-namespace km = keras::testing::merging;
+namespace kt = keras::test_support;
+namespace km = keras::test_support::merging;
 
 TEST(MergeMultiply, ShapesAndValues) {
   EXPECT_EQ(layers::Multiply()({Input(shape = {2, 8}), Input(shape = {8})}).shape(), (Shape{None, 2, 8}));

@@ -6,9 +6,11 @@
 
 #include "keras/keras.hpp"
 #include "support/gradient_check.hpp"
+#include "support/test_helpers.hpp"
 
 using namespace keras;
 using namespace keras::kw;
+using keras::test_support::to_doubles;
 
 namespace {
 
@@ -53,8 +55,6 @@ void expect_normalized(const Tensor& y, const Tensor& x, int ax, const std::vect
     ASSERT_NEAR(y.data()[k], want, tol * std::max(1.0, std::fabs(want))) << "element " << k;
   }
 }
-
-std::vector<double> to_doubles(const Tensor& t) { return {t.data(), t.data() + t.size()}; }
 
 Tensor shifted_normal(std::vector<int64_t> dims, float shift, float scale) {
   Tensor t = random::normal(std::move(dims));
@@ -257,7 +257,7 @@ TEST(BatchNormalization, CenterAndScaleOff) {
   Moments m = moments(x, 1);
   expect_normalized(bn.impl()->call_eager({x}, true).at(0), x, 1, m.mean, m.var, std::vector<double>(5, 1.0),
                     std::vector<double>(5, 0.0), 1e-3);
-  keras::testing::expect_gradients_match(bn, {x}, {.training = true});
+  keras::test_support::expect_gradients_match(bn, {x}, {.training = true});
 }
 
 TEST(BatchNormalization, GradientsInTrainingMode) {
@@ -266,19 +266,19 @@ TEST(BatchNormalization, GradientsInTrainingMode) {
     layers::BatchNormalization bn(gamma_initializer = "random_normal", beta_initializer = "random_normal");
     Tensor x = random::normal({6, 4});
     bn(x);
-    keras::testing::expect_gradients_match(bn, {x}, {.training = true});
+    keras::test_support::expect_gradients_match(bn, {x}, {.training = true});
   }
   {
     layers::BatchNormalization bn(axis = 1, gamma_initializer = "random_normal");
     Tensor x = shifted_normal({3, 2, 4, 3}, 1.0f, 2.0f);
     bn(x);
-    keras::testing::expect_gradients_match(bn, {x}, {.training = true});
+    keras::test_support::expect_gradients_match(bn, {x}, {.training = true});
   }
   {
     layers::BatchNormalization bn(gamma_initializer = "random_normal");
     Tensor x = random::normal({2, 3, 3, 4});
     bn(x);
-    keras::testing::expect_gradients_match(bn, {x}, {.training = true});
+    keras::test_support::expect_gradients_match(bn, {x}, {.training = true});
   }
 }
 
@@ -289,7 +289,7 @@ TEST(BatchNormalization, GradientsInInferenceMode) {
   bn(x);
   bn.set_weights({Tensor({0.5f, -1.0f, 2.0f}, {3}), Tensor({0.1f, 0.2f, 0.3f}, {3}), Tensor({0.3f, -0.2f, 1.0f}, {3}),
                   Tensor({0.7f, 1.5f, 2.5f}, {3})});
-  keras::testing::expect_gradients_match(bn, {x});
+  keras::test_support::expect_gradients_match(bn, {x});
 }
 
 TEST(BatchNormalization, SummaryCountsNonTrainableParams) {

@@ -7,9 +7,11 @@
 #include "keras/keras.hpp"
 #include "layers/normalization/norm_test_util.hpp"
 #include "support/gradient_check.hpp"
+#include "support/test_helpers.hpp"
 
 using namespace keras;
 using namespace keras::kw;
+using keras::test_support::to_doubles;
 
 namespace {
 
@@ -45,8 +47,6 @@ void expect_group_normalized(const Tensor& y, const Tensor& x, int ax, int64_t g
       }
     }
 }
-
-std::vector<double> to_doubles(const Tensor& t) { return {t.data(), t.data() + t.size()}; }
 
 }  // namespace
 
@@ -95,10 +95,10 @@ TEST(GroupNormalization, LargeInputsMatchTheFormula) {
   expect_group_normalized(cf(x), x, 1, 4, std::vector<double>(16, 1.0), std::vector<double>(16, 0.0), 1e-3);
   layers::GroupNormalization weighted(4, gamma_initializer = "random_normal", beta_initializer = "random_normal");
   weighted(x);
-  keras::testing::expect_backward_matches_slices(weighted, x, 4);
+  keras::test_support::expect_backward_matches_slices(weighted, x, 4);
   layers::GroupNormalization weighted_cf(2, axis = 1, gamma_initializer = "random_normal");
   weighted_cf(x);
-  keras::testing::expect_backward_matches_slices(weighted_cf, x, 4);
+  keras::test_support::expect_backward_matches_slices(weighted_cf, x, 4);
 }
 
 TEST(GroupNormalization, Gradients) {
@@ -107,20 +107,20 @@ TEST(GroupNormalization, Gradients) {
     layers::GroupNormalization gn(2, gamma_initializer = "random_normal", beta_initializer = "random_normal");
     Tensor x = random::normal({2, 3, 4});
     gn(x);
-    keras::testing::expect_gradients_match(gn, {x});
+    keras::test_support::expect_gradients_match(gn, {x});
   }
   {
     layers::GroupNormalization gn(2, axis = 1, gamma_initializer = "random_normal");
     Tensor x = random::normal({2, 4, 3, 2});
     gn(x);
-    keras::testing::expect_gradients_match(gn, {x});
+    keras::test_support::expect_gradients_match(gn, {x});
   }
   {
     layers::GroupNormalization gn(3, center = false, scale = false);
     Tensor x = random::normal({3, 6});
     gn(x);
     EXPECT_TRUE(gn.get_weights().empty());
-    keras::testing::expect_gradients_match(gn, {x});
+    keras::test_support::expect_gradients_match(gn, {x});
   }
 }
 

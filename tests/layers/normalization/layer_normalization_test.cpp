@@ -9,9 +9,11 @@
 #include "support/gradient_check.hpp"
 #include "support/round_trip.hpp"
 #include "support/saved_config.hpp"
+#include "support/test_helpers.hpp"
 
 using namespace keras;
 using namespace keras::kw;
+using keras::test_support::to_doubles;
 
 namespace {
 
@@ -37,8 +39,6 @@ void expect_layer_normalized(const Tensor& y, const Tensor& x, int ax, const std
       }
     }
 }
-
-std::vector<double> to_doubles(const Tensor& t) { return {t.data(), t.data() + t.size()}; }
 
 }  // namespace
 
@@ -95,7 +95,7 @@ TEST(LayerNormalization, LargeInputsMatchTheFormula) {
     auto w = ln.get_weights();
     ASSERT_EQ(w[0].size(), D);
     expect_layer_normalized(y, x, a, to_doubles(w[0]), to_doubles(w[1]), 1e-3);
-    keras::testing::expect_backward_matches_slices(ln, x, 4);
+    keras::test_support::expect_backward_matches_slices(ln, x, 4);
   }
 }
 
@@ -106,7 +106,7 @@ TEST(LayerNormalization, CenterAndScaleOff) {
   EXPECT_TRUE(ln.get_weights().empty());
   EXPECT_EQ(ln.count_params(), 0);
   expect_layer_normalized(y, x, 1, std::vector<double>(4, 1.0), std::vector<double>(4, 0.0), 1e-3);
-  keras::testing::expect_gradients_match(ln, {x});
+  keras::test_support::expect_gradients_match(ln, {x});
   layers::LayerNormalization no_center(center = false);
   no_center(x);
   ASSERT_EQ(no_center.get_weights().size(), 1u);
@@ -119,13 +119,13 @@ TEST(LayerNormalization, Gradients) {
     layers::LayerNormalization ln(gamma_initializer = "random_normal", beta_initializer = "random_normal");
     Tensor x = random::normal({4, 6});
     ln(x);
-    keras::testing::expect_gradients_match(ln, {x});
+    keras::test_support::expect_gradients_match(ln, {x});
   }
   {
     layers::LayerNormalization ln(axis = 1, gamma_initializer = "random_normal");
     Tensor x = random::normal({2, 5, 3});
     ln(x);
-    keras::testing::expect_gradients_match(ln, {x});
+    keras::test_support::expect_gradients_match(ln, {x});
   }
 }
 
@@ -171,13 +171,13 @@ TEST(LayerNormalization, SeveralAxesGradientsErrorsAndSaving) {
     layers::LayerNormalization ln(axis = {1, 2}, gamma_initializer = "random_normal");
     Tensor x = random::normal({2, 3, 4});
     ln(x);
-    keras::testing::expect_gradients_match(ln, {x});
+    keras::test_support::expect_gradients_match(ln, {x});
   }
   {
     layers::LayerNormalization ln(axis = {1, 2}, beta_initializer = "random_normal");
     Tensor x = random::normal({2, 3, 2, 3});
     ln(x);
-    keras::testing::expect_gradients_match(ln, {x});
+    keras::test_support::expect_gradients_match(ln, {x});
   }
   EXPECT_THROW_WITH(layers::LayerNormalization(axis = {1, 3})(Input({3, 4, 5})),
                     "keraspp's LayerNormalization normalizes over adjacent axes only; received axis=(1, 3)", "Hint:");
@@ -188,8 +188,8 @@ TEST(LayerNormalization, SeveralAxesGradientsErrorsAndSaving) {
   EXPECT_THROW_WITH(built(Tensor::zeros({2, 3, 5})), "expected axis 2 of input shape to have value 4");
   auto in = Input(shape = {3, 4});
   Model model(in, layers::LayerNormalization(axis = {1, 2}, name = "ln")(in));
-  Model loaded = keras::testing::expect_keras_round_trip(model, random::normal({2, 3, 4}));
-  EXPECT_EQ(keras::testing::saved_layer_config(loaded, "LayerNormalization")["axis"],
+  Model loaded = keras::test_support::expect_keras_round_trip(model, random::normal({2, 3, 4}));
+  EXPECT_EQ(keras::test_support::saved_layer_config(loaded, "LayerNormalization")["axis"],
             nlohmann::ordered_json::parse("[1, 2]"));
   EXPECT_EQ(loaded.get_layer("ln").get_weights()[0].shape(), (Shape{3, 4}));
 }

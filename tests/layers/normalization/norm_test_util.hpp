@@ -9,7 +9,7 @@
 
 #include "keras/keras.hpp"
 
-namespace keras::testing {
+namespace keras::test_support {
 
 inline void expect_backward_matches_slices(const Layer& layer, const Tensor& x, int parts) {
   LayerImpl& impl = *layer.impl();
@@ -39,4 +39,4 @@ inline void expect_backward_matches_slices(const Layer& layer, const Tensor& x, 
           << "weight " << i << " entry " << j;
 }
 
-}  // namespace keras::testing
+}  // namespace keras::test_support

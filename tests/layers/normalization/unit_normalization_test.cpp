@@ -10,7 +10,7 @@
 
 using namespace keras;
 using namespace keras::kw;
-namespace kt = keras::testing;
+namespace kt = keras::test_support;
 
 TEST(UnitNormalization, ShapesAndBadAxes) {
   EXPECT_EQ(layers::UnitNormalization()(Input(shape = {4, 3})).shape(), (Shape{None, 4, 3}));

@@ -40,7 +40,7 @@ TEST(AveragePooling1D, Gradients) {
     Tensor x = random::normal({2, 8, 3});
     layers::AveragePooling1D p(ps, strides = st, padding = pd);
     p(x);
-    keras::testing::expect_gradients_match(p, {x});
+    keras::test_support::expect_gradients_match(p, {x});
   }
 }
 

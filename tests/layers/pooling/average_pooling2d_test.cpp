@@ -55,12 +55,12 @@ TEST(AveragePooling2D, Gradients) {
     Tensor x = random::normal({2, 6, 7, 3});
     layers::AveragePooling2D p(ps, strides = st, padding = pd);
     p(x);
-    keras::testing::expect_gradients_match(p, {x});
+    keras::test_support::expect_gradients_match(p, {x});
   }
   Tensor x = random::normal({2, 3, 5, 5});
   layers::AveragePooling2D p(3, strides = 2, padding = "same", data_format = "channels_first");
   p(x);
-  keras::testing::expect_gradients_match(p, {x});
+  keras::test_support::expect_gradients_match(p, {x});
   // Each output's gradient is spread evenly over its window.
   CallContext ctx;
   ctx.inputs = {Tensor::zeros({1, 4, 4, 1})};

@@ -64,12 +64,12 @@ TEST(AveragePooling3D, Gradients) {
     Tensor x = random::normal({2, 5, 4, 4, 2});
     layers::AveragePooling3D p(ps, strides = st, padding = pd);
     p(x);
-    keras::testing::expect_gradients_match(p, {x});
+    keras::test_support::expect_gradients_match(p, {x});
   }
   Tensor x = random::normal({2, 2, 5, 4, 3});
   layers::AveragePooling3D p(3, strides = 2, padding = "same", data_format = "channels_first");
   p(x);
-  keras::testing::expect_gradients_match(p, {x});
+  keras::test_support::expect_gradients_match(p, {x});
   // Each output's gradient is spread evenly over its window.
   CallContext ctx;
   ctx.inputs = {Tensor::zeros({1, 2, 2, 4, 1})};
@@ -108,5 +108,5 @@ TEST(AveragePooling3D, ConfigAndSavedModel) {
   Sequential model({Input({5, 6, 4, 3}), layers::AveragePooling3D(3, strides = 2, padding = "same"),
                     layers::AveragePooling3D({1, 2, 1}, data_format = "channels_first"), layers::Flatten(),
                     layers::Dense(2)});
-  keras::testing::expect_keras_round_trip(model, x);
+  keras::test_support::expect_keras_round_trip(model, x);
 }

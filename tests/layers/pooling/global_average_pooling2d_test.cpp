@@ -6,29 +6,11 @@
 #include <limits>
 
 #include "keras/keras.hpp"
+#include "layers/pooling/pooling_reference.hpp"
 #include "support/gradient_check.hpp"
 
 using namespace keras;
 using namespace keras::kw;
-
-namespace {
-// The naive mean over the spatial axes: x is (n, spatial..., c) or (n, c, spatial...).
-Tensor reference(const Tensor& x, bool channels_first) {
-  const auto& d = x.dims();
-  const int64_t n = d[0], c = channels_first ? d[1] : d.back(), s = x.size() / (n * c);
-  Tensor y = Tensor::zeros({n, c});
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t ch = 0; ch < c; ++ch) {
-      double acc = 0.0;
-      for (int64_t i = 0; i < s; ++i) {
-        const double v = x.data()[channels_first ? (b * c + ch) * s + i : (b * s + i) * c + ch];
-        acc += v;
-      }
-      y.data()[b * c + ch] = static_cast<float>(acc / static_cast<double>(s));
-    }
-  return y;
-}
-}  // namespace
 
 TEST(GlobalAveragePooling2D, Shapes) {
   EXPECT_EQ(layers::GlobalAveragePooling2D()(Input({5, 4, 3})).shape(), (Shape{None, 3}));
@@ -46,7 +28,7 @@ TEST(GlobalAveragePooling2D, ValuesMatchNaiveLoops) {
   for (bool cf : {false, true}) {
     Tensor x = random::normal({2, 5, 4, 3});
     Tensor y = layers::GlobalAveragePooling2D(data_format = cf ? "channels_first" : "channels_last")(x);
-    Tensor expected = reference(x, cf);
+    Tensor expected = pooling_reference::global_average(x, cf);
     ASSERT_EQ(y.shape(), expected.shape());
     EXPECT_LT(max_abs_diff(y, expected), 1e-5f);
     Tensor kept =
@@ -61,10 +43,10 @@ TEST(GlobalAveragePooling2D, Gradients) {
     Tensor x = random::normal({2, 5, 4, 3});
     layers::GlobalAveragePooling2D p(data_format = cf ? "channels_first" : "channels_last");
     p(x);
-    keras::testing::expect_gradients_match(p, {x});
+    keras::test_support::expect_gradients_match(p, {x});
   }
   Sequential model({Input({5, 4, 3}), layers::Dense(4), layers::GlobalAveragePooling2D(), layers::Dense(2)});
-  keras::testing::expect_gradients_match(model, {random::normal({2, 5, 4, 3})});
+  keras::test_support::expect_gradients_match(model, {random::normal({2, 5, 4, 3})});
 }
 
 TEST(GlobalAveragePooling2D, Errors) {

@@ -44,7 +44,7 @@ TEST(GlobalAveragePooling3D, Gradients) {
     Tensor x = random::normal({2, 4, 3, 5, 3});
     layers::GlobalAveragePooling3D p(data_format = cf ? "channels_first" : "channels_last");
     p(x);
-    keras::testing::expect_gradients_match(p, {x});
+    keras::test_support::expect_gradients_match(p, {x});
   }
   // Each channel's gradient is spread evenly over the whole volume.
   layers::GlobalAveragePooling3D p;
@@ -79,5 +79,5 @@ TEST(GlobalAveragePooling3D, ConfigAndSavedModel) {
   EXPECT_TRUE(layers::is_registered("GlobalAveragePooling3D"));
   Sequential model({Input({4, 3, 5, 3}), layers::Dense(4), layers::GlobalAveragePooling3D(keepdims = true),
                     layers::Flatten(), layers::Dense(2)});
-  keras::testing::expect_keras_round_trip(model, x);
+  keras::test_support::expect_keras_round_trip(model, x);
 }

@@ -12,25 +12,6 @@
 using namespace keras;
 using namespace keras::kw;
 
-namespace {
-// The naive maximum over the spatial axes: x is (n, spatial..., c) or (n, c, spatial...).
-Tensor reference(const Tensor& x, bool channels_first) {
-  const auto& d = x.dims();
-  const int64_t n = d[0], c = channels_first ? d[1] : d.back(), s = x.size() / (n * c);
-  Tensor y = Tensor::zeros({n, c});
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t ch = 0; ch < c; ++ch) {
-      double acc = -std::numeric_limits<double>::infinity();
-      for (int64_t i = 0; i < s; ++i) {
-        const double v = x.data()[channels_first ? (b * c + ch) * s + i : (b * s + i) * c + ch];
-        acc = std::max(acc, v);
-      }
-      y.data()[b * c + ch] = static_cast<float>(acc);
-    }
-  return y;
-}
-}  // namespace
-
 TEST(GlobalMaxPooling2D, Shapes) {
   EXPECT_EQ(layers::GlobalMaxPooling2D()(Input({5, 4, 3})).shape(), (Shape{None, 3}));
   EXPECT_EQ(layers::GlobalMaxPooling2D(keepdims = true)(Input({5, 4, 3})).shape(), (Shape{None, 1, 1, 3}));
@@ -47,7 +28,7 @@ TEST(GlobalMaxPooling2D, ValuesMatchNaiveLoops) {
   for (bool cf : {false, true}) {
     Tensor x = pooling_reference::distinct_values({2, 5, 4, 3});
     Tensor y = layers::GlobalMaxPooling2D(data_format = cf ? "channels_first" : "channels_last")(x);
-    Tensor expected = reference(x, cf);
+    Tensor expected = pooling_reference::global_max(x, cf);
     ASSERT_EQ(y.shape(), expected.shape());
     EXPECT_LT(max_abs_diff(y, expected), 1e-5f);
     Tensor kept = layers::GlobalMaxPooling2D(data_format = cf ? "channels_first" : "channels_last", keepdims = true)(x);
@@ -61,10 +42,10 @@ TEST(GlobalMaxPooling2D, Gradients) {
     Tensor x = pooling_reference::distinct_values({2, 5, 4, 3});
     layers::GlobalMaxPooling2D p(data_format = cf ? "channels_first" : "channels_last");
     p(x);
-    keras::testing::expect_gradients_match(p, {x});
+    keras::test_support::expect_gradients_match(p, {x});
   }
   Sequential model({Input({5, 4, 3}), layers::GlobalMaxPooling2D(), layers::Dense(2)});
-  keras::testing::expect_gradients_match(model, {pooling_reference::distinct_values({2, 5, 4, 3})});
+  keras::test_support::expect_gradients_match(model, {pooling_reference::distinct_values({2, 5, 4, 3})});
   // The gradient goes to the first maximum of each channel.
   layers::GlobalMaxPooling2D p;
   CallContext ctx;

@@ -42,7 +42,7 @@ TEST(GlobalMaxPooling3D, Gradients) {
     Tensor x = pooling_reference::distinct_values({2, 4, 3, 5, 3});
     layers::GlobalMaxPooling3D p(data_format = cf ? "channels_first" : "channels_last");
     p(x);
-    keras::testing::expect_gradients_match(p, {x});
+    keras::test_support::expect_gradients_match(p, {x});
   }
   // The gradient goes to the first maximum of each channel, in (depth, height, width) order.
   layers::GlobalMaxPooling3D p;
@@ -77,5 +77,5 @@ TEST(GlobalMaxPooling3D, ConfigAndSavedModel) {
   EXPECT_TRUE(layers::is_registered("GlobalMaxPooling3D"));
   Sequential model({Input({4, 3, 5, 3}), layers::Dense(4), layers::GlobalMaxPooling3D(keepdims = true),
                     layers::Flatten(), layers::Dense(2)});
-  keras::testing::expect_keras_round_trip(model, x);
+  keras::test_support::expect_keras_round_trip(model, x);
 }

@@ -45,13 +45,13 @@ TEST(MaxPooling1D, Gradients) {
     Tensor x = pooling_reference::distinct_values({2, 9, 3});
     layers::MaxPooling1D p(ps, strides = st, padding = pd);
     p(x);
-    keras::testing::expect_gradients_match(p, {x});
-    keras::testing::expect_gradients_match(p, {x}, {.training = true});
+    keras::test_support::expect_gradients_match(p, {x});
+    keras::test_support::expect_gradients_match(p, {x}, {.training = true});
   }
   Tensor x = pooling_reference::distinct_values({2, 3, 8});
   layers::MaxPooling1D p(2, data_format = "channels_first");
   p(x);
-  keras::testing::expect_gradients_match(p, {x});
+  keras::test_support::expect_gradients_match(p, {x});
 }
 
 TEST(MaxPooling1D, Errors) {

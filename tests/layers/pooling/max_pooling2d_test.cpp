@@ -10,7 +10,7 @@
 using namespace keras;
 using namespace keras::kw;
 
-using keras::testing::train_call;
+using keras::test_support::train_call;
 
 TEST(MaxPooling2D, ConstructionForms) {
   for (const layers::MaxPooling2D& p :
@@ -102,15 +102,15 @@ TEST(MaxPooling2D, Gradients) {
     Tensor x = pooling_reference::distinct_values({2, 6, 5, 3});
     layers::MaxPooling2D p(ps, strides = st, padding = pd);
     p(x);
-    keras::testing::expect_gradients_match(p, {x});
-    keras::testing::expect_gradients_match(p, {x}, {.training = true});
+    keras::test_support::expect_gradients_match(p, {x});
+    keras::test_support::expect_gradients_match(p, {x}, {.training = true});
   }
   Tensor xc = pooling_reference::distinct_values({2, 3, 5, 6});
   layers::MaxPooling2D pc(2, strides = 1, padding = "same", data_format = "channels_first");
   pc(xc);
-  keras::testing::expect_gradients_match(pc, {xc});
+  keras::test_support::expect_gradients_match(pc, {xc});
   Sequential model({Input({6, 6, 2}), layers::MaxPooling2D(), layers::Flatten(), layers::Dense(2)});
-  keras::testing::expect_gradients_match(model, {pooling_reference::distinct_values({2, 6, 6, 2})});
+  keras::test_support::expect_gradients_match(model, {pooling_reference::distinct_values({2, 6, 6, 2})});
 }
 
 TEST(MaxPooling2D, BackwardRoutesToTheFirstMaximum) {

@@ -12,7 +12,7 @@
 using namespace keras;
 using namespace keras::kw;
 
-using keras::testing::train_call;
+using keras::test_support::train_call;
 
 TEST(MaxPooling3D, ConstructionForms) {
   for (const layers::MaxPooling3D& p :
@@ -84,13 +84,13 @@ TEST(MaxPooling3D, Gradients) {
     Tensor x = pooling_reference::distinct_values({2, 5, 4, 4, 2});
     layers::MaxPooling3D p(ps, strides = st, padding = pd);
     p(x);
-    keras::testing::expect_gradients_match(p, {x});
-    keras::testing::expect_gradients_match(p, {x}, {.training = true});
+    keras::test_support::expect_gradients_match(p, {x});
+    keras::test_support::expect_gradients_match(p, {x}, {.training = true});
   }
   Tensor xc = pooling_reference::distinct_values({2, 2, 4, 3, 5});
   layers::MaxPooling3D pc(2, strides = 1, padding = "same", data_format = "channels_first");
   pc(xc);
-  keras::testing::expect_gradients_match(pc, {xc});
+  keras::test_support::expect_gradients_match(pc, {xc});
 }
 
 TEST(MaxPooling3D, BackwardRoutesToTheFirstMaximum) {
@@ -157,7 +157,7 @@ TEST(MaxPooling3D, ConfigAndSavedModel) {
   EXPECT_EQ(q(x).to_vector(), p(x).to_vector());
   Sequential model({Input({4, 5, 3, 2}), layers::MaxPooling3D({3, 2, 2}, strides = 1, padding = "same"),
                     layers::MaxPooling3D(2, data_format = "channels_first"), layers::Flatten(), layers::Dense(2)});
-  keras::testing::expect_keras_round_trip(model, x);
+  keras::test_support::expect_keras_round_trip(model, x);
   const std::string config = model.to_json();
   EXPECT_NE(config.find("\"pool_size\": [3, 2, 2]"), std::string::npos) << config;
   EXPECT_NE(config.find("\"strides\": [1, 1, 1]"), std::string::npos) << config;

@@ -13,13 +13,13 @@ using namespace keras;
 
 namespace {
 
-struct Config {
+struct Pool3DConfig {
   int64_t n, c;
   std::array<int64_t, 3> size, pool, strides;
   bool same, channels_first, max;
 };
 
-backend::PoolSpec spec_of(const Config& k) {
+backend::PoolSpec pool3d_spec(const Pool3DConfig& k) {
   std::array<int64_t, 3> out{}, before{}, after{};
   for (size_t a = 0; a < 3; ++a) {
     out[a] = k.same ? (k.size[a] + k.strides[a] - 1) / k.strides[a] : (k.size[a] - k.pool[a]) / k.strides[a] + 1;
@@ -36,7 +36,7 @@ backend::PoolSpec spec_of(const Config& k) {
 }
 
 // The loops' view: channels_first data pools each channel's volume on its own.
-backend::Pool3D loop_view(const backend::PoolSpec& p) {
+backend::Pool3D pool3d_loop_view(const backend::PoolSpec& p) {
   backend::Pool3D q;
   q.plane.n = p.channels_first ? p.n * p.c : p.n;
   q.plane.c = p.channels_first ? 1 : p.c;
@@ -51,7 +51,7 @@ backend::Pool3D loop_view(const backend::PoolSpec& p) {
 
 TEST(Pooling3DKernels, OneDnnAndLoopsAgree) {
   utils::set_random_seed(95);
-  const std::vector<Config> configs = {
+  const std::vector<Pool3DConfig> configs = {
       {2, 3, {4, 5, 6}, {2, 2, 2}, {2, 2, 2}, false, false, true},
       {2, 3, {5, 4, 7}, {3, 3, 3}, {2, 1, 2}, true, false, true},
       {2, 4, {5, 6, 3}, {3, 2, 2}, {1, 2, 1}, true, true, true},
@@ -60,8 +60,8 @@ TEST(Pooling3DKernels, OneDnnAndLoopsAgree) {
       {2, 4, {6, 6, 5}, {2, 2, 3}, {3, 2, 2}, false, true, false},
       {1, 40, {12, 12, 12}, {3, 3, 3}, {2, 2, 2}, true, false, true},  // large enough for oneDNN's threads
   };
-  for (const Config& k : configs) {
-    const backend::PoolSpec p = spec_of(k);
+  for (const Pool3DConfig& k : configs) {
+    const backend::PoolSpec p = pool3d_spec(k);
     // Integer-valued inputs in a small range: many ties, which both must break the same way (first maximum).
     Tensor x = random::randint(0, 4, {p.n * p.c * p.d * p.h * p.w});
     Tensor dy = random::normal({p.n * p.c * p.od * p.oh * p.ow});
@@ -73,8 +73,8 @@ TEST(Pooling3DKernels, OneDnnAndLoopsAgree) {
     backend::pool_forward(p, x.data(), y1.data(), k.max ? workspace.data() : nullptr);
     backend::pool_backward(p, x.data(), k.max ? workspace.data() : nullptr, dy.data(), dx1.data());
     backend::pool_backward(p, x.data(), nullptr, dy.data(), dx2.data());  // maxima found again
-    backend::pool3d(loop_view(p), k.max, x.data(), y2.data());
-    backend::pool3d_backward(loop_view(p), k.max, x.data(), dy.data(), dx3.data());
+    backend::pool3d(pool3d_loop_view(p), k.max, x.data(), y2.data());
+    backend::pool3d_backward(pool3d_loop_view(p), k.max, x.data(), dy.data(), dx3.data());
     EXPECT_LT(max_abs_diff(y1, y2), 1e-6f) << "config " << &k - configs.data();
     EXPECT_LT(max_abs_diff(dx1, dx3), 1e-5f) << "config " << &k - configs.data();
     EXPECT_EQ(dx1.to_vector(), dx2.to_vector()) << "config " << &k - configs.data();

@@ -54,7 +54,7 @@ TEST(Pooling3DModel, TrainsAndSummarizes) {
   model.compile(optimizer = "adam", loss = "binary_crossentropy");
   History h = model.fit(x, y, epochs = 5, batch_size = 8, verbose = 0);
   EXPECT_LT(h.history.at("loss").back(), h.history.at("loss").front());
-  keras::testing::expect_keras_round_trip(model, x);
+  keras::test_support::expect_keras_round_trip(model, x);
 }
 
 TEST(Pooling3DModel, Gradients) {
@@ -62,5 +62,5 @@ TEST(Pooling3DModel, Gradients) {
   Sequential model({Input({4, 4, 4, 2}), layers::Conv3D(3, 2, padding = "same", activation = "relu"),
                     layers::MaxPooling3D(), layers::AveragePooling3D(2, strides = 1, padding = "same"),
                     layers::GlobalMaxPooling3D(), layers::Dense(2)});
-  keras::testing::expect_gradients_match(model, {random::normal({2, 4, 4, 4, 2})});
+  keras::test_support::expect_gradients_match(model, {random::normal({2, 4, 4, 4, 2})});
 }

@@ -14,12 +14,12 @@ using namespace keras;
 
 namespace {
 
-struct Config {
+struct Pool2DConfig {
   int64_t n, c, h, w, kh, kw, sh, sw;
   bool same, channels_first, max;
 };
 
-backend::PoolSpec spec_of(const Config& k) {
+backend::PoolSpec pool2d_spec(const Pool2DConfig& k) {
   backend::PoolSpec p;
   p.n = k.n, p.c = k.c, p.h = k.h, p.w = k.w, p.kh = k.kh, p.kw = k.kw, p.sh = k.sh, p.sw = k.sw;
   p.channels_first = k.channels_first;
@@ -34,7 +34,7 @@ backend::PoolSpec spec_of(const Config& k) {
   return p;
 }
 
-backend::Pool2D loop_view(const backend::PoolSpec& p) {
+backend::Pool2D pool2d_loop_view(const backend::PoolSpec& p) {
   backend::Pool2D q;
   q.n = p.channels_first ? p.n * p.c : p.n;
   q.c = p.channels_first ? 1 : p.c;
@@ -63,7 +63,7 @@ INSTANTIATE_TEST_SUITE_P(MaxPooling, PoolingTrainingKernels,
 
 TEST_P(PoolingTrainingKernels, OneDnnAndLoopsAgree) {
   utils::set_random_seed(71);
-  const std::vector<Config> configs = {
+  const std::vector<Pool2DConfig> configs = {
       {2, 5, 7, 8, 2, 2, 2, 2, false, false, true},  {2, 5, 7, 8, 3, 3, 2, 2, true, false, true},
       {3, 4, 9, 6, 3, 2, 1, 2, true, true, true},    {2, 3, 1, 10, 1, 3, 1, 2, true, false, true},
       {2, 5, 7, 8, 3, 3, 1, 1, true, false, false},  {2, 4, 6, 6, 2, 2, 3, 3, false, true, false},
@@ -72,8 +72,8 @@ TEST_P(PoolingTrainingKernels, OneDnnAndLoopsAgree) {
       // last row or column outside every window, and steps past the window leave gaps.
       {3, 16, 9, 11, 2, 2, 2, 2, false, false, true}, {2, 3, 8, 9, 2, 2, 3, 3, false, false, true},
       {2, 5, 6, 7, 3, 1, 3, 2, false, false, true},   {4, 32, 26, 26, 2, 2, 2, 2, false, false, true}};
-  for (const Config& k : configs) {
-    const backend::PoolSpec p = spec_of(k);
+  for (const Pool2DConfig& k : configs) {
+    const backend::PoolSpec p = pool2d_spec(k);
     // Integer-valued inputs in a small range: many ties, which both must break the same way (first maximum).
     Tensor x = random::randint(0, 4, {k.n * k.c * k.h * k.w});
     Tensor dy = random::normal({p.n * p.c * p.oh * p.ow});
@@ -85,7 +85,7 @@ TEST_P(PoolingTrainingKernels, OneDnnAndLoopsAgree) {
     backend::pool_forward(p, x.data(), y1.data(), k.max ? workspace.data() : nullptr);
     backend::pool_backward(p, x.data(), k.max ? workspace.data() : nullptr, dy.data(), dx1.data());
     backend::pool_backward(p, x.data(), nullptr, dy.data(), dx2.data());  // maxima found again
-    const backend::Pool2D q = loop_view(p);
+    const backend::Pool2D q = pool2d_loop_view(p);
     if (k.max) {
       backend::max_pool2d(q, x.data(), y2.data(), nullptr);
       backend::max_pool2d_backward(q, x.data(), nullptr, dy.data(), dx3.data());

@@ -86,4 +86,33 @@ inline keras::Tensor distinct_values(const std::vector<int64_t>& shape) {
   return x;
 }
 
+// The naive mean over the spatial axes, in double: x is (n, spatial..., c) or (n, c, spatial...); the result (n, c).
+inline keras::Tensor global_average(const keras::Tensor& x, bool channels_first) {
+  const auto& d = x.dims();
+  const int64_t n = d[0], c = channels_first ? d[1] : d.back(), s = x.size() / (n * c);
+  keras::Tensor y = keras::Tensor::zeros({n, c});
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t ch = 0; ch < c; ++ch) {
+      double acc = 0.0;
+      for (int64_t i = 0; i < s; ++i) acc += x.data()[channels_first ? (b * c + ch) * s + i : (b * s + i) * c + ch];
+      y.data()[b * c + ch] = static_cast<float>(acc / static_cast<double>(s));
+    }
+  return y;
+}
+
+// The naive maximum over the spatial axes: x is (n, spatial..., c) or (n, c, spatial...); the result (n, c).
+inline keras::Tensor global_max(const keras::Tensor& x, bool channels_first) {
+  const auto& d = x.dims();
+  const int64_t n = d[0], c = channels_first ? d[1] : d.back(), s = x.size() / (n * c);
+  keras::Tensor y = keras::Tensor::zeros({n, c});
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t ch = 0; ch < c; ++ch) {
+      double acc = -std::numeric_limits<double>::infinity();
+      for (int64_t i = 0; i < s; ++i)
+        acc = std::max<double>(acc, x.data()[channels_first ? (b * c + ch) * s + i : (b * s + i) * c + ch]);
+      y.data()[b * c + ch] = static_cast<float>(acc);
+    }
+  return y;
+}
+
 }  // namespace pooling_reference

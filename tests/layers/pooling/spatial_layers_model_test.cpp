@@ -35,5 +35,5 @@ TEST(SpatialPoolingModel, SequenceModelGradients) {
                     layers::UpSampling1D(2), layers::AveragePooling1D(3, strides = 2), layers::SpatialDropout1D(0.3),
                     layers::Dense(4), layers::GlobalAveragePooling1D(), layers::Dense(2)});
   EXPECT_EQ(model.output_shape(), (Shape{None, 2}));
-  keras::testing::expect_gradients_match(model, {random::normal({3, 12, 3})});
+  keras::test_support::expect_gradients_match(model, {random::normal({3, 12, 3})});
 }

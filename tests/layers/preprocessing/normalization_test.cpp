@@ -11,7 +11,7 @@ using namespace keras;
 using namespace keras::kw;
 
 namespace {
-void expect_values(const Tensor& t, const std::vector<double>& want, double tol = 1e-5) {
+void expect_near_values(const Tensor& t, const std::vector<double>& want, double tol = 1e-5) {
   ASSERT_EQ(t.size(), static_cast<int64_t>(want.size()));
   for (size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(t.data()[i], want[i], tol) << "element " << i;
 }
@@ -21,7 +21,7 @@ void expect_values(const Tensor& t, const std::vector<double>& want, double tol 
 TEST(Normalization, AdaptWithAxisNone) {
   layers::Normalization layer(axis = None);
   layer.adapt(Tensor({1, 2, 3, 4, 5}, {5}));
-  expect_values(layer(Tensor({1, 2, 3}, {3})), {-1.4142135, -0.70710677, 0.0});
+  expect_near_values(layer(Tensor({1, 2, 3}, {3})), {-1.4142135, -0.70710677, 0.0});
   auto w = layer.get_weights();
   ASSERT_EQ(w.size(), 3u);
   EXPECT_EQ(w[0].ndim(), 0);  // scalar mean and variance
@@ -34,15 +34,15 @@ TEST(Normalization, AdaptPerFeature) {
   layers::Normalization layer(axis = -1);
   EXPECT_EQ(layer.name(), "normalization");
   layer.adapt(Tensor({0, 7, 4, 2, 9, 6, 0, 7, 4, 2, 9, 6}, {4, 3}));
-  expect_values(layer(Tensor({0, 7, 4}, {1, 3})), {-1, -1, -1});
+  expect_near_values(layer(Tensor({0, 7, 4}, {1, 3})), {-1, -1, -1});
   auto vars = layer.impl()->variables();
   ASSERT_EQ(vars.size(), 3u);
   EXPECT_EQ(vars[0]->name, "mean");
   EXPECT_EQ(vars[1]->name, "variance");
   EXPECT_EQ(vars[2]->name, "count");
   for (const auto& v : vars) EXPECT_FALSE(v->trainable);
-  expect_values(vars[0]->value, {1, 8, 5});
-  expect_values(vars[1]->value, {1, 1, 1});
+  expect_near_values(vars[0]->value, {1, 8, 5});
+  expect_near_values(vars[1]->value, {1, 1, 1});
   EXPECT_EQ(layer.count_params(), 7);  // Keras counts mean, variance and the scalar count
   EXPECT_TRUE(layer.trainable_weights().empty());
   EXPECT_EQ(layer.non_trainable_weights().size(), 3u);
@@ -51,17 +51,17 @@ TEST(Normalization, AdaptPerFeature) {
 
 TEST(Normalization, GivenMeanAndVariance) {
   layers::Normalization layer(mean = 3.0, variance = 2.0);
-  expect_values(layer(Tensor({1, 2, 3}, {3, 1})), {-1.4142135, -0.70710677, 0.0});
+  expect_near_values(layer(Tensor({1, 2, 3}, {3, 1})), {-1.4142135, -0.70710677, 0.0});
   EXPECT_TRUE(layer.get_weights().empty());  // constants, not weights
   EXPECT_EQ(layer.count_params(), 0);
   layers::Normalization per_feature(mean = 1.0, variance = FloatList{4.0});
-  expect_values(per_feature(Tensor({3, 5}, {1, 2})), {1.0, 2.0});
+  expect_near_values(per_feature(Tensor({3, 5}, {1, 2})), {1.0, 2.0});
 }
 
 TEST(Normalization, Invert) {
   layers::Normalization layer(axis = -1, invert = true);
   layer.adapt(Tensor({0, 7, 4, 2, 9, 6, 0, 7, 4, 2, 9, 6}, {4, 3}));
-  expect_values(layer(Tensor({1, 2, 3}, {1, 3})), {2, 10, 8});
+  expect_near_values(layer(Tensor({1, 2, 3}, {1, 3})), {2, 10, 8});
   // Inverting undoes normalizing.
   layers::Normalization forward;
   Tensor data = random::normal({20, 4});
@@ -121,10 +121,10 @@ TEST(Normalization, UnadaptedIsIdentityAndGradientsFlow) {
   Tensor x = random::normal({4, 3});
   EXPECT_LT(max_abs_diff(layer(x), x), 1e-6f);
   layer.adapt(random::normal({10, 3}));
-  keras::testing::expect_gradients_match(layer, {x});
+  keras::test_support::expect_gradients_match(layer, {x});
   layers::Normalization inv(invert = true, mean = 1.0, variance = 4.0);
   inv(x);
-  keras::testing::expect_gradients_match(inv, {x});
+  keras::test_support::expect_gradients_match(inv, {x});
 }
 
 TEST(Normalization, InAModel) {

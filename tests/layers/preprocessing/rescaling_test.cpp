@@ -38,7 +38,7 @@ TEST(Rescaling, Gradients) {
   layers::Rescaling r(-2.5, 1.0);
   Tensor x = random::normal({3, 4});
   r(x);
-  keras::testing::expect_gradients_match(r, {x});
+  keras::test_support::expect_gradients_match(r, {x});
 }
 
 TEST(Rescaling, Errors) {

@@ -11,8 +11,8 @@
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::train_call;
-namespace kt = keras::testing;
+using keras::test_support::train_call;
+namespace kt = keras::test_support;
 
 namespace {
 constexpr double kAlphaPrime = -1.7580993408473766;
@@ -55,7 +55,7 @@ TEST(AlphaDropout, KeepsOrSaturatesThenRestoresMeanAndVariance) {
 }
 
 TEST(AlphaDropout, Seeds) {
-  keras::testing::expect_seeds_reproduce<layers::AlphaDropout>(random::normal({10, 10}), rate = 0.5);
+  keras::test_support::expect_seeds_reproduce<layers::AlphaDropout>(random::normal({10, 10}), rate = 0.5);
 }
 
 TEST(AlphaDropout, Gradients) {

@@ -9,7 +9,7 @@
 using namespace keras;
 using namespace keras::kw;
 
-using keras::testing::train_call;
+using keras::test_support::train_call;
 
 TEST(Dropout, ConstructionForms) {
   for (const layers::Dropout& d : {layers::Dropout(0.5), layers::Dropout(rate = 0.5, seed = 1),
@@ -83,12 +83,12 @@ TEST(Dropout, Gradients) {
   Tensor x = random::normal({3, 4});
   layers::Dropout d(0.5);
   d(x);
-  keras::testing::expect_gradients_match(d, {x});  // inference: identity
+  keras::test_support::expect_gradients_match(d, {x});  // inference: identity
   layers::Dropout d0(0.0);
   d0(x);
-  keras::testing::expect_gradients_match(d0, {x}, {.training = true});
+  keras::test_support::expect_gradients_match(d0, {x}, {.training = true});
   Sequential model({Input({4}), layers::Dense(3), layers::Dropout(0.5), layers::Dense(2)});
-  keras::testing::expect_gradients_match(model, {x});
+  keras::test_support::expect_gradients_match(model, {x});
 }
 
 TEST(Dropout, SeedIsReproducible) {

@@ -11,9 +11,9 @@
 
 using namespace keras;
 using namespace keras::kw;
-namespace kt = keras::testing;
+namespace kt = keras::test_support;
 
-using keras::testing::train_call;
+using keras::test_support::train_call;
 
 TEST(GaussianDropout, InferenceIsTheIdentityAndShapesPass) {
   Tensor x = random::normal({8, 5});
@@ -39,7 +39,7 @@ TEST(GaussianDropout, NoiseHasMeanOneAndTheDropoutVariance) {
 }
 
 TEST(GaussianDropout, Seeds) {
-  keras::testing::expect_seeds_reproduce<layers::GaussianDropout>(Tensor::ones({10, 10}), rate = 0.5);
+  keras::test_support::expect_seeds_reproduce<layers::GaussianDropout>(Tensor::ones({10, 10}), rate = 0.5);
 }
 
 TEST(GaussianDropout, Gradients) {

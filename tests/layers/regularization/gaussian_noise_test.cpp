@@ -11,7 +11,7 @@
 using namespace keras;
 using namespace keras::kw;
 
-using keras::testing::train_call;
+using keras::test_support::train_call;
 
 TEST(GaussianNoise, InferenceIsTheIdentity) {
   layers::GaussianNoise g(0.5);
@@ -42,7 +42,7 @@ TEST(GaussianNoise, TrainingAddsNoiseOfTheGivenStddev) {
 }
 
 TEST(GaussianNoise, Seeds) {
-  keras::testing::expect_seeds_reproduce<layers::GaussianNoise>(Tensor::zeros({10, 10}), stddev = 0.5);
+  keras::test_support::expect_seeds_reproduce<layers::GaussianNoise>(Tensor::zeros({10, 10}), stddev = 0.5);
 }
 
 TEST(GaussianNoise, Gradients) {
@@ -50,7 +50,7 @@ TEST(GaussianNoise, Gradients) {
   layers::GaussianNoise g(0.3, seed = 3);
   Tensor x = random::normal({3, 4});
   g(x);
-  keras::testing::expect_gradients_match(g, {x});
+  keras::test_support::expect_gradients_match(g, {x});
   CallContext ctx;
   ctx.training = true;
   ctx.inputs = {x};

@@ -13,8 +13,8 @@
 using namespace keras;
 using namespace keras::kw;
 
-using keras::testing::expect_seeds_reproduce;
-using keras::testing::train_call;
+using keras::test_support::expect_seeds_reproduce;
+using keras::test_support::train_call;
 
 TEST(SpatialDropout1D, DropsWholeChannels) {
   utils::set_random_seed(61);
@@ -52,10 +52,10 @@ TEST(SpatialDropout1D, GradientsReuseTheMask) {
   for (int64_t i = 0; i < x.size(); ++i)
     EXPECT_NEAR(dx.data()[i], g.data()[i] * ctx.outputs[0].data()[i] / x.data()[i], 1e-5);
   d(x);
-  keras::testing::expect_gradients_match(d, {x});  // inference: the identity
+  keras::test_support::expect_gradients_match(d, {x});  // inference: the identity
   layers::SpatialDropout1D d0(0.0);
   d0(x);
-  keras::testing::expect_gradients_match(d0, {x}, {.training = true});
+  keras::test_support::expect_gradients_match(d0, {x}, {.training = true});
 }
 
 TEST(SpatialDropout1D, Seeds) {
@@ -102,7 +102,7 @@ TEST(SpatialDropout2D, InferenceGradientsAndErrors) {
   Tensor x = random::normal({2, 3, 3, 2});
   layers::SpatialDropout2D d(0.5, seed = 3);
   EXPECT_TRUE(d(x).shares_storage_with(x));
-  keras::testing::expect_gradients_match(d, {x});
+  keras::test_support::expect_gradients_match(d, {x});
   EXPECT_EQ(layers::SpatialDropout2D(0.1)(Input({28, 28, 8})).shape(), (Shape{None, 28, 28, 8}));
   utils::clear_session();
   EXPECT_THROW_WITH(layers::SpatialDropout2D(0.1)(Input({28, 8})),
@@ -152,10 +152,10 @@ TEST(SpatialDropout3D, InferenceGradientsAndSeeds) {
   Tensor x = random::normal({2, 3, 2, 3, 4});
   layers::SpatialDropout3D d(0.5, seed = 3);
   EXPECT_TRUE(d(x).shares_storage_with(x));  // inference: the identity
-  keras::testing::expect_gradients_match(d, {x});
+  keras::test_support::expect_gradients_match(d, {x});
   layers::SpatialDropout3D d0(0.0);
   d0(x);
-  keras::testing::expect_gradients_match(d0, {x}, {.training = true});
+  keras::test_support::expect_gradients_match(d0, {x}, {.training = true});
   EXPECT_EQ(train_call(layers::SpatialDropout3D(1.0), x).to_vector(), std::vector<float>(144, 0.0f));
   // Training gradients go through the forward's mask.
   CallContext ctx;
@@ -192,8 +192,8 @@ TEST(SpatialDropout3D, ShapesAndErrors) {
 TEST(SpatialDropout3D, SavesAndLoads) {
   utils::set_random_seed(66);
   Sequential model({Input({2, 3, 2, 4}), layers::SpatialDropout3D(0.3, seed = 7, data_format = "channels_first")});
-  keras::testing::expect_keras_round_trip(model, random::normal({2, 2, 3, 2, 4}));
-  const auto config = keras::testing::saved_layer_config(model, "SpatialDropout3D");
+  keras::test_support::expect_keras_round_trip(model, random::normal({2, 2, 3, 2, 4}));
+  const auto config = keras::test_support::saved_layer_config(model, "SpatialDropout3D");
   EXPECT_EQ(config["rate"], 0.3);
   EXPECT_EQ(config["seed"], 7);
   EXPECT_EQ(config["data_format"], "channels_first");

@@ -37,7 +37,7 @@ TEST(Cropping1D, Gradients) {
   Tensor x = random::normal({2, 6, 3});
   layers::Cropping1D c({2, 1});
   c(x);
-  keras::testing::expect_gradients_match(c, {x});
+  keras::test_support::expect_gradients_match(c, {x});
   CallContext ctx;
   ctx.inputs = {x};
   ctx.outputs = c.impl()->forward(ctx);

@@ -10,7 +10,7 @@ using namespace keras::kw;
 
 namespace {
 // Naive cropping of (n, h, w, c) or (n, c, h, w).
-Tensor reference(const Tensor& x, int64_t top, int64_t bottom, int64_t left, int64_t right, bool cf) {
+Tensor naive_crop2d(const Tensor& x, int64_t top, int64_t bottom, int64_t left, int64_t right, bool cf) {
   const auto& d = x.dims();
   const int64_t n = d[0], c = cf ? d[1] : d[3], h = cf ? d[2] : d[1], w = cf ? d[3] : d[2];
   const int64_t oh = h - top - bottom, ow = w - left - right;
@@ -38,10 +38,10 @@ TEST(Cropping2D, Shapes) {
 TEST(Cropping2D, ValuesMatchNaiveLoops) {
   utils::set_random_seed(31);
   Tensor x = random::normal({2, 6, 7, 3});
-  EXPECT_EQ(layers::Cropping2D({{1, 2}, {3, 0}})(x).to_vector(), reference(x, 1, 2, 3, 0, false).to_vector());
-  EXPECT_EQ(layers::Cropping2D({2, 1})(x).to_vector(), reference(x, 2, 2, 1, 1, false).to_vector());
+  EXPECT_EQ(layers::Cropping2D({{1, 2}, {3, 0}})(x).to_vector(), naive_crop2d(x, 1, 2, 3, 0, false).to_vector());
+  EXPECT_EQ(layers::Cropping2D({2, 1})(x).to_vector(), naive_crop2d(x, 2, 2, 1, 1, false).to_vector());
   EXPECT_EQ(layers::Cropping2D({{0, 1}, {1, 1}}, data_format = "channels_first")(x).to_vector(),
-            reference(x, 0, 1, 1, 1, true).to_vector());
+            naive_crop2d(x, 0, 1, 1, 1, true).to_vector());
 }
 
 TEST(Cropping2D, Gradients) {
@@ -50,13 +50,13 @@ TEST(Cropping2D, Gradients) {
     Tensor x = random::normal({2, 5, 6, 4});
     layers::Cropping2D c({{1, 2}, {0, 3}}, data_format = cf ? "channels_first" : "channels_last");
     c(x);
-    keras::testing::expect_gradients_match(c, {x});
+    keras::test_support::expect_gradients_match(c, {x});
   }
   // ZeroPadding2D then Cropping2D is the identity, and so is its gradient.
   Sequential model({Input({4, 4, 2}), layers::ZeroPadding2D({{1, 2}, {3, 1}}), layers::Cropping2D({{1, 2}, {3, 1}})});
   Tensor x = random::normal({3, 4, 4, 2});
   EXPECT_EQ(model(x).to_vector(), x.to_vector());
-  keras::testing::expect_gradients_match(model, {x});
+  keras::test_support::expect_gradients_match(model, {x});
 }
 
 TEST(Cropping2D, Errors) {

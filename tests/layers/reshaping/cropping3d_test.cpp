@@ -13,9 +13,9 @@ using namespace keras::kw;
 
 namespace {
 // The naive reference: cropping is padding by negative amounts.
-Tensor reference(const Tensor& x, keras::testing::VolumeAmounts crops, bool cf) {
+Tensor naive_crop3d(const Tensor& x, keras::test_support::VolumeAmounts crops, bool cf) {
   for (auto& [before, after] : crops) before = -before, after = -after;
-  return keras::testing::naive_pad_volume(x, crops, cf);
+  return keras::test_support::naive_pad_volume(x, crops, cf);
 }
 }  // namespace
 
@@ -35,16 +35,17 @@ TEST(Cropping3D, ValuesMatchNaiveLoops) {
   utils::set_random_seed(81);
   Tensor x = random::normal({2, 5, 6, 7, 3});
   EXPECT_EQ(layers::Cropping3D({{1, 2}, {3, 0}, {0, 1}})(x).to_vector(),
-            reference(x, {{{1, 2}, {3, 0}, {0, 1}}}, false).to_vector());
-  EXPECT_EQ(layers::Cropping3D({2, 1, 3})(x).to_vector(), reference(x, {{{2, 2}, {1, 1}, {3, 3}}}, false).to_vector());
+            naive_crop3d(x, {{{1, 2}, {3, 0}, {0, 1}}}, false).to_vector());
+  EXPECT_EQ(layers::Cropping3D({2, 1, 3})(x).to_vector(),
+            naive_crop3d(x, {{{2, 2}, {1, 1}, {3, 3}}}, false).to_vector());
   // No cropping in depth: the planes are copied as a batch of images.
   EXPECT_EQ(layers::Cropping3D({{0, 0}, {1, 1}, {2, 0}})(x).to_vector(),
-            reference(x, {{{0, 0}, {1, 1}, {2, 0}}}, false).to_vector());
+            naive_crop3d(x, {{{0, 0}, {1, 1}, {2, 0}}}, false).to_vector());
   EXPECT_EQ(layers::Cropping3D({{0, 1}, {1, 1}, {1, 0}}, data_format = "channels_first")(x).to_vector(),
-            reference(x, {{{0, 1}, {1, 1}, {1, 0}}}, true).to_vector());
+            naive_crop3d(x, {{{0, 1}, {1, 1}, {1, 0}}}, true).to_vector());
   Tensor big = random::normal({4, 12, 12, 14, 16});  // large enough for the kernels' threads
   EXPECT_EQ(layers::Cropping3D({{1, 2}, {0, 3}, {2, 1}})(big).to_vector(),
-            reference(big, {{{1, 2}, {0, 3}, {2, 1}}}, false).to_vector());
+            naive_crop3d(big, {{{1, 2}, {0, 3}, {2, 1}}}, false).to_vector());
 }
 
 TEST(Cropping3D, Gradients) {
@@ -53,14 +54,14 @@ TEST(Cropping3D, Gradients) {
     Tensor x = random::normal({2, 4, 4, 5, 3});
     layers::Cropping3D c({{1, 2}, {0, 1}, {2, 0}}, data_format = cf ? "channels_first" : "channels_last");
     c(x);
-    keras::testing::expect_gradients_match(c, {x});
+    keras::test_support::expect_gradients_match(c, {x});
   }
   // ZeroPadding3D then Cropping3D by the same amounts is the identity, and so is its gradient.
   Sequential model({Input({3, 2, 4, 2}), layers::ZeroPadding3D({{1, 2}, {3, 1}, {0, 2}}),
                     layers::Cropping3D({{1, 2}, {3, 1}, {0, 2}})});
   Tensor x = random::normal({2, 3, 2, 4, 2});
   EXPECT_EQ(model(x).to_vector(), x.to_vector());
-  keras::testing::expect_gradients_match(model, {x});
+  keras::test_support::expect_gradients_match(model, {x});
 }
 
 TEST(Cropping3D, Errors) {
@@ -97,12 +98,12 @@ TEST(Cropping3D, Errors) {
 TEST(Cropping3D, SavesAndLoads) {
   utils::set_random_seed(83);
   Sequential model({Input({5, 4, 6, 2}), layers::Cropping3D({{1, 0}, {2, 1}, {0, 3}})});
-  keras::testing::expect_keras_round_trip(model, random::normal({2, 5, 4, 6, 2}));
-  EXPECT_EQ(keras::testing::saved_layer_config(model, "Cropping3D")["cropping"],
+  keras::test_support::expect_keras_round_trip(model, random::normal({2, 5, 4, 6, 2}));
+  EXPECT_EQ(keras::test_support::saved_layer_config(model, "Cropping3D")["cropping"],
             nlohmann::ordered_json::parse("[[1, 0], [2, 1], [0, 3]]"));
   Sequential first({Input({2, 5, 4, 6}), layers::Cropping3D(data_format = "channels_first")});
-  keras::testing::expect_keras_round_trip(first, random::normal({1, 2, 5, 4, 6}));
-  EXPECT_EQ(keras::testing::saved_layer_config(first, "Cropping3D")["cropping"],
+  keras::test_support::expect_keras_round_trip(first, random::normal({1, 2, 5, 4, 6}));
+  EXPECT_EQ(keras::test_support::saved_layer_config(first, "Cropping3D")["cropping"],
             nlohmann::ordered_json::parse("[[1, 1], [1, 1], [1, 1]]"));  // Keras's default, written out
   EXPECT_TRUE(layers::is_registered("Cropping3D"));
 }

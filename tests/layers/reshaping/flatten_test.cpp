@@ -53,7 +53,7 @@ TEST(Flatten, Gradients) {
     layers::Flatten f(data_format = df);
     Tensor x = random::normal({2, 3, 4, 2});
     f(x);
-    keras::testing::expect_gradients_match(f, {x});
+    keras::test_support::expect_gradients_match(f, {x});
   }
 }
 

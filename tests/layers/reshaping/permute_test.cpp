@@ -47,7 +47,7 @@ TEST(Permute, Gradients) {
   layers::Permute p({3, 1, 2});
   Tensor x = random::normal({2, 3, 4, 2});
   p(x);
-  keras::testing::expect_gradients_match(p, {x});
+  keras::test_support::expect_gradients_match(p, {x});
 }
 
 TEST(Permute, Errors) {

@@ -32,7 +32,7 @@ TEST(RepeatVector, Gradients) {
   layers::RepeatVector r(4);
   Tensor x = random::normal({3, 5});
   r(x);
-  keras::testing::expect_gradients_match(r, {x});
+  keras::test_support::expect_gradients_match(r, {x});
   // The gradient of each input value is the sum over its copies.
   CallContext ctx;
   ctx.inputs = {x};

@@ -37,7 +37,7 @@ TEST(Reshape, Gradients) {
   layers::Reshape r({-1, 3});
   Tensor x = random::normal({2, 4, 3, 2});
   EXPECT_EQ(r(x).shape(), (Shape{2, 8, 3}));
-  keras::testing::expect_gradients_match(r, {x});
+  keras::test_support::expect_gradients_match(r, {x});
 }
 
 TEST(Reshape, DenseOneThenReshapeFailsWhenTheModelIsDefined) {

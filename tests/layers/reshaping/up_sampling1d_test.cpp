@@ -26,7 +26,7 @@ TEST(UpSampling1D, Gradients) {
   Tensor x = random::normal({2, 4, 3});
   layers::UpSampling1D u(3);
   u(x);
-  keras::testing::expect_gradients_match(u, {x});
+  keras::test_support::expect_gradients_match(u, {x});
   CallContext ctx;
   ctx.inputs = {x};
   ctx.outputs = u.impl()->forward(ctx);

@@ -84,7 +84,7 @@ TEST(UpSampling2D, Gradients) {
       Tensor x = random::normal({2, 3, 4, 2});
       layers::UpSampling2D u({2, 3}, interpolation = interp, data_format = cf ? "channels_first" : "channels_last");
       u(x);
-      keras::testing::expect_gradients_match(u, {x});
+      keras::test_support::expect_gradients_match(u, {x});
     }
 }
 

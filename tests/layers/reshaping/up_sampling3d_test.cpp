@@ -58,7 +58,7 @@ TEST(UpSampling3D, Gradients) {
       Tensor x = random::normal({2, 2, 3, 2, 2});
       layers::UpSampling3D u(size, data_format = cf ? "channels_first" : "channels_last");
       u(x);
-      keras::testing::expect_gradients_match(u, {x});
+      keras::test_support::expect_gradients_match(u, {x});
     }
 }
 
@@ -84,13 +84,13 @@ TEST(UpSampling3D, Errors) {
 TEST(UpSampling3D, SavesAndLoads) {
   utils::set_random_seed(93);
   Sequential model({Input({2, 3, 2, 2}), layers::UpSampling3D({1, 2, 3})});
-  keras::testing::expect_keras_round_trip(model, random::normal({2, 2, 3, 2, 2}));
-  const auto config = keras::testing::saved_layer_config(model, "UpSampling3D");
+  keras::test_support::expect_keras_round_trip(model, random::normal({2, 2, 3, 2, 2}));
+  const auto config = keras::test_support::saved_layer_config(model, "UpSampling3D");
   EXPECT_EQ(config["size"], nlohmann::ordered_json::parse("[1, 2, 3]"));
   EXPECT_EQ(config.contains("interpolation"), false);  // Keras's UpSampling3D has none
   Sequential first({Input({2, 3, 2, 2}), layers::UpSampling3D(2, data_format = "channels_first")});
-  keras::testing::expect_keras_round_trip(first, random::normal({1, 2, 3, 2, 2}));
-  const auto first_config = keras::testing::saved_layer_config(first, "UpSampling3D");
+  keras::test_support::expect_keras_round_trip(first, random::normal({1, 2, 3, 2, 2}));
+  const auto first_config = keras::test_support::saved_layer_config(first, "UpSampling3D");
   EXPECT_EQ(first_config["size"], nlohmann::ordered_json::parse("[2, 2, 2]"));  // Keras standardizes the int
   EXPECT_EQ(first_config["data_format"], "channels_first");
   EXPECT_TRUE(layers::is_registered("UpSampling3D"));

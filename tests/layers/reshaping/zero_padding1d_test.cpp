@@ -36,10 +36,10 @@ TEST(ZeroPadding1D, Gradients) {
   Tensor x = random::normal({2, 5, 3});
   layers::ZeroPadding1D p({2, 1});
   p(x);
-  keras::testing::expect_gradients_match(p, {x});
+  keras::test_support::expect_gradients_match(p, {x});
   layers::ZeroPadding1D q({0, 3}, data_format = "channels_first");
   q(x);
-  keras::testing::expect_gradients_match(q, {x});
+  keras::test_support::expect_gradients_match(q, {x});
 }
 
 TEST(ZeroPadding1D, Errors) {

@@ -10,7 +10,7 @@ using namespace keras::kw;
 
 namespace {
 // Naive zero padding of (n, h, w, c) or (n, c, h, w).
-Tensor reference(const Tensor& x, int64_t top, int64_t bottom, int64_t left, int64_t right, bool cf) {
+Tensor naive_zero_pad2d(const Tensor& x, int64_t top, int64_t bottom, int64_t left, int64_t right, bool cf) {
   const auto& d = x.dims();
   const int64_t n = d[0], c = cf ? d[1] : d[3], h = cf ? d[2] : d[1], w = cf ? d[3] : d[2];
   const int64_t oh = h + top + bottom, ow = w + left + right;
@@ -41,10 +41,10 @@ TEST(ZeroPadding2D, Shapes) {
 TEST(ZeroPadding2D, ValuesMatchNaiveLoops) {
   utils::set_random_seed(21);
   Tensor x = random::normal({2, 4, 5, 3});
-  EXPECT_EQ(layers::ZeroPadding2D({{1, 2}, {3, 0}})(x).to_vector(), reference(x, 1, 2, 3, 0, false).to_vector());
-  EXPECT_EQ(layers::ZeroPadding2D({2, 1})(x).to_vector(), reference(x, 2, 2, 1, 1, false).to_vector());
+  EXPECT_EQ(layers::ZeroPadding2D({{1, 2}, {3, 0}})(x).to_vector(), naive_zero_pad2d(x, 1, 2, 3, 0, false).to_vector());
+  EXPECT_EQ(layers::ZeroPadding2D({2, 1})(x).to_vector(), naive_zero_pad2d(x, 2, 2, 1, 1, false).to_vector());
   EXPECT_EQ(layers::ZeroPadding2D({{0, 1}, {1, 2}}, data_format = "channels_first")(x).to_vector(),
-            reference(x, 0, 1, 1, 2, true).to_vector());
+            naive_zero_pad2d(x, 0, 1, 1, 2, true).to_vector());
   // Keras's docstring example: a (1, 1, 2, 2) input padded by 1.
   Tensor small({0, 1, 2, 3}, {1, 1, 2, 2});
   EXPECT_EQ(layers::ZeroPadding2D(1)(small).to_vector(),
@@ -57,7 +57,7 @@ TEST(ZeroPadding2D, Gradients) {
     Tensor x = random::normal({2, 3, 4, 3});
     layers::ZeroPadding2D p({{1, 2}, {0, 3}}, data_format = cf ? "channels_first" : "channels_last");
     p(x);
-    keras::testing::expect_gradients_match(p, {x});
+    keras::test_support::expect_gradients_match(p, {x});
   }
 }
 

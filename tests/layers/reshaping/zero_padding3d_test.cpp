@@ -11,7 +11,7 @@
 using namespace keras;
 using namespace keras::kw;
 
-using keras::testing::naive_pad_volume;
+using keras::test_support::naive_pad_volume;
 
 TEST(ZeroPadding3D, Shapes) {
   EXPECT_EQ(layers::ZeroPadding3D()(Input({4, 5, 6, 3})).shape(), (Shape{None, 6, 7, 8, 3}));  // default 1 per side
@@ -51,7 +51,7 @@ TEST(ZeroPadding3D, Gradients) {
     Tensor x = random::normal({2, 3, 2, 4, 3});
     layers::ZeroPadding3D p({{1, 2}, {0, 1}, {2, 0}}, data_format = cf ? "channels_first" : "channels_last");
     p(x);
-    keras::testing::expect_gradients_match(p, {x});
+    keras::test_support::expect_gradients_match(p, {x});
   }
 }
 
@@ -88,12 +88,12 @@ TEST(ZeroPadding3D, Errors) {
 TEST(ZeroPadding3D, SavesAndLoads) {
   utils::set_random_seed(73);
   Sequential model({Input({3, 2, 4, 2}), layers::ZeroPadding3D({{1, 0}, {2, 2}, {0, 1}})});
-  keras::testing::expect_keras_round_trip(model, random::normal({2, 3, 2, 4, 2}));
-  const auto config = keras::testing::saved_layer_config(model, "ZeroPadding3D");
+  keras::test_support::expect_keras_round_trip(model, random::normal({2, 3, 2, 4, 2}));
+  const auto config = keras::test_support::saved_layer_config(model, "ZeroPadding3D");
   EXPECT_EQ(config["padding"], nlohmann::ordered_json::parse("[[1, 0], [2, 2], [0, 1]]"));
   EXPECT_EQ(config["data_format"], "channels_last");
   Sequential first({Input({2, 3, 4, 5}), layers::ZeroPadding3D(2, data_format = "channels_first")});
-  keras::testing::expect_keras_round_trip(first, random::normal({1, 2, 3, 4, 5}));
-  EXPECT_EQ(keras::testing::saved_layer_config(first, "ZeroPadding3D")["padding"], 2);
+  keras::test_support::expect_keras_round_trip(first, random::normal({1, 2, 3, 4, 5}));
+  EXPECT_EQ(keras::test_support::saved_layer_config(first, "ZeroPadding3D")["padding"], 2);
   EXPECT_TRUE(layers::is_registered("ZeroPadding3D"));
 }

@@ -87,18 +87,18 @@ TEST(Bidirectional, GradientsMatchNumerical) {
       SCOPED_TRACE(std::string(mode) + (seq ? " seq" : ""));
       layers::Bidirectional bi(layers::GRU(3, return_sequences = seq), merge_mode = mode);
       bi(x);
-      keras::testing::expect_gradients_match(bi, {x});
+      keras::test_support::expect_gradients_match(bi, {x});
     }
   layers::Bidirectional none(layers::LSTM(2, return_sequences = true, return_state = true), merge_mode = None);
   Tensor s = random::normal({2, 2});
   none(std::vector<Tensor>{x, s, s, s, s});
-  keras::testing::expect_gradients_match(none, {x, s, s, s, s});
+  keras::test_support::expect_gradients_match(none, {x, s, s, s, s});
   // Masks: zero outputs at masked steps in both directions (Keras forces zero_output_for_mask).
   layers::Bidirectional masked(layers::SimpleRNN(2, return_sequences = true));
   masked(x);
-  Tensor mask = keras::testing::mask_from({1, 1, 1, 0, 1, 1, 0, 0}, 2, 4);
-  keras::testing::expect_masked_gradients_match(masked, {x}, mask);
-  Tensor y = keras::testing::forward_with_mask(masked, {x}, mask)[0];
+  Tensor mask = keras::test_support::mask_from({1, 1, 1, 0, 1, 1, 0, 0}, 2, 4);
+  keras::test_support::expect_masked_gradients_match(masked, {x}, mask);
+  Tensor y = keras::test_support::forward_with_mask(masked, {x}, mask)[0];
   for (int64_t j = 0; j < 4; ++j) EXPECT_EQ(y.at({1, 3, j}), 0.0f);
   auto m = masked.impl()->compute_masks({x}, {mask}, 1);
   EXPECT_TRUE(m[0].defined());

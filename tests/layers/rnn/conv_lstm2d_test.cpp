@@ -14,14 +14,14 @@
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::expect_gradients_match;
-using keras::testing::expect_masked_gradients_match;
-using keras::testing::forward_with_mask;
-using keras::testing::mask_from;
+using keras::test_support::expect_gradients_match;
+using keras::test_support::expect_masked_gradients_match;
+using keras::test_support::forward_with_mask;
+using keras::test_support::mask_from;
 
 namespace {
 
-double sig(double v) { return 1.0 / (1.0 + std::exp(-v)); }
+double sigmoid_double(double v) { return 1.0 / (1.0 + std::exp(-v)); }
 
 struct Window {
   int kh, kw, sh, sw, dh, dw;
@@ -61,8 +61,8 @@ std::vector<double> conv(const std::vector<double>& img, int H, int W, int C, co
 }
 
 // Keras 3's ConvLSTMCell, step by step, for sample b of x (B, T, H, W, C) from zero states: every h, (T, Ho, Wo, F).
-std::vector<std::vector<double>> reference(const Tensor& x, int64_t b, const std::vector<Tensor>& w, int F,
-                                           const Window& win) {
+std::vector<std::vector<double>> conv_lstm2d_reference(const Tensor& x, int64_t b, const std::vector<Tensor>& w, int F,
+                                                       const Window& win) {
   const int T = static_cast<int>(x.dim(1)), H = static_cast<int>(x.dim(2)), W = static_cast<int>(x.dim(3)),
             C = static_cast<int>(x.dim(4));
   const Pad ph = pad_of(H, win.kh, win.sh, win.dh, win.same), pw = pad_of(W, win.kw, win.sw, win.dw, win.same);
@@ -80,8 +80,8 @@ std::vector<std::vector<double>> reference(const Tensor& x, int64_t b, const std
       for (size_t i = 0; i < z[g].size(); ++i) z[g][i] += r[i] + w[2].data()[g * F + static_cast<int>(i % F)];
     }
     for (size_t i = 0; i < h.size(); ++i) {
-      c[i] = sig(z[1][i]) * c[i] + sig(z[0][i]) * std::tanh(z[2][i]);
-      h[i] = sig(z[3][i]) * std::tanh(c[i]);
+      c[i] = sigmoid_double(z[1][i]) * c[i] + sigmoid_double(z[0][i]) * std::tanh(z[2][i]);
+      h[i] = sigmoid_double(z[3][i]) * std::tanh(c[i]);
     }
     hs.push_back(h);
   }
@@ -106,7 +106,7 @@ Tensor permuted(const Tensor& t, const std::vector<int>& axes) {
   return out;
 }
 
-void randomize(const Layer& layer) {
+void set_uniform_weights(const Layer& layer) {
   auto w = layer.get_weights();
   for (Tensor& t : w) t = random::uniform(t.dims(), -0.4f, 0.4f);
   layer.set_weights(w);
@@ -128,11 +128,11 @@ TEST(ConvLstm2d, MatchesKerasEquations) {
   for (Case& k : cases) {
     SCOPED_TRACE(k.layer.name());
     k.layer(x);
-    randomize(k.layer);
+    set_uniform_weights(k.layer);
     const Tensor y = k.layer(x);
     const auto w = k.layer.get_weights();
     for (int64_t b = 0; b < 2; ++b) {
-      const auto hs = reference(x, b, w, 3, k.w);
+      const auto hs = conv_lstm2d_reference(x, b, w, 3, k.w);
       for (int64_t t = 0; t < 3; ++t)
         for (size_t i = 0; i < hs[0].size(); ++i)
           ASSERT_NEAR(y.data()[(b * 3 + t) * static_cast<int64_t>(hs[0].size()) + static_cast<int64_t>(i)],
@@ -189,7 +189,7 @@ TEST(ConvLstm2d, GradientsMatchNumerical) {
       const std::vector<int64_t> sd = cf ? std::vector<int64_t>{2, 2, 2, 3} : std::vector<int64_t>{2, 2, 3, 2};
       const std::vector<Tensor> in{x, random::normal(sd), random::normal(sd)};
       layer(in);
-      randomize(layer);
+      set_uniform_weights(layer);
       expect_gradients_match(layer, in);
     }
   layers::ConvLSTM2D masked(2, 3, padding = "same", return_sequences = true);
@@ -209,7 +209,7 @@ TEST(ConvLstm2d, DropoutGradientsMatchNumerical) {
   impl->reseed(4);
   EXPECT_EQ(max_abs_diff(a, layer.impl()->call_eager({x}, true)[0]), 0.0f);
   EXPECT_GT(max_abs_diff(a, layer(x)), 1e-4f);  // the masks are drawn in training only
-  keras::testing::GradCheckOptions opt;
+  keras::test_support::GradCheckOptions opt;
   opt.training = true;
   opt.before_forward = [impl] { impl->reseed(4); };
   expect_gradients_match(layer, {x}, opt);
@@ -233,7 +233,7 @@ TEST(ConvLstm2d, TrainingGradientMatchesTheLoss) {
   Sequential model({Input({3, 4, 4, 1}), layers::ConvLSTM2D(2, 3, padding = "same", recurrent_regularizer = "l2"),
                     layers::Flatten(), layers::Dense(1)});
   model.compile(optimizer = optimizers::SGD(learning_rate = 1.0), loss = "mse");
-  keras::testing::expect_fit_step_follows_loss_gradient(model, random::normal({3, 3, 4, 4, 1}),
+  keras::test_support::expect_fit_step_follows_loss_gradient(model, random::normal({3, 3, 4, 4, 1}),
                                                         random::normal({3, 1}));
 }
 
@@ -282,7 +282,7 @@ TEST(ConvLstm1d3d, MatchConvLstm2dWithAnAxisOfOne) {
   const Tensor y1 = one(x);
   const Tensor x2 = x.reshape({2, 3, 6, 1, 2});
   two(x2);
-  randomize(one);
+  set_uniform_weights(one);
   auto w = one.get_weights();
   two.set_weights({w[0].reshape({3, 1, 2, 12}), w[1].reshape({3, 1, 3, 12}), w[2]});
   EXPECT_EQ(one(x).shape(), (Shape{2, 3, 3, 3}));
@@ -293,7 +293,7 @@ TEST(ConvLstm1d3d, MatchConvLstm2dWithAnAxisOfOne) {
   layers::ConvLSTM3D three(2, {1, 3, 2}, return_sequences = true);
   layers::ConvLSTM2D flat(2, {3, 2}, return_sequences = true);
   three(v);
-  randomize(three);
+  set_uniform_weights(three);
   const Tensor v2 = v.reshape({2, 2, 5, 4, 1});
   flat(v2);
   w = three.get_weights();

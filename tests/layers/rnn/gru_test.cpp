@@ -6,13 +6,13 @@
 
 #include "keras/keras.hpp"
 #include "layers/rnn/rnn_test_support.hpp"
+#include "support/test_helpers.hpp"
 
 using namespace keras;
 using namespace keras::kw;
+using keras::test_support::sig;
 
 namespace {
-
-float sig(float v) { return 1.0f / (1.0f + std::exp(-v)); }
 
 // Keras's GRU equations for one sample, both reset_after conventions, written out plainly.
 std::vector<float> reference_gru(const Tensor& x, const std::vector<Tensor>& w, int64_t b, int64_t u, bool after) {
@@ -92,27 +92,27 @@ TEST(Gru, GradientsMatchNumerical) {
         layers::GRU gru(3, reset_after = after, return_sequences = seq, go_backwards = back,
                         bias_initializer = "random_normal");
         gru(x);
-        keras::testing::expect_gradients_match(gru, {x});
+        keras::test_support::expect_gradients_match(gru, {x});
       }
   for (bool after : {true, false}) {
     SCOPED_TRACE("initial_state, return_state");
     layers::GRU gru(3, reset_after = after, return_state = true);
     Tensor h0 = random::normal({2, 3});
     gru(std::vector<Tensor>{x, h0});
-    keras::testing::expect_gradients_match(gru, {x, h0});
+    keras::test_support::expect_gradients_match(gru, {x, h0});
   }
 }
 
 TEST(Gru, MaskedGradientsMatchNumerical) {
   utils::set_random_seed(13);
   Tensor x = random::normal({3, 4, 2});
-  Tensor mask = keras::testing::mask_from({1, 1, 0, 0, 0, 1, 1, 1, 1, 0, 1, 1}, 3, 4);
+  Tensor mask = keras::test_support::mask_from({1, 1, 0, 0, 0, 1, 1, 1, 1, 0, 1, 1}, 3, 4);
   for (bool after : {true, false})
     for (bool seq : {false, true}) {
       SCOPED_TRACE(std::string("reset_after=") + (after ? "1" : "0") + " seq=" + (seq ? "1" : "0"));
       layers::GRU gru(3, reset_after = after, return_sequences = seq);
       gru(x);
-      keras::testing::expect_masked_gradients_match(gru, {x}, mask);
+      keras::test_support::expect_masked_gradients_match(gru, {x}, mask);
     }
 }
 
@@ -145,7 +145,7 @@ TEST(Gru, FusedPrimitiveMatchesStepLoop) {
                                       random::normal({5, 8})};
         std::vector<std::vector<Tensor>> results;
         for (bool loop : {false, true}) {
-          keras::testing::StepLoopOnly only(loop);
+          keras::test_support::StepLoopOnly only(loop);
           CallContext ctx;
           ctx.training = true;
           ctx.inputs = {x, h0};
@@ -187,7 +187,7 @@ TEST(Gru, DropoutGradientsMatchNumerical) {
   utils::set_random_seed(19);
   for (bool after : {true, false}) {
     SCOPED_TRACE(after ? "reset_after" : "reset_before");
-    keras::testing::expect_dropout_gradients_for(
+    keras::test_support::expect_dropout_gradients_for(
         [after](double d, double rd, bool seq, bool back) {
           return layers::GRU(3, reset_after = after, dropout = d, recurrent_dropout = rd, return_sequences = seq,
                              go_backwards = back, return_state = true, bias_initializer = "random_normal");
@@ -198,6 +198,6 @@ TEST(Gru, DropoutGradientsMatchNumerical) {
 
 TEST(Gru, PredictMatchesTheTrainingForward) {
   utils::set_random_seed(23);
-  keras::testing::expect_predict_matches_training_forward(layers::GRU(16, return_sequences = true), 6, 5);
-  keras::testing::expect_predict_matches_training_forward(layers::GRU(16), 6, 5);
+  keras::test_support::expect_predict_matches_training_forward(layers::GRU(16, return_sequences = true), 6, 5);
+  keras::test_support::expect_predict_matches_training_forward(layers::GRU(16), 6, 5);
 }

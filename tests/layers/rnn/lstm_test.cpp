@@ -7,13 +7,13 @@
 #include "keras/keras.hpp"
 #include "support/sequences.hpp"
 #include "layers/rnn/rnn_test_support.hpp"
+#include "support/test_helpers.hpp"
 
 using namespace keras;
 using namespace keras::kw;
+using keras::test_support::sig;
 
 namespace {
-
-float sig(float v) { return 1.0f / (1.0f + std::exp(-v)); }
 
 // Keras's LSTM equations written out plainly, one sample at a time (the layer under test never does this).
 std::vector<float> reference_lstm(const Tensor& x, const std::vector<Tensor>& w, int64_t b, int64_t u) {
@@ -115,7 +115,7 @@ TEST(Lstm, InitialStateAndStateful) {
   auto whole = full(std::vector<Tensor>{x});
   // Running the first half, then the second half from its states, equals running it all.
   layers::LSTM half(4, return_state = true);
-  auto [x1, x2] = keras::testing::split_in_time(x, 3);
+  auto [x1, x2] = keras::test_support::split_in_time(x, 3);
   half(std::vector<Tensor>{x1});
   half.set_weights(full.get_weights());
   auto first = half(std::vector<Tensor>{x1});
@@ -143,8 +143,8 @@ TEST(Lstm, MaskCarriesStateForward) {
   Tensor x = random::normal({2, 4, 2});
   lstm(std::vector<Tensor>{x});
   // Sample 0: steps 2 and 3 masked (right padding); sample 1: step 1 masked.
-  Tensor mask = keras::testing::mask_from({1, 1, 0, 0, 1, 0, 1, 1}, 2, 4);
-  auto out = keras::testing::forward_with_mask(lstm, {x}, mask);
+  Tensor mask = keras::test_support::mask_from({1, 1, 0, 0, 1, 0, 1, 1}, 2, 4);
+  auto out = keras::test_support::forward_with_mask(lstm, {x}, mask);
   for (int64_t j = 0; j < 3; ++j) {
     EXPECT_FLOAT_EQ(out[0].at({0, 2, j}), out[0].at({0, 1, j}));  // masked output = previous state
     EXPECT_FLOAT_EQ(out[0].at({0, 3, j}), out[0].at({0, 1, j}));
@@ -171,7 +171,7 @@ TEST(Lstm, MaskCarriesStateForward) {
   layers::LSTM zero(3, return_sequences = true, zero_output_for_mask = true);
   zero(x);
   zero.set_weights(lstm.get_weights());
-  Tensor z = keras::testing::forward_with_mask(zero, {x}, mask)[0];
+  Tensor z = keras::test_support::forward_with_mask(zero, {x}, mask)[0];
   EXPECT_EQ(z.at({0, 3, 0}), 0.0f);
   EXPECT_FLOAT_EQ(z.at({1, 2, 0}), out[0].at({1, 2, 0}));
 }
@@ -184,29 +184,29 @@ TEST(Lstm, GradientsMatchNumerical) {
       SCOPED_TRACE(std::string("return_sequences=") + (seq ? "1" : "0") + " go_backwards=" + (back ? "1" : "0"));
       layers::LSTM lstm(3, return_sequences = seq, go_backwards = back, bias_initializer = "random_normal");
       lstm(x);
-      keras::testing::expect_gradients_match(lstm, {x});
+      keras::test_support::expect_gradients_match(lstm, {x});
     }
   SCOPED_TRACE("initial_state + return_state");
   layers::LSTM st(3, return_state = true, return_sequences = true);
   Tensor h0 = random::normal({2, 3}), c0 = random::normal({2, 3});
   st(std::vector<Tensor>{x, h0, c0});
-  keras::testing::expect_gradients_match(st, {x, h0, c0});
+  keras::test_support::expect_gradients_match(st, {x, h0, c0});
   SCOPED_TRACE("relu/hard_sigmoid, no bias");
   layers::LSTM other(3, activation = "relu", recurrent_activation = "hard_sigmoid", use_bias = false);
   other(x);
-  keras::testing::expect_gradients_match(other, {x});
+  keras::test_support::expect_gradients_match(other, {x});
 }
 
 TEST(Lstm, MaskedGradientsMatchNumerical) {
   utils::set_random_seed(8);
   Tensor x = random::normal({3, 5, 2});
-  Tensor mask = keras::testing::mask_from({1, 1, 1, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1}, 3, 5);
+  Tensor mask = keras::test_support::mask_from({1, 1, 1, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1}, 3, 5);
   for (bool seq : {false, true})
     for (bool back : {false, true}) {
       SCOPED_TRACE(std::string("return_sequences=") + (seq ? "1" : "0") + " go_backwards=" + (back ? "1" : "0"));
       layers::LSTM lstm(3, return_sequences = seq, go_backwards = back, return_state = true);
       lstm(std::vector<Tensor>{x});
-      keras::testing::expect_masked_gradients_match(lstm, {x}, mask);
+      keras::test_support::expect_masked_gradients_match(lstm, {x}, mask);
     }
 }
 
@@ -330,7 +330,7 @@ TEST(Lstm, StatefulModelRejectsAPartialLastBatch) {
 
 TEST(Lstm, DropoutGradientsMatchNumerical) {
   utils::set_random_seed(18);
-  keras::testing::expect_dropout_gradients_for(
+  keras::test_support::expect_dropout_gradients_for(
       [](double d, double rd, bool seq, bool back) {
         return layers::LSTM(3, dropout = d, recurrent_dropout = rd, return_sequences = seq, go_backwards = back,
                             return_state = true, bias_initializer = "random_normal");
@@ -340,6 +340,6 @@ TEST(Lstm, DropoutGradientsMatchNumerical) {
 
 TEST(Lstm, PredictMatchesTheTrainingForward) {
   utils::set_random_seed(23);
-  keras::testing::expect_predict_matches_training_forward(layers::LSTM(16, return_sequences = true), 6, 5);
-  keras::testing::expect_predict_matches_training_forward(layers::LSTM(16), 6, 5);
+  keras::test_support::expect_predict_matches_training_forward(layers::LSTM(16, return_sequences = true), 6, 5);
+  keras::test_support::expect_predict_matches_training_forward(layers::LSTM(16), 6, 5);
 }

@@ -7,7 +7,7 @@
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::expect_gradients_match;
+using keras::test_support::expect_gradients_match;
 
 namespace {
 

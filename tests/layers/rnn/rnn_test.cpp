@@ -11,10 +11,10 @@
 
 using namespace keras;
 using namespace keras::kw;
-using keras::testing::expect_gradients_match;
-using keras::testing::expect_masked_gradients_match;
-using keras::testing::forward_with_mask;
-using keras::testing::mask_from;
+using keras::test_support::expect_gradients_match;
+using keras::test_support::expect_masked_gradients_match;
+using keras::test_support::forward_with_mask;
+using keras::test_support::mask_from;
 
 namespace {
 
@@ -119,7 +119,7 @@ TEST(Rnn, TrainingGradientMatchesTheLoss) {
     SCOPED_TRACE(kind.name);
     Sequential model({Input({4, 2}), layers::RNN(kind.cell(3)), layers::Dense(1)});
     model.compile(optimizer = optimizers::SGD(learning_rate = 1.0), loss = "mse");
-    keras::testing::expect_fit_step_follows_loss_gradient(model, random::normal({5, 4, 2}), random::normal({5, 1}));
+    keras::test_support::expect_fit_step_follows_loss_gradient(model, random::normal({5, 4, 2}), random::normal({5, 1}));
   }
 }
 
@@ -221,7 +221,7 @@ TEST(Rnn, StackedCellsTrainInAModel) {
   Sequential model({Input({4, 2}), layers::RNN({layers::LSTMCell(3), layers::GRUCell(2)}), layers::Dense(1)});
   EXPECT_EQ(model.layers()[0].count_params(), 4 * (3 * (2 + 3) + 3) + 3 * (2 * (3 + 2)) + 2 * 3 * 2);
   model.compile(optimizer = optimizers::SGD(learning_rate = 1.0), loss = "mse");
-  keras::testing::expect_fit_step_follows_loss_gradient(model, random::normal({5, 4, 2}), random::normal({5, 1}));
+  keras::test_support::expect_fit_step_follows_loss_gradient(model, random::normal({5, 4, 2}), random::normal({5, 1}));
   EXPECT_THROW_WITH(layers::RNN(std::vector<Layer>{layers::LSTMCell(3), layers::Dense(2)}),
                     "All cells must have a `state_size` attribute. Received cell without a `state_size`: <Dense");
 }

@@ -11,7 +11,7 @@
 #include "layers/rnn/rnn_base.hpp"
 #include "support/gradient_check.hpp"
 
-namespace keras::testing {
+namespace keras::test_support {
 
 // Switches the oneDNN primitives off for a scope when `loop` is true (the step loop runs the same calls), and back on.
 struct StepLoopOnly {
@@ -142,4 +142,4 @@ inline Tensor mask_from(std::vector<float> values, int64_t batch, int64_t steps)
   return m;
 }
 
-}  // namespace keras::testing
+}  // namespace keras::test_support

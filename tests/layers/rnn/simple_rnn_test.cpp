@@ -45,16 +45,16 @@ TEST(SimpleRnn, GradientsMatchNumerical) {
     for (bool back : {false, true}) {
       layers::SimpleRNN rnn(3, return_sequences = seq, go_backwards = back, bias_initializer = "random_normal");
       rnn(x);
-      keras::testing::expect_gradients_match(rnn, {x});
+      keras::test_support::expect_gradients_match(rnn, {x});
     }
   layers::SimpleRNN st(3, return_state = true, activation = "selu");
   Tensor h0 = random::normal({2, 3});
   st(std::vector<Tensor>{x, h0});
-  keras::testing::expect_gradients_match(st, {x, h0});
-  Tensor mask = keras::testing::mask_from({1, 0, 1, 0, 0, 1, 1, 1}, 2, 4);
+  keras::test_support::expect_gradients_match(st, {x, h0});
+  Tensor mask = keras::test_support::mask_from({1, 0, 1, 0, 0, 1, 1, 1}, 2, 4);
   layers::SimpleRNN masked(3, return_sequences = true);
   masked(x);
-  keras::testing::expect_masked_gradients_match(masked, {x}, mask);
+  keras::test_support::expect_masked_gradients_match(masked, {x}, mask);
 }
 
 TEST(SimpleRnn, DropoutMaskIsTheSameAtEveryTimestep) {
@@ -78,7 +78,7 @@ TEST(SimpleRnn, DropoutMaskIsTheSameAtEveryTimestep) {
 
 TEST(SimpleRnn, DropoutGradientsMatchNumerical) {
   utils::set_random_seed(20);
-  keras::testing::expect_dropout_gradients_for(
+  keras::test_support::expect_dropout_gradients_for(
       [](double d, double rd, bool seq, bool back) {
         return layers::SimpleRNN(3, dropout = d, recurrent_dropout = rd, return_sequences = seq, go_backwards = back,
                                  return_state = true, bias_initializer = "random_normal");

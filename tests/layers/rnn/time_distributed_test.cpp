@@ -71,14 +71,14 @@ TEST(TimeDistributed, GradientsWithDense) {
   layers::TimeDistributed td(layers::Dense(3, activation = "sigmoid"));
   Tensor x = random::normal({2, 4, 5});
   td(x);
-  keras::testing::expect_gradients_match(td, {x});
+  keras::test_support::expect_gradients_match(td, {x});
 }
 
 TEST(TimeDistributed, GradientsWithConv2D) {
   layers::TimeDistributed td(layers::Conv2D(2, 3, padding = "same"));
   Tensor x = random::normal({2, 2, 4, 4, 1});
   td(x);
-  keras::testing::expect_gradients_match(td, {x}, {.tolerance = 5e-3});
+  keras::test_support::expect_gradients_match(td, {x}, {.tolerance = 5e-3});
 }
 
 TEST(TimeDistributed, MaskPassesThrough) {
