@@ -1,8 +1,6 @@
 #include "callbacks/callback_utils.hpp"
 
-#include <array>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -12,35 +10,6 @@
 #include "keras/core/errors.hpp"
 
 namespace keras::callback_types::detail {
-
-std::string python_repr(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  // The shortest digits that round-trip, then Python's layout: fixed for 1e-4 <= |v| < 1e16, else scientific.
-  std::array<char, 64> buf{};
-  auto res = std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::scientific);
-  std::string sci(buf.data(), res.ptr);
-  std::string sign;
-  if (!sci.empty() && sci[0] == '-') {
-    sign = "-";
-    sci.erase(0, 1);
-  }
-  const size_t e = sci.find('e');
-  const int exp = std::stoi(sci.substr(e + 1));
-  if (exp < -4 || exp >= 16) return sign + sci;  // "1e-05", "1.5e+16": to_chars already spells it as Python
-  std::string digits;
-  for (char c : sci.substr(0, e))
-    if (c != '.') digits += c;
-  std::string out;
-  if (exp >= 0) {
-    const size_t int_len = static_cast<size_t>(exp) + 1;
-    if (digits.size() <= int_len) out = digits + std::string(int_len - digits.size(), '0') + ".0";
-    else out = digits.substr(0, int_len) + "." + digits.substr(int_len);
-  } else {
-    out = "0." + std::string(static_cast<size_t>(-exp - 1), '0') + digits;
-  }
-  return sign + out;
-}
 
 void print_msg(const std::string& message) { std::cout << message << "\n" << std::flush; }
 
@@ -198,7 +167,7 @@ std::string format_float_body(double mag, const Spec& spec, char type) {
     case 'G': return printf_double("%" + alt + "." + std::to_string(p < 0 ? 6 : p) + type, mag);
     case '%': return printf_double("%" + alt + "." + std::to_string(p < 0 ? 6 : p) + "f", mag * 100.0) + "%";
     default: {
-      if (p < 0) return python_repr(mag);
+      if (p < 0) return py_float(mag);
       // No type with a precision: like 'g', but fixed notation keeps a digit after the point, and scientific
       // notation starts at exponent p - 1 (Python's "general" format with repr-style flourishes).
       const int prec = p == 0 ? 1 : p;
@@ -232,7 +201,7 @@ std::string format_field(const FormatValue& value, const std::string& spec_text,
   if (conversion) {
     // !s / !r: the value's str()/repr() (the same for numbers), then the spec applied to that string.
     std::string text = std::holds_alternative<int64_t>(value) ? std::to_string(std::get<int64_t>(value))
-                                                                : python_repr(std::get<double>(value));
+                                                                : py_float(std::get<double>(value));
     Spec spec = parse_spec(spec_text);
     if (spec.type && spec.type != 's')
       bad_spec(std::string("Unknown format code '") + spec.type + "' for object of type 'str'");

@@ -8,10 +8,9 @@
 #include <string>
 #include <variant>
 
-namespace keras::callback_types::detail {
+#include "core/py_repr.hpp"
 
-// Python's repr(float): "0.1", "100.0", "1e-05", "1.5e+16", "nan", "inf".
-std::string python_repr(double v);
+namespace keras::callback_types::detail {
 
 // io_utils.print_msg: the message and a newline on standard output, flushed.
 void print_msg(const std::string& message);

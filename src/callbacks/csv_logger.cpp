@@ -82,7 +82,7 @@ void CSVLogger::on_epoch_end(int epoch, Logs& logs) {
   std::vector<std::string> fields{std::to_string(epoch)};
   for (const auto& key : *keys) {
     auto it = logs.find(key);
-    fields.push_back(it == logs.end() ? "NA" : detail::python_repr(it->second));
+    fields.push_back(it == logs.end() ? "NA" : py_float(it->second));
   }
   *file_ << row(fields);
   file_->flush();

@@ -34,7 +34,7 @@ void LearningRateScheduler::on_epoch_begin(int epoch, Logs&) {
   opt.set_learning_rate(lr);
   if (verbose > 0)
     detail::print_msg("\nEpoch " + std::to_string(epoch + 1) + ": LearningRateScheduler setting learning rate to " +
-                      detail::python_repr(lr) + ".");
+                      py_float(lr) + ".");
 }
 
 void LearningRateScheduler::on_epoch_end(int, Logs& logs) {

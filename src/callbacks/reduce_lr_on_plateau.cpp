@@ -26,8 +26,8 @@ ReduceLROnPlateau::ReduceLROnPlateau(const kw::Kwargs& k) {
   factor = k.get_or("factor", 0.1);
   if (factor >= 1.0)
     throw ValueError("ReduceLROnPlateau does not support a factor >= 1.0. Received factor=" +
-                         detail::python_repr(factor),
-                     ErrorDetails{.received = detail::python_repr(factor),
+                         py_float(factor),
+                     ErrorDetails{.received = py_float(factor),
                                   .hint = "new_lr = lr * factor: use a factor below 1, e.g. factor=0.1."});
   patience = k.get_or("patience", 10);
   verbose = k.get_or<Verbosity>("verbose", Verbosity(0)).level;
@@ -85,7 +85,7 @@ void ReduceLROnPlateau::on_epoch_end(int epoch, Logs& logs) {
         opt.set_learning_rate(new_lr);
         if (verbose > 0)
           detail::print_msg("\nEpoch " + std::to_string(epoch + 1) + ": ReduceLROnPlateau reducing learning rate to " +
-                            detail::python_repr(new_lr) + ".");
+                            py_float(new_lr) + ".");
         cooldown_counter = cooldown;
         wait = 0;
       }

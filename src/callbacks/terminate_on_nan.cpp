@@ -18,7 +18,7 @@ void TerminateOnNaN::on_train_batch_end(int batch, Logs& logs) {
   if (!std::isnan(loss) && !std::isinf(loss)) return;
   if (raise_error)
     throw std::runtime_error("NaN or Inf loss encountered at batch " + std::to_string(batch) +
-                             ". Loss value: " + detail::python_repr(loss) + ". Terminating training immediately.");
+                             ". Loss value: " + py_float(loss) + ". Terminating training immediately.");
   detail::print_msg("Batch " + std::to_string(batch) + ": Invalid loss, terminating training");
   model().stop_training = true;
 }

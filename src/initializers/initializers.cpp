@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -10,21 +9,13 @@
 #include <random>
 #include <string_view>
 
+#include "core/py_repr.hpp"
 #include "keras/core/errors.hpp"
 #include "keras/core/shape.hpp"
 #include "keras/random/random.hpp"
 
 namespace keras::initializers {
 namespace {
-
-// A number as Python's repr prints a float: 0.5, 2.0, 1e-05.
-std::string py_float(double v) {
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof(buf), v);
-  std::string s(buf, res.ptr);
-  if (s.find_first_of(".eni") == std::string::npos) s += ".0";
-  return s;
-}
 
 std::string shape_str(const std::vector<int64_t>& shape) { return to_string(Shape::of(shape)); }
 

@@ -2,46 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <set>
 
 #include "keras/core/errors.hpp"
 
 namespace keras::layers::spatial {
-
-std::string py_float(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  // Shortest round-trip digits, then Python's choice of notation: fixed for exponents in [-4, 16).
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
-  std::string s(buf, res.ptr);
-  const bool neg = s[0] == '-';
-  if (neg) s.erase(0, 1);
-  const size_t e = s.find('e');
-  std::string digits = s.substr(0, e);
-  digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
-  const int exp = std::stoi(s.substr(e + 1));
-  const int nd = static_cast<int>(digits.size());
-  std::string out;
-  if (exp >= -4 && exp < 16) {
-    if (exp < 0) {
-      out = "0." + std::string(static_cast<size_t>(-exp - 1), '0') + digits;
-    } else if (nd > exp + 1) {
-      out = digits.substr(0, static_cast<size_t>(exp + 1)) + "." + digits.substr(static_cast<size_t>(exp + 1));
-    } else {
-      out = digits + std::string(static_cast<size_t>(exp + 1 - nd), '0') + ".0";
-    }
-  } else {
-    out = digits.substr(0, 1);
-    if (nd > 1) out += "." + digits.substr(1);
-    std::string ex = std::to_string(std::abs(exp));
-    if (ex.size() < 2) ex.insert(0, "0");
-    out += std::string("e") + (exp < 0 ? "-" : "+") + ex;
-  }
-  return (neg ? "-" : "") + out;
-}
 
 std::string py_tuple(const std::vector<int64_t>& v) {
   std::string out = "(";

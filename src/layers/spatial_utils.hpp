@@ -6,14 +6,13 @@
 #include <utility>
 #include <vector>
 
+#include "core/py_repr.hpp"
 #include "keras/core/args.hpp"
 #include "keras/core/kw.hpp"
 #include "keras/layers/input_spec.hpp"
 
 namespace keras::layers::spatial {
 
-// Python's repr of a float ("0.5", "2.0", "1e-05").
-std::string py_float(double v);
 // A tuple of ints as Python prints it: (2,), (2, 3).
 std::string py_tuple(const std::vector<int64_t>& v);
 // A tuple of pairs: ((1, 1), (2, 2)).

@@ -1,11 +1,11 @@
 // Confusion-matrix metrics and F-scores: keras/src/metrics/confusion_metrics.py, metrics_utils.py,
 // f_score_metrics.py.
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <numeric>
 #include <type_traits>
 
+#include "core/py_repr.hpp"
 #include "keras/core/errors.hpp"
 #include "keras/metrics/metrics.hpp"
 #include "losses/loss_core.hpp"
@@ -17,15 +17,6 @@ namespace ld = keras::losses::detail;
 namespace {
 
 constexpr double kNegInf = -1e10;  // metrics_utils.NEG_INF
-
-// Python's repr of a float: 0.5, 1.0, 1e-07.
-std::string py_float(double v) {
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  std::string s(buf, r.ptr);
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
-  return s;
-}
 
 std::string py_list(const std::vector<double>& v) {
   std::string s = "[";

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/py_repr.hpp"
 #include "keras/core/kw.hpp"
 
 namespace keras::optimizers::detail {
@@ -25,8 +26,6 @@ inline void elementwise(int64_t n, F f) {
 // Sum of squares of n floats, accumulated in double.
 double sum_of_squares(const float* x, int64_t n);
 
-// Python's repr of a float: 0.5, 2.0, 1e-05, 1e+16.
-std::string py_float(double v);
 // Python's repr of an optional float: the number or None.
 std::string py_optional(const std::optional<double>& v);
 // A list as Python prints it: integral values as ints ([100, 200]), others as floats.

@@ -13,8 +13,8 @@ Lion::Lion(const kw::Kwargs& k) : Optimizer(k, 0.001, "lion") {
   beta_2_ = detail::get_number(k, "beta_2").value_or(0.99);
   if (beta_1_ <= 0 || beta_1_ > 1)
     throw ValueError("Argument `beta_1` must be in the [0, 1] range. Otherwise, the optimizer degenerates to "
-                     "SignSGD. Received: beta_1=" + detail::py_float(beta_1_) + ".",
-                     {.expected = "0 < beta_1 <= 1", .received = detail::py_float(beta_1_),
+                     "SignSGD. Received: beta_1=" + py_float(beta_1_) + ".",
+                     {.expected = "0 < beta_1 <= 1", .received = py_float(beta_1_),
                       .hint = "use a value such as 0.9 (the default)."});
   config_.set("beta_1", beta_1_);
   config_.set("beta_2", beta_2_);

@@ -53,8 +53,8 @@ Optimizer::Optimizer(const kw::Kwargs& k, double default_learning_rate, std::str
   ema_momentum_ = detail::get_number(k, "ema_momentum").value_or(0.99);
   if (use_ema_ && (ema_momentum_ > 1 || ema_momentum_ < 0))
     throw ValueError("`ema_momentum` must be in the range [0, 1]. Received: ema_momentum=" +
-                         detail::py_float(ema_momentum_),
-                     {.expected = "0 <= ema_momentum <= 1", .received = detail::py_float(ema_momentum_),
+                         py_float(ema_momentum_),
+                     {.expected = "0 <= ema_momentum <= 1", .received = py_float(ema_momentum_),
                       .hint = "ema_momentum is the weight of the old average, e.g. 0.99 (the default)."});
   if ((cn ? 1 : 0) + (cv ? 1 : 0) + (gcn ? 1 : 0) > 1)
     throw ValueError("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. Received: clipnorm=" +

@@ -10,7 +10,6 @@
 namespace keras::optimizers::schedules {
 
 using detail::get_number;
-using detail::py_float;
 
 namespace {
 

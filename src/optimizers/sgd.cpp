@@ -13,7 +13,7 @@ SGD::SGD(const kw::Kwargs& k) : Optimizer(k, 0.01, "SGD") {
   nesterov_ = k.get_or("nesterov", false);
   if (momentum_ < 0 || momentum_ > 1)
     throw ValueError("`momentum` must be a float between [0, 1].",
-                     {.expected = "0 <= momentum <= 1", .received = detail::py_float(momentum_),
+                     {.expected = "0 <= momentum <= 1", .received = py_float(momentum_),
                       .hint = "momentum is the fraction of the previous update kept, e.g. SGD(0.01, momentum=0.9)."});
   config_.set("momentum", momentum_);
   config_.set("nesterov", nesterov_);

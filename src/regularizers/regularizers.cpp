@@ -8,14 +8,13 @@
 #include <optional>
 #include <string_view>
 
-#include "callbacks/callback_utils.hpp"
+#include "core/py_repr.hpp"
 #include "keras/core/errors.hpp"
 #include "keras/core/shape.hpp"
 
 namespace keras::regularizers {
 namespace {
 
-using callback_types::detail::python_repr;
 
 // A keyword as a number, accepting the integer and floating types a config may carry; nullopt if absent or None.
 std::optional<double> get_number(const kw::Kwargs& k, std::string_view key) {
@@ -44,7 +43,7 @@ std::optional<double> get_number(const kw::Kwargs& k, std::string_view key) {
 double validated(const kw::Kwargs& k, std::string_view key, double fallback) {
   const double v = get_number(k, key).value_or(fallback);
   if (!std::isfinite(v) || v < 0) {
-    const std::string name(key), r = python_repr(v);
+    const std::string name(key), r = py_float(v);
     throw ValueError("Invalid value for argument " + name + ": expected a non-negative float.Received: " + name +
                          "=" + r,
                      {.expected = name + " >= 0", .received = r,

@@ -12,25 +12,6 @@
 using keras::callback_types::detail::FormatValue;
 using keras::callback_types::detail::higher_is_better;
 using keras::callback_types::detail::python_format;
-using keras::callback_types::detail::python_repr;
-
-TEST(CallbackUtils, PythonFloatRepr) {
-  EXPECT_EQ(python_repr(0.5), "0.5");
-  EXPECT_EQ(python_repr(0.1), "0.1");
-  EXPECT_EQ(python_repr(100.0), "100.0");
-  EXPECT_EQ(python_repr(0.0), "0.0");
-  EXPECT_EQ(python_repr(-0.0), "-0.0");
-  EXPECT_EQ(python_repr(-2.5), "-2.5");
-  EXPECT_EQ(python_repr(0.0001), "0.0001");
-  EXPECT_EQ(python_repr(1e-05), "1e-05");
-  EXPECT_EQ(python_repr(1.5e-07), "1.5e-07");
-  EXPECT_EQ(python_repr(1e16), "1e+16");
-  EXPECT_EQ(python_repr(1234567890123456.0), "1234567890123456.0");
-  EXPECT_EQ(python_repr(0.30000000000000004), "0.30000000000000004");
-  EXPECT_EQ(python_repr(static_cast<double>(0.1f)), "0.10000000149011612");
-  EXPECT_EQ(python_repr(std::nan("")), "nan");
-  EXPECT_EQ(python_repr(-std::numeric_limits<double>::infinity()), "-inf");
-}
 
 TEST(CallbackUtils, PythonStrFormat) {
   std::map<std::string, FormatValue> f{{"epoch", int64_t{3}}, {"loss", 0.123456}, {"big", 1234567.0},

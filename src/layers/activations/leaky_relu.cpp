@@ -1,6 +1,7 @@
 #include "keras/layers/activations/leaky_relu.hpp"
 
 #include "callbacks/callback_utils.hpp"
+#include "core/py_repr.hpp"
 #include "keras/activations/activations.hpp"
 #include "keras/core/errors.hpp"
 #include "keras/layers/registry.hpp"
@@ -10,7 +11,6 @@ namespace keras::layers {
 
 namespace {
 
-using callback_types::detail::python_repr;
 
 class LeakyReLUImpl : public detail::ElementwiseActivationLayer {
  public:
@@ -22,8 +22,8 @@ class LeakyReLUImpl : public detail::ElementwiseActivationLayer {
     }
     if (negative_slope < 0.0)
       throw ValueError("The negative_slope value of a Leaky ReLU layer cannot be None or negative value. Expected a "
-                       "float. Received: negative_slope=" + python_repr(negative_slope),
-                       {.layer = name(), .expected = "negative_slope >= 0", .received = python_repr(negative_slope),
+                       "float. Received: negative_slope=" + py_float(negative_slope),
+                       {.layer = name(), .expected = "negative_slope >= 0", .received = py_float(negative_slope),
                         .hint = "negative_slope is the slope for x < 0: give a value >= 0 such as "
                                 "LeakyReLU(negative_slope=0.3)."});
     kernel_ = activations::leaky_relu_kernel(negative_slope);

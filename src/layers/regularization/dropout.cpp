@@ -26,12 +26,12 @@ class DropoutImpl : public SingleInputLayer {
                                                 "Dropout(rate=0.5)."});
     rate_ = *rate;
     if (!(0.0 <= rate_ && rate_ <= 1.0)) {
-      const std::string r = spatial::py_float(rate_);
+      const std::string r = py_float(rate_);
       std::string hint = "rate is the fraction of input units to drop, between 0 and 1 (0 keeps everything): "
                          "e.g. Dropout(0.2) drops 20%.";
       if (rate_ > 1.0 && rate_ <= 100.0)
         hint = "rate is a fraction, not a percentage: to drop " + regularization::percent(rate_) + "% of the inputs write Dropout(" +
-               spatial::py_float(rate_ / 100.0) + ").";
+               py_float(rate_ / 100.0) + ").";
       throw ValueError("Invalid value received for argument `rate`. Expected a float value between 0 and 1. "
                        "Received: rate=" + r,
                        {.layer = name(), .expected = "0 <= rate <= 1", .received = r, .hint = hint});

@@ -12,7 +12,7 @@ double read_rate(const kw::Kwargs& k, const std::string& class_name, const std::
                     {.layer = layer, .hint = "give the drop probability: " + class_name + "(0.1) or " + class_name +
                                              "(rate=0.1)."});
   if (0.0 <= *rate && *rate < 1.0) return *rate;
-  const std::string r = spatial::py_float(*rate);
+  const std::string r = py_float(*rate);
   std::string hint = "rate is a drop probability, at least 0 and below 1 (0 adds no noise): e.g. " + class_name +
                      "(0.1).";
   if (*rate == 1.0)
@@ -20,7 +20,7 @@ double read_rate(const kw::Kwargs& k, const std::string& class_name, const std::
            "use a rate below 1, e.g. " + class_name + "(0.5).";
   else if (*rate > 1.0 && *rate <= 100.0)
     hint = "rate is a fraction, not a percentage: for " + r + "% write " + class_name + "(" +
-           spatial::py_float(*rate / 100.0) + ").";
+           py_float(*rate / 100.0) + ").";
   throw ValueError("Invalid value received for argument `rate`. Expected a float value between 0 and 1. "
                    "Received: rate=" + r,
                    {.layer = layer, .expected = "0 <= rate < 1", .received = r, .hint = hint});
@@ -46,7 +46,7 @@ void check_noise_shape(const std::optional<Shape>& noise_shape, const Shape& s, 
 }
 
 std::string percent(double v) {
-  std::string r = spatial::py_float(v);
+  std::string r = py_float(v);
   if (r.ends_with(".0")) r.resize(r.size() - 2);
   return r;
 }

@@ -23,7 +23,7 @@ class GaussianNoiseImpl : public SingleInputLayer {
                       {.layer = name(), .hint = "give the noise's standard deviation: GaussianNoise(0.1) or "
                                                 "GaussianNoise(stddev=0.1)."});
     if (!(0.0 <= *stddev && *stddev <= 1.0)) {
-      const std::string s = spatial::py_float(*stddev);
+      const std::string s = py_float(*stddev);
       throw ValueError("Invalid value received for argument `stddev`. Expected a float value between 0 and 1. "
                        "Received: stddev=" + s,
                        {.layer = name(), .expected = "0 <= stddev <= 1", .received = s,

@@ -25,12 +25,12 @@ class SpatialDropoutImpl : public SingleInputLayer {
                                                 class_name + "(rate=0.2)."});
     rate_ = *rate;
     if (!(0.0 <= rate_ && rate_ <= 1.0)) {
-      const std::string r = spatial::py_float(rate_);
+      const std::string r = py_float(rate_);
       std::string hint = "rate is the fraction of channels to drop, between 0 and 1 (0 keeps everything): e.g. " +
                          class_name + "(0.2) drops 20% of the feature maps.";
       if (rate_ > 1.0 && rate_ <= 100.0)
         hint = "rate is a fraction, not a percentage: to drop " + regularization::percent(rate_) + "% of the channels write " +
-               class_name + "(" + spatial::py_float(rate_ / 100.0) + ").";
+               class_name + "(" + py_float(rate_ / 100.0) + ").";
       throw ValueError("Invalid value received for argument `rate`. Expected a float value between 0 and 1. "
                        "Received: rate=" + r,
                        {.layer = name(), .expected = "0 <= rate <= 1", .received = r, .hint = hint});
