@@ -327,3 +327,25 @@ TEST(SavingWrappers, ALayerReachedTwice) {
   model.load_weights(dir / "keras.weights.h5");
   EXPECT_EQ(max_abs_diff(model.predict(x, verbose = 0).outputs().at(0), before), 0.0f);
 }
+
+// Bidirectional(ConvLSTM2D): each direction keeps its weights in its ConvLSTMCell, as Keras 3 writes them.
+TEST(SavingWrappers, BidirectionalConvLstmLayout) {
+  ScratchDir dir;
+  utils::clear_session();
+  Sequential model({layers::Input({3, 4, 4, 2}),
+                    layers::Bidirectional(layers::ConvLSTM2D(3, 3, padding = "same", return_sequences = true)),
+                    layers::Flatten(), layers::Dense(2)});
+  jitter_weights(model);
+  model.save_weights(dir / "c.weights.h5");
+  H5Reader r = open_h5(dir / "c.weights.h5");
+  EXPECT_EQ(r.string_attr("layers/bidirectional/forward_layer/vars", "name"), "forward_conv_lstm2d");
+  EXPECT_EQ(r.string_attr("layers/bidirectional/backward_layer/cell/vars", "name"), "conv_lstm_cell");
+  EXPECT_EQ(r.count_vars("layers/bidirectional/forward_layer/cell"), size_t{3});
+  EXPECT_EQ(r.var_shape("layers/bidirectional/backward_layer/cell", 1), (std::vector<int64_t>{3, 3, 3, 12}));
+  const Tensor x = random::normal({2, 3, 4, 4, 2});
+  for (const char* file : {"c.keras", "c.h5"}) {
+    model.save(dir / file);
+    Model loaded = saving::load_model(dir / file);
+    EXPECT_EQ(max_prediction_diff(model, loaded, x), 0.0f) << file;
+  }
+}

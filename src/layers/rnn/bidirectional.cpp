@@ -12,6 +12,7 @@ namespace {
 
 using rnn_detail::flip_time;
 using rnn_detail::RnnBase;
+using rnn_detail::SequenceLayer;
 
 std::string py_bool(bool b) { return b ? "True" : "False"; }
 
@@ -22,20 +23,15 @@ std::string without_prefix(const std::string& s, const std::string& prefix) {
 class BidirectionalImpl : public LayerImpl, public rnn_detail::ResettableStates {
  public:
   BidirectionalImpl(const Layer& layer, const kw::Kwargs& k) : LayerImpl("Bidirectional", k) {
+    SequenceLayer* seq = layer.impl() ? rnn_detail::as_sequence_layer(layer) : nullptr;
     RnnBase* rnn = layer.impl() ? rnn_detail::as_rnn(layer) : nullptr;
-    if (!rnn && layer.impl() && layer.class_name() == "RNN")
+    if (!seq && layer.impl() && layer.class_name() == "RNN")
       throw ValueError("keraspp's Bidirectional does not wrap an RNN of stacked cells yet (layer \"" + layer.name() +
                            "\").",
                        {.layer = name(), .received = "RNN(StackedRNNCells)",
                         .hint = "wrap one RNN per cell, each with return_sequences=true but the last: "
                                 "Bidirectional(RNN(cell_a, return_sequences=true)), then Bidirectional(RNN(cell_b))."});
-    if (!rnn && layer.impl() && layer.class_name().rfind("ConvLSTM", 0) == 0)
-      throw ValueError("keraspp's Bidirectional does not wrap " + layer.class_name() + " layers yet (layer \"" +
-                           layer.name() + "\").",
-                       {.layer = name(), .received = layer.class_name(),
-                        .hint = "run two " + layer.class_name() + " layers on the same input, the second with "
-                                "go_backwards=true, and merge their outputs with layers::Concatenate()."});
-    if (!rnn || rnn->is_cell())
+    if (!seq || (rnn && rnn->is_cell()))
       throw ValueError("Please initialize `Bidirectional` layer with a `keras.layers.Layer` instance. Received: " +
                            (layer.impl() ? layer.class_name() : std::string("None")),
                        {.layer = name(), .hint = "wrap a recurrent layer: Bidirectional(LSTM(64))."});
@@ -59,7 +55,7 @@ class BidirectionalImpl : public LayerImpl, public rnn_detail::ResettableStates 
     cfg.set("name", "forward_" + without_prefix(layer.name(), "forward_"));
     forward_ = from_config(layer.class_name(), cfg);
     if (auto b = k.get<Layer>("backward_layer")) {
-      if (!rnn_detail::as_rnn(*b))
+      if (!b->impl() || !rnn_detail::as_sequence_layer(*b))
         throw ValueError("`backward_layer` need to be a `keras.layers.Layer` instance. Received: " + b->class_name(),
                          {.layer = name(), .hint = "give a recurrent layer with go_backwards=true."});
       backward_ = *b;
@@ -76,7 +72,7 @@ class BidirectionalImpl : public LayerImpl, public rnn_detail::ResettableStates 
     // Keras forces zero outputs at masked steps when returning sequences, so the directions merge cleanly.
     fwd().set_zero_output_for_mask(fwd().return_sequences());
     bwd().set_zero_output_for_mask(bwd().return_sequences());
-    input_spec = rnn->input_spec;
+    input_spec = layer.impl()->input_spec;
   }
 
   Layer forward_layer() const { return forward_; }
@@ -107,12 +103,14 @@ class BidirectionalImpl : public LayerImpl, public rnn_detail::ResettableStates 
     bwd().reset_states();
   }
   std::string hint_for(const SpecViolation& v) const override {
+    // ConvLSTM's hints are about its own data layout ((batch, time, rows, cols, channels) ...).
+    if (!rnn_detail::as_rnn(forward_)) return forward_.impl()->hint_for(v);
     std::string h = rnn_detail::sequence_hint(v, name(), class_name());
     return h.empty() ? LayerImpl::hint_for(v) : h;
   }
 
   std::vector<Shape> compute_output_shapes(const std::vector<Shape>& in) override {
-    auto f = fwd().compute_output_shapes({in.at(0)});
+    auto f = forward_.impl()->compute_output_shapes({in.at(0)});
     Shape y = f[0];
     std::vector<Shape> out;
     if (merge_mode_ == "concat") y[-1] = Dim(y[-1].value() * 2);
@@ -134,9 +132,10 @@ class BidirectionalImpl : public LayerImpl, public rnn_detail::ResettableStates 
     const std::string one = n == 2 ? "h, c" : "h";
     const ErrorDetails details{
         .layer = name(), .expected = std::to_string(2 * n) + " initial states", .received = std::to_string(got),
-        .hint = "layer \"" + name() + "\" (Bidirectional of " + fwd().class_name() + ") has " + std::to_string(2 * n) +
-                " states: pass initial_state={" + (n == 2 ? "h_fwd, c_fwd, h_bwd, c_bwd" : "h_fwd, h_bwd") +
-                "}, the forward layer's (" + one + ") then the backward layer's."};
+        .hint = "layer \"" + name() + "\" (Bidirectional of " + forward_.class_name() + ") has " +
+                std::to_string(2 * n) + " states: pass initial_state={" +
+                (n == 2 ? "h_fwd, c_fwd, h_bwd, c_bwd" : "h_fwd, h_bwd") + "}, the forward layer's (" + one +
+                ") then the backward layer's."};
     // Keras 3 splits any list in halves and lets the sublayers fail; these are tf.keras's messages.
     if (got % 2)
       throw ValueError("When passing `initial_state` to a Bidirectional RNN, the state should be a list containing "
@@ -252,8 +251,8 @@ class BidirectionalImpl : public LayerImpl, public rnn_detail::ResettableStates 
   }
 
  private:
-  RnnBase& fwd() const { return *rnn_detail::as_rnn(forward_); }
-  RnnBase& bwd() const { return *rnn_detail::as_rnn(backward_); }
+  SequenceLayer& fwd() const { return *rnn_detail::as_sequence_layer(forward_); }
+  SequenceLayer& bwd() const { return *rnn_detail::as_sequence_layer(backward_); }
 
   // The inputs of direction d: the sequence, then its half of the initial states.
   template <class T>

@@ -17,7 +17,7 @@
 
 namespace keras::layers::rnn_detail {
 
-class ConvLSTMImpl : public LayerImpl, public ResettableStates {
+class ConvLSTMImpl : public LayerImpl, public SequenceLayer {
  public:
   ConvLSTMImpl(int rank, std::string class_name, const kw::Kwargs& k);
 
@@ -35,8 +35,13 @@ class ConvLSTMImpl : public LayerImpl, public ResettableStates {
   double regularization_penalty(bool accumulate_grads) override;
   void set_trainable(bool t) override;
   void reset_states() override;
+  int n_states() const override { return 2; }  // h and c
   // The next calls draw their dropout masks as a layer made with seed=`seed` would.
   void reseed(uint64_t seed);
+
+ protected:
+  const SequenceOptions& sequence_options() const override { return opt_; }
+  SequenceOptions& sequence_options() override { return opt_; }
 
  private:
   // ctx.saved layout of a forward call.

@@ -89,13 +89,30 @@ class ResettableStates {
   virtual void reset_states() = 0;
 };
 
+// A layer that runs over sequences with Keras's RNN arguments (SimpleRNN, LSTM, GRU, RNN(cell), ConvLSTM): what
+// Bidirectional asks of the layers it wraps.
+class SequenceLayer : public ResettableStates {
+ public:
+  bool return_sequences() const { return sequence_options().return_sequences; }
+  bool return_state() const { return sequence_options().return_state; }
+  bool go_backwards() const { return sequence_options().go_backwards; }
+  bool stateful() const { return sequence_options().stateful; }
+  // Bidirectional makes its returned sequences zero at masked steps (Keras forces this on its sublayers).
+  void set_zero_output_for_mask(bool z) { sequence_options().zero_output_for_mask = z; }
+  virtual int n_states() const = 0;
+
+ protected:
+  virtual const SequenceOptions& sequence_options() const = 0;
+  virtual SequenceOptions& sequence_options() = 0;
+};
+
 // The hint for a rank mistake in front of a layer that takes sequences (name: that layer's).
 std::string sequence_hint(const SpecViolation& v, const std::string& name, const std::string& class_name);
 
 // SimpleRNN, LSTM and GRU, and their cells. A class name ending in "Cell" (LSTMCell) makes the layer Keras's cell: one
 // timestep, x (batch, features) then the states in, the output then the new states out, as Keras's
 // `cell(x, [h, c])` returns `h, [h, c]`. It runs the same loop over a sequence of one step.
-class RnnBase : public LayerImpl, public ResettableStates {
+class RnnBase : public LayerImpl, public SequenceLayer {
  public:
   RnnBase(std::string class_name, const kw::Kwargs& k, int gates, int n_states);
 
@@ -124,16 +141,12 @@ class RnnBase : public LayerImpl, public ResettableStates {
   // The next calls draw their dropout masks as a layer made with seed=`seed` would (tests reseed before every call to
   // hold the masks fixed).
   void reseed(uint64_t seed);
-  bool return_sequences() const { return opt_.return_sequences; }
-  bool return_state() const { return opt_.return_state; }
-  bool go_backwards() const { return opt_.go_backwards; }
-  bool stateful() const { return opt_.stateful; }
-  int n_states() const { return n_states_; }
+  int n_states() const override { return n_states_; }
   int64_t units() const { return units_; }
-  // Bidirectional makes its returned sequences zero at masked steps (Keras forces this on its sublayers).
-  void set_zero_output_for_mask(bool z) { opt_.zero_output_for_mask = z; }
 
  protected:
+  const SequenceOptions& sequence_options() const override { return opt_; }
+  SequenceOptions& sequence_options() override { return opt_; }
   virtual std::vector<int64_t> bias_shape() const { return {gates_ * units_}; }
   virtual Tensor initial_bias() const;
   virtual int64_t cache_floats(int64_t batch) const = 0;
@@ -230,5 +243,8 @@ std::string object_repr(const Layer& layer);
 
 // The RnnBase behind a layer, or nullptr.
 inline RnnBase* as_rnn(const Layer& layer) { return dynamic_cast<RnnBase*>(layer.impl().get()); }
+inline SequenceLayer* as_sequence_layer(const Layer& layer) {
+  return dynamic_cast<SequenceLayer*>(layer.impl().get());
+}
 
 }  // namespace keras::layers::rnn_detail

@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "keras/keras.hpp"
 #include "layers/rnn/rnn_test_support.hpp"
+#include "support/gradient_check.hpp"
+#include "support/round_trip.hpp"
 
 using namespace keras;
 using namespace keras::kw;
@@ -129,4 +134,69 @@ TEST(Bidirectional, CustomBackwardLayerAndErrors) {
   EXPECT_GT(max_abs_diff(first, st(x)), 1e-6f);
   st.reset_states();
   EXPECT_LT(max_abs_diff(first, st(x)), 1e-6f);
+}
+
+// Keras's Bidirectional wraps any layer with the RNN arguments, ConvLSTM too: two ConvLSTMs, the second with
+// go_backwards, merged on the last axis.
+TEST(Bidirectional, WrapsConvLstm) {
+  utils::clear_session();
+  utils::set_random_seed(33);
+  const Tensor x = random::normal({2, 3, 4, 4, 2});
+  layers::Bidirectional bi(layers::ConvLSTM2D(3, 3, padding = "same", return_sequences = true));
+  const Tensor y = bi(x);
+  ASSERT_EQ(y.dims(), (std::vector<int64_t>{2, 3, 4, 4, 6}));
+  EXPECT_EQ(bi.forward_layer().name(), "forward_conv_lstm2d");
+  EXPECT_EQ(bi.backward_layer().name(), "backward_conv_lstm2d");
+  EXPECT_EQ(bi.count_params(), 2 * (3 * 3 * 2 * 12 + 3 * 3 * 3 * 12 + 12));
+
+  // Each direction is a plain ConvLSTM2D with that direction's weights; the backward one is read back in time order.
+  layers::ConvLSTM2D fwd(3, 3, padding = "same", return_sequences = true);
+  layers::ConvLSTM2D bwd(3, 3, padding = "same", return_sequences = true, go_backwards = true);
+  fwd(x);
+  bwd(x);
+  fwd.set_weights(bi.forward_layer().get_weights());
+  bwd.set_weights(bi.backward_layer().get_weights());
+  const Tensor yf = fwd(x), yb = bwd(x);
+  float worst = 0.0f;
+  for (int64_t b = 0; b < 2; ++b)
+    for (int64_t t = 0; t < 3; ++t)
+      for (int64_t r = 0; r < 4; ++r)
+        for (int64_t c = 0; c < 4; ++c)
+          for (int64_t f = 0; f < 3; ++f) {
+            worst = std::max(worst, std::abs(y.at({b, t, r, c, f}) - yf.at({b, t, r, c, f})));
+            worst = std::max(worst, std::abs(y.at({b, t, r, c, 3 + f}) - yb.at({b, 2 - t, r, c, f})));
+          }
+  EXPECT_LT(worst, 1e-6f);
+
+  auto in = Input({3, 4, 4, 2});
+  EXPECT_EQ(layers::Bidirectional(layers::ConvLSTM2D(3, 3), merge_mode = "sum")(in).shape(), (Shape{None, 2, 2, 3}));
+  auto st = layers::Bidirectional(layers::ConvLSTM2D(3, 3, padding = "same", return_state = true)).call_outputs({in});
+  ASSERT_EQ(st.size(), 5u);  // the merged output, then h and c of each direction
+  EXPECT_EQ(st[0].shape(), (Shape{None, 4, 4, 6}));
+  EXPECT_EQ(st[4].shape(), (Shape{None, 4, 4, 3}));
+  // A rank mistake gets ConvLSTM's own hint, not the one for (batch, timesteps, features) sequences.
+  EXPECT_THROW_WITH(layers::Bidirectional(layers::ConvLSTM2D(3, 3))(Input({4, 4, 2})), "expected ndim=5, found ndim=4",
+                    "add the time axis (Reshape)");
+}
+
+TEST(Bidirectional, ConvLstmGradientsAndSaving) {
+  utils::clear_session();
+  utils::set_random_seed(34);
+  const Tensor x = random::normal({2, 3, 5, 2});
+  for (const char* mode : {"concat", "mul"}) {
+    SCOPED_TRACE(mode);
+    layers::Bidirectional bi(layers::ConvLSTM1D(2, 3, padding = "same", return_sequences = true), merge_mode = mode);
+    bi(x);
+    keras::test_support::expect_gradients_match(bi, {x});
+  }
+  // Initial states: the forward layer's h and c, then the backward layer's; every state gets its gradient.
+  layers::Bidirectional states(layers::ConvLSTM1D(2, 3, padding = "same", return_state = true), merge_mode = None);
+  const Tensor s = random::normal({2, 5, 2});
+  states(std::vector<Tensor>{x, s, s, s, s});
+  keras::test_support::expect_gradients_match(states, {x, s, s, s, s});
+
+  auto in = Input({3, 5, 2});
+  Model model(in, layers::Dense(2)(layers::Flatten()(
+                      layers::Bidirectional(layers::ConvLSTM1D(2, 3, return_sequences = true))(in))));
+  keras::test_support::expect_keras_round_trip(model, x);
 }

@@ -266,8 +266,6 @@ TEST(ConvLstm2d, ErrorsNameTheLayer) {
                     "The `padding` argument must be a list/tuple or one of {'valid', 'same'}. Received: causal");
   EXPECT_THROW_WITH(layers::ConvLSTM2D(8, 3)(Input({4, None, 6, 1})),
                     "ConvLSTM layers only support static input shapes for the spatial dimension.");
-  EXPECT_THROW_WITH(layers::Bidirectional(layers::ConvLSTM2D(8, 3)),
-                    "keraspp's Bidirectional does not wrap ConvLSTM2D layers yet", "go_backwards=true");
   layers::ConvLSTM2D lstm(2, 3, padding = "same");
   EXPECT_THROW_WITH(lstm({random::normal({1, 2, 4, 4, 1}), random::normal({1, 4, 4, 2})}),
                     "Layer has 2 states but was passed 1 initial states.");
