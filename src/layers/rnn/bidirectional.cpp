@@ -25,12 +25,6 @@ class BidirectionalImpl : public LayerImpl, public rnn_detail::ResettableStates 
   BidirectionalImpl(const Layer& layer, const kw::Kwargs& k) : LayerImpl("Bidirectional", k) {
     SequenceLayer* seq = layer.impl() ? rnn_detail::as_sequence_layer(layer) : nullptr;
     RnnBase* rnn = layer.impl() ? rnn_detail::as_rnn(layer) : nullptr;
-    if (!seq && layer.impl() && layer.class_name() == "RNN")
-      throw ValueError("keraspp's Bidirectional does not wrap an RNN of stacked cells yet (layer \"" + layer.name() +
-                           "\").",
-                       {.layer = name(), .received = "RNN(StackedRNNCells)",
-                        .hint = "wrap one RNN per cell, each with return_sequences=true but the last: "
-                                "Bidirectional(RNN(cell_a, return_sequences=true)), then Bidirectional(RNN(cell_b))."});
     if (!seq || (rnn && rnn->is_cell()))
       throw ValueError("Please initialize `Bidirectional` layer with a `keras.layers.Layer` instance. Received: " +
                            (layer.impl() ? layer.class_name() : std::string("None")),

@@ -31,7 +31,7 @@ std::string spatial_names(int rank) {
 }  // namespace
 
 ConvLSTMImpl::ConvLSTMImpl(int rank, std::string class_name, const kw::Kwargs& k)
-    : LayerImpl(std::move(class_name), k), rank_(rank), opt_(k) {
+    : LayerImpl(std::move(class_name), k), SingleSequenceLayer(k), rank_(rank) {
   const auto filters = k.get<int>("filters");
   const auto kernel_size = k.get<IntTuple>("kernel_size");
   const std::string example = rank == 1 ? "3" : rank == 2 ? "{3, 3}" : "{3, 3, 3}";

@@ -17,7 +17,7 @@
 
 namespace keras::layers::rnn_detail {
 
-class ConvLSTMImpl : public LayerImpl, public SequenceLayer {
+class ConvLSTMImpl : public LayerImpl, public SingleSequenceLayer {
  public:
   ConvLSTMImpl(int rank, std::string class_name, const kw::Kwargs& k);
 
@@ -38,10 +38,6 @@ class ConvLSTMImpl : public LayerImpl, public SequenceLayer {
   int n_states() const override { return 2; }  // h and c
   // The next calls draw their dropout masks as a layer made with seed=`seed` would.
   void reseed(uint64_t seed);
-
- protected:
-  const SequenceOptions& sequence_options() const override { return opt_; }
-  SequenceOptions& sequence_options() override { return opt_; }
 
  private:
   // ctx.saved layout of a forward call.
@@ -72,7 +68,6 @@ class ConvLSTMImpl : public LayerImpl, public SequenceLayer {
   InitializerArg recurrent_init_, bias_init_;
   std::shared_ptr<const regularizers::Regularizer> recurrent_reg_;
   VariablePtr recurrent_kernel_;
-  SequenceOptions opt_;
   std::vector<Tensor> states_;  // stateful=true: h and c carried between batches
   int64_t state_batch_ = 0;
 };

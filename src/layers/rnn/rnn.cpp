@@ -70,7 +70,7 @@ using rnn_detail::RnnBase;
 // each next one over the sequence the one before returns. At every timestep this is what the stacked cells compute
 // (a masked step is skipped by all of them); with go_backwards the first layer reverses time and the others run in
 // its order.
-class StackedRnnImpl : public LayerImpl, public rnn_detail::ResettableStates {
+class StackedRnnImpl : public LayerImpl, public rnn_detail::SequenceLayer {
  public:
   StackedRnnImpl(const Layer& stacked, const kw::Kwargs& k) : LayerImpl("RNN", k) {
     const auto cells = rnn_detail::stacked_cells(*stacked.impl());
@@ -121,6 +121,13 @@ class StackedRnnImpl : public LayerImpl, public rnn_detail::ResettableStates {
     for (const auto& r : runners_) n += r->n_states();
     return n;
   }
+  // The RNN's own arguments, as its layers were given them: the last returns the sequence, the first reverses time.
+  bool return_sequences() const override { return runners_.back()->return_sequences(); }
+  bool return_state() const override { return runners_.back()->return_state(); }
+  bool go_backwards() const override { return runners_.front()->go_backwards(); }
+  bool stateful() const override { return runners_.front()->stateful(); }
+  int n_states() const override { return total_states(); }
+  void set_zero_output_for_mask(bool z) override { runners_.back()->set_zero_output_for_mask(z); }
 
   void check_input_compatibility(const std::vector<Shape>& in,
                                  const std::vector<std::pair<std::string, std::string>>& producers) const override {

@@ -21,7 +21,7 @@ bool is_recurrent_class(const std::string& c) {
 }  // namespace
 
 RnnBase::RnnBase(std::string class_name, const kw::Kwargs& k, int gates, int n_states)
-    : LayerImpl(std::move(class_name), k), gates_(gates), n_states_(n_states), opt_(k) {
+    : LayerImpl(std::move(class_name), k), SingleSequenceLayer(k), gates_(gates), n_states_(n_states) {
   auto u = k.get<int>("units");
   if (!u)
     throw TypeError(this->class_name() + ".__init__() missing 1 required positional argument: 'units'",

@@ -89,21 +89,31 @@ class ResettableStates {
   virtual void reset_states() = 0;
 };
 
-// A layer that runs over sequences with Keras's RNN arguments (SimpleRNN, LSTM, GRU, RNN(cell), ConvLSTM): what
-// Bidirectional asks of the layers it wraps.
+// A layer that runs over sequences with Keras's RNN arguments (SimpleRNN, LSTM, GRU, RNN(cell), RNN of stacked cells,
+// ConvLSTM): what Bidirectional asks of the layers it wraps.
 class SequenceLayer : public ResettableStates {
  public:
-  bool return_sequences() const { return sequence_options().return_sequences; }
-  bool return_state() const { return sequence_options().return_state; }
-  bool go_backwards() const { return sequence_options().go_backwards; }
-  bool stateful() const { return sequence_options().stateful; }
-  // Bidirectional makes its returned sequences zero at masked steps (Keras forces this on its sublayers).
-  void set_zero_output_for_mask(bool z) { sequence_options().zero_output_for_mask = z; }
+  virtual bool return_sequences() const = 0;
+  virtual bool return_state() const = 0;
+  virtual bool go_backwards() const = 0;
+  virtual bool stateful() const = 0;
   virtual int n_states() const = 0;
+  // Bidirectional makes its returned sequences zero at masked steps (Keras forces this on its sublayers).
+  virtual void set_zero_output_for_mask(bool z) = 0;
+};
+
+// A SequenceLayer that runs one cell, read from its own SequenceOptions (all but the RNN of stacked cells).
+class SingleSequenceLayer : public SequenceLayer {
+ public:
+  bool return_sequences() const override { return opt_.return_sequences; }
+  bool return_state() const override { return opt_.return_state; }
+  bool go_backwards() const override { return opt_.go_backwards; }
+  bool stateful() const override { return opt_.stateful; }
+  void set_zero_output_for_mask(bool z) override { opt_.zero_output_for_mask = z; }
 
  protected:
-  virtual const SequenceOptions& sequence_options() const = 0;
-  virtual SequenceOptions& sequence_options() = 0;
+  explicit SingleSequenceLayer(const kw::Kwargs& k) : opt_(k) {}
+  SequenceOptions opt_;
 };
 
 // The hint for a rank mistake in front of a layer that takes sequences (name: that layer's).
@@ -112,7 +122,7 @@ std::string sequence_hint(const SpecViolation& v, const std::string& name, const
 // SimpleRNN, LSTM and GRU, and their cells. A class name ending in "Cell" (LSTMCell) makes the layer Keras's cell: one
 // timestep, x (batch, features) then the states in, the output then the new states out, as Keras's
 // `cell(x, [h, c])` returns `h, [h, c]`. It runs the same loop over a sequence of one step.
-class RnnBase : public LayerImpl, public SequenceLayer {
+class RnnBase : public LayerImpl, public SingleSequenceLayer {
  public:
   RnnBase(std::string class_name, const kw::Kwargs& k, int gates, int n_states);
 
@@ -145,8 +155,6 @@ class RnnBase : public LayerImpl, public SequenceLayer {
   int64_t units() const { return units_; }
 
  protected:
-  const SequenceOptions& sequence_options() const override { return opt_; }
-  SequenceOptions& sequence_options() override { return opt_; }
   virtual std::vector<int64_t> bias_shape() const { return {gates_ * units_}; }
   virtual Tensor initial_bias() const;
   virtual int64_t cache_floats(int64_t batch) const = 0;
@@ -192,7 +200,6 @@ class RnnBase : public LayerImpl, public SequenceLayer {
   InitializerArg kernel_init_, recurrent_init_, bias_init_;
   VariablePtr kernel_, recurrent_kernel_, bias_;
   int cur_rec_ops_ = 1;  // recurrent operands of the current call: 1 shared, or one per gate block
-  SequenceOptions opt_;
 
  private:
   // (count, batch, width) masks of 0 and 1/(1-rate).

@@ -8,6 +8,7 @@
 #include "layers/rnn/rnn_test_support.hpp"
 #include "support/gradient_check.hpp"
 #include "support/loss_gradient.hpp"
+#include "support/round_trip.hpp"
 
 using namespace keras;
 using namespace keras::kw;
@@ -253,8 +254,6 @@ TEST(Rnn, BidirectionalGivesEachDirectionItsOwnCell) {
   plain(x);
   plain.set_weights(w);
   EXPECT_LT(max_abs_diff(bi(x), plain(x)), 1e-6f);
-  EXPECT_THROW_WITH(layers::Bidirectional(layers::RNN({layers::LSTMCell(3), layers::LSTMCell(2)})),
-                    "does not wrap an RNN of stacked cells yet", "Bidirectional(RNN(cell_a");
   EXPECT_THROW_WITH(layers::Bidirectional(layers::LSTMCell(3)), "Please initialize `Bidirectional` layer");
 }
 
@@ -268,4 +267,43 @@ TEST(Rnn, CellsByKeyword) {
   EXPECT_EQ(over.cell(), stacked);
   EXPECT_THROW_WITH(layers::RNN(return_sequences = true),
                     "RNN.__init__() missing 1 required positional argument: 'cell'");
+}
+
+// Bidirectional(RNN([cells])): each direction stacks its own fresh cells; the backward RNN reverses time in its first
+// layer, and Bidirectional reads its sequence back in time order.
+TEST(Rnn, BidirectionalOfStackedCells) {
+  utils::clear_session();
+  utils::set_random_seed(35);
+  const Tensor x = random::normal({2, 4, 3});
+  layers::Bidirectional bi(layers::RNN({layers::LSTMCell(3), layers::GRUCell(2)}, return_sequences = true));
+  const Tensor y = bi(x);
+  ASSERT_EQ(y.shape(), (Shape{2, 4, 4}));
+  EXPECT_EQ(bi.count_params(), 2 * (4 * (3 * (3 + 3) + 3) + 3 * (2 * (3 + 2) + 2 * 2)));
+  layers::RNN fwd({layers::LSTMCell(3), layers::GRUCell(2)}, return_sequences = true);
+  layers::RNN bwd({layers::LSTMCell(3), layers::GRUCell(2)}, return_sequences = true, go_backwards = true);
+  fwd(x);
+  bwd(x);
+  fwd.set_weights(bi.forward_layer().get_weights());
+  bwd.set_weights(bi.backward_layer().get_weights());
+  EXPECT_LT(keras::test_support::max_concat_error(y, fwd(x), bwd(x)), 1e-6f);
+
+  // States: h and c of the LSTMCell, h of the GRUCell, for each direction in turn.
+  layers::Bidirectional states(layers::RNN({layers::LSTMCell(2), layers::GRUCell(2)}, return_state = true),
+                               merge_mode = "sum");
+  const Tensor s = random::normal({2, 2});
+  const auto outs = states.call_outputs({Input({4, 3})});
+  EXPECT_EQ(outs.size(), 7u);
+  states(std::vector<Tensor>{x, s, s, s, s, s, s});
+  expect_gradients_match(states, {x, s, s, s, s, s, s});
+  // Masked steps give zeros in both directions (Keras forces zero_output_for_mask on the wrapped layers).
+  layers::Bidirectional masked(layers::RNN({layers::SimpleRNNCell(2), layers::GRUCell(2)}, return_sequences = true));
+  masked(x);
+  const Tensor mask = mask_from({1, 1, 1, 0, 1, 1, 0, 0}, 2, 4);
+  expect_masked_gradients_match(masked, {x}, mask);
+  const Tensor ym = forward_with_mask(masked, {x}, mask)[0];
+  for (int64_t j = 0; j < 4; ++j) EXPECT_EQ(ym.at({1, 3, j}), 0.0f);
+
+  auto in = Input({4, 3});
+  Model model(in, layers::Dense(1)(layers::Bidirectional(layers::RNN({layers::LSTMCell(2), layers::GRUCell(2)}))(in)));
+  keras::test_support::expect_keras_round_trip(model, x);
 }

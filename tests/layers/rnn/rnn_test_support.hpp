@@ -3,6 +3,7 @@
 // elsewhere), and a numerical gradient check with a mask.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -140,6 +141,22 @@ inline Tensor mask_from(std::vector<float> values, int64_t batch, int64_t steps)
   Tensor m(std::move(values), {batch, steps});
   m.set_dtype("bool");
   return m;
+}
+
+// The largest difference between Bidirectional's concatenated output y and its two directions: yf, and yb (the
+// backward layer's own output, in reversed time) read back in time order. Any (batch, time, ..., features) layout.
+inline float max_concat_error(const Tensor& y, const Tensor& yf, const Tensor& yb) {
+  const int64_t B = yf.dim(0), T = yf.dim(1), F = yf.dim(-1), rows = yf.size() / (B * T * F);  // rows per step
+  float worst = 0.0f;
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t t = 0; t < T; ++t)
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t f = 0; f < F; ++f) {
+          const int64_t at = ((b * T + t) * rows + r) * F + f, back = ((b * T + T - 1 - t) * rows + r) * F + f;
+          const float* out = y.data() + ((b * T + t) * rows + r) * 2 * F;
+          worst = std::max({worst, std::abs(out[f] - yf.data()[at]), std::abs(out[F + f] - yb.data()[back])});
+        }
+  return worst;
 }
 
 }  // namespace keras::test_support
