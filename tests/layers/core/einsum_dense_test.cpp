@@ -177,7 +177,7 @@ TEST(EinsumDense, SavesAsKerasDoes) {
   const auto saved = nlohmann::ordered_json::parse(model.to_json());
   const auto& c = saved["config"]["layers"][1]["config"];
   EXPECT_EQ(c["equation"], "abc,cde->abde");
-  EXPECT_EQ(c["output_shape"], nlohmann::json::parse("[null, 2, 3]"));
+  EXPECT_EQ(c["output_shape"], nlohmann::ordered_json::parse("[null, 2, 3]"));
   EXPECT_EQ(c["bias_axes"], "de");
   EXPECT_EQ(c["activation"], "relu");
   keras::test_support::expect_keras_round_trip(model, random::normal({3, 6, 8}));
