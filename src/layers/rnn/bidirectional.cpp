@@ -123,13 +123,15 @@ class BidirectionalImpl : public LayerImpl, public rnn_detail::ResettableStates 
     std::string shapes = "[";
     for (size_t i = 1; i < in.size(); ++i) shapes += (i > 1 ? ", " : "") + to_string(in[i]);
     shapes += "]";
-    const std::string one = n == 2 ? "h, c" : "h";
+    // One cell: name its states (h, or h and c); stacked cells: every cell's states, in order.
+    const bool one_cell = rnn_detail::as_rnn(forward_) || forward_.class_name().rfind("ConvLSTM", 0) == 0;
+    const std::string list = !one_cell ? "the forward layer's " + std::to_string(n) + " states (every cell's, in order)"
+                             : n == 2  ? "{h_fwd, c_fwd, h_bwd, c_bwd}, the forward layer's (h, c)"
+                                       : "{h_fwd, h_bwd}, the forward layer's (h)";
     const ErrorDetails details{
         .layer = name(), .expected = std::to_string(2 * n) + " initial states", .received = std::to_string(got),
         .hint = "layer \"" + name() + "\" (Bidirectional of " + forward_.class_name() + ") has " +
-                std::to_string(2 * n) + " states: pass initial_state={" +
-                (n == 2 ? "h_fwd, c_fwd, h_bwd, c_bwd" : "h_fwd, h_bwd") + "}, the forward layer's (" + one +
-                ") then the backward layer's."};
+                std::to_string(2 * n) + " states: pass initial_state=" + list + " then the backward layer's."};
     // Keras 3 splits any list in halves and lets the sublayers fail; these are tf.keras's messages.
     if (got % 2)
       throw ValueError("When passing `initial_state` to a Bidirectional RNN, the state should be a list containing "

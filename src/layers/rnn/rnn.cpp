@@ -106,7 +106,7 @@ class StackedRnnImpl : public LayerImpl, public rnn_detail::SequenceLayer {
     return total;
   }
   void reset_states() override {
-    if (!runners_[0]->stateful())
+    if (!stateful())
       throw ValueError("Layer must be stateful.",
                        {.layer = name(), .hint = "reset_states() applies to layers made with stateful=true."});
     for (const auto& r : runners_) r->reset_states();
@@ -182,14 +182,14 @@ class StackedRnnImpl : public LayerImpl, public rnn_detail::SequenceLayer {
   std::vector<Tensor> compute_masks(const std::vector<Tensor>&, const std::vector<Tensor>& masks,
                                     size_t n_outputs) const override {
     std::vector<Tensor> out(n_outputs);
-    if (runners_.back()->return_sequences() && !masks.empty() && n_outputs > 0) out[0] = masks[0];
+    if (return_sequences() && !masks.empty() && n_outputs > 0) out[0] = masks[0];
     return out;
   }
 
   std::vector<Tensor> forward(CallContext& ctx) override {
     // After the first layer the sequence is in processing order: reversed when going backwards.
     const Tensor& mask = ctx.input_mask(0);
-    const bool reversed = runners_[0]->go_backwards() && mask.defined();
+    const bool reversed = go_backwards() && mask.defined();
     std::vector<Tensor> masks(runners_.size(), reversed ? flip_time(mask) : mask);
     masks[0] = mask;
     return rnn_detail::chain_forward(runners_, ctx, masks);

@@ -295,6 +295,8 @@ TEST(Rnn, BidirectionalOfStackedCells) {
   EXPECT_EQ(outs.size(), 7u);
   states(std::vector<Tensor>{x, s, s, s, s, s, s});
   expect_gradients_match(states, {x, s, s, s, s, s, s});
+  EXPECT_THROW_WITH(states(std::vector<Tensor>{x, s, s}), "Layer has 6 states but was passed 2 initial states.",
+                    "initial_state=the forward layer's 3 states (every cell's, in order) then the backward layer's.");
   // Masked steps give zeros in both directions (Keras forces zero_output_for_mask on the wrapped layers).
   layers::Bidirectional masked(layers::RNN({layers::SimpleRNNCell(2), layers::GRUCell(2)}, return_sequences = true));
   masked(x);
