@@ -86,7 +86,7 @@ TEST(Bidirectional, GradientsMatchNumerical) {
   Tensor x = random::normal({2, 4, 3});
   for (const char* mode : {"concat", "sum", "ave", "mul"})
     for (bool seq : {false, true}) {
-      SCOPED_TRACE(std::string(mode) + (seq ? " seq" : ""));
+      SCOPED_TRACE(testing::Message() << mode << (seq ? " seq" : ""));
       layers::Bidirectional bi(layers::GRU(3, return_sequences = seq), merge_mode = mode);
       bi(x);
       keras::test_support::expect_gradients_match(bi, {x});

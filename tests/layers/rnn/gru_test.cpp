@@ -87,8 +87,7 @@ TEST(Gru, GradientsMatchNumerical) {
   for (bool after : {true, false})
     for (bool seq : {false, true})
       for (bool back : {false, true}) {
-        SCOPED_TRACE(std::string("reset_after=") + (after ? "1" : "0") + " seq=" + (seq ? "1" : "0") +
-                     " back=" + (back ? "1" : "0"));
+        SCOPED_TRACE(testing::Message() << "reset_after=" << after << " seq=" << seq << " back=" << back);
         layers::GRU gru(3, reset_after = after, return_sequences = seq, go_backwards = back,
                         bias_initializer = "random_normal");
         gru(x);
@@ -109,7 +108,7 @@ TEST(Gru, MaskedGradientsMatchNumerical) {
   Tensor mask = keras::test_support::mask_from({1, 1, 0, 0, 0, 1, 1, 1, 1, 0, 1, 1}, 3, 4);
   for (bool after : {true, false})
     for (bool seq : {false, true}) {
-      SCOPED_TRACE(std::string("reset_after=") + (after ? "1" : "0") + " seq=" + (seq ? "1" : "0"));
+      SCOPED_TRACE(testing::Message() << "reset_after=" << after << " seq=" << seq);
       layers::GRU gru(3, reset_after = after, return_sequences = seq);
       gru(x);
       keras::test_support::expect_masked_gradients_match(gru, {x}, mask);
@@ -136,8 +135,8 @@ TEST(Gru, FusedPrimitiveMatchesStepLoop) {
   for (bool back : {false, true})
     for (bool seq : {false, true})
       for (bool bias : {true, false}) {
-        SCOPED_TRACE(std::string("go_backwards=") + (back ? "1" : "0") + " return_sequences=" + (seq ? "1" : "0") +
-                     " use_bias=" + (bias ? "1" : "0"));
+        SCOPED_TRACE(testing::Message() << "go_backwards=" << back << " return_sequences=" << seq
+                                        << " use_bias=" << bias);
         layers::GRU gru(8, return_sequences = seq, return_state = true, go_backwards = back, use_bias = bias,
                         bias_initializer = "random_normal");
         gru(std::vector<Tensor>{x, h0});

@@ -181,7 +181,7 @@ TEST(Lstm, GradientsMatchNumerical) {
   Tensor x = random::normal({2, 4, 3});
   for (bool seq : {false, true})
     for (bool back : {false, true}) {
-      SCOPED_TRACE(std::string("return_sequences=") + (seq ? "1" : "0") + " go_backwards=" + (back ? "1" : "0"));
+      SCOPED_TRACE(testing::Message() << "return_sequences=" << seq << " go_backwards=" << back);
       layers::LSTM lstm(3, return_sequences = seq, go_backwards = back, bias_initializer = "random_normal");
       lstm(x);
       keras::test_support::expect_gradients_match(lstm, {x});
@@ -203,7 +203,7 @@ TEST(Lstm, MaskedGradientsMatchNumerical) {
   Tensor mask = keras::test_support::mask_from({1, 1, 1, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1}, 3, 5);
   for (bool seq : {false, true})
     for (bool back : {false, true}) {
-      SCOPED_TRACE(std::string("return_sequences=") + (seq ? "1" : "0") + " go_backwards=" + (back ? "1" : "0"));
+      SCOPED_TRACE(testing::Message() << "return_sequences=" << seq << " go_backwards=" << back);
       layers::LSTM lstm(3, return_sequences = seq, go_backwards = back, return_state = true);
       lstm(std::vector<Tensor>{x});
       keras::test_support::expect_masked_gradients_match(lstm, {x}, mask);

@@ -69,8 +69,8 @@ TEST(Rnn, OneCellComputesWhatItsLayerDoes) {
     for (bool seq : {false, true})
       for (bool state : {false, true})
         for (bool back : {false, true}) {
-          SCOPED_TRACE(std::string(kind.name) + " return_sequences=" + std::to_string(seq) +
-                       " return_state=" + std::to_string(state) + " go_backwards=" + std::to_string(back));
+          SCOPED_TRACE(testing::Message() << kind.name << " return_sequences=" << seq << " return_state=" << state
+                                          << " go_backwards=" << back);
           layers::RNN rnn(kind.cell(3), return_sequences = seq, return_state = state, go_backwards = back);
           Layer plain = kind.layer(3, seq, state, back);
           const std::vector<Tensor> got = rnn(std::vector<Tensor>{x});
