@@ -319,6 +319,7 @@ const std::map<std::string, LayerSpec>& layer_spec_table() {
       {"LayerNormalization", layer_normalization_spec()},
       {"GroupNormalization", group_normalization_spec()},
       {"UnitNormalization", {false, {{"axis", "-1", Kind::kArg, As::kAxes}}, {}}},
+      {"RMSNormalization", {false, {{"axis", "-1", Kind::kArg, As::kAxes}, {"epsilon", "1e-06"}}, {}}},
       // preprocessing/normalization.py, rescaling.py
       {"Normalization",
        {false,

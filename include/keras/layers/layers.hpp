@@ -63,6 +63,7 @@
 #include "keras/layers/normalization/batch_normalization.hpp"
 #include "keras/layers/normalization/group_normalization.hpp"
 #include "keras/layers/normalization/layer_normalization.hpp"
+#include "keras/layers/normalization/rms_normalization.hpp"
 #include "keras/layers/normalization/unit_normalization.hpp"
 // preprocessing
 #include "keras/layers/preprocessing/normalization.hpp"

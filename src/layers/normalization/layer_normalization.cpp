@@ -62,9 +62,9 @@ class LayerNormalizationImpl : public SingleInputLayer {
  public:
   bool supports_masking() const override { return true; }  // as Keras 3: the mask passes through
   explicit LayerNormalizationImpl(const kw::Kwargs& k) : SingleInputLayer("LayerNormalization", k) {
-    axes_ = norm::read_axes(k, -1, name());
+    axes_.given = norm::read_axes(k, -1, name());
     // Written back as given: an int, or a list (tf.keras's [3] is one axis, written as 3).
-    config_.set("axis", axes_.values.size() == 1 ? std::any(static_cast<int>(axes_.values[0])) : std::any(axes_));
+    config_.set("axis", axes_.single() ? std::any(static_cast<int>(axes_.given.values[0])) : std::any(axes_.given));
     epsilon_ = k.get_or("epsilon", 1e-3);
     center_ = norm::read_flag(k, "center", true);
     scale_ = norm::read_flag(k, "scale", true);
@@ -77,24 +77,13 @@ class LayerNormalizationImpl : public SingleInputLayer {
   }
 
   Shape compute_output_shape(const Shape& s) override {
-    span_of(s);
+    axes_.span(s, name(), class_name());
     return s;
   }
 
   // gamma and beta have the normalized axes' shape (Keras's param_shape), e.g. (h, w, c) for axis={1, 2, 3}.
   void build_one(const Shape& s) override {
-    const auto [first, last] = span_of(s);
-    // Keras sets no InputSpec here; this one only turns a size mismatch on an axis into a clear error. Its axes count
-    // from the end when the user's did.
-    const bool from_end = std::all_of(axes_.values.begin(), axes_.values.end(), [](int64_t a) { return a < 0; });
-    std::vector<int64_t> param_shape;
-    InputSpec spec;
-    for (int ax = first; ax <= last; ++ax) {
-      const int key = from_end ? ax - s.ndim() : ax;
-      param_shape.push_back(norm::known_channels(s, ax, single() ? static_cast<int>(axes_.values[0]) : key, name()));
-      spec.axes[key] = param_shape.back();
-      spec.min_ndim = std::max(spec.min_ndim.value_or(0), key < 0 ? -key : key + 1);
-    }
+    auto [param_shape, spec] = axes_.params(s, name(), class_name());
     dim_ = 1;
     for (int64_t d : param_shape) dim_ *= d;
     if (scale_) gamma_ = add_weight("gamma", param_shape, gamma_init_);
@@ -230,27 +219,9 @@ class LayerNormalizationImpl : public SingleInputLayer {
   }
 
  private:
-  bool single() const { return axes_.values.size() == 1; }
+  norm::AxisSplit split(const Tensor& x) const { return axes_.split(x, name(), class_name()); }
 
-  // The first and last normalized axis of inputs of shape s: one axis (Keras's message when out of range), or a run
-  // of adjacent ones.
-  std::pair<int, int> span_of(const Shape& s) const {
-    if (single()) {
-      const int ax = norm::normalize_axis(static_cast<int>(axes_.values[0]), s, name(), class_name());
-      return {ax, ax};
-    }
-    return norm::adjacent_axes(axes_, s.ndim(), name(), class_name());
-  }
-
-  // The normalized axes as one block of `channels` values between `outer` and `inner`.
-  norm::AxisSplit split(const Tensor& x) const {
-    const auto [first, last] = span_of(x.shape());
-    norm::AxisSplit s;
-    for (int d = 0; d < x.ndim(); ++d) (d < first ? s.outer : d <= last ? s.channels : s.inner) *= x.dims()[d];
-    return s;
-  }
-
-  IntTuple axes_;
+  norm::BlockAxes axes_;
   double epsilon_ = 1e-3;
   bool center_ = true, scale_ = true;
   int64_t dim_ = 0;

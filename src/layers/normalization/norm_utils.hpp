@@ -12,6 +12,7 @@
 #include "keras/core/kw.hpp"
 #include "keras/layers/layer.hpp"
 #include "keras/regularizers/regularizers.hpp"
+#include "layers/normalization/norm_kernels.hpp"
 #include "layers/spatial_utils.hpp"
 
 namespace keras::layers::norm {
@@ -95,6 +96,47 @@ inline int64_t known_channels(const Shape& shape, int axis, int given_axis, cons
                               "e.g. Input(shape={None, 16}) rather than Input(shape={16, None}) for axis -1."});
   return shape[axis].value();
 }
+
+// The `axis` of LayerNormalization and RMSNormalization: one axis, or a run of adjacent axes that the kernels treat
+// as one block of channels, with weights of those axes' shape (Keras's param_shape).
+struct BlockAxes {
+  IntTuple given;
+  bool single() const { return given.values.size() == 1; }
+
+  // The first and last normalized axis of inputs of shape s: one axis (Keras's message when out of range), or a run
+  // of adjacent ones.
+  std::pair<int, int> span(const Shape& s, const std::string& layer, const std::string& class_name) const {
+    if (!single()) return adjacent_axes(given, s.ndim(), layer, class_name);
+    const int ax = normalize_axis(static_cast<int>(given.values[0]), s, layer, class_name);
+    return {ax, ax};
+  }
+
+  // The normalized axes as one block of `channels` values between `outer` and `inner`.
+  AxisSplit split(const Tensor& x, const std::string& layer, const std::string& class_name) const {
+    const auto [first, last] = span(x.shape(), layer, class_name);
+    AxisSplit out;
+    for (int d = 0; d < x.ndim(); ++d) (d < first ? out.outer : d <= last ? out.channels : out.inner) *= x.dims()[d];
+    return out;
+  }
+
+  // The weights' shape for inputs of shape s, and an InputSpec that fixes those sizes. Keras sets no InputSpec; this
+  // one only turns a size mismatch on a normalized axis into a clear error. Its axes count from the end when the
+  // user's did.
+  std::pair<std::vector<int64_t>, InputSpec> params(const Shape& s, const std::string& layer,
+                                                    const std::string& class_name) const {
+    const auto [first, last] = span(s, layer, class_name);
+    const bool from_end = std::all_of(given.values.begin(), given.values.end(), [](int64_t a) { return a < 0; });
+    std::vector<int64_t> shape;
+    InputSpec spec;
+    for (int ax = first; ax <= last; ++ax) {
+      const int key = from_end ? ax - s.ndim() : ax;
+      shape.push_back(known_channels(s, ax, single() ? static_cast<int>(given.values[0]) : key, layer));
+      spec.axes[key] = shape.back();
+      spec.min_ndim = std::max(spec.min_ndim.value_or(0), key < 0 ? -key : key + 1);
+    }
+    return {shape, spec};
+  }
+};
 
 // Hint for an input that breaks the InputSpec fixed at build time: a normalization layer's weights fix its channel
 // count and rank.
