@@ -54,7 +54,8 @@ class RMSNormalizationImpl : public SingleInputLayer {
     for (int64_t o = 0; o < s.outer; ++o) {
       const float* p = xd + o * D * I;
       float* q = yd + o * D * I;
-      std::vector<double> sq(static_cast<size_t>(I), 0.0);
+      thread_local std::vector<double> sq;  // one buffer per thread, not one allocation per row
+      sq.assign(static_cast<size_t>(I), 0.0);
       for (int64_t d = 0; d < D; ++d)
         for (int64_t i = 0; i < I; ++i) sq[static_cast<size_t>(i)] += static_cast<double>(p[d * I + i]) * p[d * I + i];
       float* r = rd + o * I;
@@ -87,7 +88,8 @@ class RMSNormalizationImpl : public SingleInputLayer {
       const float* p = xd + o * D * I;
       const float* gp = gd + o * D * I;
       const float* r = rd + o * I;
-      std::vector<double> dot(static_cast<size_t>(I), 0.0);  // sum of g' * z per inner position
+      thread_local std::vector<double> dot;  // sum of g' * z per inner position; one buffer per thread
+      dot.assign(static_cast<size_t>(I), 0.0);
       for (int64_t d = 0; d < D; ++d) {
         double t = 0.0;
         for (int64_t i = 0; i < I; ++i) {
