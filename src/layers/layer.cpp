@@ -1,5 +1,6 @@
 #include "keras/layers/layer.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <mutex>
 #include <set>
@@ -161,7 +162,22 @@ void LayerImpl::check_and_build(const std::vector<Shape>& shapes,
   }
 }
 
-std::vector<KerasTensor> LayerImpl::call_symbolic(const std::vector<KerasTensor>& inputs) {
+void LayerImpl::check_call_flags(const CallFlags& flags) const {
+  const std::vector<std::string> accepted = accepted_call_flags();
+  for (const auto& [flag, value] : flags) {
+    (void)value;
+    if (std::find(accepted.begin(), accepted.end(), flag) != accepted.end()) continue;
+    std::string names;
+    for (const auto& a : accepted) names += (names.empty() ? "" : ", ") + a + "=";
+    throw TypeError(class_name_ + ".call() got an unexpected keyword argument '" + flag + "'",
+                    {.layer = name_, .received = flag,
+                     .hint = names.empty() ? "layer \"" + name_ + "\" (" + class_name_ + ") takes tensors only."
+                                           : "layer \"" + name_ + "\" (" + class_name_ + ") takes " + names + "."});
+  }
+}
+
+std::vector<KerasTensor> LayerImpl::call_symbolic(const std::vector<KerasTensor>& inputs, const CallFlags& flags) {
+  check_call_flags(flags);
   std::vector<Shape> shapes;
   std::vector<std::pair<std::string, std::string>> producers;
   for (const KerasTensor& t : inputs) {
@@ -177,7 +193,8 @@ std::vector<KerasTensor> LayerImpl::call_symbolic(const std::vector<KerasTensor>
   auto node = std::make_shared<Node>();
   node->layer = shared_from_this();
   node->inputs = inputs;
-  node->output_shapes = compute_output_shapes(shapes);
+  node->output_shapes = compute_call_output_shapes(shapes, flags);
+  node->flags = flags;
   node->node_index = static_cast<int>(inbound_nodes_.size());
   inbound_nodes_.push_back(node);
   if (!first_call_) first_call_ = std::make_pair(shapes, node->output_shapes);
@@ -192,7 +209,8 @@ std::vector<Tensor> LayerImpl::call_eager(const std::vector<Tensor>& inputs, boo
 
 std::vector<Tensor> LayerImpl::call_eager(const std::vector<Tensor>& inputs, bool training,
                                           const std::vector<Tensor>& input_masks,
-                                          std::vector<Tensor>* output_masks) {
+                                          std::vector<Tensor>* output_masks, const CallFlags& flags) {
+  check_call_flags(flags);
   std::vector<Shape> shapes;
   shapes.reserve(inputs.size());
   for (const Tensor& t : inputs) {
@@ -203,6 +221,7 @@ std::vector<Tensor> LayerImpl::call_eager(const std::vector<Tensor>& inputs, boo
   check_and_build(shapes);
   CallContext ctx;
   ctx.training = training;
+  ctx.flags = flags;
   ctx.inputs = inputs;
   for (const Tensor& m : input_masks)
     if (m.defined()) ctx.input_masks = input_masks;

@@ -138,7 +138,7 @@ std::vector<Shape> FunctionalImpl::propagate(const std::vector<Shape>& input_sha
     }
     auto& layer = *nodes_[k]->layer;
     layer.check_input_compatibility(in, producers);
-    auto out = layer.compute_output_shapes(in);
+    auto out = layer.compute_call_output_shapes(in, nodes_[k]->flags);
     for (size_t j = 0; j < out.size() && j < node_out_slots_[k].size(); ++j)
       shapes[static_cast<size_t>(node_out_slots_[k][j])] = out[j];
   }
@@ -226,6 +226,7 @@ std::vector<Tensor> FunctionalImpl::forward(CallContext& ctx) {
   for (size_t k = 0; k < nodes_.size(); ++k) {
     CallContext& c = ctx.children[k];
     c.training = ctx.training;
+    c.flags = nodes_[k]->flags;
     c.inputs.clear();
     bool masked = false;
     for (int s : node_in_slots_[k]) {

@@ -223,9 +223,12 @@ std::string Model::summary_string() const {
         if (n->layer != l) continue;
         if (!found) row.output_shape = shapes_text(n->output_shapes);
         found = true;
-        for (const auto& in : n->inputs)
+        for (size_t i = 0; i < n->inputs.size(); ++i) {
+          if (l->implicit_input(*n, i)) continue;
+          const KerasTensor& in = n->inputs[i];
           row.connected_to.push_back(in.node()->layer->name() + "[" + std::to_string(in.node()->node_index) + "][" +
                                      std::to_string(in.index()) + "]");
+        }
       }
       if (!found) {
         for (const auto& in : g.inputs())

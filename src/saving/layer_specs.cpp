@@ -249,7 +249,16 @@ Json layer_envelope(const LayerImpl& layer, const std::optional<std::vector<Shap
   const bool built_in_init = it != specs().end() && it->second.built_in_init;
   if (!layer.is_input_layer() && build_shapes && !built_in_init) {
     Json bc = Json::object();
-    bc["input_shape"] = shapes_json(*build_shapes);
+    if (layer.class_name() == "MultiHeadAttention" && build_shapes->size() >= 2) {
+      // Keras's build(query_shape, value_shape, key_shape=None), fed by name from its shapes_dict (mask tensors
+      // are left out of it).
+      Json shapes = Json::object();
+      const char* names[] = {"query_shape", "value_shape", "key_shape"};
+      for (size_t i = 0; i < 3 && i < build_shapes->size(); ++i) shapes[names[i]] = shape_json((*build_shapes)[i]);
+      bc["shapes_dict"] = std::move(shapes);
+    } else {
+      bc["input_shape"] = shapes_json(*build_shapes);
+    }
     out["build_config"] = std::move(bc);
   }
   return out;

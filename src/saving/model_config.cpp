@@ -385,37 +385,101 @@ void collect_refs(const Json& j, std::vector<const Json*>& refs, int depth, cons
        {.received = describe(j), .hint = "only calls on tensors (and lists of tensors) can be loaded."});
 }
 
-void check_call_kwargs(const Json& kwargs, const Context& ctx) {
+// One call of the model graph: its tensor references in the order the layer takes its inputs, and its flags.
+struct NodeCall {
+  std::vector<const Json*> refs;
+  CallFlags flags;
+};
+
+// A keyword argument that is a tensor: Keras 3's __keras_tensor__ object, or Keras 2's [layer, node, tensor] list.
+const Json* keyword_tensor(const Json& v) {
+  if (v.is_object()) {
+    const Json* cls = find_member(v, "class_name");
+    const Json* config = find_member(v, "config");
+    if (cls && cls->is_string() && cls->get<std::string>() == "__keras_tensor__" && config && config->is_object())
+      return find_member(*config, "keras_history");
+    return nullptr;
+  }
+  if (v.is_array() && v.size() >= 3 && v[0].is_string() && v[1].is_number_integer() && v[2].is_number_integer())
+    return &v;
+  return nullptr;
+}
+
+// The tensors MultiHeadAttention's call takes (query, value, key, attention_mask); the first three also
+// positionally.
+bool is_attention_tensor_keyword(const std::string& layer_class, const std::string& key) {
+  return layer_class == "MultiHeadAttention" &&
+         (key == "query" || key == "value" || key == "key" || key == "attention_mask");
+}
+
+// A call's keywords: training and mask=None change nothing here; booleans are the layer's flags (it refuses those
+// it does not take); MultiHeadAttention's tensors go to `tensors`.
+void read_call_kwargs(const Json& kwargs, const std::string& layer_class, NodeCall& call,
+                      std::map<std::string, const Json*>& tensors, const Context& ctx) {
   if (kwargs.is_null()) return;
   require_object(kwargs, "a call's kwargs", ctx);
   for (auto m = kwargs.begin(); m != kwargs.end(); ++m) {
     const Json& v = m.value();
     if ((m.key() == "training" && (v.is_null() || v.is_boolean())) || (m.key() == "mask" && v.is_null())) continue;
+    if (v.is_boolean()) {
+      call.flags[m.key()] = v.get<bool>();
+      continue;
+    }
+    if (is_attention_tensor_keyword(layer_class, m.key())) {
+      if (v.is_null()) continue;
+      if (const Json* ref = keyword_tensor(v)) {
+        tensors[m.key()] = ref;
+        continue;
+      }
+    }
     fail(ctx, "keraspp cannot rebuild a layer call with the keyword argument " + m.key() + "=" + describe(v) + ".",
          {.received = m.key(), .hint = "only plain calls on tensors can be loaded."});
   }
 }
 
-std::vector<const Json*> node_refs(const Json& node, const Context& ctx) {
-  std::vector<const Json*> refs;
+// MultiHeadAttention's inputs as keraspp takes them: query, value, then key (the value when only an attention mask
+// is given) and attention_mask, from positional arguments or keywords.
+void arrange_attention_inputs(NodeCall& call, const std::map<std::string, const Json*>& tensors, const Context& ctx) {
+  std::vector<const Json*> positional = call.refs;
+  auto pick = [&](size_t i, const char* key) -> const Json* {
+    if (i < positional.size()) return positional[i];
+    auto it = tensors.find(key);
+    return it == tensors.end() ? nullptr : it->second;
+  };
+  const Json* query = pick(0, "query");
+  const Json* value = pick(1, "value");
+  const Json* key = pick(2, "key");
+  auto mask = tensors.find("attention_mask");
+  if (!query || !value || positional.size() > 3)
+    fail(ctx, "A MultiHeadAttention call of the model graph needs a query and a value (then optionally a key).",
+         {.received = std::to_string(positional.size()) + " positional tensors"});
+  call.refs = {query, value};
+  if (key || mask != tensors.end()) call.refs.push_back(key ? key : value);
+  if (mask != tensors.end()) call.refs.push_back(mask->second);
+}
+
+NodeCall node_call(const Json& node, const std::string& layer_class, const Context& ctx) {
+  NodeCall call;
+  std::map<std::string, const Json*> tensors;
   if (node.is_object()) {
     const Json* args = find_member(node, "args");
     if (!args) fail(ctx, "A node of the model graph has no \"args\".");
-    collect_refs(*args, refs, 0, ctx);
-    if (const Json* kwargs = find_member(node, "kwargs")) check_call_kwargs(*kwargs, ctx);
+    collect_refs(*args, call.refs, 0, ctx);
+    if (const Json* kwargs = find_member(node, "kwargs")) read_call_kwargs(*kwargs, layer_class, call, tensors, ctx);
   } else if (node.is_array()) {
     // Keras 2: [[layer, node_index, tensor_index, kwargs], ...]
     for (const Json& e : node) {
       if (!e.is_array() || e.size() < 3 || e.size() > 4)
         fail(ctx, "Invalid node entry in the model graph: " + describe(e) + ".");
-      refs.push_back(&e);
-      if (e.size() == 4) check_call_kwargs(e[3], ctx);
+      call.refs.push_back(&e);
+      if (e.size() == 4) read_call_kwargs(e[3], layer_class, call, tensors, ctx);
     }
   } else {
     fail(ctx, "Invalid node in the model graph: " + describe(node) + ".");
   }
-  if (refs.empty()) fail(ctx, "A node of the model graph calls a layer on no tensors.");
-  return refs;
+  if (layer_class == "MultiHeadAttention") arrange_attention_inputs(call, tensors, ctx);
+  if (call.refs.empty()) fail(ctx, "A node of the model graph calls a layer on no tensors.");
+  return call;
 }
 
 // [name, node, tensor] or a list / dict of them -> the references in order.
@@ -495,7 +559,8 @@ Model functional_from_json(const Json& config, const Context& ctx, int depth) {
       while (!c.pending.empty()) {
         std::vector<KerasTensor> inputs;
         bool ready = true;
-        for (const Json* ref : node_refs(*c.pending.front(), ctx)) {
+        const NodeCall call = node_call(*c.pending.front(), c.layer.class_name(), ctx);
+        for (const Json* ref : call.refs) {
           auto t = resolve(*ref, g, ctx);
           if (!t) {
             ready = false;
@@ -505,7 +570,7 @@ Model functional_from_json(const Json& config, const Context& ctx, int depth) {
         }
         if (!ready) break;
         try {
-          c.outputs.push_back(c.layer.call_outputs(inputs));
+          c.outputs.push_back(c.layer.impl()->call_symbolic(inputs, call.flags));
         } catch (const ValueError& e) {
           rethrow(e, ctx);
         }
@@ -665,11 +730,22 @@ Json model_to_json(const FunctionalImpl& model, bool top_level) {
           Json tensors = Json::array();
           for (const auto& t : n->inputs) tensors.push_back(keras_tensor(t));
           Json args = Json::array();
-          if (l->expected_inputs() == 1 && tensors.size() == 1) args.push_back(std::move(tensors[0]));
-          else args.push_back(std::move(tensors));
+          Json kwargs = Json::object();
+          if (l->class_name() == "MultiHeadAttention") {
+            // Keras's call(query, value, key=None, ..., attention_mask=None): the key only when it is not the value.
+            const auto& in = n->inputs;
+            for (size_t i = 0; i < in.size() && i < 3; ++i)
+              if (!l->implicit_input(*n, i)) args.push_back(tensors[i]);
+            if (in.size() == 4) kwargs["attention_mask"] = tensors[3];
+          } else if (l->expected_inputs() == 1 && tensors.size() == 1) {
+            args.push_back(std::move(tensors[0]));
+          } else {
+            args.push_back(std::move(tensors));
+          }
+          for (const auto& [flag, on] : n->flags) kwargs[flag] = on;
           Json node = Json::object();
           node["args"] = std::move(args);
-          node["kwargs"] = Json::object();
+          node["kwargs"] = std::move(kwargs);
           inbound.push_back(std::move(node));
         }
       entry["inbound_nodes"] = std::move(inbound);

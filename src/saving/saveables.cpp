@@ -49,7 +49,10 @@ std::vector<WrappedLayer> wrapped_layers(const LayerImpl& layer) {
   // Bidirectional's config: "layer" is the forward layer, "backward_layer" the backward one.
   if (cls == "Bidirectional")
     return {{"backward_layer", held(layer, "backward_layer")}, {"forward_layer", held(layer, "layer")}};
-  return {};
+  // Layers that keep their sublayers themselves (MultiHeadAttention's projections).
+  std::vector<WrappedLayer> out;
+  for (auto& [attribute, inner] : layer.owned_sublayers()) out.push_back({attribute, inner});
+  return out;
 }
 
 }  // namespace keras::saving::detail

@@ -8,6 +8,8 @@
 //   Bidirectional            attributes `backward_layer` and `forward_layer` (sorted: backward first)
 //   RNN                      its cell, attribute `cell`; a StackedRNNCells keeps its list `cells`, each cell under
 //                            cells/<snake_case class>[_n] (lstm_cell, lstm_cell_1)
+//   MultiHeadAttention       its projections, attributes `key_dense`, `output_dense`, `query_dense`, `value_dense`
+//                            (LayerImpl::owned_sublayers)
 // keraspp keeps an RNN's variables in the layer itself and a wrapper's in the layers it wraps; these tables map
 // that onto Keras's object tree, for the .keras / .weights.h5 store and the legacy .h5 weight names.
 #include <memory>

@@ -21,14 +21,16 @@ struct GradCheckOptions {
   std::vector<size_t> skip_inputs;  // inputs with no gradient (integer indices, say)
   std::vector<Tensor> input_masks;  // Keras masks given to every forward (ctx.input_masks), e.g. for masked pooling
   std::function<void()> before_forward;  // runs before every forward, e.g. to reseed a layer's dropout masks
+  CallFlags flags;                       // the call's flag keywords (use_causal_mask, return_attention_scores)
 };
 
 namespace detail {
 inline double loss_of(LayerImpl& layer, const std::vector<Tensor>& inputs, const std::vector<Tensor>& r,
                       bool training, const std::vector<Tensor>& masks = {},
-                      const std::function<void()>& before_forward = {}) {
+                      const std::function<void()>& before_forward = {}, const CallFlags& flags = {}) {
   if (before_forward) before_forward();
   CallContext ctx;
+  ctx.flags = flags;
   ctx.training = training;
   ctx.inputs = inputs;
   ctx.input_masks = masks;
@@ -46,6 +48,7 @@ inline void expect_gradients_match(const Layer& handle, std::vector<Tensor> inpu
   for (auto& x : inputs) x = x.copy();
   if (opt.before_forward) opt.before_forward();
   CallContext ctx;
+  ctx.flags = opt.flags;
   ctx.training = opt.training;
   ctx.inputs = inputs;
   ctx.input_masks = opt.input_masks;
@@ -63,9 +66,9 @@ inline void expect_gradients_match(const Layer& handle, std::vector<Tensor> inpu
     for (int64_t j = 0; j < n; j += stride) {
       float saved = values[j];
       values[j] = static_cast<float>(saved + opt.eps);
-      double lp = detail::loss_of(layer, inputs, r, opt.training, opt.input_masks, opt.before_forward);
+      double lp = detail::loss_of(layer, inputs, r, opt.training, opt.input_masks, opt.before_forward, opt.flags);
       values[j] = static_cast<float>(saved - opt.eps);
-      double lm = detail::loss_of(layer, inputs, r, opt.training, opt.input_masks, opt.before_forward);
+      double lm = detail::loss_of(layer, inputs, r, opt.training, opt.input_masks, opt.before_forward, opt.flags);
       values[j] = saved;
       double numeric = (lp - lm) / (2 * opt.eps);
       double a = analytic.data()[j];

@@ -53,6 +53,12 @@ inline void expect_close(const Tensor& a, const Tensor& b, float tol = 1e-5f) {
   for (int64_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a.data()[i], b.data()[i], tol) << "at " << i;
 }
 
+// Every element of got within tol of a reference computed in double (same count, flat order).
+inline void expect_near_values(const Tensor& got, const std::vector<double>& want, double tol = 1e-5) {
+  ASSERT_EQ(static_cast<size_t>(got.size()), want.size());
+  for (size_t i = 0; i < want.size(); ++i) ASSERT_NEAR(got.data()[i], want[i], tol) << "entry " << i;
+}
+
 // Builds `layer` on x and gives it random weights (a random bias too, so bias mistakes show).
 inline void randomize(const Layer& layer, const Tensor& x) {
   layer(x);

@@ -212,6 +212,7 @@ struct AxisArg {
 };
 KERAS_KEYWORD(axis, AxisArg);
 KERAS_KEYWORD(rate, double);
+KERAS_KEYWORD(dropout, double);  // the recurrent layers' and the attention layers' rate
 KERAS_KEYWORD(noise_shape, ShapeArg);
 KERAS_KEYWORD(seed, int);
 // Initializers and activation parameters

@@ -9,9 +9,11 @@
 // Calls go through LayerImpl::call_symbolic / call_eager, which check the InputSpec before and after build and
 // raise Keras-worded ValueErrors with a hint.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "keras/constraints/constraints.hpp"
@@ -58,17 +60,28 @@ class KerasTensor {
   int index_ = 0;
 };
 
+// The flag keywords of one call (Keras's `mha(q, v, use_causal_mask=True, return_attention_scores=True)`), for the
+// layers whose call takes such keywords (accepted_call_flags). A node keeps those of its call; forward reads them
+// from its CallContext and compute_call_output_shapes from its argument. Unset means false.
+using CallFlags = std::map<std::string, bool>;
+
 // One call of a layer on symbolic tensors.
 struct Node {
   std::shared_ptr<LayerImpl> layer;
   std::vector<KerasTensor> inputs;  // empty for an InputLayer's node
   std::vector<Shape> output_shapes;
   int node_index = 0;  // this node's index among the layer's calls: the [i] in summary's "dense[i][0]"
+  CallFlags flags;
 };
 
 // What one forward call needs to remember for its backward pass. Models keep one per node.
 struct CallContext {
   bool training = false;
+  CallFlags flags;  // the call's flag keywords
+  bool flag(const std::string& name) const {
+    auto it = flags.find(name);
+    return it != flags.end() && it->second;
+  }
   std::vector<Tensor> inputs;
   std::vector<Tensor> outputs;
   std::vector<Tensor> saved;              // whatever the layer keeps for backward (masks, pre-activations, ...)
@@ -128,6 +141,17 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   // Output shapes (batch dimension included, None allowed) for input shapes that passed the InputSpec.
   // Raises ValueError for inputs the layer cannot take.
   virtual std::vector<Shape> compute_output_shapes(const std::vector<Shape>& input_shapes) = 0;
+  // The same for one call with its flag keywords (return_attention_scores=true adds an output). Layers that take no
+  // flags keep this default.
+  virtual std::vector<Shape> compute_call_output_shapes(const std::vector<Shape>& input_shapes,
+                                                        const CallFlags& flags) {
+    (void)flags;
+    return compute_output_shapes(input_shapes);
+  }
+  // The flag keywords the layer's call takes ("use_causal_mask", "return_attention_scores"); others are refused with
+  // Keras's TypeError by check_call_flags.
+  virtual std::vector<std::string> accepted_call_flags() const { return {}; }
+  void check_call_flags(const CallFlags& flags) const;
   // Creates weights for these input shapes; may tighten input_spec (Dense fixes the last axis).
   virtual void build(const std::vector<Shape>& input_shapes) { (void)input_shapes; }
   // ctx.inputs are set and shape-checked; returns the outputs. ctx.training selects Dropout & co.
@@ -155,6 +179,16 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   // backward never reads its own output, so handing the relu'd tensor to the next layer is safe. BatchNormalization.
   virtual bool applies_relu_epilogue() const { return false; }
   virtual bool is_input_layer() const { return false; }
+  // Layers this layer made and calls itself (MultiHeadAttention's projections), each with the attribute Keras keeps it
+  // in, in the order Keras's saving walk visits them (sorted); empty for most layers.
+  virtual std::vector<std::pair<std::string, std::shared_ptr<LayerImpl>>> owned_sublayers() const { return {}; }
+  // True for input i of call n that the user did not pass and the layer filled in (MultiHeadAttention's key, the
+  // value again, when only an attention_mask was given): summaries and saved configs leave it out, as Keras does.
+  virtual bool implicit_input(const Node& n, size_t i) const {
+    (void)n;
+    (void)i;
+    return false;
+  }
 
   // ---- masking (Keras's supports_masking / compute_mask) ----
   // Whether the layer passes masks through or computes its own; a layer that does not support masking and receives
@@ -192,12 +226,13 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   void set_weights(const std::vector<Tensor>& weights);
 
   // ---- calling ----
-  std::vector<KerasTensor> call_symbolic(const std::vector<KerasTensor>& inputs);
+  std::vector<KerasTensor> call_symbolic(const std::vector<KerasTensor>& inputs, const CallFlags& flags = {});
   std::vector<Tensor> call_eager(const std::vector<Tensor>& inputs, bool training = false);
   // Eager call with masks (Keras's layer(x, mask=m)): input_masks one per input or empty; output_masks, if not
   // null, receives one mask per output (undefined where there is none).
   std::vector<Tensor> call_eager(const std::vector<Tensor>& inputs, bool training,
-                                 const std::vector<Tensor>& input_masks, std::vector<Tensor>* output_masks);
+                                 const std::vector<Tensor>& input_masks, std::vector<Tensor>* output_masks,
+                                 const CallFlags& flags = {});
   // forward(ctx) with Keras's mask bookkeeping around it (Layer.__call__): ctx.input_masks are the inputs' masks;
   // afterwards ctx.output_masks holds compute_masks() if the layer supports masking, else no masks (and, when a
   // mask was dropped, Keras's UserWarning once per layer). Graphs call their nodes through this.

@@ -21,7 +21,6 @@ KERAS_KEYWORD(return_state, bool);
 KERAS_KEYWORD(go_backwards, bool);
 KERAS_KEYWORD(stateful, bool);
 KERAS_KEYWORD(unroll, bool);
-KERAS_KEYWORD(dropout, double);
 KERAS_KEYWORD(recurrent_dropout, double);
 KERAS_KEYWORD(reset_after, bool);
 KERAS_KEYWORD(zero_output_for_mask, bool);
