@@ -11,6 +11,7 @@
 #include "keras/constraints/constraints.hpp"
 #include "keras/initializers/initializers.hpp"
 #include "keras/layers/activations/prelu.hpp"
+#include "keras/layers/attention/attention.hpp"
 #include "keras/layers/attention/multi_head_attention.hpp"
 #include "keras/layers/convolutional/conv_keywords.hpp"
 #include "keras/layers/core/einsum_dense.hpp"
@@ -499,6 +500,7 @@ const std::map<std::string, Decoder>& keyword_table() {
       KERASPP_KW(gamma_constraint), KERASPP_KW(alpha_constraint), KERASPP_KW(equation), KERASPP_KW(bias_axes),
       {"output_shape", &decode_output_shape}, KERASPP_KW(lora_rank), KERASPP_KW(lora_alpha), KERASPP_KW(num_heads),
       KERASPP_KW(key_dim), KERASPP_KW(value_dim), KERASPP_KW(attention_axes), KERASPP_KW(flash_attention),
+      KERASPP_KW(use_scale), KERASPP_KW(score_mode),
       // initializers and regularizers
       KERASPP_KW(value), KERASPP_KW(mean), KERASPP_KW(stddev), KERASPP_KW(minval), KERASPP_KW(maxval),
       KERASPP_KW(gain), KERASPP_KW(scale), KERASPP_KW(mode), KERASPP_KW(distribution), KERASPP_KW(l1),

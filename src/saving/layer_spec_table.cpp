@@ -350,6 +350,10 @@ const std::map<std::string, LayerSpec>& layer_spec_table() {
       {"GaussianDropout", {true, {{"rate", nullptr}, {"seed", "null"}}, {}}},
       {"AlphaDropout", {true, {{"rate", nullptr}, {"seed", "null"}, {"noise_shape", "null"}}, {}}},
       {"ActivityRegularization", {true, {{"l1", "0.0"}, {"l2", "0.0"}}, {}}},
+      // attention/attention.py, additive_attention.py. Keras takes seed= but does not write it.
+      {"Attention",
+       {false, {{"use_scale", "false"}, {"score_mode", "\"dot\""}, {"dropout", "0.0"}, {"seed", "null", Kind::kArgIfSet}}, {}}},
+      {"AdditiveAttention", {false, {{"use_scale", "true"}, {"dropout", "0.0"}, {"seed", "null", Kind::kArgIfSet}}, {}}},
       // attention/multi_head_attention.py. value_dim is written resolved (key_dim when not given) and attention_axes
       // as build resolved them, as Keras's get_config does after build.
       {"MultiHeadAttention",

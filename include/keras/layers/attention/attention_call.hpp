@@ -1,5 +1,5 @@
 #pragma once
-// The keywords of an attention layer's call (MultiHeadAttention's, and those of the attention layers to come):
+// The keywords of an attention layer's call, shared by MultiHeadAttention, Attention and AdditiveAttention:
 //   key=k, attention_mask=m            tensors (Tensor eagerly, KerasTensor symbolically)
 //   use_causal_mask=, return_attention_scores=, training=
 // as in Keras's `mha(query, value, key=k, attention_mask=m, use_causal_mask=True)`. With return_attention_scores
@@ -90,5 +90,30 @@ auto result(const std::vector<T>& outs) {
 }
 
 }  // namespace attention_detail
+
+// Handle base of Attention and AdditiveAttention, which take their tensors as one list, as in Keras:
+//   KerasTensor y = attention({query, value});            // or {query, value, key}; eagerly on Tensors too
+//   auto [y, scores] = attention({query, value}, return_attention_scores=true, use_causal_mask=true);
+class DenseAttentionLayer : public Layer {
+ public:
+  using Layer::Layer;
+  using Layer::operator();
+  // Eagerly, the attention output (Keras's `attention([q, v])`), where Layer's list call returns every output.
+  Tensor operator()(const std::vector<Tensor>& inputs) const { return call(inputs, {}).at(0); }
+  template <class... A>
+    requires(sizeof...(A) > 0)
+  auto operator()(const std::vector<KerasTensor>& inputs, A&&... a) const {
+    return attention_detail::result<KerasTensor, A...>(
+        call(inputs, attention_detail::collect<KerasTensor>(std::forward<A>(a)...)));
+  }
+  template <class... A>
+    requires(sizeof...(A) > 0)
+  auto operator()(const std::vector<Tensor>& inputs, A&&... a) const {
+    return attention_detail::result<Tensor, A...>(call(inputs, attention_detail::collect<Tensor>(std::forward<A>(a)...)));
+  }
+  // Every output of a call: the attention output, then the scores with return_attention_scores=true.
+  std::vector<KerasTensor> call(const std::vector<KerasTensor>& inputs, const AttentionCallArgs<KerasTensor>& args) const;
+  std::vector<Tensor> call(const std::vector<Tensor>& inputs, const AttentionCallArgs<Tensor>& args) const;
+};
 
 }  // namespace keras::layers
