@@ -174,6 +174,12 @@ std::vector<std::string> supported_layer_classes() {
 
 Json layer_config_json(const LayerImpl& layer) {
   if (layer.is_input_layer()) return input_layer_config(layer);
+  if (layer.class_name() == "Lambda")
+    throw ValueError("keraspp cannot save " + owner_of(layer) + ": its function is C++ code, which a Keras file cannot "
+                     "hold (Keras itself stores a Lambda's function as Python bytecode).",
+                     {.layer = layer.name(), .received = "Lambda",
+                      .hint = "save the weights with save_weights(\"m.weights.h5\") (a Lambda has none) and rebuild "
+                              "the model in code before load_weights; or use built-in layers instead of the Lambda."});
   auto it = specs().find(layer.class_name());
   if (it == specs().end())
     throw ValueError("keraspp cannot save " + owner_of(layer) + " yet: its class has no saving support.",

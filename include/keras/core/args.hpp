@@ -1,13 +1,16 @@
 #pragma once
 // Value types of keyword arguments that accept more than one kind of value, as Keras's do
 // (activation="relu" or activation=activations::relu; kernel_initializer="zeros" or initializers::Zeros()).
+#include <any>
 #include <concepts>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "keras/core/shape.hpp"
@@ -218,5 +221,28 @@ struct FloatList {
 
 // A shape for input_shape= and Input(shape=): per-sample dims, each a number or None.
 using ShapeArg = Shape;
+
+// output_shape= as a function of the input shape (Lambda's callable form), or of the input shapes for a list.
+struct ShapeFunction {
+  std::function<Shape(const std::vector<Shape>&)> fn;
+};
+
+// output_shape=64, output_shape={None, 64} (EinsumDense, MultiHeadAttention, Lambda) or, for Lambda, a function of
+// the input shape; Kwargs keeps a Shape or a ShapeFunction.
+struct OutputShapeArg {
+  std::any value;
+  OutputShapeArg(int size) : value(Shape{Dim(size)}) {}  // NOLINT: Keras takes an int for one axis
+  OutputShapeArg(std::initializer_list<Dim> dims) : value(Shape(dims)) {}
+  OutputShapeArg(Shape s) : value(std::move(s)) {}  // NOLINT
+  template <class F>
+    requires std::is_invocable_r_v<Shape, F, const Shape&>
+  OutputShapeArg(F f)  // NOLINT
+      : value(ShapeFunction{[f](const std::vector<Shape>& s) { return f(s.at(0)); }}) {}
+  template <class F>
+    requires(!std::is_invocable_r_v<Shape, F, const Shape&> &&
+             std::is_invocable_r_v<Shape, F, const std::vector<Shape>&>)
+  OutputShapeArg(F f) : value(ShapeFunction{std::move(f)}) {}  // NOLINT
+  std::any stored() const { return value; }
+};
 
 }  // namespace keras

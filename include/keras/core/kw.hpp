@@ -214,6 +214,7 @@ KERAS_KEYWORD(axis, AxisArg);
 KERAS_KEYWORD(rate, double);
 KERAS_KEYWORD(dropout, double);  // the recurrent layers' and the attention layers' rate
 KERAS_KEYWORD(noise_shape, ShapeArg);
+KERAS_KEYWORD(output_shape, OutputShapeArg);
 KERAS_KEYWORD(seed, int);
 // Initializers and activation parameters
 KERAS_KEYWORD(value, double);

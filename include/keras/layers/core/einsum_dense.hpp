@@ -8,29 +8,13 @@
 //   EinsumDense("ab,bc->ac", 64, bias_axes="c")           is Dense(64) on (batch, 32)
 //   EinsumDense("abc,cd->abd", {None, 64}, bias_axes="d") on (batch, 32, 128) gives (batch, 32, 64)
 //   EinsumDense("...x,xy->...y", 64, bias_axes="y")       acts on the last axis of any input
-#include <any>
-#include <initializer_list>
 #include <string>
 
 #include "keras/layers/layer.hpp"
 #include "keras/regularizers/regularizers.hpp"
 
-namespace keras {
-
-// output_shape=64 or output_shape={None, 64}; Kwargs keeps it as a Shape.
-struct OutputShapeArg {
-  Shape shape;
-  OutputShapeArg(int size) : shape{Dim(size)} {}  // NOLINT: Keras takes an int for one axis
-  OutputShapeArg(std::initializer_list<Dim> dims) : shape(dims) {}
-  OutputShapeArg(Shape s) : shape(std::move(s)) {}  // NOLINT
-  std::any stored() const { return shape; }
-};
-
-}  // namespace keras
-
 namespace keras::kw {
 KERAS_KEYWORD(equation, std::string);
-KERAS_KEYWORD(output_shape, OutputShapeArg);
 KERAS_KEYWORD(bias_axes, std::string);
 KERAS_KEYWORD(lora_rank, int);
 KERAS_KEYWORD(lora_alpha, double);
