@@ -373,7 +373,11 @@ const std::map<std::string, LayerSpec>& layer_spec_table() {
          {"kernel_constraint", "null"},
          {"bias_constraint", "null"},
          {"seed", "null"},
-         {"flash_attention", "null", Kind::kArgIfSet}},
+         {"flash_attention", "null", Kind::kArgIfSet},
+         // tf.keras 2 wrote the build shapes here; the graph gives them anyway.
+         {"query_shape", "null", Kind::kIgnored},
+         {"key_shape", "null", Kind::kIgnored},
+         {"value_shape", "null", Kind::kIgnored}},
         {}}},
       // core/einsum_dense.py. LoRA and quantization keys load only when unset.
       {"EinsumDense",

@@ -412,15 +412,18 @@ bool is_attention_tensor_keyword(const std::string& layer_class, const std::stri
          (key == "query" || key == "value" || key == "key" || key == "attention_mask");
 }
 
-// A call's keywords: training and mask=None change nothing here; booleans are the layer's flags (it refuses those
-// it does not take); MultiHeadAttention's tensors go to `tensors`.
+// A call's keywords: training and absent masks change nothing here (Keras 3 records the inputs' masks it passed,
+// mask=None or MultiHeadAttention's query_mask=None, value_mask=None, key_mask=None); booleans are the layer's flags
+// (it refuses those it does not take); MultiHeadAttention's tensors go to `tensors`.
 void read_call_kwargs(const Json& kwargs, const std::string& layer_class, NodeCall& call,
                       std::map<std::string, const Json*>& tensors, const Context& ctx) {
   if (kwargs.is_null()) return;
   require_object(kwargs, "a call's kwargs", ctx);
   for (auto m = kwargs.begin(); m != kwargs.end(); ++m) {
     const Json& v = m.value();
-    if ((m.key() == "training" && (v.is_null() || v.is_boolean())) || (m.key() == "mask" && v.is_null())) continue;
+    if ((m.key() == "training" && (v.is_null() || v.is_boolean())) ||
+        ((m.key() == "mask" || m.key().ends_with("_mask")) && v.is_null()))
+      continue;
     if (v.is_boolean()) {
       call.flags[m.key()] = v.get<bool>();
       continue;

@@ -339,8 +339,9 @@ TEST(MultiHeadAttention, SavingKeepsCallsAndWeights) {
   for (size_t i = 0; i < 2; ++i) EXPECT_EQ(a.outputs()[i].to_vector(), b.outputs()[i].to_vector());
 }
 
-// A tf.keras 2 graph passes the value (and key, attention_mask) as keyword tensors: [layer, node, tensor] lists.
-TEST(MultiHeadAttention, LoadsKeras2KeywordTensors) {
+// A tf.keras 2 graph passes the value (and key, attention_mask) as keyword tensors: [layer, node, tensor] lists;
+// Keras 3 records the masks it passed (None here) and tensors as __keras_tensor__ objects.
+TEST(MultiHeadAttention, LoadsKerasWrittenCalls) {
   const std::string text = R"({"class_name": "Functional", "config": {"name": "model", "layers": [
     {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 4, 6], "dtype": "float32", "name": "q"},
      "name": "q", "inbound_nodes": []},
@@ -350,11 +351,34 @@ TEST(MultiHeadAttention, LoadsKeras2KeywordTensors) {
       "num_heads": 2, "key_dim": 3, "value_dim": 3, "dropout": 0.0, "use_bias": true, "output_shape": null,
       "attention_axes": [1], "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": null}},
       "bias_initializer": {"class_name": "Zeros", "config": {}}, "kernel_regularizer": null,
-      "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null},
-     "name": "mha", "inbound_nodes": [[["q", 0, 0, {"value": ["v", 0, 0], "use_causal_mask": true}]]]}],
+      "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null,
+      "query_shape": [null, 4, 6], "key_shape": [null, 5, 6], "value_shape": [null, 5, 6]},
+     "name": "mha", "inbound_nodes": [[["q", 0, 0, {"value": ["v", 0, 0], "use_causal_mask": true,
+                                                  "query_mask": null, "value_mask": null}]]]}],
     "input_layers": [["q", 0, 0], ["v", 0, 0]], "output_layers": [["mha", 0, 0]]}, "keras_version": "2.15.0"})";
   Model model = models::model_from_json(text);
   EXPECT_EQ(model.output_shape(), (Shape{None, 4, 6}));
   const std::string json = model.to_json();
   EXPECT_NE(json.find("\"use_causal_mask\": true"), std::string::npos) << json;
+
+  auto tensor = [](const char* layer, const char* shape) {
+    return std::string(R"({"class_name": "__keras_tensor__", "config": {"shape": )") + shape +
+           R"(, "dtype": "float32", "keras_history": [")" + layer + R"(", 0, 0]}})";
+  };
+  const std::string keras3 = std::string(R"({"class_name": "Functional", "config": {"name": "f", "layers": [
+    {"class_name": "InputLayer", "config": {"batch_shape": [null, 4, 6], "dtype": "float32", "name": "x"},
+     "name": "x", "inbound_nodes": []},
+    {"class_name": "InputLayer", "config": {"batch_shape": [null, 4, 4], "dtype": "float32", "name": "m"},
+     "name": "m", "inbound_nodes": []},
+    {"class_name": "MultiHeadAttention", "config": {"name": "mha", "num_heads": 2, "key_dim": 3},
+     "name": "mha", "inbound_nodes": [{"args": [)") + tensor("x", "[null, 4, 6]") + ", " + tensor("x", "[null, 4, 6]") +
+      R"(], "kwargs": {"query_mask": null, "value_mask": null, "attention_mask": )" + tensor("m", "[null, 4, 4]") +
+      R"(}}]}], "input_layers": [["x", 0, 0], ["m", 0, 0]], "output_layers": [["mha", 0, 0]]}})";
+  Model self = models::model_from_json(keras3);
+  ASSERT_EQ(self.layers().size(), 3u);
+  EXPECT_EQ(self.get_layer("mha").count_params(), 4 * 6 * 6 + 3 * 6 + 6);
+  const Tensor none = Tensor::zeros({2, 4, 4}), all = Tensor::ones({2, 4, 4}), x = random::normal({2, 4, 6});
+  // A zero mask lets every query attend to every key alike; a full one weighs them: the outputs differ.
+  const Tensor masked_out = self.predict({x, none}, verbose = 0), attended = self.predict({x, all}, verbose = 0);
+  EXPECT_NE(masked_out.to_vector(), attended.to_vector());
 }
