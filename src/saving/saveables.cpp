@@ -51,7 +51,8 @@ std::vector<WrappedLayer> wrapped_layers(const LayerImpl& layer) {
     return {{"backward_layer", held(layer, "backward_layer")}, {"forward_layer", held(layer, "layer")}};
   // Layers that keep their sublayers themselves (MultiHeadAttention's projections).
   std::vector<WrappedLayer> out;
-  for (auto& [attribute, inner] : layer.owned_sublayers()) out.push_back({attribute, inner});
+  for (auto& [attribute, inner] : layer.owned_sublayers())
+    out.push_back({attribute, inner, cls == "MultiHeadAttention" ? "_" + attribute : ""});
   return out;
 }
 

@@ -33,6 +33,9 @@ std::optional<CellInfo> rnn_cell(const LayerImpl& layer);
 struct WrappedLayer {
   std::string attribute;  // "layer", "forward_layer", "backward_layer", "cell", "cells/lstm_cell_1"
   std::shared_ptr<LayerImpl> layer;
+  // Where older writers kept it, read when `attribute` is missing: tf.keras 2.13-2.15 walked MultiHeadAttention's
+  // private attributes (_query_dense), Keras 3 finds its public properties first (query_dense).
+  std::string older_attribute = {};
 };
 // The layers a TimeDistributed, Bidirectional, RNN or StackedRNNCells layer holds, in the order Keras's walk visits
 // them; empty for any other layer.

@@ -52,7 +52,9 @@ struct Walk {
   bool skip_repeated = false;
 };
 
-void walk_layer(const LayerImpl& layer, const std::string& path, const std::string& prefix, Walk& walk, int depth);
+// fallback: where an older writer kept the layer's variables (read when `path` is missing).
+void walk_layer(const LayerImpl& layer, const std::string& path, const std::string& prefix, Walk& walk, int depth,
+                const std::string& fallback = "");
 
 // Keras's walk over model.layers: each layer under layers/<snake_case class>, numbered per class.
 void walk_model(const FunctionalImpl& model, const std::string& path, Walk& walk, int depth) {
@@ -69,7 +71,8 @@ void walk_model(const FunctionalImpl& model, const std::string& path, Walk& walk
 }
 
 // _save_state on one layer: its own variables at <path>/vars, then its sub-objects at <path>/<attribute>.
-void walk_layer(const LayerImpl& layer, const std::string& path, const std::string& prefix, Walk& walk, int depth) {
+void walk_layer(const LayerImpl& layer, const std::string& path, const std::string& prefix, Walk& walk, int depth,
+                const std::string& fallback) {
   if (depth > 32) throw ValueError("Models are nested too deeply to save or load.");
   if (!walk.visited.insert(&layer).second && walk.skip_repeated) return;
   if (layer.is_model()) return walk_model(static_cast<const FunctionalImpl&>(layer), path, walk, depth);
@@ -83,12 +86,13 @@ void walk_layer(const LayerImpl& layer, const std::string& path, const std::stri
   const std::vector<WrappedLayer> wrapped = wrapped_layers(layer);
   if (wrapped.empty()) {
     check_weights_are_own(layer);
-    out.push_back({path, layer.name(), layer.class_name(), &layer, prefix, ordered_variables(layer), {}});
+    out.push_back({path, layer.name(), layer.class_name(), &layer, prefix, ordered_variables(layer), fallback});
     return;
   }
   out.push_back({path, layer.name(), layer.class_name(), &layer, prefix, {}, {}});
   for (const WrappedLayer& w : wrapped)
-    walk_layer(*w.layer, path + "/" + w.attribute, prefix + "/" + w.layer->name(), walk, depth + 1);
+    walk_layer(*w.layer, path + "/" + w.attribute, prefix + "/" + w.layer->name(), walk, depth + 1,
+               w.older_attribute.empty() ? "" : path + "/" + w.older_attribute);
 }
 
 std::vector<VarsGroup> vars_groups(const FunctionalImpl& model, bool skip_repeated) {

@@ -382,3 +382,28 @@ TEST(MultiHeadAttention, LoadsKerasWrittenCalls) {
   const Tensor masked_out = self.predict({x, none}, verbose = 0), attended = self.predict({x, all}, verbose = 0);
   EXPECT_NE(masked_out.to_vector(), attended.to_vector());
 }
+
+// tf.keras 2.13-2.15 walked MultiHeadAttention's private attributes: layers/multi_head_attention/_query_dense/vars.
+// Keras 3 writes query_dense; both load.
+TEST(MultiHeadAttention, LoadsPrivateAttributePaths) {
+  utils::clear_session();
+  auto in = Input(shape = {3, 4});
+  layers::MultiHeadAttention mha(2, 2);
+  Model model(in, mha(in, in));
+  std::vector<Tensor> w;
+  for (const Tensor& t : mha.get_weights()) w.push_back(random::normal(t.dims()));
+  kt::ScratchDir dir;
+  {
+    saving::detail::H5Writer h5;
+    h5.write_vars("", "functional", {});
+    h5.write_vars("layers/input_layer", "input_layer", {});
+    h5.write_vars("layers/multi_head_attention", "multi_head_attention", {});
+    const char* names[] = {"_query_dense", "_key_dense", "_value_dense", "_output_dense"};
+    for (size_t i = 0; i < 4; ++i)
+      h5.write_vars(std::string("layers/multi_head_attention/") + names[i], "dense", {w[2 * i], w[2 * i + 1]});
+    kt::write_bytes(dir / "old.weights.h5", h5.image());
+  }
+  model.load_weights(dir / "old.weights.h5");
+  const std::vector<Tensor> loaded = mha.get_weights();
+  for (size_t i = 0; i < 8; ++i) EXPECT_EQ(loaded[i].to_vector(), w[i].to_vector()) << i;
+}
