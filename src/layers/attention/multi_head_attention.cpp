@@ -176,9 +176,13 @@ class MultiHeadAttentionImpl : public LayerImpl {
              "}).";
     if (v.kind == SpecViolation::Kind::axis)
       return "layer \"" + name() + "\" was built for a " + role + " of " + std::to_string(v.expected_value) +
-             " features (its \"" + (role == "query" ? "query" : role == "value" ? "value" : "key") +
-             "\" projection's kernel has that many rows), so every call must give the " + role + " " +
-             std::to_string(v.expected_value) + " values on the last axis; use another layer for other sizes.";
+             " features (its \"" + role + "\" projection's kernel has that many rows), so every call must give the " +
+             role + " " + std::to_string(v.expected_value) + " values on the last axis; use another layer for other "
+             "sizes.";
+    if (v.kind == SpecViolation::Kind::ndim)
+      return "layer \"" + name() + "\" was built for inputs of rank " + std::to_string(v.expected_rank) +
+             " (its projections' equations and attention axes are fixed then), but the " + role + " is " +
+             to_string(v.received) + ": use another layer for inputs of another rank.";
     return LayerImpl::hint_for(v);
   }
 
@@ -222,6 +226,8 @@ class MultiHeadAttentionImpl : public LayerImpl {
     output_ = projection(back, out_dims, "attention_output", heads);
     for (size_t i = 0; i < 3; ++i) {
       const Shape& s = i == 0 ? q : i == 1 ? v : k;
+      input_spec[i].min_ndim.reset();
+      input_spec[i].ndim = r;
       if (s[-1].known()) input_spec[i].axes[-1] = s[-1].value();
     }
   }

@@ -156,6 +156,8 @@ TEST(MultiHeadAttention, ErrorsNameTheLayerAndTheFix) {
   built(q, q);
   EXPECT_THROW_WITH(built(Input(shape = {4, 6}), q), "expected axis -1 of input shape to have value 8",
                     "built for a query of 8 features");
+  EXPECT_THROW_WITH(built(Input(shape = {2, 4, 8}), Input(shape = {2, 4, 8})),
+                    "expected ndim=3, found ndim=4", "built for inputs of rank 3");
   EXPECT_THROW_WITH(built(Tensor::ones({2, 4, 8}), Tensor::ones({2, 4, 3})),
                     "Input 1 of layer \"" + built.name() + "\" is incompatible", "value");
   EXPECT_THROW_WITH(layers::MultiHeadAttention(2, 4, flash_attention = true)(q, q, return_attention_scores = true),
