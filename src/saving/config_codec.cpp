@@ -12,6 +12,7 @@
 #include "keras/initializers/initializers.hpp"
 #include "keras/layers/activations/prelu.hpp"
 #include "keras/layers/attention/attention.hpp"
+#include "keras/layers/attention/grouped_query_attention.hpp"
 #include "keras/layers/attention/multi_head_attention.hpp"
 #include "keras/layers/convolutional/conv_keywords.hpp"
 #include "keras/layers/core/einsum_dense.hpp"
@@ -500,7 +501,8 @@ const std::map<std::string, Decoder>& keyword_table() {
       KERASPP_KW(gamma_constraint), KERASPP_KW(alpha_constraint), KERASPP_KW(equation), KERASPP_KW(bias_axes),
       {"output_shape", &decode_output_shape}, KERASPP_KW(lora_rank), KERASPP_KW(lora_alpha), KERASPP_KW(num_heads),
       KERASPP_KW(key_dim), KERASPP_KW(value_dim), KERASPP_KW(attention_axes), KERASPP_KW(flash_attention),
-      KERASPP_KW(use_scale), KERASPP_KW(score_mode),
+      KERASPP_KW(use_scale), KERASPP_KW(score_mode), KERASPP_KW(head_dim), KERASPP_KW(num_query_heads),
+      KERASPP_KW(num_key_value_heads),
       // initializers and regularizers
       KERASPP_KW(value), KERASPP_KW(mean), KERASPP_KW(stddev), KERASPP_KW(minval), KERASPP_KW(maxval),
       KERASPP_KW(gain), KERASPP_KW(scale), KERASPP_KW(mode), KERASPP_KW(distribution), KERASPP_KW(l1),

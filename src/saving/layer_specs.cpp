@@ -255,7 +255,8 @@ Json layer_envelope(const LayerImpl& layer, const std::optional<std::vector<Shap
   const bool built_in_init = it != specs().end() && it->second.built_in_init;
   if (!layer.is_input_layer() && build_shapes && !built_in_init) {
     Json bc = Json::object();
-    if (layer.class_name() == "MultiHeadAttention" && build_shapes->size() >= 2) {
+    if ((layer.class_name() == "MultiHeadAttention" || layer.class_name() == "GroupedQueryAttention") &&
+        build_shapes->size() >= 2) {
       // Keras's build(query_shape, value_shape, key_shape=None), fed by name from its shapes_dict (mask tensors
       // are left out of it).
       Json shapes = Json::object();

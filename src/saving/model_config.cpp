@@ -405,10 +405,15 @@ const Json* keyword_tensor(const Json& v) {
   return nullptr;
 }
 
+// MultiHeadAttention and GroupedQueryAttention: call(query, value, key=None, ..., attention_mask=None, ...).
+bool is_query_value_attention(const std::string& layer_class) {
+  return layer_class == "MultiHeadAttention" || layer_class == "GroupedQueryAttention";
+}
+
 // The tensors MultiHeadAttention's call takes (query, value, key, attention_mask); the first three also
 // positionally.
 bool is_attention_tensor_keyword(const std::string& layer_class, const std::string& key) {
-  return layer_class == "MultiHeadAttention" &&
+  return is_query_value_attention(layer_class) &&
          (key == "query" || key == "value" || key == "key" || key == "attention_mask");
 }
 
@@ -480,7 +485,7 @@ NodeCall node_call(const Json& node, const std::string& layer_class, const Conte
   } else {
     fail(ctx, "Invalid node in the model graph: " + describe(node) + ".");
   }
-  if (layer_class == "MultiHeadAttention") arrange_attention_inputs(call, tensors, ctx);
+  if (is_query_value_attention(layer_class)) arrange_attention_inputs(call, tensors, ctx);
   if (call.refs.empty()) fail(ctx, "A node of the model graph calls a layer on no tensors.");
   return call;
 }
@@ -734,7 +739,7 @@ Json model_to_json(const FunctionalImpl& model, bool top_level) {
           for (const auto& t : n->inputs) tensors.push_back(keras_tensor(t));
           Json args = Json::array();
           Json kwargs = Json::object();
-          if (l->class_name() == "MultiHeadAttention") {
+          if (is_query_value_attention(l->class_name())) {
             // Keras's call(query, value, key=None, ..., attention_mask=None): the key only when it is not the value.
             const auto& in = n->inputs;
             for (size_t i = 0; i < in.size() && i < 3; ++i)

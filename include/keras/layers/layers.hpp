@@ -6,6 +6,7 @@
 #include "keras/layers/activations/elu.hpp"
 #include "keras/layers/attention/additive_attention.hpp"
 #include "keras/layers/attention/attention.hpp"
+#include "keras/layers/attention/grouped_query_attention.hpp"
 #include "keras/layers/attention/multi_head_attention.hpp"
 #include "keras/layers/activations/leaky_relu.hpp"
 #include "keras/layers/activations/prelu.hpp"

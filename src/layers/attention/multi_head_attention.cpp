@@ -8,6 +8,7 @@
 #include "keras/layers/registry.hpp"
 #include "keras/layers/regularization/dropout.hpp"
 #include "layers/attention/attention_ops.hpp"
+#include "layers/attention/multi_head_attention_impl.hpp"
 #include "layers/reshaping/reshaping_utils.hpp"
 
 namespace keras::layers {
@@ -60,46 +61,15 @@ struct Layout {
 
 class MultiHeadAttentionImpl : public LayerImpl {
  public:
-  explicit MultiHeadAttentionImpl(const kw::Kwargs& k) : LayerImpl("MultiHeadAttention", k) {
-    const auto heads = k.get<int>("num_heads");
-    const auto key_dim = k.get<int>("key_dim");
-    if (!heads || !key_dim) {
-      const std::string missing = !heads && !key_dim ? "2 required positional arguments: 'num_heads' and 'key_dim'"
-                                  : !heads           ? "1 required positional argument: 'num_heads'"
-                                                     : "1 required positional argument: 'key_dim'";
-      throw TypeError("MultiHeadAttention.__init__() missing " + missing,
-                      {.layer = name(), .hint = "give the number of heads and the size of each: "
-                                                "MultiHeadAttention(num_heads=2, key_dim=64)."});
-    }
-    num_heads_ = *heads;
-    key_dim_ = *key_dim;
-    value_dim_ = k.get<int>("value_dim").value_or(key_dim_);
-    for (const auto& [what, v] : {std::pair<const char*, int>{"num_heads", num_heads_}, {"key_dim", key_dim_},
-                                  {"value_dim", value_dim_}})
-      if (v <= 0)
-        throw ValueError(std::string("Received an invalid value for argument `") + what +
-                             "`. Expected a positive integer. Received: " + what + "=" + std::to_string(v),
-                         {.layer = name(), .received = std::to_string(v),
-                          .hint = std::string(what) + " counts heads or features per head: give 1 or more."});
+  // class_name "MultiHeadAttention", or "GroupedQueryAttention" (Keras's class behind keras.layers.GroupQueryAttention):
+  // num_query_heads heads of head_dim for the query, num_key_value_heads for the key and the value (each serving
+  // num_query_heads / num_key_value_heads query heads), (batch, positions, features) inputs only.
+  MultiHeadAttentionImpl(const std::string& class_name, const kw::Kwargs& k) : LayerImpl(class_name, k) {
+    grouped_ = class_name == "GroupedQueryAttention";
+    if (grouped_) read_grouped_heads(k);
+    else read_heads(k);
     rate_ = attention_ops::read_dropout(k, name());
     use_bias_ = k.get_or("use_bias", true);
-    if (auto s = k.get<Shape>("output_shape")) {
-      for (const Dim& d : s->dims())
-        if (!d.known() || d.value() <= 0)
-          throw ValueError("Invalid `output_shape`: " + to_string(*s) + ". When specified, the `output_shape` should "
-                           "be of type tuple, list, or int.",
-                           {.layer = name(), .received = to_string(*s),
-                            .hint = "give the output's feature sizes as positive ints, e.g. output_shape=64."});
-      output_shape_ = *s;
-    }
-    if (k.has("attention_axes") && !k.is_none("attention_axes")) {
-      try {
-        given_axes_ = std::vector<int64_t>{k.get_or("attention_axes", 0)};
-      } catch (const TypeError&) {
-        given_axes_ = k.get<IntTuple>("attention_axes")->values;
-      }
-      config_.set("attention_axes", IntTuple(*given_axes_));
-    }
     if (k.get_or("flash_attention", false) && rate_ > 0.0)
       throw ValueError("Dropout is not supported when flash attention is enabled. Please set dropout to 0.0 to use "
                        "flash attention.",
@@ -108,13 +78,13 @@ class MultiHeadAttentionImpl : public LayerImpl {
                                 "dropout=0.0."});
     flash_ = k.get_or("flash_attention", false);
     seed_ = k.get<int>("seed");
-    // Keras hands these to the four projections; the layer itself then has no activity regularizer of its own.
+    // Keras hands these to the four projections. MultiHeadAttention itself then has no activity regularizer;
+    // GroupedQueryAttention sets its own too (self.activity_regularizer), so its output is penalized as well.
     for (const char* key : {"kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
                             "activity_regularizer", "kernel_constraint", "bias_constraint"})
       sublayer_kwargs_.copy_from(k, key);
-    set_activity_regularizer(nullptr);
-    config_.set("value_dim", value_dim_);
-    input_spec.assign(3, InputSpec{.min_ndim = 3});
+    if (!grouped_) set_activity_regularizer(nullptr);
+    input_spec.assign(3, grouped_ ? InputSpec{.ndim = 3} : InputSpec{.min_ndim = 3});
   }
 
   int expected_inputs() const override { return -1; }  // query, value, then key and attention_mask if given
@@ -156,8 +126,10 @@ class MultiHeadAttentionImpl : public LayerImpl {
   // private attributes that hold the same layers), sorted; the weightless Softmax and Dropout hold no variables.
   std::vector<std::pair<std::string, std::shared_ptr<LayerImpl>>> owned_sublayers() const override {
     if (!built_) return {};
-    return {{"key_dense", key_.impl()}, {"output_dense", output_.impl()}, {"query_dense", query_.impl()},
-            {"value_dense", value_.impl()}};
+    // GroupedQueryAttention has no such properties: its private attributes are the names.
+    const std::string p = grouped_ ? "_" : "";
+    return {{p + "key_dense", key_.impl()}, {p + "output_dense", output_.impl()}, {p + "query_dense", query_.impl()},
+            {p + "value_dense", value_.impl()}};
   }
 
   Layer query_dense() const { return query_; }
@@ -169,7 +141,7 @@ class MultiHeadAttentionImpl : public LayerImpl {
     static const char* const roles[] = {"query", "value", "key"};
     const std::string role = roles[std::min(v.input_index, 2)];
     if (v.kind == SpecViolation::Kind::min_ndim)
-      return "layer \"" + name() + "\" (MultiHeadAttention) attends along the sequence axes of (batch, timesteps, "
+      return "layer \"" + name() + "\" (" + class_name() + ") attends along the sequence axes of (batch, timesteps, "
              "features) tensors, but the " + role + " is " + to_string(v.received) + ": for one vector per sample, "
              "add a length-1 time axis with layers::Reshape({1, " +
              (v.received.ndim() == 2 && v.received[1].known() ? std::to_string(v.received[1].value()) : "features") +
@@ -205,11 +177,12 @@ class MultiHeadAttentionImpl : public LayerImpl {
     const Shape& k = shapes.size() >= 3 ? shapes[2] : v;
     const int r = q.ndim();
     attention_axes_ = normalized_axes(r);
-    config_.set("attention_axes", IntTuple(std::vector<int64_t>(attention_axes_.begin(), attention_axes_.end())));
+    if (!grouped_)
+      config_.set("attention_axes", IntTuple(std::vector<int64_t>(attention_axes_.begin(), attention_axes_.end())));
     const ProjEquation proj = proj_equation(r - 1, 1, 2);
     query_ = projection(proj, {num_heads_, key_dim_}, "query", q);
-    key_ = projection(proj, {num_heads_, key_dim_}, "key", k);
-    value_ = projection(proj, {num_heads_, value_dim_}, "value", v);
+    key_ = projection(proj, {kv_heads_, key_dim_}, "key", k);
+    value_ = projection(proj, {kv_heads_, value_dim_}, "value", v);
     // Keras builds a Softmax and a Dropout here, which take the next automatic names of their classes.
     (void)unique_name("softmax");
     kw::Kwargs drop;
@@ -260,8 +233,8 @@ class MultiHeadAttentionImpl : public LayerImpl {
     ctx.children.assign(5, CallContext{});
     ctx.added_loss = 0.0;
     const Tensor qp = sub_forward(query_, q, ctx, kQuery);
-    const Tensor kp = sub_forward(key_, k, ctx, kKey);
-    const Tensor vp = sub_forward(value_, v, ctx, kValue);
+    const Tensor kp = repeat_heads(sub_forward(key_, k, ctx, kKey));
+    const Tensor vp = repeat_heads(sub_forward(value_, v, ctx, kValue));
     const Layout lay = layout(q.ndim());
     const Sizes z = sizes(q.dims(), v.dims());
     // Keras scales the query before the product: q * (1 / sqrt(key_dim)).
@@ -316,9 +289,11 @@ class MultiHeadAttentionImpl : public LayerImpl {
     attention_ops::batched_matmul(false, false, bn, z.t, key_dim_, z.s, scale, dp.data(), kc.data(), 0.0f, dqc.data());
     Tensor dkc = Tensor::empty({bn, z.s, key_dim_});
     attention_ops::batched_matmul(true, false, bn, z.s, key_dim_, z.t, 1.0f, dp.data(), qc.data(), 0.0f, dkc.data());
+    // The projections' dims with every query head (the key's and value's after repeat_heads).
     const std::vector<int64_t> q_proj = ctx.children[kQuery].outputs.at(0).dims();
-    const std::vector<int64_t> k_proj = ctx.children[kKey].outputs.at(0).dims();
-    const std::vector<int64_t> v_proj = ctx.children[kValue].outputs.at(0).dims();
+    std::vector<int64_t> k_proj = ctx.children[kKey].outputs.at(0).dims();
+    std::vector<int64_t> v_proj = ctx.children[kValue].outputs.at(0).dims();
+    k_proj[k_proj.size() - 2] = v_proj[v_proj.size() - 2] = num_heads_;
     auto back = [&](const Tensor& c, const std::vector<int64_t>& proj) {
       return detail::transpose(c.reshape(canonical_dims(proj, lay)), lay.inverse);
     };
@@ -326,8 +301,8 @@ class MultiHeadAttentionImpl : public LayerImpl {
     const bool need_v = ctx.input_needs_grad(1);
     const bool need_k = key_given ? ctx.input_needs_grad(2) : need_v;
     Tensor dq = sub_backward(query_, back(dqc, q_proj), ctx, kQuery, ctx.input_needs_grad(0));
-    Tensor dk = sub_backward(key_, back(dkc, k_proj), ctx, kKey, need_k);
-    Tensor dv = sub_backward(value_, back(dvc, v_proj), ctx, kValue, need_v);
+    Tensor dk = sub_backward(key_, fold_heads(back(dkc, k_proj)), ctx, kKey, need_k);
+    Tensor dv = sub_backward(value_, fold_heads(back(dvc, v_proj)), ctx, kValue, need_v);
     if (!key_given) return {dq, dv.defined() && dk.defined() ? dv + dk : dv};
     std::vector<Tensor> out{dq, dv, dk};
     if (n == 4) out.emplace_back();  // the attention mask has no gradient
@@ -336,6 +311,109 @@ class MultiHeadAttentionImpl : public LayerImpl {
 
  private:
   enum Child { kQuery = 0, kKey = 1, kValue = 2, kDropout = 3, kOutput = 4 };
+
+  // Keras's TypeError for missing positional arguments, "1 required positional argument: 'key_dim'".
+  void require(const std::vector<std::pair<const char*, bool>>& args, const std::string& example) const {
+    std::vector<std::string> missing;
+    for (const auto& [arg, given] : args)
+      if (!given) missing.push_back(std::string("'") + arg + "'");
+    if (missing.empty()) return;
+    std::string list = missing[0];
+    for (size_t i = 1; i < missing.size(); ++i)
+      list += (missing.size() > 2 ? ", " : " ") + std::string(i + 1 == missing.size() ? "and " : "") + missing[i];
+    throw TypeError(class_name() + ".__init__() missing " + std::to_string(missing.size()) + " required positional " +
+                        (missing.size() == 1 ? "argument: " : "arguments: ") + list,
+                    {.layer = name(), .hint = "give them as in Keras: " + example + "."});
+  }
+
+  static void require_positive(const std::string& layer, const std::vector<std::pair<const char*, int>>& values) {
+    for (const auto& [what, v] : values)
+      if (v <= 0)
+        throw ValueError(std::string("Received an invalid value for argument `") + what +
+                             "`. Expected a positive integer. Received: " + what + "=" + std::to_string(v),
+                         {.layer = layer, .received = std::to_string(v),
+                          .hint = std::string(what) + " counts heads or features per head: give 1 or more."});
+  }
+
+  void read_heads(const kw::Kwargs& k) {
+    const auto heads = k.get<int>("num_heads");
+    const auto key_dim = k.get<int>("key_dim");
+    require({{"num_heads", heads.has_value()}, {"key_dim", key_dim.has_value()}},
+            "MultiHeadAttention(num_heads=2, key_dim=64)");
+    num_heads_ = kv_heads_ = *heads;
+    key_dim_ = *key_dim;
+    value_dim_ = k.get<int>("value_dim").value_or(key_dim_);
+    require_positive(name(), {{"num_heads", num_heads_}, {"key_dim", key_dim_}, {"value_dim", value_dim_}});
+    if (auto s = k.get<Shape>("output_shape")) {
+      for (const Dim& d : s->dims())
+        if (!d.known() || d.value() <= 0)
+          throw ValueError("Invalid `output_shape`: " + to_string(*s) + ". When specified, the `output_shape` should "
+                           "be of type tuple, list, or int.",
+                           {.layer = name(), .received = to_string(*s),
+                            .hint = "give the output's feature sizes as positive ints, e.g. output_shape=64."});
+      output_shape_ = *s;
+    }
+    if (k.has("attention_axes") && !k.is_none("attention_axes")) {
+      try {
+        given_axes_ = std::vector<int64_t>{k.get_or("attention_axes", 0)};
+      } catch (const TypeError&) {
+        given_axes_ = k.get<IntTuple>("attention_axes")->values;
+      }
+      config_.set("attention_axes", IntTuple(*given_axes_));
+    }
+    config_.set("value_dim", value_dim_);
+  }
+
+  void read_grouped_heads(const kw::Kwargs& k) {
+    const auto head_dim = k.get<int>("head_dim");
+    const auto query_heads = k.get<int>("num_query_heads");
+    const auto kv_heads = k.get<int>("num_key_value_heads");
+    require({{"head_dim", head_dim.has_value()},
+             {"num_query_heads", query_heads.has_value()},
+             {"num_key_value_heads", kv_heads.has_value()}},
+            "GroupQueryAttention(head_dim=64, num_query_heads=8, num_key_value_heads=2)");
+    key_dim_ = value_dim_ = *head_dim;
+    num_heads_ = *query_heads;
+    kv_heads_ = *kv_heads;
+    require_positive(name(), {{"head_dim", key_dim_}, {"num_query_heads", num_heads_}, {"num_key_value_heads", kv_heads_}});
+    if (num_heads_ % kv_heads_ != 0)
+      throw ValueError("`num_query_heads` must be divisible by `num_key_value_heads`.",
+                       {.layer = name(), .expected = "a divisor of " + std::to_string(num_heads_),
+                        .received = "num_key_value_heads=" + std::to_string(kv_heads_),
+                        .hint = "each key/value head serves the same number of query heads: choose "
+                                "num_key_value_heads dividing num_query_heads=" + std::to_string(num_heads_) + "."});
+  }
+
+  // (..., kv_heads, H) -> (..., num_heads, H): Keras's ops.repeat(x, num_heads / kv_heads, axis=heads), each
+  // key/value head serving that many consecutive query heads.
+  Tensor repeat_heads(const Tensor& x) const {
+    if (kv_heads_ == num_heads_) return x;
+    std::vector<int64_t> dims = x.dims();
+    const int64_t h = dims.back(), r = num_heads_ / kv_heads_;
+    const int64_t outer = x.size() / (kv_heads_ * h);
+    dims[dims.size() - 2] = num_heads_;
+    Tensor out = Tensor::empty(dims);
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t n = 0; n < num_heads_; ++n)
+        std::copy_n(x.data() + (o * kv_heads_ + n / r) * h, h, out.data() + (o * num_heads_ + n) * h);
+    return out;
+  }
+  // The gradient of repeat_heads: each key/value head sums its query heads' gradients.
+  Tensor fold_heads(const Tensor& g) const {
+    if (kv_heads_ == num_heads_) return g;
+    std::vector<int64_t> dims = g.dims();
+    const int64_t h = dims.back(), r = num_heads_ / kv_heads_;
+    const int64_t outer = g.size() / (num_heads_ * h);
+    dims[dims.size() - 2] = kv_heads_;
+    Tensor out = Tensor::zeros(dims);
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t n = 0; n < num_heads_; ++n) {
+        const float* src = g.data() + (o * num_heads_ + n) * h;
+        float* dst = out.data() + (o * kv_heads_ + n / r) * h;
+        for (int64_t e = 0; e < h; ++e) dst[e] += src[e];
+      }
+    return out;
+  }
 
   // The sizes of one call in the canonical layout: groups = batch x other axes, t and s the query's and the
   // source's attention positions; scores holds the scores' dims in Keras's order.
@@ -441,6 +519,15 @@ class MultiHeadAttentionImpl : public LayerImpl {
                         .received = to_string(k),
                         .hint = "the key gives one entry per value position: reshape or slice them to the same "
                                 "positions (only their feature sizes may differ)."});
+    if (grouped_ && q[-1].known() && v[-1].known() && q[-1].value() != v[-1].value())
+      throw ValueError("The last dimension of `query_shape` and `value_shape` must be equal, but are " +
+                           std::to_string(q[-1].value()) + ", " + std::to_string(v[-1].value()) +
+                           ". Received: query_shape=" + to_string(q) + ", value_shape=" + to_string(v),
+                       {.layer = name(), .expected = std::to_string(q[-1].value()) + " features",
+                        .received = to_string(v),
+                        .hint = "GroupQueryAttention outputs the query's feature size and needs the value's to match: "
+                                "project the value first (layers::Dense(" + std::to_string(q[-1].value()) + ")), or use "
+                                "MultiHeadAttention, which takes any sizes."});
     if (q.ndim() != v.ndim())
       throw ValueError("The query and the value of layer \"" + name() + "\" must have the same rank: query_shape=" +
                            to_string(q) + ", value_shape=" + to_string(v),
@@ -548,7 +635,8 @@ class MultiHeadAttentionImpl : public LayerImpl {
     return need_input && !d.empty() ? d[0] : Tensor();
   }
 
-  int num_heads_ = 0, key_dim_ = 0, value_dim_ = 0;
+  bool grouped_ = false;  // GroupedQueryAttention
+  int num_heads_ = 0, kv_heads_ = 0, key_dim_ = 0, value_dim_ = 0;
   double rate_ = 0.0;
   bool use_bias_ = true, flash_ = false;
   std::optional<Shape> output_shape_;
@@ -573,16 +661,22 @@ std::vector<T> call_inputs(const T& query, const T& value, const AttentionCallAr
 }  // namespace
 
 
-MultiHeadAttention::MultiHeadAttention(const kw::Kwargs& kwargs)
-    : Layer(std::make_shared<mha::MultiHeadAttentionImpl>(kwargs)) {}
+namespace attention_detail {
+std::shared_ptr<LayerImpl> make_multi_head_attention(const std::string& class_name, const kw::Kwargs& kwargs) {
+  return std::make_shared<mha::MultiHeadAttentionImpl>(class_name, kwargs);
+}
+}  // namespace attention_detail
 
-std::vector<KerasTensor> MultiHeadAttention::call(const KerasTensor& query, const KerasTensor& value,
-                                                  const AttentionCallArgs<KerasTensor>& args) const {
+MultiHeadAttention::MultiHeadAttention(const kw::Kwargs& kwargs)
+    : QueryValueAttentionLayer(attention_detail::make_multi_head_attention("MultiHeadAttention", kwargs)) {}
+
+std::vector<KerasTensor> QueryValueAttentionLayer::call(const KerasTensor& query, const KerasTensor& value,
+                                                        const AttentionCallArgs<KerasTensor>& args) const {
   return impl_->call_symbolic(mha::call_inputs(query, value, args), args.flags);
 }
 
-std::vector<Tensor> MultiHeadAttention::call(const Tensor& query, const Tensor& value,
-                                             const AttentionCallArgs<Tensor>& args) const {
+std::vector<Tensor> QueryValueAttentionLayer::call(const Tensor& query, const Tensor& value,
+                                                   const AttentionCallArgs<Tensor>& args) const {
   return impl_->call_eager(mha::call_inputs(query, value, args), args.training, {}, nullptr, args.flags);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// The keywords of an attention layer's call, shared by MultiHeadAttention, Attention and AdditiveAttention:
+// The keywords of an attention layer's call, shared by MultiHeadAttention, GroupQueryAttention, Attention and
+// AdditiveAttention:
 //   key=k, attention_mask=m            tensors (Tensor eagerly, KerasTensor symbolically)
 //   use_causal_mask=, return_attention_scores=, training=
 // as in Keras's `mha(query, value, key=k, attention_mask=m, use_causal_mask=True)`. With return_attention_scores
@@ -18,6 +19,7 @@ namespace keras::kw {
 KERAS_KEYWORD(use_causal_mask, bool);
 KERAS_KEYWORD(return_attention_scores, bool);
 KERAS_KEYWORD(training, bool);
+KERAS_KEYWORD(flash_attention, bool);  // accepted; keraspp computes the same attention either way
 
 // A tensor given to a call by keyword; its own type rather than a KERAS_KEYWORD, whose value has one type.
 template <class T>
@@ -90,6 +92,30 @@ auto result(const std::vector<T>& outs) {
 }
 
 }  // namespace attention_detail
+
+// Handle base of MultiHeadAttention and GroupQueryAttention, which take the query and the value positionally:
+//   KerasTensor y = mha(query, value);                      // or eagerly on Tensors
+//   y = mha(query, value, key=k, attention_mask=m, use_causal_mask=true);
+//   auto [y, scores] = mha(query, value, return_attention_scores=true);
+class QueryValueAttentionLayer : public Layer {
+ public:
+  using Layer::Layer;
+  using Layer::operator();
+  template <class... A>
+  auto operator()(const KerasTensor& query, const KerasTensor& value, A&&... a) const {
+    return attention_detail::result<KerasTensor, A...>(
+        call(query, value, attention_detail::collect<KerasTensor>(std::forward<A>(a)...)));
+  }
+  template <class... A>
+  auto operator()(const Tensor& query, const Tensor& value, A&&... a) const {
+    return attention_detail::result<Tensor, A...>(
+        call(query, value, attention_detail::collect<Tensor>(std::forward<A>(a)...)));
+  }
+  // Every output of a call: the attention output, then the scores with return_attention_scores=true.
+  std::vector<KerasTensor> call(const KerasTensor& query, const KerasTensor& value,
+                                const AttentionCallArgs<KerasTensor>& args) const;
+  std::vector<Tensor> call(const Tensor& query, const Tensor& value, const AttentionCallArgs<Tensor>& args) const;
+};
 
 // Handle base of Attention and AdditiveAttention, which take their tensors as one list, as in Keras:
 //   KerasTensor y = attention({query, value});            // or {query, value, key}; eagerly on Tensors too

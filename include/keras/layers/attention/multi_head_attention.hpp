@@ -20,12 +20,11 @@ KERAS_KEYWORD(num_heads, int);
 KERAS_KEYWORD(key_dim, int);
 KERAS_KEYWORD(value_dim, int);
 KERAS_KEYWORD(attention_axes, AxisArg);
-KERAS_KEYWORD(flash_attention, bool);
 }  // namespace keras::kw
 
 namespace keras::layers {
 
-class MultiHeadAttention : public Layer {
+class MultiHeadAttention : public QueryValueAttentionLayer {
  public:
   using keywords =
       kw::keywords_plus<layer_keywords, kw::num_heads_t, kw::key_dim_t, kw::value_dim_t, kw::dropout_t,
@@ -41,22 +40,6 @@ class MultiHeadAttention : public Layer {
       : MultiHeadAttention(kw::collect<MultiHeadAttention>(kw::num_heads = num_heads, kw::key_dim = key_dim,
                                                            std::forward<A>(a)...)) {}
   explicit MultiHeadAttention(const kw::Kwargs& kwargs);
-
-  using Layer::operator();
-  template <class... A>
-  auto operator()(const KerasTensor& query, const KerasTensor& value, A&&... a) const {
-    return attention_detail::result<KerasTensor, A...>(
-        call(query, value, attention_detail::collect<KerasTensor>(std::forward<A>(a)...)));
-  }
-  template <class... A>
-  auto operator()(const Tensor& query, const Tensor& value, A&&... a) const {
-    return attention_detail::result<Tensor, A...>(
-        call(query, value, attention_detail::collect<Tensor>(std::forward<A>(a)...)));
-  }
-  // Every output of a call: the attention output, then the scores with return_attention_scores=true.
-  std::vector<KerasTensor> call(const KerasTensor& query, const KerasTensor& value,
-                                const AttentionCallArgs<KerasTensor>& args) const;
-  std::vector<Tensor> call(const Tensor& query, const Tensor& value, const AttentionCallArgs<Tensor>& args) const;
 
   // The projections, as Keras's properties query_dense, key_dense, value_dense and output_dense (once built).
   Layer query_dense() const;
