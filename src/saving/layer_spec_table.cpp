@@ -371,7 +371,8 @@ const std::map<std::string, LayerSpec>& layer_spec_table() {
          {"bias_constraint", "null"},
          {"seed", "null"},
          {"flash_attention", "null", Kind::kArgIfSet}},
-        {}}},
+        {},
+        {"query_shape", "value_shape", "key_shape"}}},
       // attention/multi_head_attention.py. value_dim is written resolved (key_dim when not given) and attention_axes
       // as build resolved them, as Keras's get_config does after build.
       {"MultiHeadAttention",
@@ -396,7 +397,8 @@ const std::map<std::string, LayerSpec>& layer_spec_table() {
          {"query_shape", "null", Kind::kIgnored},
          {"key_shape", "null", Kind::kIgnored},
          {"value_shape", "null", Kind::kIgnored}},
-        {}}},
+        {},
+        {"query_shape", "value_shape", "key_shape"}}},
       // core/einsum_dense.py. LoRA and quantization keys load only when unset.
       {"EinsumDense",
        {false,

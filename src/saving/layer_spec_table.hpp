@@ -45,6 +45,10 @@ struct LayerSpec {
   std::vector<ArgSpec> args;
   // keraspp keyword -> the Keras key it is written as (LeakyReLU(alpha=) is Keras 3's negative_slope).
   std::vector<std::pair<const char*, const char*>> aliases;
+  // Layers whose build() takes several shapes by name write build_config as {"shapes_dict": {name: shape}}, one name
+  // per input in order (MultiHeadAttention's query_shape, value_shape, key_shape), as Keras's get_build_config does;
+  // empty: {"input_shape": ...}.
+  std::vector<const char*> build_shape_names = {};
 };
 
 const std::map<std::string, LayerSpec>& layer_spec_table();

@@ -255,13 +255,14 @@ Json layer_envelope(const LayerImpl& layer, const std::optional<std::vector<Shap
   const bool built_in_init = it != specs().end() && it->second.built_in_init;
   if (!layer.is_input_layer() && build_shapes && !built_in_init) {
     Json bc = Json::object();
-    if ((layer.class_name() == "MultiHeadAttention" || layer.class_name() == "GroupedQueryAttention") &&
-        build_shapes->size() >= 2) {
-      // Keras's build(query_shape, value_shape, key_shape=None), fed by name from its shapes_dict (mask tensors
-      // are left out of it).
+    const std::vector<const char*> names = it != specs().end() ? it->second.build_shape_names
+                                                                : std::vector<const char*>{};
+    if (!names.empty()) {
+      // Keras's build(query_shape, value_shape, key_shape=None), fed by name from its shapes_dict (mask tensors,
+      // such as an attention_mask input, are left out of it).
       Json shapes = Json::object();
-      const char* names[] = {"query_shape", "value_shape", "key_shape"};
-      for (size_t i = 0; i < 3 && i < build_shapes->size(); ++i) shapes[names[i]] = shape_json((*build_shapes)[i]);
+      for (size_t i = 0; i < names.size() && i < build_shapes->size(); ++i)
+        shapes[names[i]] = shape_json((*build_shapes)[i]);
       bc["shapes_dict"] = std::move(shapes);
     } else {
       bc["input_shape"] = shapes_json(*build_shapes);

@@ -46,12 +46,6 @@ int64_t product(const std::vector<int64_t>& dims, const std::vector<int>& axes) 
   return p;
 }
 
-std::string tuple_text(const std::vector<int>& axes) {
-  std::string s = "(";
-  for (size_t i = 0; i < axes.size(); ++i) s += (i ? ", " : "") + std::to_string(axes[i]);
-  return s + (axes.size() == 1 ? ",)" : ")");
-}
-
 // Where attention runs for inputs of rank r: the attention axes, the other axes between batch and features (which
 // act as batch axes), and the permutation that brings a projection (B, middle..., N, H) of rank r + 1 to
 // (B, other..., N, attention..., H): Keras's product notation, which is also the scores' axis order.
@@ -197,6 +191,7 @@ class MultiHeadAttentionImpl : public LayerImpl {
     heads.push_back(num_heads_);
     heads.push_back(value_dim_);
     output_ = projection(back, out_dims, "attention_output", heads);
+    layout_ = layout(r);
     for (size_t i = 0; i < 3; ++i) {
       const Shape& s = i == 0 ? q : i == 1 ? v : k;
       input_spec[i].min_ndim.reset();
@@ -235,7 +230,7 @@ class MultiHeadAttentionImpl : public LayerImpl {
     const Tensor qp = sub_forward(query_, q, ctx, kQuery);
     const Tensor kp = repeat_heads(sub_forward(key_, k, ctx, kKey));
     const Tensor vp = repeat_heads(sub_forward(value_, v, ctx, kValue));
-    const Layout lay = layout(q.ndim());
+    const Layout& lay = layout_;
     const Sizes z = sizes(q.dims(), v.dims());
     // Keras scales the query before the product: q * (1 / sqrt(key_dim)).
     Tensor qc = detail::transpose(qp, lay.perm);
@@ -271,7 +266,7 @@ class MultiHeadAttentionImpl : public LayerImpl {
     const Tensor& q = ctx.inputs[0];
     const Tensor& v = ctx.inputs[1];
     const Tensor &qc = ctx.saved[0], &kc = ctx.saved[1], &vc = ctx.saved[2], &p = ctx.saved[3], &pd = ctx.saved[4];
-    const Layout lay = layout(q.ndim());
+    const Layout& lay = layout_;
     const Sizes z = sizes(q.dims(), v.dims());
     const int64_t bn = z.groups * num_heads_;
     const Tensor d_heads = sub_backward(output_, grads.at(0), ctx, kOutput, true);
@@ -446,12 +441,12 @@ class MultiHeadAttentionImpl : public LayerImpl {
     for (int64_t a : *given_axes_) {
       const int n = static_cast<int>(a < 0 ? a + r : a);
       if (n < 1 || n > r - 2 || std::count(axes.begin(), axes.end(), n))
-        throw ValueError("Invalid attention_axes=" + tuple_text(std::vector<int>(given_axes_->begin(), given_axes_->end())) +
+        throw ValueError("Invalid attention_axes=" + detail::int_tuple(*given_axes_) +
                              " for inputs of rank " + std::to_string(r) + ": each axis must lie between 1 and " +
                              std::to_string(r - 2) + " (the batch axis and the feature axis are not attended over), "
                              "once.",
                          {.layer = name(), .expected = "axes in [1, " + std::to_string(r - 2) + "]",
-                          .received = tuple_text(std::vector<int>(given_axes_->begin(), given_axes_->end())),
+                          .received = detail::int_tuple(*given_axes_),
                           .hint = "attention_axes names the sequence axes of the inputs (1 for (batch, timesteps, "
                                   "features)); leave it out to attend over every axis between batch and features."});
       axes.push_back(n);
@@ -480,8 +475,9 @@ class MultiHeadAttentionImpl : public LayerImpl {
     return out;
   }
 
+  // For a call of the built layer (its layout is fixed then).
   Sizes sizes(const std::vector<int64_t>& q, const std::vector<int64_t>& v) const {
-    const Layout l = layout(static_cast<int>(q.size()));
+    const Layout& l = layout_;
     Sizes z;
     z.groups = q[0] * product(q, l.other);
     z.t = product(q, l.attention);
@@ -543,7 +539,7 @@ class MultiHeadAttentionImpl : public LayerImpl {
                              "query_shape=" + to_string(q) + ", value_shape=" + to_string(v),
                          {.layer = name(), .expected = std::to_string(q[a].value()) + " at axis " + std::to_string(a),
                           .received = to_string(v),
-                          .hint = "attention_axes=" + tuple_text(l.attention) + " leaves axis " + std::to_string(a) +
+                          .hint = "attention_axes=" + detail::int_tuple(std::vector<int64_t>(l.attention.begin(), l.attention.end())) + " leaves axis " + std::to_string(a) +
                                   " as a batch axis; give both the same size there, or attend over it too."});
     if (shapes.size() == 4) check_attention_mask(shapes[3], shapes);
   }
@@ -553,7 +549,7 @@ class MultiHeadAttentionImpl : public LayerImpl {
   void check_attention_mask(const Shape& m, const std::vector<Shape>& shapes) const {
     const std::vector<Dim> target = scores_dims(shapes);
     std::vector<Dim> dims = m.dims();
-    bool ok = expand_like_keras(dims, target.size(), shapes[0].ndim());
+    bool ok = expand_like_keras(dims, target.size(), layout(shapes[0].ndim()).attention.size());
     if (ok && attention_ops::broadcasts_to(dims, target)) return;
     const Layout l = layout(shapes[0].ndim());
     std::vector<Dim> want{shapes[0][0]};
@@ -570,8 +566,8 @@ class MultiHeadAttentionImpl : public LayerImpl {
 
   // Keras's expand_dims at axis -2 * len(attention_axes) - 1 until the mask has the scores' rank.
   template <class D>
-  bool expand_like_keras(std::vector<D>& dims, size_t rank, int input_rank) const {
-    const int at = -2 * static_cast<int>(layout(input_rank).attention.size()) - 1;
+  static bool expand_like_keras(std::vector<D>& dims, size_t rank, size_t n_attention_axes) {
+    const int at = -2 * static_cast<int>(n_attention_axes) - 1;
     while (dims.size() < rank)
       if (!attention_ops::expand_dims(dims, at)) return false;
     return dims.size() == rank;
@@ -603,7 +599,7 @@ class MultiHeadAttentionImpl : public LayerImpl {
     }
     if (!combined.defined()) return {};
     std::vector<int64_t> d = combined.dims();
-    if (!expand_like_keras(d, z.scores.size(), ctx.inputs[0].ndim()) ||
+    if (!expand_like_keras(d, z.scores.size(), layout_.attention.size()) ||
         !attention_ops::broadcasts_to(Shape::of(d).dims(), Shape::of(z.scores).dims()))
       throw ValueError("The masks of layer \"" + name() + "\" (the inputs' Keras masks, the causal mask and the "
                        "attention_mask, combined: " + to_string(Shape::of(combined.dims())) +
@@ -642,6 +638,7 @@ class MultiHeadAttentionImpl : public LayerImpl {
   std::optional<Shape> output_shape_;
   std::optional<std::vector<int64_t>> given_axes_;
   std::vector<int> attention_axes_;
+  Layout layout_;  // fixed by build, with the inputs' rank
   std::optional<int> seed_;
   kw::Kwargs sublayer_kwargs_;
   Layer query_, key_, value_, output_, dropout_;

@@ -10,11 +10,9 @@ namespace keras::layers {
 namespace {
 namespace lambda_layer {  // file-local names apart from those of other sources of a unity batch
 
+// The input shapes as Keras prints them: (None, 5), or [(None, 5), (None, 3)] for a list.
 std::string shapes_text(const std::vector<Shape>& shapes) {
-  if (shapes.size() == 1) return to_string(shapes[0]);
-  std::string s = "[";
-  for (size_t i = 0; i < shapes.size(); ++i) s += (i ? ", " : "") + to_string(shapes[i]);
-  return s + "]";
+  return shapes.size() == 1 ? to_string(shapes[0]) : to_string(shapes);
 }
 
 class LambdaImpl : public LayerImpl {

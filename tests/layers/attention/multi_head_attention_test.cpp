@@ -320,6 +320,10 @@ TEST(MultiHeadAttention, SavingKeepsCallsAndWeights) {
   EXPECT_NE(json.find("\"attention_mask\": {"), std::string::npos) << json;
   EXPECT_NE(json.find("\"attention_axes\": [1]"), std::string::npos) << json;
   EXPECT_NE(json.find("\"value_dim\": 2"), std::string::npos) << json;
+  // Keras's build_from_config calls build(query_shape=..., value_shape=...) from this.
+  EXPECT_NE(json.find("\"build_config\": {\"shapes_dict\": {\"query_shape\": [null, 4, 6], \"value_shape\": [null, 4, 6]"),
+            std::string::npos)
+      << json;
   utils::set_random_seed(8);
   Tensor m = Tensor::ones({3, 4, 4});
   m.data()[5] = 0.0f;
