@@ -32,24 +32,10 @@ class AttentionImpl : public attention_detail::DenseAttentionImpl {
 
  protected:
   Tensor scores(const Tensor& q, const Tensor& k) const override {
+    if (mode_ != "dot") return attention_ops::tanh_scores(q, k, concat_weights());
     const int64_t batch = q.dim(0), tq = q.dim(1), tv = k.dim(1), d = q.dim(2);
     Tensor s = Tensor::empty({batch, tq, tv});
-    const float c = scale();
-    if (mode_ == "dot") {
-      attention_ops::batched_matmul(false, true, batch, tq, tv, d, c, q.data(), k.data(), 0.0f, s.data());
-      return s;
-    }
-    const float w = concat_weight_->value.data()[0];
-#pragma omp parallel for if (batch * tq * tv * d > (1 << 15))
-    for (int64_t r = 0; r < batch * tq; ++r) {
-      const float* qr = q.data() + r * d;
-      const float* kb = k.data() + (r / tq) * tv * d;
-      for (int64_t j = 0; j < tv; ++j) {
-        float sum = 0.0f;
-        for (int64_t e = 0; e < d; ++e) sum += std::tanh(c * (qr[e] + kb[j * d + e]));
-        s.data()[r * tv + j] = w * sum;
-      }
-    }
+    attention_ops::batched_matmul(false, true, batch, tq, tv, d, scale(), q.data(), k.data(), 0.0f, s.data());
     return s;
   }
 
@@ -57,51 +43,33 @@ class AttentionImpl : public attention_detail::DenseAttentionImpl {
                                             bool need_k) override {
     const int64_t batch = q.dim(0), tq = q.dim(1), tv = k.dim(1), d = q.dim(2);
     const float c = scale();
-    Tensor dq = Tensor::zeros(q.dims()), dk = Tensor::zeros(k.dims());
-    if (mode_ == "dot") {
-      if (scale_) {
-        Tensor raw = Tensor::empty({batch, tq, tv});
-        attention_ops::batched_matmul(false, true, batch, tq, tv, d, 1.0f, q.data(), k.data(), 0.0f, raw.data());
-        double g = 0.0;
-        for (int64_t i = 0; i < raw.size(); ++i) g += static_cast<double>(raw.data()[i]) * ds.data()[i];
-        grad_of(*scale_).data()[0] += static_cast<float>(g);
-      }
-      if (need_q)
-        attention_ops::batched_matmul(false, false, batch, tq, d, tv, c, ds.data(), k.data(), 0.0f, dq.data());
-      if (need_k)
-        attention_ops::batched_matmul(true, false, batch, tv, d, tq, c, ds.data(), q.data(), 0.0f, dk.data());
-    } else {
-      const float w = concat_weight_->value.data()[0];
-      double dw = 0.0, dc = 0.0;
-      for (int64_t b = 0; b < batch; ++b)
-        for (int64_t i = 0; i < tq; ++i) {
-          const float* qr = q.data() + (b * tq + i) * d;
-          float* dqr = dq.data() + (b * tq + i) * d;
-          for (int64_t j = 0; j < tv; ++j) {
-            const float* kr = k.data() + (b * tv + j) * d;
-            float* dkr = dk.data() + (b * tv + j) * d;
-            const float g = ds.data()[(b * tq + i) * tv + j];
-            double usum = 0.0;
-            for (int64_t e = 0; e < d; ++e) {
-              const float sum = qr[e] + kr[e];
-              const float u = std::tanh(c * sum);
-              usum += u;
-              const float du = g * w * (1.0f - u * u);  // d loss / d (c * sum)
-              dqr[e] += du * c;
-              dkr[e] += du * c;
-              dc += static_cast<double>(du) * sum;
-            }
-            dw += g * usum;
-          }
-        }
-      grad_of(*concat_weight_).data()[0] += static_cast<float>(dw);
-      if (scale_) grad_of(*scale_).data()[0] += static_cast<float>(dc);
+    if (mode_ != "dot") {
+      attention_ops::TanhScoreGrads g = attention_ops::tanh_scores_backward(q, k, ds, concat_weights());
+      grad_of(*concat_weight_).data()[0] += static_cast<float>(g.a[0]);
+      if (scale_) grad_of(*scale_).data()[0] += static_cast<float>(g.c);
+      return {need_q ? g.query : Tensor(), need_k ? g.key : Tensor()};
     }
+    Tensor dq = Tensor::zeros(q.dims()), dk = Tensor::zeros(k.dims());
+    if (scale_) {
+      Tensor raw = Tensor::empty({batch, tq, tv});
+      attention_ops::batched_matmul(false, true, batch, tq, tv, d, 1.0f, q.data(), k.data(), 0.0f, raw.data());
+      double g = 0.0;
+      for (int64_t i = 0; i < raw.size(); ++i) g += static_cast<double>(raw.data()[i]) * ds.data()[i];
+      grad_of(*scale_).data()[0] += static_cast<float>(g);
+    }
+    if (need_q)
+      attention_ops::batched_matmul(false, false, batch, tq, d, tv, c, ds.data(), k.data(), 0.0f, dq.data());
+    if (need_k)
+      attention_ops::batched_matmul(true, false, batch, tv, d, tq, c, ds.data(), q.data(), 0.0f, dk.data());
     return {need_q ? dq : Tensor(), need_k ? dk : Tensor()};
   }
 
  private:
   float scale() const { return scale_ ? scale_->value.data()[0] : 1.0f; }
+  // "concat": concat_score_weight * sum(tanh(scale * (q + k))).
+  attention_ops::TanhScoreWeights concat_weights() const {
+    return {.a = concat_weight_->value.data(), .per_feature = false, .c = scale()};
+  }
 
   std::string mode_;
   VariablePtr scale_, concat_weight_;

@@ -51,6 +51,48 @@ void softmax_backward(const float* y, float* dy, int64_t rows, int64_t n) {
   }
 }
 
+Tensor tanh_scores(const Tensor& q, const Tensor& k, const TanhScoreWeights& w) {
+  const int64_t batch = q.dim(0), tq = q.dim(1), tv = k.dim(1), d = q.dim(2);
+  Tensor s = Tensor::empty({batch, tq, tv});
+#pragma omp parallel for if (batch * tq * tv * d > (1 << 15))
+  for (int64_t r = 0; r < batch * tq; ++r) {
+    const float* qr = q.data() + r * d;
+    const float* kb = k.data() + (r / tq) * tv * d;
+    for (int64_t j = 0; j < tv; ++j) {
+      float sum = 0.0f;
+      for (int64_t e = 0; e < d; ++e) sum += w.weight(e) * std::tanh(w.c * (qr[e] + kb[j * d + e]));
+      s.data()[r * tv + j] = sum;
+    }
+  }
+  return s;
+}
+
+TanhScoreGrads tanh_scores_backward(const Tensor& q, const Tensor& k, const Tensor& ds, const TanhScoreWeights& w) {
+  const int64_t batch = q.dim(0), tq = q.dim(1), tv = k.dim(1), d = q.dim(2);
+  TanhScoreGrads g{Tensor::zeros(q.dims()), Tensor::zeros(k.dims()),
+                   std::vector<double>(static_cast<size_t>(w.per_feature ? d : 1), 0.0), 0.0};
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t i = 0; i < tq; ++i) {
+      const float* qr = q.data() + (b * tq + i) * d;
+      float* dqr = g.query.data() + (b * tq + i) * d;
+      for (int64_t j = 0; j < tv; ++j) {
+        const float* kr = k.data() + (b * tv + j) * d;
+        float* dkr = g.key.data() + (b * tv + j) * d;
+        const float gs = ds.data()[(b * tq + i) * tv + j];
+        for (int64_t e = 0; e < d; ++e) {
+          const float sum = qr[e] + kr[e];
+          const float u = std::tanh(w.c * sum);
+          g.a[w.per_feature ? static_cast<size_t>(e) : 0] += static_cast<double>(gs) * u;
+          const float du = gs * w.weight(e) * (1.0f - u * u);  // d loss / d (c * sum)
+          dqr[e] += du * w.c;
+          dkr[e] += du * w.c;
+          g.c += static_cast<double>(du) * sum;
+        }
+      }
+    }
+  return g;
+}
+
 double read_dropout(const kw::Kwargs& k, const std::string& layer) {
   const double rate = k.get_or("dropout", 0.0);
   if (!(rate >= 0.0 && rate <= 1.0))

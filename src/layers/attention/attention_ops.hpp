@@ -23,6 +23,26 @@ void masked_softmax(float* x, const float* mask, int64_t rows, int64_t n);
 // The softmax gradient in place: dy <- y * (dy - sum(dy * y)) per row.
 void softmax_backward(const float* y, float* dy, int64_t rows, int64_t n);
 
+// The additive scores both Attention(score_mode="concat") and AdditiveAttention compute:
+//   scores[b, i, j] = sum over features e of a[e] * tanh(c * (query[b, i, e] + key[b, j, e]))
+// with a per-feature weight `a` (AdditiveAttention's scale), one weight for every feature (Attention's
+// concat_score_weight), or none (1); c is Attention's scale (1 for AdditiveAttention).
+struct TanhScoreWeights {
+  const float* a = nullptr;  // null: 1
+  bool per_feature = false;
+  float c = 1.0f;
+  float weight(int64_t e) const { return a ? a[per_feature ? e : 0] : 1.0f; }
+};
+Tensor tanh_scores(const Tensor& query, const Tensor& key, const TanhScoreWeights& w);
+// Its gradients given d loss / d scores: query's and key's, a's (one per feature, or one in all), c's.
+struct TanhScoreGrads {
+  Tensor query, key;
+  std::vector<double> a;
+  double c = 0.0;
+};
+TanhScoreGrads tanh_scores_backward(const Tensor& query, const Tensor& key, const Tensor& d_scores,
+                                    const TanhScoreWeights& w);
+
 // The dropout= rate of an attention layer, with Keras's Dropout message outside [0, 1].
 double read_dropout(const kw::Kwargs& k, const std::string& layer);
 
