@@ -40,7 +40,7 @@ std::optional<bool> higher_is_better(const std::string& monitor) {
       "log_cosh_error", "logcosh", "log_cosh", "crossentropy", "ce", "bce", "binary_crossentropy",
       "categorical_crossentropy", "sparse_categorical_crossentropy", "binary_focal_crossentropy",
       "categorical_focal_crossentropy", "kl_divergence", "kld", "kullback_leibler_divergence", "poisson", "hinge",
-      "squared_hinge", "categorical_hinge", "huber", "false_positives", "false_negatives", "dice", "tversky"};
+      "squared_hinge", "categorical_hinge", "huber", "false_positives", "false_negatives", "dice", "tversky", "ctc"};
   const std::string base = strip_index(name);
   // The longest known name that is the whole name or its "_"-separated suffix (multi-output "dense_1_accuracy").
   std::optional<bool> found;

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "losses/loss_core.hpp"
+#include "losses/operands.hpp"
 
 namespace keras::losses::detail {
 
@@ -17,56 +18,6 @@ double sigmoid(double x) {
 }
 double softplus(double z) { return std::max(z, 0.0) + std::log1p(std::exp(-std::abs(z))); }
 double sign(double x) { return x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0); }
-
-// t and p over their broadcast dims S (views when no broadcasting is needed), and a sink for dLoss/dp in p's layout.
-class Operands {
- public:
-  Operands(const Tensor& t, const Tensor& p, float* grad) : p_dims_(p.dims()), grad_(grad) {
-    S = t.dims() == p.dims() ? p.dims() : broadcast_dims(t.dims(), p.dims());
-    total = 1;
-    for (auto d : S) total *= d;
-    if (t.dims() == S) {
-      tp = t.data();
-    } else {
-      tbuf_ = broadcast_to(t.data(), t.dims(), S);
-      tp = tbuf_.data();
-    }
-    if (p.dims() == S) {
-      pp = p.data();
-      g = grad;
-    } else {
-      pbuf_ = broadcast_to(p.data(), p.dims(), S);
-      pp = pbuf_.data();
-      if (grad) {
-        gbuf_.assign(static_cast<size_t>(total), 0.0f);
-        g = gbuf_.data();
-      }
-    }
-  }
-  // Targets the loss rewrites first (label smoothing, hinge's 0/1 -> -1/1): a private copy.
-  float* own_targets() {
-    if (tbuf_.empty()) {
-      tbuf_.assign(tp, tp + total);
-      tp = tbuf_.data();
-    }
-    return tbuf_.data();
-  }
-  // Sums broadcast gradients back into p's dims.
-  void finish() {
-    if (grad_ && !gbuf_.empty()) sum_to(gbuf_.data(), S, pad_left(p_dims_, S.size()), grad_);
-  }
-
-  std::vector<int64_t> S;
-  int64_t total = 0;
-  const float* tp = nullptr;
-  const float* pp = nullptr;
-  float* g = nullptr;  // gradient over S (null: not wanted)
-
- private:
-  std::vector<int64_t> p_dims_;
-  float* grad_;
-  std::vector<float> tbuf_, pbuf_, gbuf_;
-};
 
 std::vector<int64_t> without_axis(std::vector<int64_t> d, int axis) {
   if (d.empty()) return d;
@@ -280,9 +231,16 @@ struct FocalF : BinarySmoothing {
 
 // ---- categorical cross-entropy (softmax axis) ---------------------------------------------------------------------
 
+// Categorical cross-entropy, and its focal form: sum(alpha * (1 - q)^gamma * -t * log(q)) over the class axis, q the
+// clipped probabilities (keras.losses.categorical_focal_crossentropy).
+struct FocalTerms {
+  double alpha = 0.25, gamma = 2.0;
+};
+
 class CategoricalCore : public LossCore {
  public:
-  CategoricalCore(double label_smoothing, int axis) : ls_(label_smoothing), axis_(axis) {}
+  CategoricalCore(double label_smoothing, int axis, std::optional<FocalTerms> focal = std::nullopt)
+      : ls_(label_smoothing), axis_(axis), focal_(focal) {}
 
   void align(Shape& t, Shape& p) const override {
     squeeze_or_expand(t, p);
@@ -296,7 +254,7 @@ class CategoricalCore : public LossCore {
   std::vector<int64_t> value_dims(const std::vector<int64_t>&, const std::vector<int64_t>& p) const override {
     return without_axis(p, axis_);
   }
-  std::string fusable() const override { return from_logits || axis_ != -1 ? "" : "softmax"; }
+  std::string fusable() const override { return from_logits || axis_ != -1 || focal_ ? "" : "softmax"; }
 
   double run(const Tensor& t, const Tensor& p, const double* mult, double* values, float* grad,
              bool logits) const override {
@@ -315,7 +273,9 @@ class CategoricalCore : public LossCore {
         const double m = mult ? mult[v] : 1.0;
         auto at = [&](int64_t j) { return (o * r.n + j) * r.inner + i; };
         double val = 0;
-        if (logits) {  // log_softmax; gradient sum(t) * softmax - t
+        if (focal_) {
+          val = focal_row(op, r.n, at, logits, m, q, gq);
+        } else if (logits) {  // log_softmax; gradient sum(t) * softmax - t
           double mx = -std::numeric_limits<double>::infinity();
           for (int64_t j = 0; j < r.n; ++j) mx = std::max(mx, static_cast<double>(op.pp[at(j)]));
           double se = 0, st = 0;
@@ -353,8 +313,45 @@ class CategoricalCore : public LossCore {
   }
 
  private:
+  // One row of the focal loss: q = softmax(x) (from logits) or p / sum(p), clipped; the gradient goes back through
+  // the clip (zero where it is active) and the normalisation.
+  template <class At>
+  double focal_row(Operands& op, int64_t n, At at, bool logits, double m, std::vector<double>& q,
+                   std::vector<double>& gq) const {
+    const double alpha = focal_->alpha, gamma = focal_->gamma;
+    double s = 0;
+    if (logits) {
+      double mx = -std::numeric_limits<double>::infinity();
+      for (int64_t j = 0; j < n; ++j) mx = std::max(mx, static_cast<double>(op.pp[at(j)]));
+      for (int64_t j = 0; j < n; ++j) s += q[static_cast<size_t>(j)] = std::exp(op.pp[at(j)] - mx);
+      for (int64_t j = 0; j < n; ++j) q[static_cast<size_t>(j)] /= s;
+    } else {
+      for (int64_t j = 0; j < n; ++j) s += op.pp[at(j)];
+      for (int64_t j = 0; j < n; ++j) q[static_cast<size_t>(j)] = op.pp[at(j)] / s;
+    }
+    double val = 0, gsum = 0;
+    for (int64_t j = 0; j < n; ++j) {
+      const size_t k = static_cast<size_t>(j);
+      const double qc = std::clamp(q[k], kClipLo, kClipHi), tj = op.tp[at(j)];
+      const double ce = -tj * std::log(qc), mod = std::pow(1.0 - qc, gamma);
+      val += alpha * mod * ce;
+      const double dmod = gamma == 0 ? 0.0 : -gamma * std::pow(1.0 - qc, gamma - 1.0);
+      gq[k] = (q[k] >= kClipLo && q[k] <= kClipHi) ? alpha * (dmod * ce - mod * tj / qc) : 0.0;
+      gsum += gq[k] * q[k];
+    }
+    if (op.g)
+      for (int64_t j = 0; j < n; ++j) {
+        const size_t k = static_cast<size_t>(j);
+        // softmax: q_k (gq_k - sum gq q); p / s: (gq_k - sum gq q) / s
+        const double d = logits ? q[k] * (gq[k] - gsum) : (gq[k] - gsum) / s;
+        op.g[at(j)] += static_cast<float>(m * d);
+      }
+    return val;
+  }
+
   double ls_;
   int axis_;
+  std::optional<FocalTerms> focal_;
 };
 
 // ---- sparse categorical cross-entropy -----------------------------------------------------------------------------
@@ -605,6 +602,13 @@ std::shared_ptr<LossCore> make_binary_focal_crossentropy(bool apply_class_balanc
 
 std::shared_ptr<LossCore> make_categorical_crossentropy(bool from_logits, double label_smoothing, int axis) {
   auto core = std::make_shared<CategoricalCore>(label_smoothing, axis);
+  core->from_logits = from_logits;
+  return core;
+}
+
+std::shared_ptr<LossCore> make_categorical_focal_crossentropy(double alpha, double gamma, bool from_logits,
+                                                              double label_smoothing, int axis) {
+  auto core = std::make_shared<CategoricalCore>(label_smoothing, axis, FocalTerms{alpha, gamma});
   core->from_logits = from_logits;
   return core;
 }

@@ -128,8 +128,14 @@ std::shared_ptr<LossCore> make_binary_crossentropy(bool from_logits, double labe
 std::shared_ptr<LossCore> make_binary_focal_crossentropy(bool apply_class_balancing, double alpha, double gamma,
                                                          bool from_logits, double label_smoothing, int axis);
 std::shared_ptr<LossCore> make_categorical_crossentropy(bool from_logits, double label_smoothing, int axis);
+std::shared_ptr<LossCore> make_categorical_focal_crossentropy(double alpha, double gamma, bool from_logits,
+                                                              double label_smoothing, int axis);
 std::shared_ptr<LossCore> make_sparse_categorical_crossentropy(bool from_logits, std::optional<int> ignore_class);
 std::shared_ptr<LossCore> make_categorical_hinge();
+// Dice and Tversky over the axes given (all of them when empty: one value for the whole batch).
+std::shared_ptr<LossCore> make_tversky(double alpha, double beta, std::vector<int64_t> axes, bool dice);
+// CTC: integer label rows (batch, max_length) padded with 0 (the blank), logits (batch, time, classes).
+std::shared_ptr<LossCore> make_ctc();
 // sign -1: the loss (keras.losses.cosine_similarity); +1: the metric (keras.metrics.cosine_similarity).
 std::shared_ptr<LossCore> make_cosine_similarity(int axis, double sign);
 

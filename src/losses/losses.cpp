@@ -111,6 +111,14 @@ CategoricalCrossentropy::CategoricalCrossentropy(const kw::Kwargs& k) {
        "categorical_crossentropy");
 }
 
+CategoricalFocalCrossentropy::CategoricalFocalCrossentropy(const kw::Kwargs& k) {
+  double ls = k.get_or("label_smoothing", 0.0);
+  check_label_smoothing(ls);
+  init(detail::make_categorical_focal_crossentropy(k.get_or("alpha", 0.25), k.get_or("gamma", 2.0),
+                                                   k.get_or("from_logits", false), ls, k.get_or("axis", -1)),
+       k, "categorical_focal_crossentropy");
+}
+
 SparseCategoricalCrossentropy::SparseCategoricalCrossentropy(const kw::Kwargs& k) {
   init(detail::make_sparse_categorical_crossentropy(k.get_or("from_logits", false), k.get<int>("ignore_class")), k,
        "sparse_categorical_crossentropy");
@@ -132,6 +140,24 @@ LogCosh::LogCosh(const kw::Kwargs& k) { init(detail::make_elementwise(Elementwis
 CosineSimilarity::CosineSimilarity(const kw::Kwargs& k) {
   init(detail::make_cosine_similarity(k.get_or("axis", -1), -1.0), k, "cosine_similarity");
 }
+
+namespace {
+// Dice's and Tversky's axis: None (every axis), one int, or a list.
+std::vector<int64_t> overlap_axes(const kw::Kwargs& k) {
+  if (!k.has("axis") || k.is_none("axis")) return {};
+  try {
+    return {static_cast<int64_t>(*k.get<int>("axis"))};
+  } catch (const TypeError&) {
+    return k.get<IntTuple>("axis")->values;
+  }
+}
+}  // namespace
+
+Dice::Dice(const kw::Kwargs& k) { init(detail::make_tversky(0.5, 0.5, overlap_axes(k), true), k, "dice"); }
+Tversky::Tversky(const kw::Kwargs& k) {
+  init(detail::make_tversky(k.get_or("alpha", 0.5), k.get_or("beta", 0.5), overlap_axes(k), false), k, "tversky");
+}
+CTC::CTC(const kw::Kwargs& k) { init(detail::make_ctc(), k, "ctc"); }
 
 // ---- get ----------------------------------------------------------------------------------------------------------
 
@@ -168,6 +194,10 @@ const std::vector<std::pair<std::string, Factory>>& table() {
       {"poisson", fn<Poisson>(true)},
       {"log_cosh", fn<LogCosh>(true)},
       {"cosine_similarity", fn<CosineSimilarity>(true)},
+      {"categorical_focal_crossentropy", fn<CategoricalFocalCrossentropy>(true)},
+      {"dice", fn<Dice>(true)},
+      {"tversky", fn<Tversky>(true)},
+      {"ctc", fn<CTC>(true)},
       {"mse", fn<MeanSquaredError>(true)},
       {"MSE", fn<MeanSquaredError>(true)},
       {"mae", fn<MeanAbsoluteError>(true)},
@@ -196,6 +226,10 @@ const std::vector<std::pair<std::string, Factory>>& table() {
       {"Poisson", fn<Poisson>(false)},
       {"LogCosh", fn<LogCosh>(false)},
       {"CosineSimilarity", fn<CosineSimilarity>(false)},
+      {"CategoricalFocalCrossentropy", fn<CategoricalFocalCrossentropy>(false)},
+      {"Dice", fn<Dice>(false)},
+      {"Tversky", fn<Tversky>(false)},
+      {"CTC", fn<CTC>(false)},
   };
   return t;
 }

@@ -517,7 +517,7 @@ const std::map<std::string, Decoder>& keyword_table() {
       KERASPP_KW(cycle), KERASPP_KW(first_decay_steps), KERASPP_KW(t_mul), KERASPP_KW(m_mul),
       // losses
       KERASPP_KW(from_logits), KERASPP_KW(reduction), KERASPP_KW(label_smoothing), KERASPP_KW(delta),
-      KERASPP_KW(gamma), KERASPP_KW(apply_class_balancing), KERASPP_KW(ignore_class),
+      KERASPP_KW(gamma), KERASPP_KW(apply_class_balancing), KERASPP_KW(ignore_class), KERASPP_KW(beta),
   };
 #undef KERASPP_KW
   return table;

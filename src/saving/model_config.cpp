@@ -72,6 +72,8 @@ const std::vector<LossClass>& loss_classes() {
       KERASPP_LOSS(SquaredHinge),           KERASPP_LOSS(CategoricalHinge),
       KERASPP_LOSS(KLDivergence),           KERASPP_LOSS(Poisson),
       KERASPP_LOSS(LogCosh),                KERASPP_LOSS(CosineSimilarity),
+      KERASPP_LOSS(CategoricalFocalCrossentropy), KERASPP_LOSS(Dice),
+      KERASPP_LOSS(Tversky),                KERASPP_LOSS(CTC),
   };
 #undef KERASPP_LOSS
   return table;

@@ -281,6 +281,7 @@ KERAS_KEYWORD(reduction, std::string);
 KERAS_KEYWORD(label_smoothing, double);
 KERAS_KEYWORD(delta, double);
 KERAS_KEYWORD(gamma, double);
+KERAS_KEYWORD(beta, double);  // Tversky, FBetaScore, Ftrl
 KERAS_KEYWORD(apply_class_balancing, bool);
 KERAS_KEYWORD(k, int);
 KERAS_KEYWORD(num_thresholds, int);

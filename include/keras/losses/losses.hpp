@@ -126,6 +126,18 @@ class CategoricalCrossentropy : public LossFunctionWrapper {
             kw::collect<CategoricalCrossentropy>(kw::from_logits = from_logits, std::forward<A>(a)...)) {}
 };
 
+// CategoricalFocalCrossentropy(alpha=0.25, gamma=2.0, from_logits=false, label_smoothing=0, axis=-1):
+// sum(alpha * (1 - q)^gamma * -y * log(q)) over the class axis, q = p / sum(p) (softmax(x) from logits) clipped to
+// [1e-7, 1 - 1e-7]. Targets one-hot as CategoricalCrossentropy's. Name "categorical_focal_crossentropy".
+class CategoricalFocalCrossentropy : public LossFunctionWrapper {
+  KERAS_LOSS_CONSTRUCTORS(CategoricalFocalCrossentropy, kw::alpha_t, kw::gamma_t, kw::from_logits_t,
+                          kw::label_smoothing_t, kw::axis_t)
+  template <class... A>
+  explicit CategoricalFocalCrossentropy(double alpha, A&&... a)
+      : CategoricalFocalCrossentropy(
+            kw::collect<CategoricalFocalCrossentropy>(kw::alpha = alpha, std::forward<A>(a)...)) {}
+};
+
 // SparseCategoricalCrossentropy(from_logits=false, ignore_class=None): as CategoricalCrossentropy with integer class
 // ids as targets (shape of the output without its last axis; a trailing axis of size 1 is squeezed).
 class SparseCategoricalCrossentropy : public LossFunctionWrapper {
@@ -180,6 +192,29 @@ class CosineSimilarity : public LossFunctionWrapper {
   template <class... A>
   explicit CosineSimilarity(int axis, A&&... a)
       : CosineSimilarity(kw::collect<CosineSimilarity>(kw::axis = axis, std::forward<A>(a)...)) {}
+};
+
+// Dice(axis=None): 1 - 2 sum(y * p) / (sum(y) + sum(p) + 1e-7), summed over `axis` (an int or a list); with
+// axis None over every element, batch included, which gives one value for the whole batch. Name "dice".
+class Dice : public LossFunctionWrapper {
+  KERAS_LOSS_CONSTRUCTORS(Dice, kw::axis_t)
+};
+
+// Tversky(alpha=0.5, beta=0.5, axis=None): 1 - I / (I + alpha sum(y (1 - p)) + beta sum(p (1 - y)) + 1e-7), I =
+// sum(y * p), over `axis` as Dice. Keras's code weighs the missed targets by alpha and the false alarms by beta (its
+// docstring says the reverse); keraspp follows the code. Name "tversky".
+class Tversky : public LossFunctionWrapper {
+  KERAS_LOSS_CONSTRUCTORS(Tversky, kw::alpha_t, kw::beta_t, kw::axis_t)
+  template <class... A>
+  explicit Tversky(double alpha, A&&... a) : Tversky(kw::collect<Tversky>(kw::alpha = alpha, std::forward<A>(a)...)) {}
+};
+
+// CTC(): the connectionist temporal classification loss of logits y_pred (batch, time_steps, num_classes) for label
+// rows y_true (batch, max_length): class 0 is the blank and the padding (labels run from 1, padded with 0 at the
+// end), every sequence uses all time steps, and the logits are log-softmaxed inside. Per sequence -log P(labels);
+// +inf when the labels cannot fit in the time steps. Name "ctc".
+class CTC : public LossFunctionWrapper {
+  KERAS_LOSS_CONSTRUCTORS(CTC)
 };
 
 #undef KERAS_LOSS_CONSTRUCTORS

@@ -27,8 +27,6 @@ namespace keras::kw {
 KERAS_KEYWORD(summation_method, std::string);
 KERAS_KEYWORD(multi_label, bool);
 KERAS_KEYWORD(num_labels, int);
-// FBetaScore(beta=1.0)
-KERAS_KEYWORD(beta, double);
 // R2Score(class_aggregation="uniform_average" | "variance_weighted_average" | None, num_regressors=0)
 KERAS_KEYWORD(class_aggregation, std::string);
 KERAS_KEYWORD(num_regressors, int);
