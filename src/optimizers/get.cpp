@@ -21,6 +21,7 @@ const std::map<std::string, Factory>& registry() {
       {"adam", [] { return std::make_shared<Adam>(kw::Kwargs{}); }},
       {"adamax", [] { return std::make_shared<Adamax>(kw::Kwargs{}); }},
       {"adamw", [] { return std::make_shared<AdamW>(kw::Kwargs{}); }},
+      {"ftrl", [] { return std::make_shared<Ftrl>(kw::Kwargs{}); }},
       {"lion", [] { return std::make_shared<Lion>(kw::Kwargs{}); }},
       {"nadam", [] { return std::make_shared<Nadam>(kw::Kwargs{}); }},
       {"rmsprop", [] { return std::make_shared<RMSprop>(kw::Kwargs{}); }},
@@ -68,7 +69,7 @@ std::shared_ptr<Optimizer> get(const OptimizerArg& arg) {
       closest = kv.first;
     }
   }
-  static const std::vector<std::string> not_yet = {"adafactor", "ftrl", "muon", "lossscaleoptimizer",
+  static const std::vector<std::string> not_yet = {"adafactor", "muon", "lossscaleoptimizer",
                                                    "schedulefreeadamw", "schedulefreesgd"};
   if (std::find(not_yet.begin(), not_yet.end(), key) != not_yet.end())
     throw NotImplementedError("keraspp does not implement the Keras optimizer \"" + arg.name +

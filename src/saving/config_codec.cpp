@@ -26,6 +26,7 @@
 #include "keras/layers/rnn/rnn_common.hpp"
 #include "keras/layers/spatial_keywords.hpp"
 #include "keras/losses/losses.hpp"
+#include "keras/optimizers/ftrl.hpp"
 #include "keras/optimizers/schedules.hpp"
 #include "keras/regularizers/regularizers.hpp"
 
@@ -515,6 +516,10 @@ const std::map<std::string, Decoder>& keyword_table() {
       KERASPP_KW(decay_rate), KERASPP_KW(staircase), KERASPP_KW(boundaries), KERASPP_KW(values),
       KERASPP_KW(warmup_target), KERASPP_KW(warmup_steps), KERASPP_KW(end_learning_rate), KERASPP_KW(power),
       KERASPP_KW(cycle), KERASPP_KW(first_decay_steps), KERASPP_KW(t_mul), KERASPP_KW(m_mul),
+      KERASPP_KW(learning_rate_power), KERASPP_KW(l1_regularization_strength), KERASPP_KW(l2_regularization_strength),
+      KERASPP_KW(l2_shrinkage_regularization_strength),
+      KERASPP_KW(learning_rate_power), KERASPP_KW(l1_regularization_strength), KERASPP_KW(l2_regularization_strength),
+      KERASPP_KW(l2_shrinkage_regularization_strength),
       // losses
       KERASPP_KW(from_logits), KERASPP_KW(reduction), KERASPP_KW(label_smoothing), KERASPP_KW(delta),
       KERASPP_KW(gamma), KERASPP_KW(apply_class_balancing), KERASPP_KW(ignore_class), KERASPP_KW(beta),

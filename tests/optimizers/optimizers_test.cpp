@@ -464,6 +464,85 @@ TEST(OptimizerNadam, MatchesFormulaAndKerasGolden) {
                 {-1.7492, -1.7478, -1.7469, -1.7464, -1.7461, -1.7459, -1.7457, -1.7456, -1.7455, -1.7454}});
 }
 
+TEST(OptimizerFtrl, KerasSingleStepAndGolden) {
+  // ftrl_test.py test_single_step
+  optimizers::Ftrl one(0.5);
+  auto v = make_variable({1.0, 2.0, 3.0, 4.0});
+  set_grad(*v, {1.0, 6.0, 7.0, 2.0});
+  one.apply_gradients({v});
+  const Vec after = {0.2218, 1.3954, 2.3651, 2.8814};
+  for (size_t i = 0; i < after.size(); ++i) EXPECT_NEAR(v->value.data()[i], after[i], 1e-4) << i;
+  // ftrl_test.py test_correctness_with_golden
+  optimizers::Ftrl golden(0.05, learning_rate_power = -0.2, initial_accumulator_value = 0.4,
+                          l1_regularization_strength = 0.05, l2_regularization_strength = 0.15,
+                          l2_shrinkage_regularization_strength = 0.01, beta = 0.3);
+  check_golden(golden,
+               {{0.0},
+                {-0.0034, -0.0077, -0.0118, -0.0157, -0.0194, -0.023, -0.0263, -0.0294, -0.0325, -0.0354},
+                {-0.0078, -0.0162, -0.0242, -0.0317, -0.0387, -0.0454, -0.0516, -0.0575, -0.0631, -0.0685},
+                {-0.0121, -0.0246, -0.0363, -0.0472, -0.0573, -0.0668, -0.0757, -0.0842, -0.0922, -0.0999},
+                {-0.0164, -0.0328, -0.0481, -0.0623, -0.0753, -0.0875, -0.099, -0.1098, -0.1201, -0.1299}});
+}
+
+TEST(OptimizerFtrl, MatchesFormulaInDouble) {
+  // Keras's update_step written out: every regularization term on, six steps.
+  const double lr = 0.1, p = -0.6, l1 = 0.02, l2 = 0.05, shrink = 0.03, b = 0.4;
+  optimizers::Ftrl opt(lr, learning_rate_power = p, initial_accumulator_value = 0.2, l1_regularization_strength = l1,
+                       l2_regularization_strength = l2, l2_shrinkage_regularization_strength = shrink, beta = b);
+  const size_t n = 5;
+  Vec w = initial_weights(n), acc(n, 0.2), lin(n, 0.0);
+  auto v = make_variable(w);
+  const auto gs = gradient_sequence(n, 6);
+  for (int t = 0; t < 6; ++t) {
+    set_grad(*v, gs[static_cast<size_t>(t)]);
+    opt.apply_gradients({v});
+    for (size_t i = 0; i < n; ++i) {
+      const double g = gs[static_cast<size_t>(t)][i], na = acc[i] + g * g;
+      lin[i] += g + 2 * shrink * w[i] - (std::pow(na, -p) - std::pow(acc[i], -p)) / lr * w[i];
+      const double quadratic = std::pow(na, -p) / lr + 2 * (l2 + b / (2 * lr));
+      w[i] = (std::clamp(lin[i], -l1, l1) - lin[i]) / quadratic;
+      acc[i] = na;
+      EXPECT_NEAR(v->value.data()[i], w[i], 2e-6 * std::max(1.0, std::abs(w[i]))) << "step " << t << " element " << i;
+    }
+  }
+  // l1 holds weights whose |linear| stays below it at exactly zero.
+  optimizers::Ftrl sparse(0.1, l1_regularization_strength = 10.0);
+  auto s = make_variable({1.0, -2.0, 0.5});
+  set_grad(*s, {0.3, -0.2, 0.1});
+  sparse.apply_gradients({s});
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(s->value.data()[i], 0.0f);
+}
+
+TEST(OptimizerFtrl, KerasArgumentChecksAndConfig) {
+  auto message = [](const std::function<void()>& make) {
+    try {
+      make();
+    } catch (const ValueError& e) {
+      return e.message();
+    }
+    return std::string("(no ValueError)");
+  };
+  EXPECT_EQ(message([] { optimizers::Ftrl(initial_accumulator_value = -0.1); }),
+            "`initial_accumulator_value` needs to be positive or zero. Received: initial_accumulator_value=-0.1.");
+  EXPECT_EQ(message([] { optimizers::Ftrl(learning_rate_power = 0.5); }),
+            "`learning_rate_power` needs to be negative or zero. Received: learning_rate_power=0.5.");
+  EXPECT_EQ(message([] { optimizers::Ftrl(l1_regularization_strength = -1.0); }),
+            "`l1_regularization_strength` needs to be positive or zero. Received: l1_regularization_strength=-1.0.");
+  EXPECT_EQ(message([] { optimizers::Ftrl(l2_shrinkage_regularization_strength = -2.0); }),
+            "`l2_shrinkage_regularization_strength` needs to be positive or zero. Received: "
+            "l2_shrinkage_regularization_strength=-2.0.");
+  optimizers::Ftrl opt(0.05, beta = 0.3, l2_regularization_strength = 0.15);
+  EXPECT_EQ(opt.name(), "ftrl");
+  EXPECT_DOUBLE_EQ(opt.learning_rate_power(), -0.5);
+  EXPECT_DOUBLE_EQ(opt.initial_accumulator_value(), 0.1);
+  kw::Kwargs c = opt.get_config();
+  EXPECT_DOUBLE_EQ(*c.get<double>("beta"), 0.3);
+  EXPECT_DOUBLE_EQ(*c.get<double>("l2_regularization_strength"), 0.15);
+  optimizers::Ftrl again(c);
+  EXPECT_DOUBLE_EQ(again.beta(), 0.3);
+  EXPECT_FLOAT_EQ(again.learning_rate(), 0.05);
+}
+
 TEST(OptimizerLion, MatchesFormula) {
   optimizers::Lion opt(0.01);
   check_against(opt, lion_rule(0.9, 0.99, 5), "lion");
@@ -673,6 +752,7 @@ TEST(OptimizerVariables, CountsAndKerasOrder) {
       {std::make_shared<optimizers::Adamax>(), 6, 2 + 2 * n},
       {std::make_shared<optimizers::Nadam>(), 7, 2 + 2 * n + 1},
       {std::make_shared<optimizers::Lion>(), 4, 2 + n},
+      {std::make_shared<optimizers::Ftrl>(), 6, 2 + 2 * n},
       {std::make_shared<optimizers::Adam>(use_ema = true), 8, 2 + 3 * n},
   };
   for (auto& c : cases) {
@@ -823,8 +903,8 @@ TEST(OptimizerConfig, KerasKeysAndValues) {
 // get(), names()
 
 TEST(OptimizerGet, NamesCaseInsensitiveAndObjects) {
-  const std::vector<std::string> expected = {"adadelta", "adagrad", "adam", "adamax", "adamw",
-                                             "lion",     "nadam",   "rmsprop", "sgd"};
+  const std::vector<std::string> expected = {"adadelta", "adagrad", "adam",    "adamax", "adamw",
+                                             "ftrl",     "lion",    "nadam",   "rmsprop", "sgd"};
   EXPECT_EQ(optimizers::names(), expected);
   for (const std::string& n : expected) {
     auto opt = optimizers::get(n);
@@ -857,7 +937,7 @@ TEST(OptimizerGet, UnknownNameIsAValueErrorWithHint) {
     EXPECT_THAT(e.hint(), HasSubstr("did you mean \"adam\""));
     EXPECT_THAT(e.hint(), HasSubstr("\"rmsprop\""));
   }
-  EXPECT_THROW(optimizers::get("ftrl"), NotImplementedError);
+  EXPECT_THROW(optimizers::get("adafactor"), NotImplementedError);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -876,6 +956,7 @@ TEST(OptimizerConvergence, MinimisesAQuadratic) {
       {std::make_shared<optimizers::Adamax>(0.05), 1000},
       {std::make_shared<optimizers::Nadam>(0.05), 1000},
       {std::make_shared<optimizers::Lion>(0.001), 5000},
+      {std::make_shared<optimizers::Ftrl>(0.5), 2000},
   };
   for (auto& [opt, steps] : cases) {
     auto v = make_variable({0.0, 0.0, 0.0, 0.0});

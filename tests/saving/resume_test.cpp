@@ -80,3 +80,8 @@ TEST(SavingLegacyTraining, RmspropWithScheduleResumesFromH5) {
   resume_matches("rms.h5", optimizers::RMSprop(learning_rate = optimizers::schedules::ExponentialDecay(
                                                    initial_learning_rate = 0.01, decay_steps = 2, decay_rate = 0.5)));
 }
+
+TEST(SavingResume, FtrlWithItsTwoSlotsMidTraining) {
+  resume_matches("ftrl.keras", optimizers::Ftrl(learning_rate = 0.05, l1_regularization_strength = 0.001,
+                                                l2_shrinkage_regularization_strength = 0.01, beta = 0.1));
+}

@@ -171,7 +171,7 @@ class Optimizer {
   bool warned_missing_ = false;
 };
 
-// Resolves a name ("adam", "sgd", "rmsprop", "adamw", "adagrad", "adadelta", "adamax", "nadam", "lion";
+// Resolves a name ("adam", "sgd", "rmsprop", "adamw", "adagrad", "adadelta", "adamax", "nadam", "lion", "ftrl";
 // case-insensitive, as Keras lowercases class names) with Keras's defaults, or an object (returned as is, shared).
 // An unknown name is a ValueError listing the valid ones. An empty OptimizerArg gives null (Keras's get(None)).
 std::shared_ptr<Optimizer> get(const OptimizerArg& arg);

@@ -14,3 +14,4 @@
 #include "keras/optimizers/adamax.hpp"
 #include "keras/optimizers/nadam.hpp"
 #include "keras/optimizers/lion.hpp"
+#include "keras/optimizers/ftrl.hpp"
