@@ -9,6 +9,7 @@
 #include "keras/core/errors.hpp"
 #include "keras/metrics/metrics.hpp"
 #include "losses/loss_core.hpp"
+#include "metrics/define_clone.hpp"
 
 namespace keras::metric_types {
 
@@ -233,12 +234,6 @@ std::vector<double> detail::ConfusionCount::result_values() const {
 double detail::ConfusionCount::result() const { return mean_of(result_values()); }
 void detail::ConfusionCount::reset_state() { c_.reset(thresholds_.size()); }
 
-#define KERAS_DEFINE_CLONE(Class)                    \
-  std::shared_ptr<Metric> Class::clone() const {     \
-    auto m = std::make_shared<Class>(*this);         \
-    m->reset_state();                                \
-    return m;                                        \
-  }
 
 TruePositives::TruePositives(const kw::Kwargs& k) : ConfusionCount(k, Which::kTP, "TruePositives") {}
 FalsePositives::FalsePositives(const kw::Kwargs& k) : ConfusionCount(k, Which::kFP, "FalsePositives") {}

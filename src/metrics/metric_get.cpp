@@ -59,6 +59,11 @@ const std::vector<std::pair<std::string, Factory>>& table() {
         make<SparseTopKCategoricalAccuracy>());
     add("F1Score", "f1_score", make<F1Score>());
     add("FBetaScore", "f_beta_score", make<FBetaScore>());
+    add("IoU", "io_u", make<IoU>());
+    add("BinaryIoU", "binary_io_u", make<BinaryIoU>());
+    add("MeanIoU", "mean_io_u", make<MeanIoU>());
+    add("OneHotIoU", "one_hot_io_u", make<OneHotIoU>());
+    add("OneHotMeanIoU", "one_hot_mean_io_u", make<OneHotMeanIoU>());
     for (const char* a : {"bce", "BCE"}) v.emplace_back(a, make<BinaryCrossentropy>());
     for (const char* a : {"mse", "MSE"}) v.emplace_back(a, make<MeanSquaredError>());
     for (const char* a : {"mae", "MAE"}) v.emplace_back(a, make<MeanAbsoluteError>());

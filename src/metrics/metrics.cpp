@@ -1,6 +1,7 @@
 // Reduction, accuracy, regression, probabilistic and hinge metrics: keras/src/metrics/{reduction,accuracy,
 // regression,probabilistic,hinge}_metrics.py.
 #include "keras/metrics/metrics.hpp"
+#include "metrics/define_clone.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -26,12 +27,6 @@ void detail::NamedMetric::init_name(const kw::Kwargs& k, const std::string& defa
   config_.set("name", name_);
 }
 
-#define KERAS_DEFINE_CLONE(Class)                    \
-  std::shared_ptr<Metric> Class::clone() const {     \
-    auto m = std::make_shared<Class>(*this);         \
-    m->reset_state();                                \
-    return m;                                        \
-  }
 
 // ---- Mean / Sum ---------------------------------------------------------------------------------------------------
 

@@ -291,6 +291,8 @@ KERAS_KEYWORD(class_id, int);
 KERAS_KEYWORD(average, std::string);
 KERAS_KEYWORD(curve, std::string);
 KERAS_KEYWORD(num_classes, int);
+// SparseCategoricalCrossentropy(ignore_class=255), MeanIoU(ignore_class=0): targets equal to it do not count.
+KERAS_KEYWORD(ignore_class, int);
 // callbacks
 KERAS_KEYWORD(monitor, std::string);
 KERAS_KEYWORD(min_delta, double);

@@ -23,11 +23,6 @@
 
 #include "keras/losses/loss.hpp"
 
-namespace keras::kw {
-// SparseCategoricalCrossentropy(ignore_class=255): targets equal to it add nothing to the loss and are not counted.
-KERAS_KEYWORD(ignore_class, int);
-}  // namespace keras::kw
-
 namespace keras::losses {
 
 namespace detail {

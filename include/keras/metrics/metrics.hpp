@@ -30,6 +30,10 @@ KERAS_KEYWORD(num_labels, int);
 // R2Score(class_aggregation="uniform_average" | "variance_weighted_average" | None, num_regressors=0)
 KERAS_KEYWORD(class_aggregation, std::string);
 KERAS_KEYWORD(num_regressors, int);
+// IoU(num_classes, target_class_ids, sparse_y_true=true, sparse_y_pred=true)
+KERAS_KEYWORD(target_class_ids, std::vector<int64_t>);
+KERAS_KEYWORD(sparse_y_true, bool);
+KERAS_KEYWORD(sparse_y_pred, bool);
 }  // namespace keras::kw
 
 namespace keras::losses::detail {
@@ -332,6 +336,88 @@ class F1Score : public FBetaScore {
       : F1Score(kw::collect<F1Score>(kw::average = std::move(average), std::forward<A>(a)...)) {}
 };
 
+// ---- IoU metrics (iou_metrics.py) ---------------------------------------------------------------------------------
+
+// IoU(num_classes, target_class_ids, ignore_class=None, sparse_y_true=true, sparse_y_pred=true, axis=-1): the
+// intersection over union tp / (tp + fp + fn) of each target class, from a confusion matrix (rows: true class,
+// columns: predicted) accumulated over every element (pixels of a segmentation map too), averaged over the target
+// classes that occur; Keras's 1e-7 in both divisions. Class ids are the values cast to int; with sparse_y_true=false
+// (sparse_y_pred=false) the argmax along `axis` is taken first. Elements whose target is ignore_class do not count.
+// A sample_weight weighs each element (of y_true's size) or each sample (one per batch row). Name "io_u".
+class IoU : public detail::NamedMetric {
+  KERAS_METRIC_CONSTRUCTORS(IoU, kw::num_classes_t, kw::target_class_ids_t, kw::ignore_class_t, kw::sparse_y_true_t,
+                            kw::sparse_y_pred_t, kw::axis_t)
+  template <class... A>
+  explicit IoU(int num_classes, std::vector<int64_t> target_class_ids, A&&... a)
+      : IoU(kw::collect<IoU>(kw::num_classes = num_classes, kw::target_class_ids = std::move(target_class_ids),
+                             std::forward<A>(a)...)) {}
+  void update_state(const Tensor& y_true, const Tensor& y_pred, const Tensor* sample_weight = nullptr) override;
+  double result() const override;
+  void reset_state() override;
+  // The accumulated (num_classes, num_classes) matrix, row-major: [true][predicted].
+  const std::vector<double>& total_confusion_matrix() const { return cm_; }
+
+ protected:
+  // The arguments Keras's subclasses fix: all classes as targets (MeanIoU), one-hot targets (OneHot*), ...
+  struct Fixed {
+    std::optional<std::vector<int64_t>> target_class_ids;
+    std::optional<bool> sparse_y_true;
+    std::optional<int> num_classes;
+  };
+  IoU(const kw::Kwargs& k, const std::string& class_name, const Fixed& fixed);
+  // Adds class ids (already argmaxed) to the matrix.
+  void accumulate(const Tensor& y_true, const Tensor& y_pred, const Tensor* sample_weight);
+  int num_classes_ = 0;
+  std::vector<int64_t> target_class_ids_;
+  std::optional<int> ignore_class_;
+  bool sparse_y_true_ = true, sparse_y_pred_ = true;
+  int axis_ = -1;
+  std::vector<double> cm_;
+};
+
+// BinaryIoU(target_class_ids={0, 1}, threshold=0.5): IoU of two classes, y_pred >= threshold counting as class 1.
+// Name "binary_io_u".
+class BinaryIoU : public IoU {
+  KERAS_METRIC_CONSTRUCTORS(BinaryIoU, kw::target_class_ids_t, kw::threshold_t)
+  template <class... A>
+  explicit BinaryIoU(std::vector<int64_t> target_class_ids, A&&... a)
+      : BinaryIoU(kw::collect<BinaryIoU>(kw::target_class_ids = std::move(target_class_ids), std::forward<A>(a)...)) {}
+  void update_state(const Tensor& y_true, const Tensor& y_pred, const Tensor* sample_weight = nullptr) override;
+
+ private:
+  double threshold_ = 0.5;
+};
+
+// MeanIoU(num_classes, ignore_class=None, sparse_y_true=true, sparse_y_pred=true, axis=-1): IoU over every class.
+// Name "mean_io_u".
+class MeanIoU : public IoU {
+  KERAS_METRIC_CONSTRUCTORS(MeanIoU, kw::num_classes_t, kw::ignore_class_t, kw::sparse_y_true_t, kw::sparse_y_pred_t,
+                            kw::axis_t)
+  template <class... A>
+  explicit MeanIoU(int num_classes, A&&... a)
+      : MeanIoU(kw::collect<MeanIoU>(kw::num_classes = num_classes, std::forward<A>(a)...)) {}
+};
+
+// OneHotIoU(num_classes, target_class_ids, ignore_class=None, sparse_y_pred=false, axis=-1): IoU of one-hot
+// targets (and, by default, per-class scores). Name "one_hot_io_u".
+class OneHotIoU : public IoU {
+  KERAS_METRIC_CONSTRUCTORS(OneHotIoU, kw::num_classes_t, kw::target_class_ids_t, kw::ignore_class_t,
+                            kw::sparse_y_pred_t, kw::axis_t)
+  template <class... A>
+  explicit OneHotIoU(int num_classes, std::vector<int64_t> target_class_ids, A&&... a)
+      : OneHotIoU(kw::collect<OneHotIoU>(kw::num_classes = num_classes,
+                                         kw::target_class_ids = std::move(target_class_ids), std::forward<A>(a)...)) {}
+};
+
+// OneHotMeanIoU(num_classes, ignore_class=None, sparse_y_pred=false, axis=-1): MeanIoU of one-hot targets.
+// Name "one_hot_mean_io_u".
+class OneHotMeanIoU : public IoU {
+  KERAS_METRIC_CONSTRUCTORS(OneHotMeanIoU, kw::num_classes_t, kw::ignore_class_t, kw::sparse_y_pred_t, kw::axis_t)
+  template <class... A>
+  explicit OneHotMeanIoU(int num_classes, A&&... a)
+      : OneHotMeanIoU(kw::collect<OneHotMeanIoU>(kw::num_classes = num_classes, std::forward<A>(a)...)) {}
+};
+
 #undef KERAS_CONFUSION_COUNT
 #undef KERAS_MEAN_METRIC
 #undef KERAS_METRIC_THRESHOLDS_FIRST
@@ -381,6 +467,11 @@ struct metrics {
   using AUC = metric_types::AUC;
   using FBetaScore = metric_types::FBetaScore;
   using F1Score = metric_types::F1Score;
+  using IoU = metric_types::IoU;
+  using BinaryIoU = metric_types::BinaryIoU;
+  using MeanIoU = metric_types::MeanIoU;
+  using OneHotIoU = metric_types::OneHotIoU;
+  using OneHotMeanIoU = metric_types::OneHotMeanIoU;
   // metrics::get("mae", y_true_shape, y_pred_shape)
   static std::shared_ptr<Metric> get(const MetricArg& arg, const Shape& y_true, const Shape& y_pred) {
     return metric_types::get(arg, y_true, y_pred);
