@@ -285,6 +285,14 @@ int positive(const kw::Kwargs& k, const char* key, int fallback) {
   return v;
 }
 
+// The epoch a callback's on_train_begin asked fit() to start from (BackupAndRestore), as Keras's
+// `self._initial_epoch or initial_epoch`; consumed once.
+int resumed_epoch(TrainingState& state, int initial_epoch) {
+  const int epoch = state.resume_epoch.value_or(0);
+  state.resume_epoch.reset();
+  return epoch ? epoch : initial_epoch;
+}
+
 }  // namespace
 
 History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
@@ -297,7 +305,7 @@ History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
   const int epochs = k.get_or("epochs", 1);
   const int verbose = k.get_or<Verbosity>("verbose", Verbosity{}).level;
   const bool shuffle = k.get_or("shuffle", true);
-  const int initial_epoch = k.get_or("initial_epoch", 0);
+  int initial_epoch = k.get_or("initial_epoch", 0);
   const double split = k.get_or("validation_split", 0.0);
   if (split < 0.0 || split >= 1.0)
     throw ValueError("`validation_split` must be a float in [0, 1). Received: validation_split=" + std::to_string(split),
@@ -344,8 +352,10 @@ History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
   history.params = TrainingParams{verbose, epochs, static_cast<int>(steps)};
   CallbackList cbs = make_callbacks(k, *this, verbose, history.params);
   state.stop_training = false;
+  state.resume_epoch.reset();
   Logs logs;
   cbs.each([&](Callback& c) { c.on_train_begin(logs); });
+  initial_epoch = resumed_epoch(state, initial_epoch);
   for (int epoch = initial_epoch; epoch < epochs; ++epoch) {
     for (auto& per_output : state.metrics)
       for (auto& m : per_output) m->reset_state();
@@ -399,7 +409,7 @@ History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
   const int epochs = k.get_or("epochs", 1);
   const int verbose = k.get_or<Verbosity>("verbose", Verbosity{}).level;
   const bool shuffle = k.get_or("shuffle", true);
-  const int initial_epoch = k.get_or("initial_epoch", 0);
+  int initial_epoch = k.get_or("initial_epoch", 0);
   int64_t steps = dataset.size();
   if (steps <= 0)
     throw ValueError("The dataset is empty: size() returned " + std::to_string(steps) + ".",
@@ -420,8 +430,10 @@ History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
   history.params = TrainingParams{verbose, epochs, static_cast<int>(steps)};
   CallbackList cbs = make_callbacks(k, *this, verbose, history.params);
   state.stop_training = false;
+  state.resume_epoch.reset();
   Logs logs;
   cbs.each([&](Callback& c) { c.on_train_begin(logs); });
+  initial_epoch = resumed_epoch(state, initial_epoch);
   for (int epoch = initial_epoch; epoch < epochs; ++epoch) {
     for (auto& per_output : state.metrics)
       for (auto& m : per_output) m->reset_state();

@@ -1,6 +1,7 @@
 #pragma once
 // What compile() sets up and fit()/evaluate() use: one per model, shared by all handles of it.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,9 @@ namespace keras {
 struct TrainingState {
   bool compiled = false;
   bool stop_training = false;
+  // The epoch fit() starts from, when a callback's on_train_begin sets it (BackupAndRestore; Keras's
+  // model._initial_epoch); fit() clears it.
+  std::optional<int> resume_epoch;
   std::shared_ptr<optimizers::Optimizer> optimizer;
   std::vector<std::shared_ptr<const losses::Loss>> losses;  // one per output
   std::vector<double> loss_weights;                         // one per output

@@ -5,6 +5,7 @@
 // compile: `callbacks` is at once the keyword object kw::callbacks (declared in callback.hpp) and the struct below
 // holding the classes, declared in the same scope (`callbacks::X` looks up types only, `callbacks=` finds the
 // object). The classes themselves live in keras::callback_types.
+#include "keras/callbacks/backup_and_restore.hpp"
 #include "keras/callbacks/callback.hpp"
 #include "keras/callbacks/csv_logger.hpp"
 #include "keras/callbacks/early_stopping.hpp"
@@ -17,6 +18,7 @@
 
 namespace keras::kw {
 struct callbacks {
+  using BackupAndRestore = keras::callback_types::BackupAndRestore;
   using Callback = keras::Callback;
   using CSVLogger = keras::callback_types::CSVLogger;
   using EarlyStopping = keras::callback_types::EarlyStopping;
