@@ -26,6 +26,7 @@
 #include "keras/layers/rnn/rnn_common.hpp"
 #include "keras/layers/spatial_keywords.hpp"
 #include "keras/losses/losses.hpp"
+#include "keras/metrics/metrics.hpp"
 #include "keras/optimizers/ftrl.hpp"
 #include "keras/optimizers/schedules.hpp"
 #include "keras/regularizers/regularizers.hpp"
@@ -523,6 +524,11 @@ const std::map<std::string, Decoder>& keyword_table() {
       // losses
       KERASPP_KW(from_logits), KERASPP_KW(reduction), KERASPP_KW(label_smoothing), KERASPP_KW(delta),
       KERASPP_KW(gamma), KERASPP_KW(apply_class_balancing), KERASPP_KW(ignore_class), KERASPP_KW(beta),
+      // metrics
+      KERASPP_KW(thresholds), KERASPP_KW(top_k), KERASPP_KW(class_id), KERASPP_KW(num_thresholds), KERASPP_KW(curve),
+      KERASPP_KW(summation_method), KERASPP_KW(multi_label), KERASPP_KW(num_labels), KERASPP_KW(average),
+      KERASPP_KW(class_aggregation), KERASPP_KW(num_regressors), KERASPP_KW(num_classes),
+      KERASPP_KW(target_class_ids), KERASPP_KW(sparse_y_true), KERASPP_KW(sparse_y_pred), KERASPP_KW(k),
   };
 #undef KERASPP_KW
   return table;

@@ -4,11 +4,12 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <typeindex>
 
 #include "activations/keras2_names.hpp"
 #include "keras/layers/core/input_layer.hpp"
 #include "keras/losses/losses.hpp"
-#include "keras/metrics/metric.hpp"
+#include "keras/metrics/metrics.hpp"
 #include "keras/models/sequential.hpp"
 #include "keras/optimizers/optimizers.hpp"
 #include "models/sequential_impl.hpp"
@@ -79,6 +80,49 @@ const std::vector<LossClass>& loss_classes() {
   return table;
 }
 
+// The built-in metric classes, matched by exact type (a user's subclass is written by its name, as before).
+struct MetricClass {
+  const char* class_name;
+  std::type_index type;
+  std::function<std::shared_ptr<metric_types::Metric>(const kw::Kwargs&)> make;
+};
+
+const std::vector<MetricClass>& metric_classes() {
+#define KERASPP_METRIC(C)                                                          \
+  MetricClass {                                                                    \
+    #C, typeid(metric_types::C), [](const kw::Kwargs& k) -> std::shared_ptr<metric_types::Metric> { \
+      return std::make_shared<metric_types::C>(k);                                 \
+    }                                                                              \
+  }
+  static const std::vector<MetricClass> table = {
+      KERASPP_METRIC(Mean), KERASPP_METRIC(Sum), KERASPP_METRIC(Accuracy), KERASPP_METRIC(BinaryAccuracy),
+      KERASPP_METRIC(CategoricalAccuracy), KERASPP_METRIC(SparseCategoricalAccuracy),
+      KERASPP_METRIC(TopKCategoricalAccuracy), KERASPP_METRIC(SparseTopKCategoricalAccuracy),
+      KERASPP_METRIC(MeanSquaredError), KERASPP_METRIC(MeanAbsoluteError), KERASPP_METRIC(MeanAbsolutePercentageError),
+      KERASPP_METRIC(MeanSquaredLogarithmicError), KERASPP_METRIC(RootMeanSquaredError),
+      KERASPP_METRIC(CosineSimilarity), KERASPP_METRIC(LogCoshError), KERASPP_METRIC(R2Score),
+      KERASPP_METRIC(BinaryCrossentropy), KERASPP_METRIC(CategoricalCrossentropy),
+      KERASPP_METRIC(SparseCategoricalCrossentropy), KERASPP_METRIC(KLDivergence), KERASPP_METRIC(Poisson),
+      KERASPP_METRIC(Hinge), KERASPP_METRIC(SquaredHinge), KERASPP_METRIC(CategoricalHinge),
+      KERASPP_METRIC(TruePositives), KERASPP_METRIC(FalsePositives), KERASPP_METRIC(TrueNegatives),
+      KERASPP_METRIC(FalseNegatives), KERASPP_METRIC(Precision), KERASPP_METRIC(Recall), KERASPP_METRIC(AUC),
+      KERASPP_METRIC(FBetaScore), KERASPP_METRIC(F1Score), KERASPP_METRIC(IoU), KERASPP_METRIC(BinaryIoU),
+      KERASPP_METRIC(MeanIoU), KERASPP_METRIC(OneHotIoU), KERASPP_METRIC(OneHotMeanIoU),
+  };
+#undef KERASPP_METRIC
+  return table;
+}
+
+// A metric object as Keras's serialize_keras_object writes it; a name for metrics given by name or of other classes.
+Json metric_json(const MetricArg& m) {
+  if (!m.object) return m.name;
+  const metric_types::Metric& metric = *m.object;
+  for (const MetricClass& c : metric_classes())
+    if (std::type_index(typeid(metric)) == c.type)
+      return envelope("keras.metrics", c.class_name, kwargs_to_json(metric.get_config()));
+  return metric.name();
+}
+
 using OptimizerFactory = std::function<std::shared_ptr<optimizers::Optimizer>(const kw::Kwargs&)>;
 const std::map<std::string, OptimizerFactory>& optimizer_classes() {
 #define KERASPP_OPT(C) {#C, [](const kw::Kwargs& k) -> std::shared_ptr<optimizers::Optimizer> { return std::make_shared<optimizers::C>(k); }}
@@ -138,7 +182,7 @@ Json compile_config_json(const FunctionalImpl& model) {
   // Keras writes metrics as compile() got them: a list, a list per output, or a dict by output name.
   auto names = [](const std::vector<MetricArg>& list) {
     Json out = Json::array();
-    for (const MetricArg& m : list) out.push_back(m.object ? m.object->name() : m.name);
+    for (const MetricArg& m : list) out.push_back(metric_json(m));
     return out;
   };
   const MetricsArg& given = state->metrics_given;
@@ -202,6 +246,24 @@ std::shared_ptr<optimizers::Optimizer> optimizer_from_json(const Json& j, const 
   }
 }
 
+// The keyword arguments of a serialized loss or metric: its config, dtype checked, and the arguments Keras writes as
+// None that keraspp does not take (AUC's label_weights) left out; any other unknown argument is refused.
+kw::Kwargs object_kwargs(const Json& j, const std::string& owner, const Context& ctx) {
+  kw::Kwargs k;
+  const Json* config = find_member(j, "config");
+  if (!config || config->is_null()) return k;
+  require_object(*config, "the config of " + owner, ctx);
+  for (auto m = config->begin(); m != config->end(); ++m) {
+    if (m.key() == "dtype") {
+      check_float32_dtype(m.value(), owner, ctx);
+      continue;
+    }
+    if (m.value().is_null() && !is_keyword(m.key())) continue;
+    k.set(m.key(), decode_value(m.key(), m.value(), owner, ctx));
+  }
+  return k;
+}
+
 std::shared_ptr<const losses::Loss> loss_from_json(const Json& j, const Context& ctx, const std::string& what) {
   if (j.is_string()) {
     try {
@@ -214,17 +276,7 @@ std::shared_ptr<const losses::Loss> loss_from_json(const Json& j, const Context&
   const std::string cls = object_class_name(j, "the " + what + "'s loss", ctx);
   for (const LossClass& c : loss_classes()) {
     if (cls != c.class_name) continue;
-    kw::Kwargs k;
-    if (const Json* config = find_member(j, "config"); config && !config->is_null()) {
-      require_object(*config, "the loss's config", ctx);
-      for (auto m = config->begin(); m != config->end(); ++m) {
-        if (m.key() == "dtype") {
-          check_float32_dtype(m.value(), "loss " + cls, ctx);
-          continue;
-        }
-        k.set(m.key(), decode_value(m.key(), m.value(), "loss " + cls, ctx));
-      }
-    }
+    const kw::Kwargs k = object_kwargs(j, "loss " + cls, ctx);
     try {
       return c.make(k);
     } catch (const ValueError& e) {
@@ -232,6 +284,24 @@ std::shared_ptr<const losses::Loss> loss_from_json(const Json& j, const Context&
     }
   }
   compile_fail(ctx, "Unknown loss class '" + cls + "' in " + what + ".", cls);
+}
+
+// A metric written as {"class_name": ..., "config": {...}} (Keras 3's serialize_keras_object, Keras 2's dicts).
+MetricArg metric_from_json(const Json& j, const Context& ctx, const std::string& what) {
+  const std::string cls = object_class_name(j, "the " + what + "'s metric", ctx);
+  for (const MetricClass& c : metric_classes()) {
+    if (cls != c.class_name) continue;
+    const kw::Kwargs k = object_kwargs(j, "metric " + cls, ctx);
+    try {
+      MetricArg arg;
+      arg.object = c.make(k);
+      return arg;
+    } catch (const ValueError& e) {
+      rethrow(e, ctx);
+    }
+  }
+  compile_fail(ctx, "Unknown metric class '" + cls + "' in " + what + ": keraspp restores the metrics of keras.metrics.",
+               cls);
 }
 
 }  // namespace
@@ -272,9 +342,12 @@ void compile_from_config(const Model& model, const Json& cc, const Context& ctx,
       auto list = [&](const Json& j) {
         std::vector<MetricArg> metrics;
         for (const Json& e : j.is_array() ? j : Json::array({j})) {
+          if (e.is_object()) {
+            metrics.push_back(metric_from_json(e, ctx, what));
+            continue;
+          }
           if (!e.is_string())
-            compile_fail(ctx, "keraspp restores metrics given by name only; " + what + " has " + describe(e) + ".",
-                         describe(e));
+            compile_fail(ctx, "Unsupported metric in " + what + ": " + describe(e) + ".", describe(e));
           metrics.emplace_back(e.get<std::string>());
         }
         return metrics;

@@ -214,8 +214,23 @@ TEST(SavingLegacyTraining, UnsupportedTrainingConfigsAreRefused) {
   ASSERT_EQ(per_output.size(), 2u);
   EXPECT_EQ(per_output[0].at(0).name, "mae");
   EXPECT_EQ(per_output[1].at(0).name, "mse");
-  expect_refused("metric_obj.h5", R"("loss": "mse", "metrics": [{"class_name": "AUC", "config": {"name": "auc"}}])",
-                 "keraspp restores metrics given by name only");
+  expect_refused("metric_obj.h5",
+                 R"("loss": "mse", "metrics": [{"class_name": "PrecisionAtRecall", "config": {"recall": 0.5}}])",
+                 "Unknown metric class 'PrecisionAtRecall'");
+  // Metric objects as Keras writes them: every argument, dtype, and None for the ones keraspp does not take.
+  write_bytes(dir / "auc.h5", legacy_file(two, R"({"loss": "mse", "metrics": [{"module": "keras.metrics",
+      "class_name": "AUC", "config": {"name": "pr_auc", "dtype": "float32", "num_thresholds": 50, "curve": "PR",
+      "summation_method": "interpolation", "multi_label": false, "num_labels": null, "label_weights": null,
+      "from_logits": false}, "registered_name": null}, "mae"], )" + adam + "}"));
+  Model auc = saving::load_model(dir / "auc.h5");
+  const auto& auc_args = auc.graph().training_state()->metric_args;
+  ASSERT_EQ(auc_args.size(), 2u);
+  ASSERT_TRUE(auc_args[0].object);
+  EXPECT_EQ(auc_args[0].object->name(), "pr_auc");
+  auto* as_auc = dynamic_cast<metric_types::AUC*>(auc_args[0].object.get());
+  ASSERT_NE(as_auc, nullptr);
+  EXPECT_EQ(as_auc->thresholds().size(), 50u);
+  EXPECT_EQ(auc_args[1].name, "mae");
   expect_refused("swm.h5", R"("loss": "mse", "sample_weight_mode": "temporal")",
                  "keraspp does not support sample_weight_mode=\"temporal\"");
   expect_refused("unknown.h5", R"("loss": "mse", "target_tensors": null)", "Unsupported training_config entry 'target_tensors'");

@@ -4,6 +4,7 @@
 
 #include "callbacks/callback_test_support.hpp"
 #include "keras/keras.hpp"
+#include "saving/model_config.hpp"
 #include "trainers/training_state.hpp"
 
 using namespace keras;
@@ -84,4 +85,36 @@ TEST(SavingLegacyTraining, RmspropWithScheduleResumesFromH5) {
 TEST(SavingResume, FtrlWithItsTwoSlotsMidTraining) {
   resume_matches("ftrl.keras", optimizers::Ftrl(learning_rate = 0.05, l1_regularization_strength = 0.001,
                                                 l2_shrinkage_regularization_strength = 0.01, beta = 0.1));
+}
+
+TEST(SavingCompileConfig, MetricObjectsKeepTheirConfiguration) {
+  // Keras writes metric objects with their config; keraspp wrote only their names, which lost AUC(curve="PR") and
+  // made MeanIoU(3) unloadable (its num_classes is required).
+  ScratchDir dir;
+  utils::set_random_seed(12);
+  Sequential model({Input(shape = {4}), layers::Dense(3, activation = "softmax")});
+  model.compile(optimizer = "adam", loss = "sparse_categorical_crossentropy",
+                metrics = {"accuracy", metrics::MeanIoU(3, sparse_y_pred = false, name = "miou"),
+                           metrics::SparseTopKCategoricalAccuracy(2, name = "top2")});
+  Tensor x = random::normal({24, 4}), y = random::randint(0, 3, {24});
+  model.fit(x, y, epochs = 1, batch_size = 8, verbose = 0);
+  model.save(dir / "metrics.keras");
+  // As Keras 3's serialize_keras_object writes them.
+  const auto compile_config = saving::detail::compile_config_json(model.graph());
+  const auto& written = compile_config.at("metrics");
+  EXPECT_EQ(written.at(0), "accuracy");
+  EXPECT_EQ(written.at(1).at("module"), "keras.metrics");
+  EXPECT_EQ(written.at(1).at("class_name"), "MeanIoU");
+  EXPECT_EQ(written.at(1).at("config").at("num_classes"), 3);
+  EXPECT_EQ(written.at(1).at("config").at("sparse_y_pred"), false);
+  EXPECT_EQ(written.at(2).at("config").at("k"), 2);
+  Model loaded = saving::load_model(dir / "metrics.keras");
+  ASSERT_TRUE(loaded.compiled());
+  EXPECT_EQ(compiled_metric_names(loaded), compiled_metric_names(model));
+  const auto& args = loaded.graph().training_state()->metric_args;
+  ASSERT_EQ(args.size(), 3u);
+  EXPECT_EQ(args[0].name, "accuracy");
+  ASSERT_NE(dynamic_cast<metric_types::MeanIoU*>(args[1].object.get()), nullptr);
+  ASSERT_NE(dynamic_cast<metric_types::SparseTopKCategoricalAccuracy*>(args[2].object.get()), nullptr);
+  EXPECT_EQ(loaded.evaluate(x, y, verbose = 0), model.evaluate(x, y, verbose = 0));
 }
