@@ -20,6 +20,7 @@
 #include "keras/layers/core/masking.hpp"
 #include "keras/layers/merging/dot.hpp"
 #include "keras/layers/normalization/normalization_keywords.hpp"
+#include "keras/layers/preprocessing/image_preprocessing_keywords.hpp"
 #include "keras/layers/preprocessing/normalization.hpp"
 #include "keras/layers/preprocessing/rescaling.hpp"
 #include "keras/layers/rnn/bidirectional.hpp"
@@ -504,7 +505,9 @@ const std::map<std::string, Decoder>& keyword_table() {
       {"output_shape", &decode_output_shape}, KERASPP_KW(lora_rank), KERASPP_KW(lora_alpha), KERASPP_KW(num_heads),
       KERASPP_KW(key_dim), KERASPP_KW(value_dim), KERASPP_KW(attention_axes), KERASPP_KW(flash_attention),
       KERASPP_KW(use_scale), KERASPP_KW(score_mode), KERASPP_KW(head_dim), KERASPP_KW(num_query_heads),
-      KERASPP_KW(num_key_value_heads),
+      KERASPP_KW(num_key_value_heads), KERASPP_KW(height_factor), KERASPP_KW(width_factor), KERASPP_KW(fill_mode),
+      KERASPP_KW(fill_value), KERASPP_KW(value_range), KERASPP_KW(height), KERASPP_KW(width),
+      KERASPP_KW(crop_to_aspect_ratio), KERASPP_KW(pad_to_aspect_ratio),
       // initializers and regularizers
       KERASPP_KW(value), KERASPP_KW(mean), KERASPP_KW(stddev), KERASPP_KW(minval), KERASPP_KW(maxval),
       KERASPP_KW(gain), KERASPP_KW(scale), KERASPP_KW(mode), KERASPP_KW(distribution), KERASPP_KW(l1),

@@ -38,6 +38,20 @@ LayerSpec pooling_spec(int rank) {
           {}};
 }
 
+// keras/src/layers/preprocessing/image_preprocessing/random_zoom.py and random_translation.py: the same keys; the
+// translation needs both factors, the zoom's width_factor defaults to None (the height's zoom).
+LayerSpec affine_augment_spec(bool width_required) {
+  return {true,
+          {{"height_factor", nullptr},
+           {"width_factor", width_required ? nullptr : "null"},
+           {"fill_mode", "\"reflect\""},
+           {"interpolation", "\"bilinear\""},
+           {"seed", "null"},
+           {"fill_value", "0.0"},
+           {"data_format", "\"channels_last\""}},
+          {}};
+}
+
 // keras/src/layers/pooling/base_global_pooling.py
 LayerSpec global_pooling_spec() {
   return {false, {{"data_format", "\"channels_last\""}, {"keepdims", "false"}}, {}};
@@ -329,6 +343,35 @@ const std::map<std::string, LayerSpec>& layer_spec_table() {
          {"variance", "null", Kind::kArg, As::kFloats}},
         {}}},
       {"Rescaling", {false, {{"scale", nullptr}, {"offset", "0.0"}}, {}}},
+      // preprocessing/image_preprocessing/*.py
+      {"RandomFlip", {true, {{"seed", "null"}, {"mode", "\"horizontal_and_vertical\""}, {"data_format", "\"channels_last\""}}, {}}},
+      {"RandomRotation",
+       {true,
+        {{"factor", nullptr},
+         {"data_format", "\"channels_last\""},
+         {"fill_mode", "\"reflect\""},
+         {"fill_value", "0.0"},
+         {"interpolation", "\"bilinear\""},
+         {"seed", "null"}},
+        {}}},
+      {"RandomZoom", affine_augment_spec(false)},
+      {"RandomTranslation", affine_augment_spec(true)},
+      {"RandomContrast", {true, {{"factor", nullptr}, {"value_range", "[0, 255]"}, {"seed", "null"}}, {}}},
+      {"RandomBrightness", {true, {{"factor", nullptr}, {"value_range", "[0, 255]"}, {"seed", "null"}}, {}}},
+      {"Resizing",
+       {true,
+        {{"height", nullptr},
+         {"width", nullptr},
+         {"interpolation", "\"bilinear\""},
+         {"crop_to_aspect_ratio", "false"},
+         {"pad_to_aspect_ratio", "false"},
+         {"fill_mode", "\"constant\""},
+         {"fill_value", "0.0"},
+         {"data_format", "\"channels_last\""}},
+        {}}},
+      {"CenterCrop", {true, {{"height", nullptr}, {"width", nullptr}, {"data_format", "\"channels_last\""}}, {}}},
+      {"RandomCrop",
+       {true, {{"height", nullptr}, {"width", nullptr}, {"seed", "null"}, {"data_format", "\"channels_last\""}}, {}}},
       // regularization/*.py
       {"Dropout", {true, {{"rate", nullptr}, {"seed", "null"}, {"noise_shape", "null"}}, {}}},
       {"SpatialDropout1D", {true, {{"rate", nullptr}, {"seed", "null"}, {"noise_shape", "null", Kind::kReadOnly}}, {}}},

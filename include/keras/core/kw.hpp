@@ -71,6 +71,12 @@ class Kwargs {
                         {.expected = "one int", .received = "{" + given + "}",
                          .hint = "give a single value, e.g. " + std::string(key) + "=-1."});
       }
+    if constexpr (std::is_floating_point_v<T>)
+      if (const FloatList* list = std::any_cast<FloatList>(v)) {  // factor=0.5 where a range is also accepted
+        if (list->values.size() == 1) return static_cast<T>(list->values[0]);
+        throw TypeError("Keyword argument `" + std::string(key) + "` takes one number here, not a list.",
+                        {.expected = "one number", .hint = "give a single value, e.g. " + std::string(key) + "=0.5."});
+      }
     throw TypeError("Keyword argument `" + std::string(key) + "` has the wrong type.");
   }
   template <class T>
@@ -307,7 +313,8 @@ KERAS_KEYWORD(save_freq, std::string);
 KERAS_KEYWORD(filename, std::string);
 KERAS_KEYWORD(separator, std::string);
 KERAS_KEYWORD(append, bool);
-KERAS_KEYWORD(factor, double);
+// ReduceLROnPlateau(factor=0.5); the image augmentation layers' factor=0.2 or factor={-0.1, 0.3}.
+KERAS_KEYWORD(factor, FloatList);
 KERAS_KEYWORD(cooldown, int);
 KERAS_KEYWORD(min_lr, double);
 

@@ -71,8 +71,17 @@
 #include "keras/layers/normalization/rms_normalization.hpp"
 #include "keras/layers/normalization/unit_normalization.hpp"
 // preprocessing
+#include "keras/layers/preprocessing/center_crop.hpp"
 #include "keras/layers/preprocessing/normalization.hpp"
+#include "keras/layers/preprocessing/random_brightness.hpp"
+#include "keras/layers/preprocessing/random_contrast.hpp"
+#include "keras/layers/preprocessing/random_crop.hpp"
+#include "keras/layers/preprocessing/random_flip.hpp"
+#include "keras/layers/preprocessing/random_rotation.hpp"
+#include "keras/layers/preprocessing/random_translation.hpp"
+#include "keras/layers/preprocessing/random_zoom.hpp"
 #include "keras/layers/preprocessing/rescaling.hpp"
+#include "keras/layers/preprocessing/resizing.hpp"
 // pooling
 #include "keras/layers/pooling/average_pooling1d.hpp"
 #include "keras/layers/pooling/average_pooling2d.hpp"
