@@ -59,6 +59,10 @@ const std::vector<std::pair<std::string, Factory>>& table() {
         make<SparseTopKCategoricalAccuracy>());
     add("F1Score", "f1_score", make<F1Score>());
     add("FBetaScore", "f_beta_score", make<FBetaScore>());
+    add("SensitivityAtSpecificity", "sensitivity_at_specificity", make<SensitivityAtSpecificity>());
+    add("SpecificityAtSensitivity", "specificity_at_sensitivity", make<SpecificityAtSensitivity>());
+    add("PrecisionAtRecall", "precision_at_recall", make<PrecisionAtRecall>());
+    add("RecallAtPrecision", "recall_at_precision", make<RecallAtPrecision>());
     add("IoU", "io_u", make<IoU>());
     add("BinaryIoU", "binary_io_u", make<BinaryIoU>());
     add("MeanIoU", "mean_io_u", make<MeanIoU>());

@@ -532,6 +532,7 @@ const std::map<std::string, Decoder>& keyword_table() {
       KERASPP_KW(summation_method), KERASPP_KW(multi_label), KERASPP_KW(num_labels), KERASPP_KW(average),
       KERASPP_KW(class_aggregation), KERASPP_KW(num_regressors), KERASPP_KW(num_classes),
       KERASPP_KW(target_class_ids), KERASPP_KW(sparse_y_true), KERASPP_KW(sparse_y_pred), KERASPP_KW(k),
+      KERASPP_KW(specificity), KERASPP_KW(sensitivity), KERASPP_KW(recall), KERASPP_KW(precision),
   };
 #undef KERASPP_KW
   return table;

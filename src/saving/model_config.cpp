@@ -106,7 +106,9 @@ const std::vector<MetricClass>& metric_classes() {
       KERASPP_METRIC(Hinge), KERASPP_METRIC(SquaredHinge), KERASPP_METRIC(CategoricalHinge),
       KERASPP_METRIC(TruePositives), KERASPP_METRIC(FalsePositives), KERASPP_METRIC(TrueNegatives),
       KERASPP_METRIC(FalseNegatives), KERASPP_METRIC(Precision), KERASPP_METRIC(Recall), KERASPP_METRIC(AUC),
-      KERASPP_METRIC(FBetaScore), KERASPP_METRIC(F1Score), KERASPP_METRIC(IoU), KERASPP_METRIC(BinaryIoU),
+      KERASPP_METRIC(FBetaScore), KERASPP_METRIC(F1Score), KERASPP_METRIC(SensitivityAtSpecificity),
+      KERASPP_METRIC(SpecificityAtSensitivity), KERASPP_METRIC(PrecisionAtRecall), KERASPP_METRIC(RecallAtPrecision),
+      KERASPP_METRIC(IoU), KERASPP_METRIC(BinaryIoU),
       KERASPP_METRIC(MeanIoU), KERASPP_METRIC(OneHotIoU), KERASPP_METRIC(OneHotMeanIoU),
   };
 #undef KERASPP_METRIC

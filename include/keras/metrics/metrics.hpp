@@ -34,6 +34,12 @@ KERAS_KEYWORD(num_regressors, int);
 KERAS_KEYWORD(target_class_ids, std::vector<int64_t>);
 KERAS_KEYWORD(sparse_y_true, bool);
 KERAS_KEYWORD(sparse_y_pred, bool);
+// SensitivityAtSpecificity(specificity), SpecificityAtSensitivity(sensitivity), PrecisionAtRecall(recall),
+// RecallAtPrecision(precision)
+KERAS_KEYWORD(specificity, double);
+KERAS_KEYWORD(sensitivity, double);
+KERAS_KEYWORD(recall, double);
+KERAS_KEYWORD(precision, double);
 }  // namespace keras::kw
 
 namespace keras::losses::detail {
@@ -336,6 +342,53 @@ class F1Score : public FBetaScore {
       : F1Score(kw::collect<F1Score>(kw::average = std::move(average), std::forward<A>(a)...)) {}
 };
 
+// ---- one rate at a floor on another (SensitivitySpecificityBase) ---------------------------------------------------
+
+namespace detail {
+// Confusion counts at num_thresholds thresholds spread evenly over [0, 1] (0.5 alone for 1), of predictions above
+// each threshold (one column with class_id); result() is the best `dependent` rate among the thresholds whose
+// `constrained` rate is >= the given value, 0 when none is.
+class SensitivitySpecificityBase : public NamedMetric {
+ public:
+  void update_state(const Tensor& y_true, const Tensor& y_pred, const Tensor* sample_weight = nullptr) override;
+  void reset_state() override;
+  const std::vector<double>& thresholds() const { return thresholds_; }
+
+ protected:
+  SensitivitySpecificityBase(const kw::Kwargs& k, const std::string& class_name, const std::string& value_key);
+  // Per threshold: tp / (tp + fn) (sensitivity, recall), tn / (tn + fp) (specificity), tp / (tp + fp) (precision).
+  std::vector<double> sensitivities() const;
+  std::vector<double> specificities() const;
+  std::vector<double> precisions() const;
+  double best_where_at_least(const std::vector<double>& constrained, const std::vector<double>& dependent) const;
+  double value_ = 0;
+  std::vector<double> thresholds_;
+  bool evenly_ = true;
+  std::optional<int> class_id_;
+  Confusion c_;
+};
+}  // namespace detail
+
+#define KERAS_AT_METRIC(Class, value_kw)                                                                  \
+  class Class : public detail::SensitivitySpecificityBase {                                               \
+    KERAS_METRIC_CONSTRUCTORS(Class, kw::value_kw##_t, kw::num_thresholds_t, kw::class_id_t)              \
+    template <class... A>                                                                                 \
+    explicit Class(double value_kw, A&&... a)                                                             \
+        : Class(kw::collect<Class>(kw::value_kw = value_kw, std::forward<A>(a)...)) {}                    \
+    double result() const override;                                                                       \
+  };
+
+// SensitivityAtSpecificity(specificity, num_thresholds=200, class_id=None): the best sensitivity (recall) at a
+// threshold whose specificity is >= specificity. Name "sensitivity_at_specificity".
+KERAS_AT_METRIC(SensitivityAtSpecificity, specificity)
+// SpecificityAtSensitivity(sensitivity, ...): the best specificity where sensitivity >= sensitivity.
+KERAS_AT_METRIC(SpecificityAtSensitivity, sensitivity)
+// PrecisionAtRecall(recall, ...): the best precision where recall >= recall.
+KERAS_AT_METRIC(PrecisionAtRecall, recall)
+// RecallAtPrecision(precision, ...): the best recall where precision >= precision (0 when no threshold reaches it).
+KERAS_AT_METRIC(RecallAtPrecision, precision)
+#undef KERAS_AT_METRIC
+
 // ---- IoU metrics (iou_metrics.py) ---------------------------------------------------------------------------------
 
 // IoU(num_classes, target_class_ids, ignore_class=None, sparse_y_true=true, sparse_y_pred=true, axis=-1): the
@@ -467,6 +520,10 @@ struct metrics {
   using AUC = metric_types::AUC;
   using FBetaScore = metric_types::FBetaScore;
   using F1Score = metric_types::F1Score;
+  using SensitivityAtSpecificity = metric_types::SensitivityAtSpecificity;
+  using SpecificityAtSensitivity = metric_types::SpecificityAtSensitivity;
+  using PrecisionAtRecall = metric_types::PrecisionAtRecall;
+  using RecallAtPrecision = metric_types::RecallAtPrecision;
   using IoU = metric_types::IoU;
   using BinaryIoU = metric_types::BinaryIoU;
   using MeanIoU = metric_types::MeanIoU;
