@@ -3,11 +3,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "callbacks/callback_utils.hpp"
 #include "keras/core/errors.hpp"
 #include "keras/models/model.hpp"
 #include "trainers/training_state.hpp"
@@ -43,15 +43,13 @@ BackupAndRestore::BackupAndRestore(const kw::Kwargs& k) {
     throw ValueError("Empty `backup_dir` argument passed",
                      {.hint = "give a directory for the backup, e.g. BackupAndRestore(\"/tmp/backup\")."});
   const std::string freq = k.get_or<std::string>("save_freq", "epoch");
-  if (freq != "epoch") {
-    bool digits = !freq.empty();
-    for (char c : freq) digits = digits && std::isdigit(static_cast<unsigned char>(c));
-    if (!digits)
+  if (int batches = 0; freq != "epoch") {
+    if (!detail::parse_batch_count(freq, batches))
       throw ValueError("Invalid value for argument `save_freq`. Received: save_freq=" + freq +
                            ". Expected either 'epoch' or an integer value.",
                        {.received = freq, .hint = "use save_freq=\"epoch\" or a number of batches, e.g. "
                                                   "save_freq=\"100\"."});
-    save_freq = std::stoi(freq);
+    save_freq = batches;
   }
   double_checkpoint = k.get_or("double_checkpoint", false);
   delete_checkpoint = k.get_or("delete_checkpoint", true);

@@ -302,4 +302,12 @@ std::string python_format(const std::string& pattern, const std::map<std::string
   return out;
 }
 
+bool parse_batch_count(const std::string& text, int& count) {
+  if (text.empty() || text.size() > 9) return false;  // up to 999,999,999: fits an int
+  for (char c : text)
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  count = std::stoi(text);
+  return true;
+}
+
 }  // namespace keras::callback_types::detail

@@ -24,6 +24,10 @@ void warn(const std::string& message, std::set<std::string>* seen = nullptr);
 // better); nullopt for a name whose direction is unknown (Keras raises then, in mode "auto").
 std::optional<bool> higher_is_better(const std::string& monitor);
 
+// A save_freq given as a number of batches ("100"): true with the number in `count`; false for anything else (the
+// caller raises its callback's message).
+bool parse_batch_count(const std::string& text, int& count);
+
 // Python's str.format(**fields) for the common specs: "{epoch:02d}", "{val_loss:.2f}", "{epoch}", "{loss:.3e}",
 // width, fill and alignment, sign, "{{" / "}}". An int field formats as Python formats an int, a double as a float.
 // A missing field throws std::out_of_range with the missing name; a bad spec throws keras::ValueError.

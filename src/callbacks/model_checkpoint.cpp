@@ -2,7 +2,6 @@
 // (Keras 3).
 #include "keras/callbacks/model_checkpoint.hpp"
 
-#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -42,14 +41,12 @@ ModelCheckpoint::ModelCheckpoint(const kw::Kwargs& k) {
     mode = "auto";
   }
   const std::string freq = k.get_or<std::string>("save_freq", "epoch");
-  if (freq != "epoch") {
-    bool digits = !freq.empty();
-    for (char c : freq) digits = digits && std::isdigit(static_cast<unsigned char>(c));
-    if (!digits)
+  if (int batches = 0; freq != "epoch") {
+    if (!detail::parse_batch_count(freq, batches))
       throw ValueError("Unrecognized save_freq: " + freq + ". Expected save_freq are 'epoch' or integer values",
                        ErrorDetails{.received = freq, .hint = "use save_freq=\"epoch\" or a number of batches, "
                                                               "e.g. save_freq=\"100\"."});
-    save_freq = std::stoi(freq);
+    save_freq = batches;
   }
   if (save_weights_only) {
     if (!filepath.ends_with(".weights.h5"))

@@ -129,4 +129,8 @@ TEST(BackupAndRestore, KerasArgumentErrors) {
   EXPECT_EQ(m.substr(0, m.find('\n')),
             "Invalid value for argument `save_freq`. Received: save_freq=batch. Expected either 'epoch' or an integer "
             "value.");
+  // Too many digits for an int: the same error, not std::out_of_range.
+  EXPECT_NE(message_of([] { callbacks::BackupAndRestore("/tmp/x", save_freq = "99999999999"); })
+                .find("Invalid value for argument `save_freq`"),
+            std::string::npos);
 }

@@ -6,29 +6,6 @@
 
 namespace keras::layers {
 
-namespace image {
-// The (height, width) every sizing layer needs, > 0, with Keras's TypeError when missing.
-std::pair<int64_t, int64_t> target_size(const kw::Kwargs& k, const std::string& class_name, const std::string& layer) {
-  auto h = k.get<int>("height");
-  auto w = k.get<int>("width");
-  if (!h || !w)
-    throw TypeError(class_name + ".__init__() missing " + std::string(!h && !w ? "2 required positional arguments: "
-                                                                                 "'height' and 'width'"
-                                                                               : !h ? "1 required positional argument: "
-                                                                                      "'height'"
-                                                                                    : "1 required positional argument: "
-                                                                                      "'width'"),
-                    {.layer = layer, .hint = "give the output size: " + class_name + "(224, 224)."});
-  if (*h <= 0 || *w <= 0)
-    throw ValueError("Argument `size` must be a tuple of two elements (height, width). Received: size=(" +
-                         std::to_string(*h) + ", " + std::to_string(*w) + ")",
-                     {.layer = layer, .expected = "height > 0 and width > 0",
-                      .received = std::to_string(*h) + "x" + std::to_string(*w),
-                      .hint = "give the output size in pixels, e.g. " + class_name + "(224, 224)."});
-  return {*h, *w};
-}
-}  // namespace image
-
 namespace {
 
 class ResizingImpl : public image::ImageLayerImpl {
