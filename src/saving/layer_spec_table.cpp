@@ -52,6 +52,11 @@ LayerSpec affine_augment_spec(bool width_required) {
           {}};
 }
 
+// random_contrast.py and random_brightness.py: the same keys.
+LayerSpec color_augment_spec() {
+  return {true, {{"factor", nullptr}, {"value_range", "[0, 255]"}, {"seed", "null"}}, {}};
+}
+
 // keras/src/layers/pooling/base_global_pooling.py
 LayerSpec global_pooling_spec() {
   return {false, {{"data_format", "\"channels_last\""}, {"keepdims", "false"}}, {}};
@@ -356,8 +361,8 @@ const std::map<std::string, LayerSpec>& layer_spec_table() {
         {}}},
       {"RandomZoom", affine_augment_spec(false)},
       {"RandomTranslation", affine_augment_spec(true)},
-      {"RandomContrast", {true, {{"factor", nullptr}, {"value_range", "[0, 255]"}, {"seed", "null"}}, {}}},
-      {"RandomBrightness", {true, {{"factor", nullptr}, {"value_range", "[0, 255]"}, {"seed", "null"}}, {}}},
+      {"RandomContrast", color_augment_spec()},
+      {"RandomBrightness", color_augment_spec()},
       {"Resizing",
        {true,
         {{"height", nullptr},

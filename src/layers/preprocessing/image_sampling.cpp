@@ -217,9 +217,7 @@ void for_each_resize_tap(const Layout& l, int64_t height, int64_t width, Interpo
 }  // namespace
 
 void resize_forward(const float* in, float* out, const Layout& l, int64_t height, int64_t width, Interpolation interp) {
-  Layout o = l;
-  o.height = height;
-  o.width = width;
+  const Layout o = l.resized(height, width);
 #pragma omp parallel for if (l.batch * height * width * l.channels > (1 << 16))
   for (int64_t b = 0; b < l.batch; ++b) {
     for (int64_t y = 0; y < height; ++y)
@@ -232,9 +230,7 @@ void resize_forward(const float* in, float* out, const Layout& l, int64_t height
 }
 
 void resize_backward(const float* dy, float* dx, const Layout& l, int64_t height, int64_t width, Interpolation interp) {
-  Layout o = l;
-  o.height = height;
-  o.width = width;
+  const Layout o = l.resized(height, width);
 #pragma omp parallel for if (l.batch * height * width * l.channels > (1 << 16))
   for (int64_t b = 0; b < l.batch; ++b)
     for_each_resize_tap(l, height, width, interp, [&](int64_t y, int64_t x, int64_t iy, int64_t ix, float w) {
@@ -243,9 +239,7 @@ void resize_backward(const float* dy, float* dx, const Layout& l, int64_t height
 }
 
 void window_forward(const float* in, float* out, const Layout& l, const Window& w, float fill_value) {
-  Layout o = l;
-  o.height = w.height;
-  o.width = w.width;
+  const Layout o = l.resized(w.height, w.width);
   for (int64_t b = 0; b < l.batch; ++b)
     for (int64_t y = 0; y < w.height; ++y)
       for (int64_t x = 0; x < w.width; ++x) {
@@ -257,9 +251,7 @@ void window_forward(const float* in, float* out, const Layout& l, const Window& 
 }
 
 void window_backward(const float* dy, float* dx, const Layout& l, const Window& w) {
-  Layout o = l;
-  o.height = w.height;
-  o.width = w.width;
+  const Layout o = l.resized(w.height, w.width);
   for (int64_t b = 0; b < l.batch; ++b)
     for (int64_t y = 0; y < w.height; ++y)
       for (int64_t x = 0; x < w.width; ++x) {

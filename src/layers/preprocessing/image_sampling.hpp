@@ -14,6 +14,13 @@ namespace keras::layers::image {
 struct Layout {
   int64_t batch = 1, height = 0, width = 0, channels = 0;
   bool channels_first = false;
+  // The same images at another height and width (a resize's or a window's output).
+  Layout resized(int64_t h, int64_t w) const {
+    Layout o = *this;
+    o.height = h;
+    o.width = w;
+    return o;
+  }
   int64_t index(int64_t b, int64_t y, int64_t x, int64_t c) const {
     return channels_first ? ((b * channels + c) * height + y) * width + x
                           : ((b * height + y) * width + x) * channels + c;
