@@ -12,6 +12,7 @@
 #include "core/storage_pool.hpp"
 #include "models/forward_only.hpp"
 #include "models/sequential_impl.hpp"
+#include "trainers/callback_list.hpp"
 #include "trainers/trainer.hpp"
 #include "trainers/training_state.hpp"
 
@@ -131,14 +132,15 @@ Prediction Model::predict_with(const Data& x, const kw::Kwargs& k) const {
     results.push_back(Tensor::empty(s.as_vector()));
   }
   const int verbose = k.get_or<Verbosity>("verbose", Verbosity{}).level;
-  std::shared_ptr<Callback> progress = verbose > 0 ? make_progbar_logger(verbose) : nullptr;
-  if (progress) {
-    progress->set_params(TrainingParams{verbose, 1, static_cast<int>((n + batch_size - 1) / batch_size)});
-    Logs logs;
-    progress->on_predict_begin(logs);
-  }
-  for (int64_t start = 0; start < n; start += batch_size) {
+  // Callbacks may read the model (Keras hands them `self`); predict itself changes nothing in it.
+  CallbackList cbs = make_callbacks(k, const_cast<Model&>(*this), verbose,
+                                    TrainingParams{verbose, 1, static_cast<int>((n + batch_size - 1) / batch_size)});
+  Logs logs;
+  cbs.each([&](Callback& c) { c.on_predict_begin(logs); });
+  for (int64_t start = 0, step = 0; start < n; start += batch_size, ++step) {
     int64_t end = std::min<int64_t>(n, start + batch_size);
+    Logs batch_logs;
+    cbs.each([&](Callback& c) { c.on_predict_batch_begin(static_cast<int>(step), batch_logs); });
     CallContext ctx;
     for (const auto& t : xs) ctx.inputs.push_back(t.slice(start, end));
     std::vector<Tensor> outs = g.forward(ctx);
@@ -146,15 +148,9 @@ Prediction Model::predict_with(const Data& x, const kw::Kwargs& k) const {
       int64_t row = results[i].size() / std::max<int64_t>(n, 1);
       std::copy(outs[i].data(), outs[i].data() + outs[i].size(), results[i].data() + start * row);
     }
-    if (progress) {
-      Logs logs;
-      progress->on_predict_batch_end(static_cast<int>(start / batch_size), logs);
-    }
+    cbs.each([&](Callback& c) { c.on_predict_batch_end(static_cast<int>(step), batch_logs); });
   }
-  if (progress) {
-    Logs logs;
-    progress->on_predict_end(logs);
-  }
+  cbs.each([&](Callback& c) { c.on_predict_end(logs); });
   return Prediction(std::move(results));
 }
 

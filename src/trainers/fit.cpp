@@ -10,6 +10,7 @@
 #include "keras/random/random.hpp"
 #include "keras/utils/dataset.hpp"
 #include "core/storage_pool.hpp"
+#include "trainers/callback_list.hpp"
 #include "trainers/trainer.hpp"
 
 namespace keras {
@@ -247,33 +248,49 @@ struct LossMeans {
   }
 };
 
-struct CallbackList {
-  std::vector<Callback*> items;
-  std::vector<std::shared_ptr<Callback>> owned;
-  void add(Callback* cb) { items.push_back(cb); }
-  template <class F>
-  void each(F f) {
-    for (Callback* cb : items) f(*cb);
-  }
+using MetricLists = std::vector<std::vector<std::shared_ptr<metric_types::Metric>>>;
+
+struct TestSet {
+  const std::vector<Tensor>& x;
+  const std::vector<Tensor>& y;
+  Tensor sample_weight;
+  int batch_size;
+  int64_t steps = -1;  // -1: every batch
 };
 
-CallbackList make_callbacks(const kw::Kwargs& k, Model& model, int verbose, const TrainingParams& params) {
-  CallbackList list;
-  bool has_logger = false;
-  for (const auto& arg : k.get_or<std::vector<CallbackArg>>("callbacks", {})) {
-    list.add(arg.get());
-    has_logger = has_logger || dynamic_cast<callback_types::ProgbarLogger*>(arg.get()) != nullptr;
+// evaluate()'s loop: on_test_begin, each test batch (its logs are the running values) and on_test_end with the plain
+// names ("loss", "accuracy"), which it returns.
+Logs test_loop(Trainer& trainer, const FunctionalImpl& graph, CallbackList& cbs, const TestSet& set,
+               MetricLists& metrics) {
+  LossMeans means;
+  Logs logs;
+  cbs.each([&](Callback& c) { c.on_test_begin(logs); });
+  const int64_t n = set.x[0].ndim() ? set.x[0].dim(0) : 0;
+  int64_t steps = (n + set.batch_size - 1) / set.batch_size;
+  if (set.steps >= 0) steps = std::min(steps, set.steps);
+  for (int64_t step = 0; step < steps; ++step) {
+    const int64_t begin = step * set.batch_size, end = std::min<int64_t>(n, begin + set.batch_size);
+    Logs batch_logs;
+    cbs.each([&](Callback& c) { c.on_test_batch_begin(static_cast<int>(step), batch_logs); });
+    Tensor wb = set.sample_weight.defined() ? set.sample_weight.slice(begin, end) : Tensor();
+    means.add(trainer,
+              trainer.test_step(rows_of(set.x, nullptr, begin, end), rows_of(set.y, nullptr, begin, end), wb, metrics),
+              static_cast<double>(end - begin));
+    logs.clear();
+    means.write(logs, graph, "");
+    trainer.write_metric_logs(logs, metrics, "");
+    batch_logs = logs;
+    cbs.each([&](Callback& c) { c.on_test_batch_end(static_cast<int>(step), batch_logs); });
   }
-  // As Keras: a ProgbarLogger after the user's callbacks (so keys they add show), unless they passed one.
-  if (verbose > 0 && !has_logger) {
-    list.owned.push_back(make_progbar_logger(verbose));
-    if (list.owned.back()) list.add(list.owned.back().get());
-  }
-  for (Callback* cb : list.items) {
-    cb->set_model(&model);
-    cb->set_params(params);
-  }
-  return list;
+  cbs.each([&](Callback& c) { c.on_test_end(logs); });
+  return logs;
+}
+
+// Keras 3's fit validates by calling evaluate() with its callbacks (on fresh copies of the metrics); the epoch's logs
+// get the results as "val_<name>".
+void validate(Trainer& trainer, const FunctionalImpl& graph, CallbackList& cbs, const TestSet& set, Logs& epoch_logs) {
+  auto metrics = trainer.cloned_metrics();
+  for (const auto& [name, value] : test_loop(trainer, graph, cbs, set, metrics)) epoch_logs["val_" + name] = value;
 }
 
 int positive(const kw::Kwargs& k, const char* key, int fallback) {
@@ -379,19 +396,8 @@ History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
       cbs.each([&](Callback& c) { c.on_train_batch_end(static_cast<int>(step), batch_logs); });
       if (state.stop_training) break;
     }
-    if (!vx.empty() && (epoch - initial_epoch + 1) % val_freq == 0) {
-      auto metrics = trainer.cloned_metrics();
-      LossMeans val;
-      int64_t vn = vx[0].dim(0);
-      for (int64_t begin = 0; begin < vn; begin += val_batch) {
-        int64_t end = std::min<int64_t>(vn, begin + val_batch);
-        Tensor wb = vw.defined() ? vw.slice(begin, end) : Tensor();
-        val.add(trainer, trainer.test_step(rows_of(vx, nullptr, begin, end), rows_of(vy, nullptr, begin, end), wb, metrics),
-                static_cast<double>(end - begin));
-      }
-      val.write(logs, graph(), "val_");
-      trainer.write_metric_logs(logs, metrics, "val_");
-    }
+    if (!vx.empty() && (epoch - initial_epoch + 1) % val_freq == 0)
+      validate(trainer, graph(), cbs, {vx, vy, vw, val_batch}, logs);
     cbs.each([&](Callback& c) { c.on_epoch_end(epoch, logs); });
     history.epoch.push_back(epoch);
     for (const auto& [key, value] : logs) history.history[key].push_back(value);
@@ -456,19 +462,7 @@ History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
       if (state.stop_training) break;
     }
     dataset.on_epoch_end();
-    if (!vx.empty()) {
-      auto metrics = trainer.cloned_metrics();
-      LossMeans val;
-      int64_t vn = vx[0].dim(0);
-      for (int64_t begin = 0; begin < vn; begin += 32) {
-        int64_t end = std::min<int64_t>(vn, begin + 32);
-        val.add(trainer, trainer.test_step(rows_of(vx, nullptr, begin, end), rows_of(vy, nullptr, begin, end), Tensor(),
-                                           metrics),
-                static_cast<double>(end - begin));
-      }
-      val.write(logs, graph(), "val_");
-      trainer.write_metric_logs(logs, metrics, "val_");
-    }
+    if (!vx.empty()) validate(trainer, graph(), cbs, {vx, vy, Tensor(), 32}, logs);
     cbs.each([&](Callback& c) { c.on_epoch_end(epoch, logs); });
     history.epoch.push_back(epoch);
     for (const auto& [key, value] : logs) history.history[key].push_back(value);
@@ -489,30 +483,13 @@ std::map<std::string, double> Model::evaluate_dict(const Data& x, const Data& y,
   const int batch_size = positive(k, "batch_size", 32);
   const int verbose = k.get_or<Verbosity>("verbose", Verbosity{}).level;
   Tensor sample_weight = k.get_or<Tensor>("sample_weight", Tensor());
-  int64_t n = xs[0].ndim() ? xs[0].dim(0) : 0;
+  const int64_t n = xs[0].ndim() ? xs[0].dim(0) : 0;
   int64_t steps = (n + batch_size - 1) / batch_size;
   if (auto s = k.get<int>("steps")) steps = std::min<int64_t>(steps, *s);
   for (auto& per_output : state.metrics)
     for (auto& m : per_output) m->reset_state();
   CallbackList cbs = make_callbacks(k, *this, verbose, TrainingParams{verbose, 1, static_cast<int>(steps)});
-  Logs logs;
-  cbs.each([&](Callback& c) { c.on_test_begin(logs); });
-  LossMeans means;
-  for (int64_t step = 0; step < steps; ++step) {
-    int64_t begin = step * batch_size, end = std::min<int64_t>(n, begin + batch_size);
-    Logs batch_logs;
-    cbs.each([&](Callback& c) { c.on_test_batch_begin(static_cast<int>(step), batch_logs); });
-    Tensor wb = sample_weight.defined() ? sample_weight.slice(begin, end) : Tensor();
-    means.add(trainer,
-              trainer.test_step(rows_of(xs, nullptr, begin, end), rows_of(ys, nullptr, begin, end), wb, state.metrics),
-              static_cast<double>(end - begin));
-    logs.clear();
-    means.write(logs, graph(), "");
-    trainer.write_metric_logs(logs, state.metrics, "");
-    batch_logs = logs;
-    cbs.each([&](Callback& c) { c.on_test_batch_end(static_cast<int>(step), batch_logs); });
-  }
-  cbs.each([&](Callback& c) { c.on_test_end(logs); });
+  const Logs logs = test_loop(trainer, graph(), cbs, {xs, ys, sample_weight, batch_size, steps}, state.metrics);
   return {logs.begin(), logs.end()};
 }
 

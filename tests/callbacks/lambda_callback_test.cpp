@@ -69,3 +69,29 @@ TEST(CallbackLambdaCallback, InFit) {
   EXPECT_EQ(batches, 6);
   EXPECT_EQ(epochs_seen, (std::vector<int>{0, 1}));
 }
+
+TEST(CallbackLambdaCallback, FitValidatesThroughTheTestHooks) {
+  // Keras 3's fit() validates by calling evaluate() with its callbacks: on_test_begin, each test batch and
+  // on_test_end run (with the un-prefixed names) before the epoch ends.
+  Sequential model = tiny_model();
+  model.compile(optimizer = "sgd", loss = "mse");
+  Tensor x = Tensor::zeros({8, 2}), y = Tensor::zeros({8, 1});
+  std::vector<std::string> calls;
+  callbacks::LambdaCallback spy(
+      on_test_begin = [&](Logs&) { calls.push_back("test_begin"); },
+      on_test_batch_end = [&](int batch, Logs&) { calls.push_back("test_batch " + std::to_string(batch)); },
+      on_test_end = [&](Logs& logs) {
+        calls.push_back("test_end " + std::to_string(logs.count("loss")) + std::to_string(logs.count("val_loss")));
+      },
+      on_epoch_end = [&](int, Logs& logs) { calls.push_back("epoch_end " + std::to_string(logs.count("val_loss"))); });
+  model.fit(x, y, epochs = 2, validation_split = 0.5, validation_batch_size = 2, verbose = 0, callbacks = {spy});
+  const std::vector<std::string> epoch{"test_begin", "test_batch 0", "test_batch 1", "test_end 10", "epoch_end 1"};
+  std::vector<std::string> expected = epoch;
+  expected.insert(expected.end(), epoch.begin(), epoch.end());
+  EXPECT_EQ(calls, expected);
+  // The predict hooks too (Keras's **kwargs).
+  int predicted = 0;
+  callbacks::LambdaCallback on_predict(on_predict_batch_end = [&](int, Logs&) { ++predicted; });
+  model.predict(x, batch_size = 4, verbose = 0, callbacks = {on_predict});
+  EXPECT_EQ(predicted, 2);
+}

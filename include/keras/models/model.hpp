@@ -70,7 +70,7 @@ class Model : public Layer {
  public:
   using keywords = kw::keywords<kw::name_t, kw::trainable_t>;
   struct predict_args {
-    using keywords = kw::keywords<kw::batch_size_t, kw::verbose_t, kw::steps_t>;
+    using keywords = kw::keywords<kw::batch_size_t, kw::verbose_t, kw::steps_t, kw::callbacks_t>;
   };
 
   struct compile_args {
