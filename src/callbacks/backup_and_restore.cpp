@@ -42,13 +42,13 @@ BackupAndRestore::BackupAndRestore(const kw::Kwargs& k) {
   if (backup_dir.empty())
     throw ValueError("Empty `backup_dir` argument passed",
                      {.hint = "give a directory for the backup, e.g. BackupAndRestore(\"/tmp/backup\")."});
-  const std::string freq = k.get_or<std::string>("save_freq", "epoch");
+  const std::string freq = k.get_or<Frequency>("save_freq", "epoch").text;
   if (int batches = 0; freq != "epoch") {
     if (!detail::parse_batch_count(freq, batches))
       throw ValueError("Invalid value for argument `save_freq`. Received: save_freq=" + freq +
                            ". Expected either 'epoch' or an integer value.",
                        {.received = freq, .hint = "use save_freq=\"epoch\" or a number of batches, e.g. "
-                                                  "save_freq=\"100\"."});
+                                                  "save_freq=100."});
     save_freq = batches;
   }
   double_checkpoint = k.get_or("double_checkpoint", false);

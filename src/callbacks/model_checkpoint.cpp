@@ -40,12 +40,12 @@ ModelCheckpoint::ModelCheckpoint(const kw::Kwargs& k) {
     detail::warn("ModelCheckpoint mode '" + mode + "' is unknown, fallback to auto mode.");
     mode = "auto";
   }
-  const std::string freq = k.get_or<std::string>("save_freq", "epoch");
+  const std::string freq = k.get_or<Frequency>("save_freq", "epoch").text;
   if (int batches = 0; freq != "epoch") {
     if (!detail::parse_batch_count(freq, batches))
       throw ValueError("Unrecognized save_freq: " + freq + ". Expected save_freq are 'epoch' or integer values",
                        ErrorDetails{.received = freq, .hint = "use save_freq=\"epoch\" or a number of batches, "
-                                                              "e.g. save_freq=\"100\"."});
+                                                              "e.g. save_freq=100."});
     save_freq = batches;
   }
   if (save_weights_only) {

@@ -83,7 +83,7 @@ TEST(BackupAndRestore, BackupWithinAnEpochResumesAtItsStart) {
     (void)batch;
   });
   EXPECT_THROW(model.fit(d.x, d.y, epochs = 3, batch_size = 8, shuffle = false, verbose = 0,
-                         callbacks = {callbacks::BackupAndRestore(backup, save_freq = "2"), stop}),
+                         callbacks = {callbacks::BackupAndRestore(backup, save_freq = 2), stop}),
                bar::Interrupted);
   // Every second batch, counted across epochs as Keras counts them: batches 1 and 3 of epoch 0, then 0 and 2 of
   // epoch 1, where it stopped; the epoch recorded is the number of epochs finished.

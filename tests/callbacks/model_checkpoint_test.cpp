@@ -152,8 +152,9 @@ TEST(CallbackModelCheckpoint, MissingMonitorWarnsAndSaves) {
 
 TEST(CallbackModelCheckpoint, SavesEveryNBatches) {
   Sequential model = tiny_model();
-  callbacks::ModelCheckpoint ckpt("e{epoch}-b{batch}.keras", save_freq = "2");
+  callbacks::ModelCheckpoint ckpt("e{epoch}-b{batch}.keras", save_freq = 2);  // as Keras takes it; "2" too
   EXPECT_EQ(*ckpt.save_freq, 2);
+  EXPECT_EQ(*callbacks::ModelCheckpoint("m.keras", save_freq = "3").save_freq, 3);
   auto& saved = record(ckpt);
   ckpt.set_model(&model);
   Logs logs;

@@ -21,7 +21,7 @@ KERAS_KEYWORD(delete_checkpoint, bool);
 
 namespace keras::callback_types {
 
-// save_freq: "epoch" (after every epoch) or a number of batches ("100"). double_checkpoint=true keeps the previous
+// save_freq: "epoch" (after every epoch) or a number of batches (100). double_checkpoint=true keeps the previous
 // backup beside the latest (as "<file>.bkp") and falls back to it when the latest cannot be read.
 // delete_checkpoint=false keeps the backup after training ends.
 class BackupAndRestore : public Callback {

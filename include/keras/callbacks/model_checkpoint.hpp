@@ -21,7 +21,7 @@ namespace keras::callback_types {
 // filepath is formatted as Python's str.format with epoch (1-based), batch (1-based, for save_freq=N) and the logs:
 // "{epoch:02d}", "{val_loss:.2f}", "{loss:.3e}", "{epoch}". It must end in ".weights.h5" with
 // save_weights_only=true (model.save_weights), otherwise in ".keras" or ".h5" (model.save); the directory is created.
-// save_freq: "epoch" or a number of batches ("100").
+// save_freq: "epoch" or a number of batches (100).
 class ModelCheckpoint : public Callback {
  public:
   using keywords = kw::keywords<kw::filepath_t, kw::monitor_t, kw::verbose_t, kw::save_best_only_t,

@@ -181,6 +181,15 @@ struct CallbackArg {
   Callback* get() const { return borrowed ? borrowed : owned.get(); }
 };
 
+// save_freq= / update_freq=: a word ("epoch", "batch") or a number of batches, given as Keras takes it (100) or as
+// text ("100"). The callback reads `text` and says which words it accepts.
+struct Frequency {
+  std::string text;
+  Frequency(const char* word) : text(word) {}
+  Frequency(std::string word) : text(std::move(word)) {}
+  Frequency(int batches) : text(std::to_string(batches)) {}
+};
+
 // learning_rate=: a number or a schedule (optimizers::schedules::ExponentialDecay(...)).
 struct LearningRateArg {
   double value = 0.0;

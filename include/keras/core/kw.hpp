@@ -309,7 +309,7 @@ KERAS_KEYWORD(start_from_epoch, int);
 KERAS_KEYWORD(filepath, std::string);
 KERAS_KEYWORD(save_best_only, bool);
 KERAS_KEYWORD(save_weights_only, bool);
-KERAS_KEYWORD(save_freq, std::string);
+KERAS_KEYWORD(save_freq, Frequency);
 KERAS_KEYWORD(filename, std::string);
 KERAS_KEYWORD(separator, std::string);
 KERAS_KEYWORD(append, bool);
