@@ -16,6 +16,7 @@ using Factory = std::function<std::shared_ptr<Optimizer>()>;
 
 const std::map<std::string, Factory>& registry() {
   static const std::map<std::string, Factory> r = {
+      {"adafactor", [] { return std::make_shared<Adafactor>(kw::Kwargs{}); }},
       {"adadelta", [] { return std::make_shared<Adadelta>(kw::Kwargs{}); }},
       {"adagrad", [] { return std::make_shared<Adagrad>(kw::Kwargs{}); }},
       {"adam", [] { return std::make_shared<Adam>(kw::Kwargs{}); }},
@@ -69,7 +70,7 @@ std::shared_ptr<Optimizer> get(const OptimizerArg& arg) {
       closest = kv.first;
     }
   }
-  static const std::vector<std::string> not_yet = {"adafactor", "muon", "lossscaleoptimizer",
+  static const std::vector<std::string> not_yet = {"muon", "lossscaleoptimizer",
                                                    "schedulefreeadamw", "schedulefreesgd"};
   if (std::find(not_yet.begin(), not_yet.end(), key) != not_yet.end())
     throw NotImplementedError("keraspp does not implement the Keras optimizer \"" + arg.name +

@@ -143,19 +143,31 @@ void Optimizer::set_learning_rate(double lr) {
 
 // ---- building ----
 
-void Optimizer::add_slots(const std::vector<VariablePtr>& variables,
-                          const std::vector<std::pair<std::string, float>>& slots) {
+size_t Optimizer::begin_slot_group(size_t count) {
   if (building_group_ == groups_.size()) {
     size_t first = 0;
     for (const auto& g : groups_) first = std::max(first, g.first + g.second);
-    groups_.emplace_back(first, slots.size());
+    groups_.emplace_back(first, count);
   }
-  const size_t first = groups_[building_group_].first;
-  ++building_group_;
+  return groups_[building_group_++].first;
+}
+
+void Optimizer::add_slots(const std::vector<VariablePtr>& variables,
+                          const std::vector<std::pair<std::string, float>>& slots) {
+  const size_t first = begin_slot_group(slots.size());
   for (const VariablePtr& v : variables) {
     std::vector<Tensor>& per_var = slots_[index_.at(v.get())];
     if (per_var.size() < first + slots.size()) per_var.resize(first + slots.size());
     for (size_t j = 0; j < slots.size(); ++j) per_var[first + j] = Tensor::full(v->value.dims(), slots[j].second);
+  }
+}
+
+void Optimizer::add_slots(const std::vector<VariablePtr>& variables, const std::vector<SlotDims>& slot_dims) {
+  const size_t first = begin_slot_group(slot_dims.size());
+  for (const VariablePtr& v : variables) {
+    std::vector<Tensor>& per_var = slots_[index_.at(v.get())];
+    if (per_var.size() < first + slot_dims.size()) per_var.resize(first + slot_dims.size());
+    for (size_t j = 0; j < slot_dims.size(); ++j) per_var[first + j] = Tensor::zeros(slot_dims[j](*v));
   }
 }
 

@@ -28,6 +28,7 @@
 #include "keras/layers/spatial_keywords.hpp"
 #include "keras/losses/losses.hpp"
 #include "keras/metrics/metrics.hpp"
+#include "keras/optimizers/adafactor.hpp"
 #include "keras/optimizers/ftrl.hpp"
 #include "keras/optimizers/schedules.hpp"
 #include "keras/regularizers/regularizers.hpp"
@@ -522,8 +523,8 @@ const std::map<std::string, Decoder>& keyword_table() {
       KERASPP_KW(cycle), KERASPP_KW(first_decay_steps), KERASPP_KW(t_mul), KERASPP_KW(m_mul),
       KERASPP_KW(learning_rate_power), KERASPP_KW(l1_regularization_strength), KERASPP_KW(l2_regularization_strength),
       KERASPP_KW(l2_shrinkage_regularization_strength),
-      KERASPP_KW(learning_rate_power), KERASPP_KW(l1_regularization_strength), KERASPP_KW(l2_regularization_strength),
-      KERASPP_KW(l2_shrinkage_regularization_strength),
+      KERASPP_KW(beta_2_decay), KERASPP_KW(epsilon_1), KERASPP_KW(epsilon_2), KERASPP_KW(clip_threshold),
+      KERASPP_KW(relative_step),
       // losses
       KERASPP_KW(from_logits), KERASPP_KW(reduction), KERASPP_KW(label_smoothing), KERASPP_KW(delta),
       KERASPP_KW(gamma), KERASPP_KW(apply_class_balancing), KERASPP_KW(ignore_class), KERASPP_KW(beta),

@@ -543,6 +543,144 @@ TEST(OptimizerFtrl, KerasArgumentChecksAndConfig) {
   EXPECT_FLOAT_EQ(again.learning_rate(), 0.05);
 }
 
+// A variable of any dims, for Adafactor's factored moments.
+VariablePtr shaped_variable(const Vec& w, std::vector<int64_t> dims) {
+  auto v = make_variable(w);
+  v->value = v->value.reshape(dims);
+  return v;
+}
+void set_shaped_grad(Variable& v, const Vec& g) {
+  set_grad(v, g);
+  v.grad = v.grad.reshape(v.value.dims());
+}
+
+TEST(OptimizerAdafactor, KerasSingleStepsAndGolden) {
+  // adafactor_test.py test_single_step_1d: unfactored.
+  optimizers::Adafactor one(0.5);
+  auto v = make_variable({1, 2, 3, 4});
+  set_grad(*v, {1, 6, 7, 2});
+  one.apply_gradients({v});
+  const Vec after_1d = {-0.3693, 0.6307, 1.6307, 2.6307};
+  for (size_t i = 0; i < 4; ++i) EXPECT_NEAR(v->value.data()[i], after_1d[i], 1e-4) << i;
+  // test_single_step_2d: r and c are the row and column means of g^2, v their normalised outer product.
+  optimizers::Adafactor two(0.5);
+  auto m = shaped_variable({1, 2, 3, 4}, {2, 2});
+  set_shaped_grad(*m, {1, 6, 7, 2});
+  two.apply_gradients({m});
+  const Vec after_2d = {0.7007, -0.0081, 1.2492, 3.4407};
+  for (size_t i = 0; i < 4; ++i) EXPECT_NEAR(m->value.data()[i], after_2d[i], 1e-4) << i;
+  // Slots in Keras's order: iteration, learning_rate, then r (2), c (2), v (2, 2) of the kernel.
+  const auto vars = two.variables();
+  ASSERT_EQ(vars.size(), 5u);
+  EXPECT_EQ(vars[2].dims(), (std::vector<int64_t>{2}));
+  EXPECT_NEAR(vars[2].data()[0], 18.5, 1e-5);
+  EXPECT_NEAR(vars[2].data()[1], 26.5, 1e-5);
+  EXPECT_NEAR(vars[3].data()[0], 25.0, 1e-5);
+  EXPECT_NEAR(vars[3].data()[1], 20.0, 1e-5);
+  EXPECT_EQ(vars[4].dims(), (std::vector<int64_t>{2, 2}));
+  EXPECT_NEAR(vars[4].data()[0], 20.5556, 1e-4);
+  EXPECT_NEAR(vars[4].data()[3], 23.5556, 1e-4);
+  // test_correctness_with_golden (relative_step=false changes nothing: Keras caps the step at 1/sqrt(t) anyway).
+  optimizers::Adafactor golden(0.5, beta_2_decay = -0.65, epsilon_1 = 1e-15, epsilon_2 = 1e-4, clip_threshold = 0.9,
+                               relative_step = false);
+  check_golden(golden,
+               {{0.55},
+                {0.3031, 0.3026, 0.3025, 0.3024, 0.3024, 0.3024, 0.3024, 0.3024, 0.3024, 0.3024},
+                {0.1671, 0.1665, 0.1663, 0.1663, 0.1663, 0.1663, 0.1663, 0.1663, 0.1663, 0.1663},
+                {0.0923, 0.0916, 0.0915, 0.0914, 0.0914, 0.0914, 0.0914, 0.0914, 0.0914, 0.0914},
+                {0.0554, 0.0548, 0.0546, 0.0546, 0.0546, 0.0546, 0.0546, 0.0545, 0.0545, 0.0545}});
+}
+
+TEST(OptimizerAdafactor, MatchesFormulaInDoubleForRank3) {
+  // Keras's update_step written out for a (2, 2, 3) variable: one (r, c) pair per leading index, three steps, with
+  // weight decay and a clip threshold that bites.
+  const std::vector<int64_t> dims{2, 2, 3};
+  const size_t n = 12;
+  const double lr = 0.3, decay_rate = -0.8, eps1 = 1e-30, eps2 = 1e-3, clip = 0.5, wd = 0.01;
+  optimizers::Adafactor opt(lr, clip_threshold = clip, weight_decay = wd);
+  Vec w = initial_weights(n), r(4, 0.0), c(6, 0.0), v(n, 0.0);
+  auto var = shaped_variable(w, dims);
+  const auto gs = gradient_sequence(n, 3);
+  for (int step = 0; step < 3; ++step) {
+    const Vec& g = gs[static_cast<size_t>(step)];
+    set_shaped_grad(*var, g);
+    opt.apply_gradients({var});
+    const double t = step + 1, lr32 = f(lr);
+    for (double& x : w) x -= x * wd * lr32;
+    double sq = 0;
+    for (double x : w) sq += x * x;
+    const double alpha = std::max(eps2, std::sqrt(sq / n)) * std::min(lr32, 1 / std::sqrt(t));
+    const double beta = 1 - std::pow(t, decay_rate);
+    for (size_t b = 0; b < 2; ++b) {
+      for (size_t row = 0; row < 2; ++row) {
+        double mean = 0;
+        for (size_t col = 0; col < 3; ++col) mean += (g[b * 6 + row * 3 + col] * g[b * 6 + row * 3 + col] + eps1) / 3;
+        r[b * 2 + row] = beta * r[b * 2 + row] + (1 - beta) * mean;
+      }
+      for (size_t col = 0; col < 3; ++col) {
+        double mean = 0;
+        for (size_t row = 0; row < 2; ++row) mean += (g[b * 6 + row * 3 + col] * g[b * 6 + row * 3 + col] + eps1) / 2;
+        c[b * 3 + col] = beta * c[b * 3 + col] + (1 - beta) * mean;
+      }
+      const double r_mean = (r[b * 2] + r[b * 2 + 1]) / 2;
+      for (size_t row = 0; row < 2; ++row)
+        for (size_t col = 0; col < 3; ++col) v[b * 6 + row * 3 + col] = r[b * 2 + row] / r_mean * c[b * 3 + col];
+    }
+    double u_sq = 0;
+    for (size_t i = 0; i < n; ++i) u_sq += g[i] * g[i] / v[i];
+    const double scale = alpha / std::max(1.0, std::sqrt(u_sq / n) / clip);
+    for (size_t i = 0; i < n; ++i) {
+      w[i] -= scale * g[i] / std::sqrt(v[i]);
+      EXPECT_NEAR(var->value.data()[i], w[i], 2e-5 * std::max(1.0, std::abs(w[i]))) << "step " << step << " " << i;
+    }
+  }
+  const auto vars = opt.variables();  // iteration, learning_rate, r (2, 2), c (2, 3), v (2, 2, 3)
+  ASSERT_EQ(vars.size(), 5u);
+  EXPECT_EQ(vars[2].dims(), (std::vector<int64_t>{2, 2}));
+  EXPECT_EQ(vars[3].dims(), (std::vector<int64_t>{2, 3}));
+  for (size_t i = 0; i < 4; ++i) EXPECT_NEAR(vars[2].data()[i], r[i], 1e-5 * std::max(1.0, r[i]));
+}
+
+TEST(OptimizerAdafactor, WeightDecayConfigAndGet) {
+  // adafactor_test.py test_weight_decay: a zero gradient leaves only the decay, w * (1 - 0.004)^3.
+  optimizers::Adafactor opt(1.0, weight_decay = 0.004);
+  auto w = make_variable({2.0});
+  auto scalar = std::make_shared<Variable>();
+  scalar->value = Tensor::scalar(2.0f);
+  for (int i = 0; i < 3; ++i) {
+    set_grad(*w, {0.0});
+    scalar->grad = Tensor::scalar(0.0f);
+    opt.apply_gradients({w, scalar});
+  }
+  EXPECT_NEAR(w->value.data()[0], 1.9760959, 1e-6);
+  EXPECT_NEAR(scalar->value.item(), 1.9760959, 1e-6);
+  // A variable of rank < 2 gets Keras's two placeholder scalars before its v.
+  const auto vars = opt.variables();
+  ASSERT_EQ(vars.size(), 2u + 3u + 3u);
+  EXPECT_EQ(vars[2].ndim(), 0);
+  EXPECT_EQ(vars[3].ndim(), 0);
+  EXPECT_EQ(vars[4].dims(), (std::vector<int64_t>{1}));
+
+  optimizers::Adafactor defaults;
+  EXPECT_EQ(defaults.name(), "adafactor");
+  EXPECT_FLOAT_EQ(defaults.learning_rate(), 0.001);
+  EXPECT_DOUBLE_EQ(defaults.beta_2_decay(), -0.8);
+  EXPECT_DOUBLE_EQ(defaults.epsilon_1(), 1e-30);
+  EXPECT_DOUBLE_EQ(defaults.epsilon_2(), 1e-3);
+  EXPECT_DOUBLE_EQ(defaults.clip_threshold(), 1.0);
+  EXPECT_TRUE(defaults.relative_step());
+  optimizers::Adafactor custom(0.5, beta_2_decay = -0.65, epsilon_1 = 1e-15, epsilon_2 = 1e-4, clip_threshold = 0.9,
+                               relative_step = false);
+  optimizers::Adafactor again(custom.get_config());
+  EXPECT_DOUBLE_EQ(again.beta_2_decay(), -0.65);
+  EXPECT_DOUBLE_EQ(again.epsilon_1(), 1e-15);
+  EXPECT_DOUBLE_EQ(again.clip_threshold(), 0.9);
+  EXPECT_FALSE(again.relative_step());
+  EXPECT_FLOAT_EQ(again.learning_rate(), 0.5);
+  EXPECT_EQ(optimizers::get("adafactor")->class_name(), "Adafactor");
+  EXPECT_EQ(optimizers::get("Adafactor")->name(), "adafactor");
+}
+
 TEST(OptimizerLion, MatchesFormula) {
   optimizers::Lion opt(0.01);
   check_against(opt, lion_rule(0.9, 0.99, 5), "lion");
@@ -903,8 +1041,8 @@ TEST(OptimizerConfig, KerasKeysAndValues) {
 // get(), names()
 
 TEST(OptimizerGet, NamesCaseInsensitiveAndObjects) {
-  const std::vector<std::string> expected = {"adadelta", "adagrad", "adam",    "adamax", "adamw",
-                                             "ftrl",     "lion",    "nadam",   "rmsprop", "sgd"};
+  const std::vector<std::string> expected = {"adadelta", "adafactor", "adagrad", "adam",    "adamax", "adamw",
+                                             "ftrl",     "lion",      "nadam",   "rmsprop", "sgd"};
   EXPECT_EQ(optimizers::names(), expected);
   for (const std::string& n : expected) {
     auto opt = optimizers::get(n);
@@ -937,7 +1075,7 @@ TEST(OptimizerGet, UnknownNameIsAValueErrorWithHint) {
     EXPECT_THAT(e.hint(), HasSubstr("did you mean \"adam\""));
     EXPECT_THAT(e.hint(), HasSubstr("\"rmsprop\""));
   }
-  EXPECT_THROW(optimizers::get("adafactor"), NotImplementedError);
+  EXPECT_THROW(optimizers::get("muon"), NotImplementedError);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

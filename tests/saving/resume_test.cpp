@@ -87,6 +87,11 @@ TEST(SavingResume, FtrlWithItsTwoSlotsMidTraining) {
                                                 l2_shrinkage_regularization_strength = 0.01, beta = 0.1));
 }
 
+TEST(SavingResume, AdafactorWithItsFactoredSlotsMidTraining) {
+  // r and c have other shapes than their variable, and the biases' placeholders are scalars.
+  resume_matches("adafactor.keras", optimizers::Adafactor(learning_rate = 0.05, clip_threshold = 0.8));
+}
+
 TEST(SavingCompileConfig, MetricObjectsKeepTheirConfiguration) {
   // Keras writes metric objects with their config; keraspp wrote only their names, which lost AUC(curve="PR") and
   // made MeanIoU(3) unloadable (its num_classes is required).

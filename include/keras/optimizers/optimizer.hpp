@@ -11,6 +11,7 @@
 //   5. the rule, with lr = the schedule's value at iterations() (or the constant);
 //   6. the EMA of the weights when use_ema=true; then iterations() += 1.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -126,6 +127,9 @@ class Optimizer {
   // Appends, for each variable, one slot per name (interleaved per variable, as Keras's add_optimizer_variables),
   // filled with its initial value.
   void add_slots(const std::vector<VariablePtr>& variables, const std::vector<std::pair<std::string, float>>& slots);
+  // The same with each slot's dims chosen per variable (Adafactor's factored moments), filled with zeros.
+  using SlotDims = std::function<std::vector<int64_t>(const Variable&)>;
+  void add_slots(const std::vector<VariablePtr>& variables, const std::vector<SlotDims>& slot_dims);
   float* slot(size_t index, size_t k) { return slots_[index][k].data(); }
   // weight_decay * lr for the variable being updated (0 when it has none).
   float weight_decay_factor() const { return decay_factor_; }
@@ -139,6 +143,8 @@ class Optimizer {
     int64_t size = 0;
   };
   void rebuild_for(const std::vector<VariablePtr>& variables);
+  // The index of the first slot of the group add_slots is building (a new group the first time round).
+  size_t begin_slot_group(size_t count);
   bool decays(const Variable& v) const;
   void update_ema(const std::vector<VariablePtr>& variables);
 
@@ -171,9 +177,9 @@ class Optimizer {
   bool warned_missing_ = false;
 };
 
-// Resolves a name ("adam", "sgd", "rmsprop", "adamw", "adagrad", "adadelta", "adamax", "nadam", "lion", "ftrl";
-// case-insensitive, as Keras lowercases class names) with Keras's defaults, or an object (returned as is, shared).
-// An unknown name is a ValueError listing the valid ones. An empty OptimizerArg gives null (Keras's get(None)).
+// Resolves a name ("adam", "sgd", "rmsprop", "adamw", "adagrad", "adadelta", "adamax", "nadam", "lion", "ftrl",
+// "adafactor"; case-insensitive, as Keras lowercases class names) with Keras's defaults, or an object (returned as
+// is, shared). An unknown name is a ValueError listing the valid ones. An empty OptimizerArg gives null (Keras's get(None)).
 std::shared_ptr<Optimizer> get(const OptimizerArg& arg);
 std::vector<std::string> names();
 

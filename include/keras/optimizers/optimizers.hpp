@@ -15,3 +15,4 @@
 #include "keras/optimizers/nadam.hpp"
 #include "keras/optimizers/lion.hpp"
 #include "keras/optimizers/ftrl.hpp"
+#include "keras/optimizers/adafactor.hpp"
