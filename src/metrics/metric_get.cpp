@@ -36,6 +36,8 @@ const std::vector<std::pair<std::string, Factory>>& table() {
     add("CosineSimilarity", "cosine_similarity", make<CosineSimilarity>());
     add("LogCoshError", "log_cosh_error", make<LogCoshError>());
     add("R2Score", "r2_score", make<R2Score>());
+    add("PearsonCorrelation", "pearson_correlation", make<PearsonCorrelation>());
+    add("ConcordanceCorrelation", "concordance_correlation", make<ConcordanceCorrelation>());
     add("AUC", "auc", make<AUC>());
     add("FalseNegatives", "false_negatives", make<FalseNegatives>());
     add("FalsePositives", "false_positives", make<FalsePositives>());

@@ -101,6 +101,7 @@ const std::vector<MetricClass>& metric_classes() {
       KERASPP_METRIC(MeanSquaredError), KERASPP_METRIC(MeanAbsoluteError), KERASPP_METRIC(MeanAbsolutePercentageError),
       KERASPP_METRIC(MeanSquaredLogarithmicError), KERASPP_METRIC(RootMeanSquaredError),
       KERASPP_METRIC(CosineSimilarity), KERASPP_METRIC(LogCoshError), KERASPP_METRIC(R2Score),
+      KERASPP_METRIC(PearsonCorrelation), KERASPP_METRIC(ConcordanceCorrelation),
       KERASPP_METRIC(BinaryCrossentropy), KERASPP_METRIC(CategoricalCrossentropy),
       KERASPP_METRIC(SparseCategoricalCrossentropy), KERASPP_METRIC(KLDivergence), KERASPP_METRIC(Poisson),
       KERASPP_METRIC(Hinge), KERASPP_METRIC(SquaredHinge), KERASPP_METRIC(CategoricalHinge),

@@ -215,8 +215,8 @@ TEST(SavingLegacyTraining, UnsupportedTrainingConfigsAreRefused) {
   EXPECT_EQ(per_output[0].at(0).name, "mae");
   EXPECT_EQ(per_output[1].at(0).name, "mse");
   expect_refused("metric_obj.h5",
-                 R"("loss": "mse", "metrics": [{"class_name": "PearsonCorrelation", "config": {"axis": -1}}])",
-                 "Unknown metric class 'PearsonCorrelation'");
+                 R"("loss": "mse", "metrics": [{"class_name": "MyCustomMetric", "config": {"axis": -1}}])",
+                 "Unknown metric class 'MyCustomMetric'");
   // Metric objects as Keras writes them: every argument, dtype, and None for the ones keraspp does not take.
   write_bytes(dir / "auc.h5", legacy_file(two, R"({"loss": "mse", "metrics": [{"module": "keras.metrics",
       "class_name": "AUC", "config": {"name": "pr_auc", "dtype": "float32", "num_thresholds": 50, "curve": "PR",

@@ -183,6 +183,15 @@ KERAS_MEAN_METRIC(MeanSquaredLogarithmicError)  // "mean_squared_logarithmic_err
 KERAS_MEAN_METRIC(CosineSimilarity, kw::axis_t) // "cosine_similarity": +sum(l2_norm(y_true) * l2_norm(y_pred))
 KERAS_MEAN_METRIC(LogCoshError)                 // "logcosh"
 
+// ---- correlation metrics (correlation_metrics.py): running means of one correlation per sample --------------------
+// Each sample's correlation is taken along `axis` (default -1: over each row's elements); the metric is the mean over
+// every sample seen, weighted by sample_weight. Rank-1 inputs give one correlation per batch. Moments are population
+// ones (ddof 0) and epsilon is 1e-7, as Keras's:
+//   Pearson:     mean((t - mean t) / (std t + eps) * (p - mean p) / (std p + eps))   (a constant sample gives 0)
+//   Concordance: mean(2 (t - mean p)(p - mean p)) / (var t + var p + (mean t - mean p)^2 + eps)   (Lin's CCC)
+KERAS_MEAN_METRIC(PearsonCorrelation, kw::axis_t)      // "pearson_correlation"
+KERAS_MEAN_METRIC(ConcordanceCorrelation, kw::axis_t)  // "concordance_correlation"
+
 // sqrt of the running weighted mean of (y_pred - y_true)^2. Name "root_mean_squared_error".
 class RootMeanSquaredError : public Mean {
   KERAS_METRIC_CONSTRUCTORS(RootMeanSquaredError)
@@ -501,6 +510,8 @@ struct metrics {
   using MeanSquaredLogarithmicError = metric_types::MeanSquaredLogarithmicError;
   using RootMeanSquaredError = metric_types::RootMeanSquaredError;
   using CosineSimilarity = metric_types::CosineSimilarity;
+  using PearsonCorrelation = metric_types::PearsonCorrelation;
+  using ConcordanceCorrelation = metric_types::ConcordanceCorrelation;
   using LogCoshError = metric_types::LogCoshError;
   using R2Score = metric_types::R2Score;
   using BinaryCrossentropy = metric_types::BinaryCrossentropy;
@@ -529,6 +540,8 @@ struct metrics {
   using MeanIoU = metric_types::MeanIoU;
   using OneHotIoU = metric_types::OneHotIoU;
   using OneHotMeanIoU = metric_types::OneHotMeanIoU;
+  // metrics::get("pearson_correlation"): keras.metrics.get, a metric object by name.
+  static std::shared_ptr<Metric> get(const MetricArg& arg) { return metric_types::get(arg); }
   // metrics::get("mae", y_true_shape, y_pred_shape)
   static std::shared_ptr<Metric> get(const MetricArg& arg, const Shape& y_true, const Shape& y_pred) {
     return metric_types::get(arg, y_true, y_pred);
