@@ -22,6 +22,8 @@
 #include "keras/layers/normalization/normalization_keywords.hpp"
 #include "keras/layers/preprocessing/image_preprocessing_keywords.hpp"
 #include "keras/layers/preprocessing/normalization.hpp"
+#include "keras/layers/preprocessing/category_encoding.hpp"
+#include "keras/layers/preprocessing/discretization.hpp"
 #include "keras/layers/preprocessing/rescaling.hpp"
 #include "keras/layers/rnn/bidirectional.hpp"
 #include "keras/layers/rnn/rnn_common.hpp"
@@ -508,7 +510,8 @@ const std::map<std::string, Decoder>& keyword_table() {
       KERASPP_KW(use_scale), KERASPP_KW(score_mode), KERASPP_KW(head_dim), KERASPP_KW(num_query_heads),
       KERASPP_KW(num_key_value_heads), KERASPP_KW(height_factor), KERASPP_KW(width_factor), KERASPP_KW(fill_mode),
       KERASPP_KW(fill_value), KERASPP_KW(value_range), KERASPP_KW(height), KERASPP_KW(width),
-      KERASPP_KW(crop_to_aspect_ratio), KERASPP_KW(pad_to_aspect_ratio),
+      KERASPP_KW(crop_to_aspect_ratio), KERASPP_KW(pad_to_aspect_ratio), KERASPP_KW(num_tokens),
+      KERASPP_KW(output_mode), KERASPP_KW(sparse), KERASPP_KW(bin_boundaries), KERASPP_KW(num_bins),
       // initializers and regularizers
       KERASPP_KW(value), KERASPP_KW(mean), KERASPP_KW(stddev), KERASPP_KW(minval), KERASPP_KW(maxval),
       KERASPP_KW(gain), KERASPP_KW(scale), KERASPP_KW(mode), KERASPP_KW(distribution), KERASPP_KW(l1),

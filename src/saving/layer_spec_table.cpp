@@ -348,6 +348,18 @@ const std::map<std::string, LayerSpec>& layer_spec_table() {
          {"variance", "null", Kind::kArg, As::kFloats}},
         {}}},
       {"Rescaling", {false, {{"scale", nullptr}, {"offset", "0.0"}}, {}}},
+      // preprocessing/category_encoding.py, discretization.py
+      {"CategoryEncoding", {true, {{"num_tokens", "null"}, {"output_mode", "\"multi_hot\""}, {"sparse", "false"}}, {}}},
+      {"Discretization",
+       {true,
+        {{"bin_boundaries", "null"},
+         {"num_bins", "null"},
+         {"epsilon", "0.01"},
+         {"output_mode", "\"int\""},
+         {"sparse", "false"}},
+        {},
+        {},
+        false}},
       // preprocessing/image_preprocessing/*.py
       {"RandomFlip", {true, {{"seed", "null"}, {"mode", "\"horizontal_and_vertical\""}, {"data_format", "\"channels_last\""}}, {}}},
       {"RandomRotation",

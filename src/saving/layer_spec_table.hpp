@@ -49,6 +49,9 @@ struct LayerSpec {
   // per input in order (MultiHeadAttention's query_shape, value_shape, key_shape), as Keras's get_build_config does;
   // empty: {"input_shape": ...}.
   std::vector<const char*> build_shape_names = {};
+  // Whether the config carries Layer.get_config's "trainable" (Discretization's get_config has no base keys but
+  // name and dtype, and its __init__ refuses any other).
+  bool writes_trainable = true;
 };
 
 const std::map<std::string, LayerSpec>& layer_spec_table();

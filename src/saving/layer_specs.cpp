@@ -193,7 +193,7 @@ Json layer_config_json(const LayerImpl& layer) {
   const kw::Kwargs& given = layer.config();
   Json c = Json::object();
   c["name"] = layer.name();
-  c["trainable"] = layer.trainable();
+  if (spec.writes_trainable) c["trainable"] = layer.trainable();
   c["dtype"] = dtype_policy_json();
   // Keras 3's Layer.get_config adds activity_regularizer when one is set.
   const std::string activity = "activity_regularizer";
@@ -346,6 +346,13 @@ Layer layer_from_envelope(const Json& env, const Context& ctx) {
       fail(ctx, "keraspp does not support the argument " + key + "=" + describe(v) + " of " + owner + " yet.",
            {.layer = name, .expected = std::string(arg->default_json), .received = describe(v),
             .hint = "only " + key + "=" + arg->default_json + " can be loaded; save the model without it."});
+  }
+  // Keras's Discretization.from_config: an adapted layer's config holds the learned bin_boundaries beside num_bins,
+  // which its __init__ refuses together; the boundaries are applied after construction.
+  if (cls == "Discretization" && k.has("num_bins") && !k.is_none("num_bins") && k.has("bin_boundaries") &&
+      !k.is_none("bin_boundaries")) {
+    k.set("learned_bin_boundaries", *k.get<std::vector<double>>("bin_boundaries"));
+    k.erase("bin_boundaries");
   }
   try {
     return layers::from_config(cls, k);

@@ -80,6 +80,8 @@
 #include "keras/layers/preprocessing/random_rotation.hpp"
 #include "keras/layers/preprocessing/random_translation.hpp"
 #include "keras/layers/preprocessing/random_zoom.hpp"
+#include "keras/layers/preprocessing/category_encoding.hpp"
+#include "keras/layers/preprocessing/discretization.hpp"
 #include "keras/layers/preprocessing/rescaling.hpp"
 #include "keras/layers/preprocessing/resizing.hpp"
 // pooling
