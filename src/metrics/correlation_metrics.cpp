@@ -27,10 +27,10 @@ std::string dims_text(const std::vector<int64_t>& dims) {
 // tensor, the rank-1 side gains one), so (B,) meets (B, 1).
 void same_rank(std::vector<int64_t>& t, std::vector<int64_t>& p) {
   if (t.size() == p.size() + 1 && t.back() == 1) {
-    if (p.size() == 1) p.push_back(1);
+    if (p.size() == 1) p = {p[0], 1};  // (assigned whole: GCC 12 misreads push_back here as out of bounds)
     else t.pop_back();
   } else if (p.size() == t.size() + 1 && p.back() == 1) {
-    if (t.size() == 1) t.push_back(1);
+    if (t.size() == 1) t = {t[0], 1};
     else p.pop_back();
   }
 }
