@@ -67,7 +67,8 @@ void Adafactor::update_step(size_t index, Variable& variable, const Tensor& grad
     const Factored f(variable.value.dims());
     float* r = slot(index, 0);
     float* c = slot(index, 1);
-    std::vector<double> column_sums(static_cast<size_t>(f.cols));
+    std::vector<double>& column_sums = column_sums_;
+    column_sums.resize(static_cast<size_t>(f.cols));
     for (int64_t b = 0; b < f.leading; ++b) {
       const int64_t base = b * f.rows * f.cols;
       std::fill(column_sums.begin(), column_sums.end(), 0.0);

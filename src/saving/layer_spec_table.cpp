@@ -4,6 +4,15 @@ namespace keras::saving::detail {
 
 namespace {
 
+// Keras's Discretization.from_config: an adapted layer's config holds the learned bin_boundaries beside num_bins,
+// which its __init__ refuses together; the boundaries are applied after construction (the layer reads them as
+// learned_bin_boundaries).
+void discretization_from_config(kw::Kwargs& k) {
+  if (!k.has("num_bins") || k.is_none("num_bins") || !k.has("bin_boundaries") || k.is_none("bin_boundaries")) return;
+  k.set("learned_bin_boundaries", *k.get<std::vector<double>>("bin_boundaries"));
+  k.erase("bin_boundaries");
+}
+
 // Keys every convolution shares (keras/src/layers/convolutional/base_conv.py get_config, Keras 2's Conv as well).
 LayerSpec conv_spec(int rank) {
   return {false,
@@ -359,7 +368,8 @@ const std::map<std::string, LayerSpec>& layer_spec_table() {
          {"sparse", "false"}},
         {},
         {},
-        false}},
+        false,
+        &discretization_from_config}},
       // preprocessing/image_preprocessing/*.py
       {"RandomFlip", {true, {{"seed", "null"}, {"mode", "\"horizontal_and_vertical\""}, {"data_format", "\"channels_last\""}}, {}}},
       {"RandomRotation",

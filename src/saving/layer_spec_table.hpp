@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "keras/core/kw.hpp"
+
 namespace keras::saving::detail {
 
 // How a Keras config key maps onto keraspp.
@@ -52,6 +54,9 @@ struct LayerSpec {
   // Whether the config carries Layer.get_config's "trainable" (Discretization's get_config has no base keys but
   // name and dtype, and its __init__ refuses any other).
   bool writes_trainable = true;
+  // The class's own from_config, when Keras's differs from cls(**config): rewrites the decoded arguments before the
+  // layer is made (null: none).
+  void (*from_config)(kw::Kwargs& args) = nullptr;
 };
 
 const std::map<std::string, LayerSpec>& layer_spec_table();

@@ -347,13 +347,7 @@ Layer layer_from_envelope(const Json& env, const Context& ctx) {
            {.layer = name, .expected = std::string(arg->default_json), .received = describe(v),
             .hint = "only " + key + "=" + arg->default_json + " can be loaded; save the model without it."});
   }
-  // Keras's Discretization.from_config: an adapted layer's config holds the learned bin_boundaries beside num_bins,
-  // which its __init__ refuses together; the boundaries are applied after construction.
-  if (cls == "Discretization" && k.has("num_bins") && !k.is_none("num_bins") && k.has("bin_boundaries") &&
-      !k.is_none("bin_boundaries")) {
-    k.set("learned_bin_boundaries", *k.get<std::vector<double>>("bin_boundaries"));
-    k.erase("bin_boundaries");
-  }
+  if (spec.from_config) spec.from_config(k);
   try {
     return layers::from_config(cls, k);
   } catch (const ValueError& e) {

@@ -12,6 +12,8 @@
 // for the config.
 // Slots per variable, in Keras's order: r (dims[:-1]) and c (dims[:-2] + dims[-1:]), which are unused scalars for a
 // variable of rank < 2, then v (the variable's dims).
+#include <vector>
+
 #include "keras/optimizers/optimizer.hpp"
 
 namespace keras::kw {
@@ -43,6 +45,7 @@ class Adafactor : public Optimizer {
  private:
   double beta_2_decay_ = -0.8, epsilon_1_ = 1e-30, epsilon_2_ = 1e-3, clip_threshold_ = 1.0;
   bool relative_step_ = true;
+  std::vector<double> column_sums_;  // scratch of update_step, kept to allocate nothing per step
 };
 
 }  // namespace keras::optimizers

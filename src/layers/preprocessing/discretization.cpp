@@ -132,7 +132,7 @@ class DiscretizationImpl : public SingleInputLayer {
                        {.layer = name(), .hint = "e.g. Discretization(bin_boundaries={0.0, 1.0, 2.0}) or "
                                                  "Discretization(num_bins=4) and adapt(data)."});
     boundaries_ = given;
-    // Keras's from_config: an adapted layer's config holds the learned boundaries beside num_bins.
+    // Loaded from an adapted layer's config (see the saving table's discretization_from_config).
     if (auto learned = k.get<std::vector<double>>(kLearnedKey)) {
       boundaries_ = learned;
       config_.erase(kLearnedKey);
