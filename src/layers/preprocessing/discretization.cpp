@@ -131,10 +131,10 @@ class DiscretizationImpl : public SingleInputLayer {
       throw ValueError("You need to set either `num_bins` or `bin_boundaries`.",
                        {.layer = name(), .hint = "e.g. Discretization(bin_boundaries={0.0, 1.0, 2.0}) or "
                                                  "Discretization(num_bins=4) and adapt(data)."});
-    boundaries_ = given;
+    set_boundaries(given);
     // Loaded from an adapted layer's config (see the saving table's discretization_from_config).
     if (auto learned = k.get<std::vector<double>>(kLearnedKey)) {
-      boundaries_ = learned;
+      set_boundaries(learned);
       config_.erase(kLearnedKey);
       config_.set("bin_boundaries", *learned);
     }
@@ -157,11 +157,10 @@ class DiscretizationImpl : public SingleInputLayer {
                        "`adapt(dataset)` before you can start using the `Discretization` layer.",
                        {.layer = name(), .hint = "call layer.adapt(training_values) first (num_bins was given)."});
     check_depth_unchanged();
-    const std::vector<float> edges(boundaries_->begin(), boundaries_->end());
     Tensor indices = Tensor::empty(x.dims());
     for (int64_t i = 0; i < x.size(); ++i)
       indices.data()[i] =
-          static_cast<float>(std::upper_bound(edges.begin(), edges.end(), x.data()[i]) - edges.begin());
+          static_cast<float>(std::upper_bound(edges_.begin(), edges_.end(), x.data()[i]) - edges_.begin());
     if (mode_ == categorical::OutputMode::kInt) {
       indices.set_dtype("int64");
       return indices;
@@ -183,7 +182,7 @@ class DiscretizationImpl : public SingleInputLayer {
     quantiles::Summary running;
     for (const Tensor& b : batches)
       running = quantiles::merge(quantiles::summarize({b.data(), b.data() + b.size()}, epsilon_), running, epsilon_);
-    boundaries_ = quantiles::bin_boundaries(running, *num_bins_);
+    set_boundaries(quantiles::bin_boundaries(running, *num_bins_));
     config_.set("bin_boundaries", *boundaries_);
   }
 
@@ -204,7 +203,13 @@ class DiscretizationImpl : public SingleInputLayer {
     return boundaries_ ? static_cast<int64_t>(boundaries_->size()) + 1 : static_cast<int64_t>(num_bins_.value_or(0));
   }
   std::optional<int> num_bins_;
+  void set_boundaries(const std::optional<std::vector<double>>& boundaries) {
+    boundaries_ = boundaries;
+    edges_.clear();
+    if (boundaries_) edges_.assign(boundaries_->begin(), boundaries_->end());
+  }
   std::optional<std::vector<double>> boundaries_;
+  std::vector<float> edges_;  // the boundaries as float32, which Keras compares the inputs with
   std::optional<int64_t> built_depth_;
   double epsilon_ = 0.01;
   categorical::OutputMode mode_ = categorical::OutputMode::kInt;
