@@ -154,6 +154,65 @@ Prediction Model::predict_with(const Data& x, const kw::Kwargs& k) const {
   return Prediction(std::move(results));
 }
 
+namespace {
+
+// predict()'s result from per-batch outputs: each output's batches stacked along the batch axis.
+Tensor stack_batches(const std::vector<Tensor>& batches, const std::string& model_name) {
+  std::vector<int64_t> shape = batches.at(0).shape().as_vector();
+  int64_t rows = 0;
+  for (const Tensor& b : batches) {
+    std::vector<int64_t> s = b.shape().as_vector();
+    if (s.empty() || !std::equal(s.begin() + 1, s.end(), shape.begin() + 1, shape.end()))
+      throw ValueError("predict() cannot stack the dataset's batch outputs: one has shape " +
+                           to_string(b.shape()) + ", another " + to_string(batches[0].shape()) + ".",
+                       {.layer = model_name, .expected = to_string(batches[0].shape()),
+                        .received = to_string(b.shape()),
+                        .hint = "give every batch the same shape past the batch axis (pad sequences to one length), "
+                                "or call predict_on_batch on each batch."});
+    rows += s[0];
+  }
+  shape[0] = rows;
+  Tensor out = Tensor::empty(shape);
+  float* at = out.data();
+  for (const Tensor& b : batches) at = std::copy(b.data(), b.data() + b.size(), at);
+  return out;
+}
+
+}  // namespace
+
+Prediction Model::predict_with(utils::Dataset& dataset, const kw::Kwargs& k) const {
+  detail::StorageCacheScope storage_scope;
+  detail::FlushDenormalsScope flush_denormals;
+  detail::ForwardOnlyScope forward_only;
+  int64_t steps = dataset.size();
+  if (steps <= 0)
+    throw ValueError("The dataset is empty: size() returned " + std::to_string(steps) + ".",
+                     {.layer = graph().name(), .hint = "size() must return the number of batches per epoch."});
+  const bool whole_epoch = !k.get<int>("steps") || *k.get<int>("steps") >= steps;
+  if (!whole_epoch) steps = std::max(0, *k.get<int>("steps"));
+  const int verbose = k.get_or<Verbosity>("verbose", Verbosity{}).level;
+  CallbackList cbs = make_callbacks(k, const_cast<Model&>(*this), verbose,
+                                    TrainingParams{verbose, 1, static_cast<int>(steps)});
+  std::vector<std::vector<Tensor>> per_output;
+  Logs logs;
+  cbs.each([&](Callback& c) { c.on_predict_begin(logs); });
+  for (int64_t step = 0; step < steps; ++step) {
+    Logs batch_logs;
+    cbs.each([&](Callback& c) { c.on_predict_batch_begin(static_cast<int>(step), batch_logs); });
+    CallContext ctx;
+    ctx.inputs = prepare_inputs(dataset.get(step).x);
+    std::vector<Tensor> outs = graph().forward(ctx);
+    per_output.resize(outs.size());
+    for (size_t i = 0; i < outs.size(); ++i) per_output[i].push_back(outs[i].copy());
+    cbs.each([&](Callback& c) { c.on_predict_batch_end(static_cast<int>(step), batch_logs); });
+  }
+  if (whole_epoch) dataset.on_epoch_end();
+  cbs.each([&](Callback& c) { c.on_predict_end(logs); });
+  std::vector<Tensor> results;
+  for (const auto& batches : per_output) results.push_back(stack_batches(batches, graph().name()));
+  return Prediction(std::move(results));
+}
+
 Prediction Model::predict_on_batch(const Data& x) const {
   detail::FlushDenormalsScope flush_denormals;
   detail::ForwardOnlyScope forward_only;

@@ -1,6 +1,7 @@
 // Model::compile, fit, evaluate, train_on_batch: Keras 3's trainer semantics over the Trainer's steps.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numeric>
 #include <optional>
 #include <sstream>
@@ -250,13 +251,63 @@ struct LossMeans {
 
 using MetricLists = std::vector<std::vector<std::shared_ptr<metric_types::Metric>>>;
 
-struct TestSet {
-  const std::vector<Tensor>& x;
-  const std::vector<Tensor>& y;
+// One batch of a test step, its targets in the outputs' order.
+struct TestBatch {
+  std::vector<Tensor> x, y;
   Tensor sample_weight;
-  int batch_size;
-  int64_t steps = -1;  // -1: every batch
 };
+
+// The batches evaluate() reads, from arrays (batch_size rows at a time) or from a dataset (its own batches).
+struct TestSet {
+  int64_t steps = 0;
+  std::function<TestBatch(int64_t step)> batch;
+  utils::Dataset* dataset = nullptr;  // told on_epoch_end once all its batches are read
+};
+
+// max_steps < 0: every batch.
+TestSet array_test_set(std::vector<Tensor> x, std::vector<Tensor> y, Tensor w, int batch_size, int64_t max_steps) {
+  const int64_t n = x[0].ndim() ? x[0].dim(0) : 0;
+  int64_t steps = (n + batch_size - 1) / batch_size;
+  if (max_steps >= 0) steps = std::min(steps, max_steps);
+  return {steps, [x = std::move(x), y = std::move(y), w = std::move(w), batch_size, n](int64_t step) {
+            const int64_t begin = step * batch_size, end = std::min<int64_t>(n, begin + batch_size);
+            return TestBatch{rows_of(x, nullptr, begin, end), rows_of(y, nullptr, begin, end),
+                             w.defined() ? w.slice(begin, end) : Tensor()};
+          }};
+}
+
+using PrepareBatch = std::function<TestBatch(const utils::Batch&)>;
+
+int64_t dataset_size(utils::Dataset& dataset) {
+  const int64_t size = dataset.size();
+  if (size <= 0)
+    throw ValueError("The dataset is empty: size() returned " + std::to_string(size) + ".",
+                     {.hint = "size() must return the number of batches per epoch."});
+  return size;
+}
+
+TestSet dataset_test_set(utils::Dataset& dataset, int64_t max_steps, PrepareBatch prepare) {
+  int64_t steps = dataset_size(dataset);
+  if (max_steps >= 0) steps = std::min(steps, max_steps);
+  return {steps, [&dataset, prepare = std::move(prepare)](int64_t step) { return prepare(dataset.get(step)); },
+          steps == dataset.size() ? &dataset : nullptr};
+}
+
+int64_t batch_samples(const std::vector<Tensor>& x) { return x[0].ndim() ? x[0].dim(0) : 1; }
+
+int validation_batch_size(const kw::Kwargs& k, int batch_size) {
+  return k.get_or("validation_batch_size", batch_size);
+}
+
+// fit's validation_data: arrays, batched by validation_batch_size (else fit's batch_size), or a dataset's own
+// batches; validation_steps caps either, as Keras's.
+TestSet validation_set(const ValidationData& vd, const kw::Kwargs& k, int batch_size, const PrepareBatch& prepare) {
+  const int64_t steps = k.get_or("validation_steps", -1);
+  if (vd.dataset) return dataset_test_set(*vd.dataset, steps, prepare);
+  TestBatch all = prepare(utils::Batch{vd.x, vd.y, vd.sample_weight});
+  return array_test_set(std::move(all.x), std::move(all.y), std::move(all.sample_weight),
+                        validation_batch_size(k, batch_size), steps);
+}
 
 // evaluate()'s loop: on_test_begin, each test batch (its logs are the running values) and on_test_end with the plain
 // names ("loss", "accuracy"), which it returns.
@@ -265,23 +316,19 @@ Logs test_loop(Trainer& trainer, const FunctionalImpl& graph, CallbackList& cbs,
   LossMeans means;
   Logs logs;
   cbs.each([&](Callback& c) { c.on_test_begin(logs); });
-  const int64_t n = set.x[0].ndim() ? set.x[0].dim(0) : 0;
-  int64_t steps = (n + set.batch_size - 1) / set.batch_size;
-  if (set.steps >= 0) steps = std::min(steps, set.steps);
-  for (int64_t step = 0; step < steps; ++step) {
-    const int64_t begin = step * set.batch_size, end = std::min<int64_t>(n, begin + set.batch_size);
+  for (int64_t step = 0; step < set.steps; ++step) {
     Logs batch_logs;
     cbs.each([&](Callback& c) { c.on_test_batch_begin(static_cast<int>(step), batch_logs); });
-    Tensor wb = set.sample_weight.defined() ? set.sample_weight.slice(begin, end) : Tensor();
-    means.add(trainer,
-              trainer.test_step(rows_of(set.x, nullptr, begin, end), rows_of(set.y, nullptr, begin, end), wb, metrics),
-              static_cast<double>(end - begin));
+    const TestBatch b = set.batch(step);
+    means.add(trainer, trainer.test_step(b.x, b.y, b.sample_weight, metrics),
+              static_cast<double>(batch_samples(b.x)));
     logs.clear();
     means.write(logs, graph, "");
     trainer.write_metric_logs(logs, metrics, "");
     batch_logs = logs;
     cbs.each([&](Callback& c) { c.on_test_batch_end(static_cast<int>(step), batch_logs); });
   }
+  if (set.dataset) set.dataset->on_epoch_end();
   cbs.each([&](Callback& c) { c.on_test_end(logs); });
   return logs;
 }
@@ -291,6 +338,66 @@ Logs test_loop(Trainer& trainer, const FunctionalImpl& graph, CallbackList& cbs,
 void validate(Trainer& trainer, const FunctionalImpl& graph, CallbackList& cbs, const TestSet& set, Logs& epoch_logs) {
   auto metrics = trainer.cloned_metrics();
   for (const auto& [name, value] : test_loop(trainer, graph, cbs, set, metrics)) epoch_logs["val_" + name] = value;
+}
+
+// Each dataset batch checked against the model (as fit checks arrays), its targets in the outputs' order.
+PrepareBatch checked_batches(Trainer& trainer) {
+  return [&trainer](const utils::Batch& b) {
+    auto [x, y] = trainer.prepare_batch(b.x, b.y);
+    return TestBatch{std::move(x), std::move(y), b.sample_weight};
+  };
+}
+
+// A dataset carries its own sample weights and validation batches, as Keras's PyDataset.
+void refuse_dataset_arguments(const kw::Kwargs& k) {
+  if (k.get<Tensor>("sample_weight"))
+    throw ValueError("When providing `x` as a PyDataset, `sample_weights` should not be passed. Instead, the sample "
+                     "weights should be included as part of the PyDataset.",
+                     {.received = "sample_weight=", .hint = "return them from get(i) as Batch{x, y, sample_weight}."});
+  if (k.get<double>("validation_split").value_or(0.0) != 0.0)
+    throw ValueError("`validation_split` is only supported for Tensors or NumPy arrays. Found following types in the "
+                     "input: [utils::Dataset]",
+                     {.received = "validation_split=" + std::to_string(*k.get<double>("validation_split")),
+                      .hint = "pass validation_data=another_dataset, or split the arrays first with "
+                              "utils::split_dataset."});
+}
+
+// class_weight for a dataset's batch, as Keras's class-weight map over a PyDataset's (x, y) batches.
+Tensor dataset_class_weights(const TestBatch& b, const std::map<int, double>& class_weight) {
+  if (b.y.size() != 1)
+    throw ValueError("`class_weight` is only supported for Models with a single output.",
+                     {.hint = "return per-sample weights from the dataset's get(i) instead."});
+  if (b.sample_weight.defined())
+    throw ValueError("You cannot `class_weight` and `sample_weight` at the same time.",
+                     {.hint = "fold the class weights into the sample weights the dataset returns."});
+  return class_weights_to_sample_weights(b.y[0], class_weight);
+}
+
+void refuse_return_dict(const kw::Kwargs& k) {
+  if (k.get<bool>("return_dict").value_or(false))
+    throw ValueError("evaluate(return_dict=true) cannot return a dict in C++: evaluate() returns a std::vector of the "
+                     "loss and the metrics.",
+                     {.received = "return_dict=true",
+                      .hint = "call model.evaluate_dict(x, y) (or evaluate_dict(dataset)) for the values by name."});
+}
+
+// evaluate(): the test loop with fresh metric states and the call's callbacks.
+std::map<std::string, double> evaluate_set(Model& model, Trainer& trainer, const kw::Kwargs& k, const TestSet& set) {
+  auto& state = *model.graph().training_state();
+  const int verbose = k.get_or<Verbosity>("verbose", Verbosity{}).level;
+  for (auto& per_output : state.metrics)
+    for (auto& m : per_output) m->reset_state();
+  CallbackList cbs = make_callbacks(k, model, verbose, TrainingParams{verbose, 1, static_cast<int>(set.steps)});
+  const Logs logs = test_loop(trainer, model.graph(), cbs, set, state.metrics);
+  return {logs.begin(), logs.end()};
+}
+
+// evaluate()'s list: the loss, then the values in metrics_names() order.
+std::vector<double> in_metrics_order(const Model& model, const std::map<std::string, double>& logs) {
+  std::vector<double> out{logs.at("loss")};
+  for (const auto& name : model.metrics_names())
+    if (name != "loss") out.push_back(logs.at(name));
+  return out;
 }
 
 int positive(const kw::Kwargs& k, const char* key, int fallback) {
@@ -318,6 +425,7 @@ History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
   std::vector<Tensor> xs = prepare_inputs(x);
   std::vector<Tensor> ys = prepare_targets(y);
   auto& state = *graph().training_state();
+  const PrepareBatch prepare = checked_batches(trainer);
   const int batch_size = positive(k, "batch_size", 32);
   const int epochs = k.get_or("epochs", 1);
   const int verbose = k.get_or<Verbosity>("verbose", Verbosity{}).level;
@@ -343,26 +451,24 @@ History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
                      {.hint = "give one sample weight per sample."});
 
   // validation_split takes the last samples, before any shuffling, as Keras does.
-  std::vector<Tensor> vx, vy;
-  Tensor vw;
+  std::optional<TestSet> val;
   int64_t n_train = n;
   if (auto vd = k.get<ValidationData>("validation_data")) {
-    vx = prepare_inputs(vd->x);
-    vy = prepare_targets(vd->y);
-    vw = vd->sample_weight;
-    trainer.prepare(vx, vy);
+    val = validation_set(*vd, k, batch_size, prepare);
   } else if (split > 0.0) {
     n_train = static_cast<int64_t>(std::floor(static_cast<double>(n) * (1.0 - split)));
+    std::vector<Tensor> vx, vy;
     for (auto& t : xs) vx.push_back(t.slice(n_train, n));
     for (auto& t : ys) vy.push_back(t.slice(n_train, n));
-    if (sample_weight.defined()) vw = sample_weight.slice(n_train, n);
+    Tensor vw = sample_weight.defined() ? sample_weight.slice(n_train, n) : Tensor();
     for (auto& t : xs) t = t.slice(0, n_train);
     for (auto& t : ys) t = t.slice(0, n_train);
     if (sample_weight.defined()) sample_weight = sample_weight.slice(0, n_train);
+    val = array_test_set(std::move(vx), std::move(vy), std::move(vw), validation_batch_size(k, batch_size),
+                         k.get_or("validation_steps", -1));
   }
   const int64_t steps_in_data = (n_train + batch_size - 1) / batch_size;
   const int64_t steps = std::min<int64_t>(steps_in_data, k.get_or("steps_per_epoch", static_cast<int>(steps_in_data)));
-  const int val_batch = k.get_or("validation_batch_size", batch_size);
   const int val_freq = std::max(1, k.get_or("validation_freq", 1));
 
   History history;
@@ -396,8 +502,7 @@ History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
       cbs.each([&](Callback& c) { c.on_train_batch_end(static_cast<int>(step), batch_logs); });
       if (state.stop_training) break;
     }
-    if (!vx.empty() && (epoch - initial_epoch + 1) % val_freq == 0)
-      validate(trainer, graph(), cbs, {vx, vy, vw, val_batch}, logs);
+    if (val && (epoch - initial_epoch + 1) % val_freq == 0) validate(trainer, graph(), cbs, *val, logs);
     cbs.each([&](Callback& c) { c.on_epoch_end(epoch, logs); });
     history.epoch.push_back(epoch);
     for (const auto& [key, value] : logs) history.history[key].push_back(value);
@@ -412,26 +517,18 @@ History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
   detail::StorageCacheScope storage_scope;
   Trainer trainer(*this);
   auto& state = *graph().training_state();
+  const PrepareBatch prepare = checked_batches(trainer);
   const int epochs = k.get_or("epochs", 1);
   const int verbose = k.get_or<Verbosity>("verbose", Verbosity{}).level;
-  const bool shuffle = k.get_or("shuffle", true);
+  const bool shuffle = k.get_or("shuffle", true) && !dataset.orders_itself();
   int initial_epoch = k.get_or("initial_epoch", 0);
-  int64_t steps = dataset.size();
-  if (steps <= 0)
-    throw ValueError("The dataset is empty: size() returned " + std::to_string(steps) + ".",
-                     {.hint = "size() must return the number of batches per epoch."});
+  refuse_dataset_arguments(k);
+  const auto class_weight = k.get<std::map<int, double>>("class_weight");
+  int64_t steps = dataset_size(dataset);
   steps = std::min<int64_t>(steps, k.get_or("steps_per_epoch", static_cast<int>(steps)));
-  {
-    utils::Batch first = dataset.get(0);
-    trainer.prepare(prepare_inputs(first.x), prepare_targets(first.y));
-  }
-  std::optional<ValidationData> vd = k.get<ValidationData>("validation_data");
-  std::vector<Tensor> vx, vy;
-  if (vd) {
-    vx = prepare_inputs(vd->x);
-    vy = prepare_targets(vd->y);
-    trainer.prepare(vx, vy);
-  }
+  std::optional<TestSet> val;
+  if (auto vd = k.get<ValidationData>("validation_data")) val = validation_set(*vd, k, 32, prepare);
+  const int val_freq = std::max(1, k.get_or("validation_freq", 1));
   History history;
   history.params = TrainingParams{verbose, epochs, static_cast<int>(steps)};
   CallbackList cbs = make_callbacks(k, *this, verbose, history.params);
@@ -448,12 +545,11 @@ History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
     std::vector<int64_t> order = shuffle ? random::permutation(steps) : std::vector<int64_t>();
     LossMeans means;
     for (int64_t step = 0; step < steps; ++step) {
-      utils::Batch b = dataset.get(shuffle ? order[static_cast<size_t>(step)] : step);
-      std::vector<Tensor> xb = prepare_inputs(b.x);
+      TestBatch b = prepare(dataset.get(shuffle ? order[static_cast<size_t>(step)] : step));
+      if (class_weight) b.sample_weight = dataset_class_weights(b, *class_weight);
       Logs batch_logs;
       cbs.each([&](Callback& c) { c.on_train_batch_begin(static_cast<int>(step), batch_logs); });
-      double loss = trainer.train_step(xb, prepare_targets(b.y), b.sample_weight);
-      means.add(trainer, loss, static_cast<double>(xb[0].ndim() ? xb[0].dim(0) : 1));
+      means.add(trainer, trainer.train_step(b.x, b.y, b.sample_weight), static_cast<double>(batch_samples(b.x)));
       logs.clear();
       means.write(logs, graph(), "");
       trainer.write_metric_logs(logs, state.metrics, "");
@@ -462,7 +558,7 @@ History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
       if (state.stop_training) break;
     }
     dataset.on_epoch_end();
-    if (!vx.empty()) validate(trainer, graph(), cbs, {vx, vy, Tensor(), 32}, logs);
+    if (val && (epoch - initial_epoch + 1) % val_freq == 0) validate(trainer, graph(), cbs, *val, logs);
     cbs.each([&](Callback& c) { c.on_epoch_end(epoch, logs); });
     history.epoch.push_back(epoch);
     for (const auto& [key, value] : logs) history.history[key].push_back(value);
@@ -479,26 +575,27 @@ std::map<std::string, double> Model::evaluate_dict(const Data& x, const Data& y,
   std::vector<Tensor> xs = prepare_inputs(x);
   std::vector<Tensor> ys = prepare_targets(y);
   trainer.prepare(xs, ys);
-  auto& state = *graph().training_state();
   const int batch_size = positive(k, "batch_size", 32);
-  const int verbose = k.get_or<Verbosity>("verbose", Verbosity{}).level;
-  Tensor sample_weight = k.get_or<Tensor>("sample_weight", Tensor());
-  const int64_t n = xs[0].ndim() ? xs[0].dim(0) : 0;
-  int64_t steps = (n + batch_size - 1) / batch_size;
-  if (auto s = k.get<int>("steps")) steps = std::min<int64_t>(steps, *s);
-  for (auto& per_output : state.metrics)
-    for (auto& m : per_output) m->reset_state();
-  CallbackList cbs = make_callbacks(k, *this, verbose, TrainingParams{verbose, 1, static_cast<int>(steps)});
-  const Logs logs = test_loop(trainer, graph(), cbs, {xs, ys, sample_weight, batch_size, steps}, state.metrics);
-  return {logs.begin(), logs.end()};
+  return evaluate_set(*this, trainer, k,
+                      array_test_set(std::move(xs), std::move(ys), k.get_or<Tensor>("sample_weight", Tensor()),
+                                     batch_size, k.get_or("steps", -1)));
+}
+
+std::map<std::string, double> Model::evaluate_dict(utils::Dataset& dataset, const kw::Kwargs& k) {
+  detail::StorageCacheScope storage_scope;
+  Trainer trainer(*this);
+  refuse_dataset_arguments(k);
+  return evaluate_set(*this, trainer, k, dataset_test_set(dataset, k.get_or("steps", -1), checked_batches(trainer)));
 }
 
 std::vector<double> Model::evaluate_with(const Data& x, const Data& y, const kw::Kwargs& k) {
-  auto logs = evaluate_dict(x, y, k);
-  std::vector<double> out{logs.at("loss")};
-  for (const auto& name : metrics_names())
-    if (name != "loss") out.push_back(logs.at(name));
-  return out;
+  refuse_return_dict(k);
+  return in_metrics_order(*this, evaluate_dict(x, y, k));
+}
+
+std::vector<double> Model::evaluate_with(utils::Dataset& dataset, const kw::Kwargs& k) {
+  refuse_return_dict(k);
+  return in_metrics_order(*this, evaluate_dict(dataset, k));
 }
 
 std::vector<std::string> Model::metrics_names() const {

@@ -35,11 +35,17 @@ void update_metrics(std::vector<std::shared_ptr<metric_types::Metric>>& metrics,
 }  // namespace
 
 Trainer::Trainer(Model& model)
-    : graph_(model.graph()), state_(model.graph().training_state()) {
+    : model_(model), graph_(model.graph()), state_(model.graph().training_state()) {
   if (!state_->compiled)
     throw ValueError("You must call `compile()` before using the model.",
                      {.layer = graph_.name(),
                       .hint = "call model.compile(optimizer=\"adam\", loss=\"...\", metrics={\"accuracy\"}) first."});
+}
+
+std::pair<std::vector<Tensor>, std::vector<Tensor>> Trainer::prepare_batch(const Data& x, const Data& y) {
+  std::vector<Tensor> xs = model_.prepare_inputs(x), ys = model_.prepare_targets(y);
+  prepare(xs, ys);
+  return {std::move(xs), std::move(ys)};
 }
 
 void Trainer::prepare(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) {

@@ -2,6 +2,7 @@
 // The training and evaluation loop behind Model::fit / evaluate / train_on_batch.
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "keras/callbacks/callback.hpp"
@@ -20,6 +21,8 @@ class Trainer {
 
   // Checks targets against outputs (count, cardinality, loss shapes) and resolves the metrics for these shapes.
   void prepare(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys);
+  // A dataset batch's x (in input order) and y (in output order), checked as fit checks arrays.
+  std::pair<std::vector<Tensor>, std::vector<Tensor>> prepare_batch(const Data& x, const Data& y);
   // One optimizer step; returns the batch's total loss.
   double train_step(const std::vector<Tensor>& xb, const std::vector<Tensor>& yb, const Tensor& sample_weight);
   // Loss of one batch in inference mode; updates the given metrics.
@@ -42,6 +45,7 @@ class Trainer {
   double compute_losses(const std::vector<Tensor>& outputs, CallContext& ctx, const std::vector<Tensor>& yb,
                         const Tensor& sample_weight, std::vector<Tensor>* grads);
   detail::FlushDenormalsScope flush_denormals_;  // for the trainer's whole life: fit, evaluate, *_on_batch
+  Model& model_;
   FunctionalImpl& graph_;
   std::shared_ptr<TrainingState> state_;
   std::vector<bool> fused_;  // per output: the loss works from the output layer's logits

@@ -1,9 +1,11 @@
 #pragma once
 // keras.Model: a functional model Model(inputs, outputs), and the base of Sequential. A Model is a Layer (it can be
 // called on data or on symbolic tensors, and used inside other models); copies share the same model.
+#include <concepts>
 #include <initializer_list>
 #include <map>
 #include <iosfwd>
+#include <type_traits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,24 +15,33 @@
 #include "keras/metrics/metric.hpp"
 #include "keras/models/data.hpp"
 #include "keras/models/functional.hpp"
+#include "keras/utils/dataset.hpp"
 
 namespace keras {
 
-namespace utils {
-class Dataset;
-}
 namespace optimizers {
 class Optimizer;
 }
 
-// validation_data={x_val, y_val} (optionally with sample weights).
+// validation_data={x_val, y_val} (optionally with sample weights), or a dataset of batches (validation_data=val_ds),
+// which must outlive the fit() call.
 struct ValidationData {
   Data x, y;
   Tensor sample_weight;
+  utils::Dataset* dataset = nullptr;
   ValidationData() = default;
   ValidationData(Data x_, Data y_) : x(std::move(x_)), y(std::move(y_)) {}
   ValidationData(Data x_, Data y_, Tensor w) : x(std::move(x_)), y(std::move(y_)), sample_weight(std::move(w)) {}
+  ValidationData(utils::Dataset& d) : dataset(&d) {}
 };
+
+namespace detail {
+// A utils::Dataset (or a class derived from one) that fit/evaluate/predict may read batches from: an lvalue or a
+// temporary, never const (reading a batch may change the dataset).
+template <class D>
+concept mutable_dataset = std::derived_from<std::remove_cvref_t<D>, utils::Dataset> &&
+                          !std::is_const_v<std::remove_reference_t<D>>;
+}  // namespace detail
 
 namespace kw {
 KERAS_KEYWORD(validation_data, ValidationData);
@@ -108,10 +119,10 @@ class Model : public Layer {
   History fit(const Data& x, const Data& y, A&&... a) {
     return fit_with(x, y, kw::collect<fit_args>(std::forward<A>(a)...));
   }
-  // fit on a dataset that yields batches (for data that does not fit in memory).
-  template <class... A>
-  History fit(utils::Dataset& dataset, A&&... a) {
-    return fit_with(dataset, kw::collect<fit_args>(std::forward<A>(a)...));
+  // fit on a dataset that yields batches (Keras's PyDataset, or timeseries_dataset_from_array's result).
+  template <detail::mutable_dataset D, class... A>
+  History fit(D&& dataset, A&&... a) {
+    return fit_with(static_cast<utils::Dataset&>(dataset), kw::collect<fit_args>(std::forward<A>(a)...));
   }
   History fit_with(const Data& x, const Data& y, const kw::Kwargs& kwargs);
   History fit_with(utils::Dataset& dataset, const kw::Kwargs& kwargs);
@@ -121,9 +132,17 @@ class Model : public Layer {
   std::vector<double> evaluate(const Data& x, const Data& y, A&&... a) {
     return evaluate_with(x, y, kw::collect<evaluate_args>(std::forward<A>(a)...));
   }
+  // evaluate on a dataset's batches (each batch's x and y; steps= stops early).
+  template <detail::mutable_dataset D, class... A>
+  std::vector<double> evaluate(D&& dataset, A&&... a) {
+    return evaluate_with(static_cast<utils::Dataset&>(dataset), kw::collect<evaluate_args>(std::forward<A>(a)...));
+  }
   std::vector<double> evaluate_with(const Data& x, const Data& y, const kw::Kwargs& kwargs);
-  // evaluate's values by name ("loss", "accuracy", ...), as evaluate(..., return_dict=True).
+  std::vector<double> evaluate_with(utils::Dataset& dataset, const kw::Kwargs& kwargs);
+  // evaluate's values by name ("loss", "accuracy", ...), as evaluate(..., return_dict=True). C++ cannot change
+  // evaluate()'s return type with a keyword, so evaluate(return_dict=true) is a ValueError that points here.
   std::map<std::string, double> evaluate_dict(const Data& x, const Data& y, const kw::Kwargs& kwargs = {});
+  std::map<std::string, double> evaluate_dict(utils::Dataset& dataset, const kw::Kwargs& kwargs = {});
   // One optimizer step on one batch; returns the loss then the metrics.
   std::vector<double> train_on_batch(const Data& x, const Data& y);
   std::vector<double> test_on_batch(const Data& x, const Data& y);
@@ -140,7 +159,13 @@ class Model : public Layer {
   Prediction predict(const Data& x, A&&... a) const {
     return predict_with(x, kw::collect<predict_args>(std::forward<A>(a)...));
   }
+  // predict on a dataset's batches: their x, in order (y is ignored); the outputs are stacked along the batch axis.
+  template <detail::mutable_dataset D, class... A>
+  Prediction predict(D&& dataset, A&&... a) const {
+    return predict_with(static_cast<utils::Dataset&>(dataset), kw::collect<predict_args>(std::forward<A>(a)...));
+  }
   Prediction predict_with(const Data& x, const kw::Kwargs& kwargs) const;
+  Prediction predict_with(utils::Dataset& dataset, const kw::Kwargs& kwargs) const;
   Prediction predict_on_batch(const Data& x) const;
 
   // Keras 3's table on stdout (or a stream).
@@ -169,6 +194,7 @@ class Model : public Layer {
   FunctionalImpl& graph() const;
 
  protected:
+  friend class Trainer;  // checks each batch of a dataset as these check arrays
   // Checks x against the model (count, cardinality, shapes) and builds a deferred model; returns x in input order.
   std::vector<Tensor> prepare_inputs(const Data& x) const;
   // The targets in the outputs' order: y given by output name (Keras's dict) is ordered by the output layers' names.
