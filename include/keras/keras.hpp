@@ -26,3 +26,5 @@
 #include "keras/datasets/mnist.hpp"
 #include "keras/utils/data_utils.hpp"
 #include "keras/utils/dataset.hpp"
+#include "keras/utils/sequence_utils.hpp"
+#include "keras/utils/timeseries_dataset_utils.hpp"

@@ -11,6 +11,7 @@
 #include "core/error_hint.hpp"
 #include "keras/core/errors.hpp"
 #include "keras/random/random.hpp"
+#include "utils/shuffle.hpp"
 
 namespace keras::utils {
 
@@ -28,15 +29,6 @@ std::string size_repr(const SplitSize& s) {
   return r;
 }
 
-// A uniformly distributed integer in [0, bound), the same on every platform for a given generator state.
-uint64_t below(std::mt19937_64& g, uint64_t bound) {
-  uint64_t threshold = (0 - bound) % bound;  // 2^64 mod bound: the values below it would bias the result
-  for (;;) {
-    uint64_t r = g();
-    if (r >= threshold) return r % bound;
-  }
-}
-
 std::vector<int64_t> order_of(int64_t n, bool shuffle, int seed) {
   if (!shuffle) {
     std::vector<int64_t> idx(static_cast<size_t>(n));
@@ -47,8 +39,7 @@ std::vector<int64_t> order_of(int64_t n, bool shuffle, int seed) {
   std::mt19937_64 g = random::seeded_generator(static_cast<uint64_t>(seed));
   std::vector<int64_t> idx(static_cast<size_t>(n));
   std::iota(idx.begin(), idx.end(), int64_t{0});
-  for (int64_t i = n - 1; i > 0; --i)
-    std::swap(idx[static_cast<size_t>(i)], idx[below(g, static_cast<uint64_t>(i) + 1)]);
+  detail::shuffle_in_place(idx, g);
   return idx;
 }
 
