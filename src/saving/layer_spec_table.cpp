@@ -348,6 +348,9 @@ const std::map<std::string, LayerSpec>& layer_spec_table() {
       {"GroupNormalization", group_normalization_spec()},
       {"UnitNormalization", {false, {{"axis", "-1", Kind::kArg, As::kAxes}}, {}}},
       {"RMSNormalization", {false, {{"axis", "-1", Kind::kArg, As::kAxes}, {"epsilon", "1e-06"}}, {}}},
+      // normalization/spectral_normalization.py: Wrapper.get_config's layer, then power_iterations.
+      {"SpectralNormalization",
+       {false, {{"layer", nullptr, Kind::kArg, As::kLayer}, {"power_iterations", "1"}}, {}}},
       // preprocessing/normalization.py, rescaling.py
       {"Normalization",
        {false,

@@ -32,7 +32,7 @@ std::shared_ptr<LayerImpl> held(const LayerImpl& wrapper, const char* key) {
 
 std::vector<WrappedLayer> wrapped_layers(const LayerImpl& layer) {
   const std::string& cls = layer.class_name();
-  if (cls == "TimeDistributed") return {{"layer", held(layer, "layer")}};
+  if (cls == "TimeDistributed" || cls == "SpectralNormalization") return {{"layer", held(layer, "layer")}};
   if (cls == "RNN") return {{"cell", held(layer, "cell")}};
   // A list attribute: each element under <attribute>/<snake_case class>, numbered per class (_save_container_state).
   if (cls == "StackedRNNCells") {

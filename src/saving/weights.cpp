@@ -89,7 +89,9 @@ void walk_layer(const LayerImpl& layer, const std::string& path, const std::stri
     out.push_back({path, layer.name(), layer.class_name(), &layer, prefix, ordered_variables(layer), fallback});
     return;
   }
-  out.push_back({path, layer.name(), layer.class_name(), &layer, prefix, {}, {}});
+  // A wrapper's own variables (SpectralNormalization's: the wrapped kernel again, which Keras's tracker lists as the
+  // wrapper's too, and vector_u), then the wrapped layers' groups.
+  out.push_back({path, layer.name(), layer.class_name(), &layer, prefix, ordered_variables(layer), {}});
   for (const WrappedLayer& w : wrapped)
     walk_layer(*w.layer, path + "/" + w.attribute, prefix + "/" + w.layer->name(), walk, depth + 1,
                w.older_attribute.empty() ? "" : path + "/" + w.older_attribute);

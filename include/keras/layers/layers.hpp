@@ -69,6 +69,7 @@
 #include "keras/layers/normalization/group_normalization.hpp"
 #include "keras/layers/normalization/layer_normalization.hpp"
 #include "keras/layers/normalization/rms_normalization.hpp"
+#include "keras/layers/normalization/spectral_normalization.hpp"
 #include "keras/layers/normalization/unit_normalization.hpp"
 // preprocessing
 #include "keras/layers/preprocessing/center_crop.hpp"

@@ -2,40 +2,34 @@
 
 #include "keras/core/errors.hpp"
 #include "keras/layers/registry.hpp"
+#include "layers/core/wrapper.hpp"
 
 namespace keras::layers {
 
 namespace {
-
-Layer required_layer(const kw::Kwargs& k) {
-  if (!k.has("layer"))
-    throw TypeError("TimeDistributed.__init__() missing 1 required positional argument: 'layer'",
-                    {.hint = "pass the layer to apply to each timestep: TimeDistributed(layers::Dense(8))."});
-  return k.get_or("layer", Layer());
-}
 
 std::vector<int64_t> joined(std::vector<int64_t> head, const std::vector<int64_t>& d, size_t from) {
   head.insert(head.end(), d.begin() + static_cast<std::ptrdiff_t>(from), d.end());
   return head;
 }
 
-class TimeDistributedImpl : public LayerImpl {
+std::shared_ptr<LayerImpl> time_distributed_inner(const Layer& inner) {
+  if (!inner.impl())
+    throw ValueError("Please initialize `TimeDistributed` layer with a `keras.layers.Layer` instance. Received: None",
+                     {.hint = "wrap a layer object: TimeDistributed(layers::Dense(8))."});
+  return inner.impl();
+}
+
+class TimeDistributedImpl : public detail::WrapperImpl {
  public:
-  TimeDistributedImpl(const Layer& inner, const kw::Kwargs& k) : LayerImpl("TimeDistributed", k) {
-    if (!inner.impl())
-      throw ValueError("Please initialize `TimeDistributed` layer with a `keras.layers.Layer` instance. Received: "
-                       "None",
-                       {.layer = name(), .hint = "wrap a layer object: TimeDistributed(layers::Dense(8))."});
-    inner_ = inner.impl();
+  TimeDistributedImpl(const Layer& inner, const kw::Kwargs& k)
+      : WrapperImpl("TimeDistributed", time_distributed_inner(inner), k) {
     if (inner_->activity_regularizer())
       throw ValueError("keraspp does not apply the activity_regularizer of a layer wrapped in TimeDistributed yet "
                        "(layer \"" + inner_->name() + "\").",
                        {.layer = name(), .received = "activity_regularizer",
                         .hint = "put layers::ActivityRegularization(l1, l2) after the TimeDistributed layer instead."});
-    config_.set("layer", Layer(inner_));
   }
-
-  const std::shared_ptr<LayerImpl>& inner() const { return inner_; }
 
   // Keras 3's TimeDistributed keeps supports_masking = True and the default compute_mask: the input's
   // (batch, time) mask is the output's.
@@ -101,7 +95,6 @@ class TimeDistributedImpl : public LayerImpl {
   }
 
   // A loss may take over the wrapped layer's activation (TimeDistributed(Dense(10, softmax)) + cross-entropy).
-  std::string final_activation() const override { return inner_->final_activation(); }
   Tensor preactivation(const CallContext& ctx) const override {
     if (ctx.children.empty()) return {};
     Tensor z = inner_->preactivation(ctx.children[0]);
@@ -111,13 +104,6 @@ class TimeDistributedImpl : public LayerImpl {
   }
 
   std::vector<VariablePtr> variables() const override { return inner_->variables(); }
-  void set_trainable(bool t) override {
-    LayerImpl::set_trainable(t);
-    inner_->set_trainable(t);
-  }
-  double regularization_penalty(bool accumulate_grads) override {
-    return inner_->trainable() ? inner_->regularization_penalty(accumulate_grads) : 0.0;
-  }
 
  private:
   // Keras's _get_child_input_shape: (batch, time, ...) -> (batch, ...).
@@ -139,8 +125,6 @@ class TimeDistributedImpl : public LayerImpl {
     for (int i = 2; i < s.ndim(); ++i) c.push_back(s[i]);
     return c;
   }
-
-  std::shared_ptr<LayerImpl> inner_;
 };
 
 }  // namespace
@@ -148,7 +132,9 @@ class TimeDistributedImpl : public LayerImpl {
 TimeDistributed::TimeDistributed(const Layer& layer, const kw::Kwargs& kwargs)
     : Layer(std::make_shared<TimeDistributedImpl>(layer, kwargs)) {}
 
-TimeDistributed::TimeDistributed(const kw::Kwargs& kwargs) : TimeDistributed(required_layer(kwargs), kwargs) {}
+TimeDistributed::TimeDistributed(const kw::Kwargs& kwargs)
+    : TimeDistributed(detail::wrapped_layer_argument(kwargs, "TimeDistributed", "TimeDistributed(layers::Dense(8))"),
+                      kwargs) {}
 
 Layer TimeDistributed::layer() const { return Layer(static_cast<const TimeDistributedImpl&>(*impl_).inner()); }
 
