@@ -21,6 +21,7 @@
 #include "keras/layers/merging/dot.hpp"
 #include "keras/layers/normalization/normalization_keywords.hpp"
 #include "keras/layers/normalization/spectral_normalization.hpp"
+#include "keras/layers/preprocessing/integer_lookup.hpp"
 #include "keras/layers/preprocessing/image_preprocessing_keywords.hpp"
 #include "keras/layers/preprocessing/normalization.hpp"
 #include "keras/layers/preprocessing/category_encoding.hpp"
@@ -513,7 +514,9 @@ const std::map<std::string, Decoder>& keyword_table() {
       KERASPP_KW(fill_value), KERASPP_KW(value_range), KERASPP_KW(height), KERASPP_KW(width),
       KERASPP_KW(crop_to_aspect_ratio), KERASPP_KW(pad_to_aspect_ratio), KERASPP_KW(num_tokens),
       KERASPP_KW(output_mode), KERASPP_KW(sparse), KERASPP_KW(bin_boundaries), KERASPP_KW(num_bins),
-      KERASPP_KW(power_iterations),
+      KERASPP_KW(power_iterations), KERASPP_KW(max_tokens), KERASPP_KW(num_oov_indices), KERASPP_KW(mask_token),
+      KERASPP_KW(oov_token), KERASPP_KW(vocabulary), KERASPP_KW(vocabulary_dtype), KERASPP_KW(idf_weights),
+      KERASPP_KW(pad_to_max_tokens), KERASPP_KW(vocabulary_size),
       // initializers and regularizers
       KERASPP_KW(value), KERASPP_KW(mean), KERASPP_KW(stddev), KERASPP_KW(minval), KERASPP_KW(maxval),
       KERASPP_KW(gain), KERASPP_KW(scale), KERASPP_KW(mode), KERASPP_KW(distribution), KERASPP_KW(l1),

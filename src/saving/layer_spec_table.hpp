@@ -57,6 +57,8 @@ struct LayerSpec {
   // The class's own from_config, when Keras's differs from cls(**config): rewrites the decoded arguments before the
   // layer is made (null: none).
   void (*from_config)(kw::Kwargs& args) = nullptr;
+  // Layers whose get_build_config returns {} (IndexLookup's) write "build_config": {} whether built or not.
+  bool empty_build_config = false;
 };
 
 const std::map<std::string, LayerSpec>& layer_spec_table();

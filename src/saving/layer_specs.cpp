@@ -269,6 +269,7 @@ Json layer_envelope(const LayerImpl& layer, const std::optional<std::vector<Shap
     }
     out["build_config"] = std::move(bc);
   }
+  if (it != specs().end() && it->second.empty_build_config) out["build_config"] = Json::object();
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <new>
 #include <stdexcept>
@@ -173,6 +174,31 @@ std::unique_ptr<saving::detail::H5Reader> archive_weights(const saving::detail::
                    {.received = path, .hint = "the archive is incomplete; save the model again."});
 }
 
+// Keras's load_assets for each layer that keeps files in the archive (IntegerLookup's vocabulary.txt); a file the
+// layer needs that the archive lacks is an error, as Keras's open() of it would be.
+void load_assets(const FunctionalImpl& model, const std::string& path) {
+  std::vector<std::string> wanted;
+  const auto layers = saving::detail::layer_paths(model);
+  for (const auto& [layer_path, layer] : layers)
+    for (const std::string& file : layer->asset_names()) wanted.push_back("assets/" + layer_path + "/" + file);
+  if (wanted.empty()) return;
+  const auto zip = saving::detail::read_zip(path, wanted, archive_limits(), path);
+  for (const auto& [layer_path, layer] : layers) {
+    std::map<std::string, std::string> files;
+    for (const std::string& file : layer->asset_names()) {
+      const auto it = zip.entries.find("assets/" + layer_path + "/" + file);
+      if (it == zip.entries.end())
+        throw ValueError("No such file or directory: 'assets/" + layer_path + "/" + file + "' in " + path + ".",
+                         {.layer = layer->name(), .received = path,
+                          .hint = "layer \"" + layer->name() + "\" keeps this file beside its weights; the archive is "
+                                  "incomplete, save the model again."});
+      files.emplace(file, it->second);
+    }
+    // The walk hands out the model's layers read-only; the layers themselves are not const objects.
+    if (!files.empty()) const_cast<LayerImpl*>(layer)->load_assets(files);
+  }
+}
+
 }  // namespace
 
 // ---- Model ----
@@ -199,8 +225,11 @@ void Model::save(const std::string& path) const {
   const FunctionalImpl& g = graph();
   const std::string config = python_dumps(saving::detail::model_to_json(g, true));
   const std::string weights = weights_image(g);
-  saving::detail::write_zip(path, {{"metadata.json", metadata_json()}, {"config.json", config},
-                                   {"model.weights.h5", weights}});
+  std::vector<std::pair<std::string, std::string>> entries{
+      {"metadata.json", metadata_json()}, {"config.json", config}, {"model.weights.h5", weights}};
+  for (const auto& [layer_path, layer] : saving::detail::layer_paths(g))
+    for (auto& [file, bytes] : layer->save_assets()) entries.emplace_back("assets/" + layer_path + "/" + file, bytes);
+  saving::detail::write_zip(path, entries);
 }
 
 void Model::save_weights(const std::string& path) const {
@@ -274,6 +303,7 @@ Model load_model(const std::string& path, bool compile) {
     Model model = detail::model_from_json(config, ctx, compile);
     auto reader = archive_weights(zip, path);
     detail::read_weights(*reader, model.graph(), compile);
+    load_assets(model.graph(), path);
     return model;
   });
 }

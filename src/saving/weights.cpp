@@ -118,6 +118,14 @@ struct Failure {
 
 }  // namespace
 
+std::vector<std::pair<std::string, const LayerImpl*>> layer_paths(const FunctionalImpl& model) {
+  std::vector<std::pair<std::string, const LayerImpl*>> out;
+  std::set<const LayerImpl*> seen;
+  for (const VarsGroup& g : vars_groups(model, true))
+    if (g.layer != &model && seen.insert(g.layer).second) out.emplace_back(g.path, g.layer);
+  return out;
+}
+
 void write_weights(H5Writer& store, const FunctionalImpl& model, bool include_optimizer) {
   for (const VarsGroup& g : vars_groups(model, false)) {
     std::vector<Tensor> values;

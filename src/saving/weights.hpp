@@ -8,6 +8,7 @@
 //   /layers/lstm/vars + /layers/lstm/cell/vars/<i>       an RNN: an empty group, its variables in the cell's
 //   /layers/time_distributed/layer/vars/<i>              a wrapper: an empty group, then each wrapped layer under
 //   /layers/bidirectional/{backward_layer,forward_layer}/cell/vars/<i>   its attribute (saving/saveables.hpp)
+//   /layers/spectral_normalization/vars/<i> + .../layer/vars/<i>   a wrapper with variables of its own
 //   /optimizer/vars/<i>                 the optimizer's variables when it is built (iteration as int64)
 #include "keras/models/functional.hpp"
 #include "saving/h5_store.hpp"
@@ -21,5 +22,9 @@ void write_weights(H5Writer& store, const FunctionalImpl& model, bool include_op
 // expected and the received shape. With restore_optimizer and a compiled model, the optimizer state in the store is
 // restored as well (a mismatch there is a warning on stderr, as in Keras).
 void read_weights(H5Reader& store, const FunctionalImpl& model, bool restore_optimizer);
+
+// Each layer of the model (nested ones included) with the path Keras's saving walk gives it ("layers/dense_1"), the
+// first path where a layer is reached twice; where a .keras archive keeps its assets (assets/<path>/...).
+std::vector<std::pair<std::string, const LayerImpl*>> layer_paths(const FunctionalImpl& model);
 
 }  // namespace keras::saving::detail

@@ -37,6 +37,12 @@ inline std::string message_of(const std::function<void()>& f) {
   return "(no ValueError)";
 }
 
+// f throws a ValueError whose message holds every part (EXPECT_THROW_WITH for statements whose braces hold commas).
+inline void expect_error_says(const std::function<void()>& f, const std::vector<std::string>& parts) {
+  const std::string message = message_of(f);
+  for (const auto& part : parts) EXPECT_NE(message.find(part), std::string::npos) << part << "\nin: " << message;
+}
+
 // Mean squared difference of two tensors of the same size, in double.
 inline double mse(const Tensor& a, const Tensor& b) {
   double s = 0;

@@ -38,12 +38,6 @@ Sequential classifier() {
   return model;
 }
 
-// f throws a ValueError whose message holds every part.
-void expect_says(const std::function<void()>& f, const std::vector<std::string>& parts) {
-  const std::string message = test_support::message_of(f);
-  for (const auto& part : parts) EXPECT_NE(message.find(part), std::string::npos) << part << "\nin: " << message;
-}
-
 std::pair<Tensor, Tensor> labelled(int64_t n) {
   Tensor x = random::normal({n, 4});
   Tensor y = Tensor::empty({n});
@@ -115,7 +109,7 @@ TEST(DatasetTraining, PredictNamesBatchesThatCannotBeStacked) {
     utils::Batch get(int64_t i) override { return {Tensor::ones({2, 3 + i, 2}), Tensor(), {}}; }
   } ragged;
   Sequential model({layers::Input({None, 2}), layers::Dense(1)});
-  dataset_training::expect_says([&] { model.predict(ragged, verbose = 0); },
+  test_support::expect_error_says([&] { model.predict(ragged, verbose = 0); },
                                    {"cannot stack the dataset's batch outputs", "(2, 4, 1)", "(2, 3, 1)",
                                     "pad sequences to one length"});
 }
@@ -189,7 +183,7 @@ TEST(DatasetTraining, ClassWeightWeighsEachBatch) {
       return b;
     }
   } weighted(Tensor::zeros({4, 1}), Tensor({0, 0, 1, 1}, {4, 1}), 2);
-  dataset_training::expect_says(
+  test_support::expect_error_says(
       [&] { model.fit(weighted, class_weight = {{0, 1.0}, {1, 0.0}}, verbose = 0); },
       {"You cannot `class_weight` and `sample_weight` at the same time."});
 }
@@ -198,15 +192,15 @@ TEST(DatasetTraining, RefusesWhatTheDatasetCarriesItself) {
   auto model = dataset_training::classifier();
   auto [x, y] = dataset_training::labelled(16);
   ArrayBatches data(x, y, 8);
-  dataset_training::expect_says(
+  test_support::expect_error_says(
       [&] { model.fit(data, sample_weight = Tensor::ones({16}), verbose = 0); },
       {"When providing `x` as a PyDataset, `sample_weights` should not be passed. Instead, the sample weights should "
        "be included as part of the PyDataset.",
        "Batch{x, y, sample_weight}"});
-  dataset_training::expect_says(
+  test_support::expect_error_says(
       [&] { model.evaluate(data, sample_weight = Tensor::ones({16}), verbose = 0); },
       {"`sample_weights` should not be passed"});
-  dataset_training::expect_says([&] { model.fit(data, validation_split = 0.2, verbose = 0); },
+  test_support::expect_error_says([&] { model.fit(data, validation_split = 0.2, verbose = 0); },
                                    {"`validation_split` is only supported for Tensors or NumPy arrays.",
                                     "validation_data=another_dataset"});
   EXPECT_TRUE(data.reads.empty());  // refused before reading a batch
@@ -216,9 +210,9 @@ TEST(DatasetTraining, EvaluateReturnDictPointsToEvaluateDict) {
   auto model = dataset_training::classifier();
   auto [x, y] = dataset_training::labelled(8);
   ArrayBatches data(x, y, 8);
-  dataset_training::expect_says([&] { model.evaluate(x, y, return_dict = true, verbose = 0); },
+  test_support::expect_error_says([&] { model.evaluate(x, y, return_dict = true, verbose = 0); },
                                    {"evaluate(return_dict=true) cannot return a dict in C++", "evaluate_dict"});
-  dataset_training::expect_says([&] { model.evaluate(data, return_dict = true, verbose = 0); },
+  test_support::expect_error_says([&] { model.evaluate(data, return_dict = true, verbose = 0); },
                                    {"evaluate_dict"});
   EXPECT_EQ(model.evaluate(x, y, return_dict = false, verbose = 0).size(), 2u);
 }
@@ -231,7 +225,7 @@ TEST(DatasetTraining, EveryBatchIsCheckedAgainstTheModel) {
     }
   } data;
   auto model = dataset_training::classifier();
-  dataset_training::expect_says([&] { model.fit(data, shuffle = false, verbose = 0); },
+  test_support::expect_error_says([&] { model.fit(data, shuffle = false, verbose = 0); },
                                    {"expected axis -1 of input shape to have value 4", "(4, 5)"});
-  dataset_training::expect_says([&] { model.evaluate(data, verbose = 0); }, {"(4, 5)"});
+  test_support::expect_error_says([&] { model.evaluate(data, verbose = 0); }, {"(4, 5)"});
 }

@@ -210,6 +210,14 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   // their sum and, when accumulate_grads is true, adds their gradients into the variables' grad.
   virtual double regularization_penalty(bool accumulate_grads) { (void)accumulate_grads; return 0.0; }
 
+  // ---- assets (Keras's save_assets / load_assets) ----
+  // Files the layer keeps beside its weights in a .keras archive, under assets/<its path in the model>/ (an adapted
+  // IntegerLookup's vocabulary.txt): their names and contents when saving, the names to read back when loading, and
+  // the files found (name -> contents) after the layer is made from its config. None for most layers.
+  virtual std::vector<std::pair<std::string, std::string>> save_assets() const { return {}; }
+  virtual std::vector<std::string> asset_names() const { return {}; }
+  virtual void load_assets(const std::map<std::string, std::string>& files) { (void)files; }
+
   // ---- weights ----
   VariablePtr add_weight(const std::string& name, const std::vector<int64_t>& shape, const InitializerArg& init,
                          bool trainable = true);

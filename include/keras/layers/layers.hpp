@@ -83,6 +83,7 @@
 #include "keras/layers/preprocessing/random_zoom.hpp"
 #include "keras/layers/preprocessing/category_encoding.hpp"
 #include "keras/layers/preprocessing/discretization.hpp"
+#include "keras/layers/preprocessing/integer_lookup.hpp"
 #include "keras/layers/preprocessing/rescaling.hpp"
 #include "keras/layers/preprocessing/resizing.hpp"
 // pooling
