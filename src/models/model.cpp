@@ -188,8 +188,7 @@ Prediction Model::predict_with(utils::Dataset& dataset, const kw::Kwargs& k) con
   if (steps <= 0)
     throw ValueError("The dataset is empty: size() returned " + std::to_string(steps) + ".",
                      {.layer = graph().name(), .hint = "size() must return the number of batches per epoch."});
-  const bool whole_epoch = !k.get<int>("steps") || *k.get<int>("steps") >= steps;
-  if (!whole_epoch) steps = std::max(0, *k.get<int>("steps"));
+  if (const auto given = k.get<int>("steps"); given && *given < steps) steps = std::max(0, *given);
   const int verbose = k.get_or<Verbosity>("verbose", Verbosity{}).level;
   CallbackList cbs = make_callbacks(k, const_cast<Model&>(*this), verbose,
                                     TrainingParams{verbose, 1, static_cast<int>(steps)});
@@ -206,7 +205,7 @@ Prediction Model::predict_with(utils::Dataset& dataset, const kw::Kwargs& k) con
     for (size_t i = 0; i < outs.size(); ++i) per_output[i].push_back(outs[i].copy());
     cbs.each([&](Callback& c) { c.on_predict_batch_end(static_cast<int>(step), batch_logs); });
   }
-  if (whole_epoch) dataset.on_epoch_end();
+  dataset.on_epoch_end();  // as Keras's epoch iterator, after a pass cut short by steps too
   cbs.each([&](Callback& c) { c.on_predict_end(logs); });
   std::vector<Tensor> results;
   for (const auto& batches : per_output) results.push_back(stack_batches(batches, graph().name()));

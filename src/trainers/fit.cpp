@@ -261,7 +261,7 @@ struct TestBatch {
 struct TestSet {
   int64_t steps = 0;
   std::function<TestBatch(int64_t step)> batch;
-  utils::Dataset* dataset = nullptr;  // told on_epoch_end once all its batches are read
+  utils::Dataset* dataset = nullptr;  // told on_epoch_end after each pass, whole or cut short by steps
 };
 
 // max_steps < 0: every batch.
@@ -290,7 +290,7 @@ TestSet dataset_test_set(utils::Dataset& dataset, int64_t max_steps, PrepareBatc
   int64_t steps = dataset_size(dataset);
   if (max_steps >= 0) steps = std::min(steps, max_steps);
   return {steps, [&dataset, prepare = std::move(prepare)](int64_t step) { return prepare(dataset.get(step)); },
-          steps == dataset.size() ? &dataset : nullptr};
+          &dataset};
 }
 
 int64_t batch_samples(const std::vector<Tensor>& x) { return x[0].ndim() ? x[0].dim(0) : 1; }
