@@ -121,7 +121,8 @@ H5Writer::~H5Writer() {
   if (impl_->file >= 0) H5Fclose(impl_->file);
 }
 
-void H5Writer::write_vars(const std::string& path, const std::string& object_name, const std::vector<Tensor>& values) {
+void H5Writer::write_vars(const std::string& path, const std::string& object_name, const std::vector<Tensor>& values,
+                          const std::vector<std::string>& keys) {
   Session s;
   const std::string gpath = vars_path(path);
   auto fail = [&](const std::string& what) {
@@ -149,7 +150,8 @@ void H5Writer::write_vars(const std::string& path, const std::string& object_nam
                  H5Sclose);
     if (!space.ok()) throw fail("dataspace of variable " + std::to_string(i));
     const bool as_int64 = t.dtype() == "int64";
-    Handle ds(H5Dcreate2(group.get(), std::to_string(i).c_str(), as_int64 ? H5T_STD_I64LE : H5T_IEEE_F32LE,
+    const std::string key = i < keys.size() ? keys[i] : std::to_string(i);
+    Handle ds(H5Dcreate2(group.get(), key.c_str(), as_int64 ? H5T_STD_I64LE : H5T_IEEE_F32LE,
                          space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
               H5Dclose);
     if (!ds.ok()) throw fail("dataset " + std::to_string(i));

@@ -31,7 +31,10 @@ class H5Writer {
   // Creates the group `<path>/vars` ("vars" for path "") with attribute name=object_name (a UTF-8 string, as Keras
   // 3.6+ writes it) and the datasets "0", "1", ... holding `values` (float32; a Tensor whose dtype() is "int64" is
   // written as int64, as Keras writes an optimizer's iteration count).
-  void write_vars(const std::string& path, const std::string& object_name, const std::vector<Tensor>& values);
+  // keys: the datasets' names when the object names its entries itself (IntegerLookup's "idf_weights"); empty: by
+  // position, "0", "1", ...
+  void write_vars(const std::string& path, const std::string& object_name, const std::vector<Tensor>& values,
+                  const std::vector<std::string>& keys = {});
   // The legacy (Keras 2 / model.save("m.h5")) layout: groups, float32 datasets and string attributes at any
   // '/'-separated path ("" is the root); intermediate groups are created.
   void create_group(const std::string& path);

@@ -207,6 +207,12 @@ void Model::save(const std::string& path) const {
   if (is_legacy_h5(path)) {
     // legacy_h5_format.save_model_to_hdf5 (Keras 3 writes it for a ".h5" name, warning that the format is legacy).
     const FunctionalImpl& g = graph();
+    for (const auto& [layer_path, layer] : saving::detail::layer_paths(g))
+      if (!layer->save_assets().empty())
+        throw ValueError("The legacy .h5 format cannot keep the assets of layer \"" + layer->name() + "\" (" +
+                             layer->class_name() + "'s adapted vocabulary); Keras keeps them only in .keras archives.",
+                         {.layer = layer->name(), .received = path,
+                          .hint = "save to a .keras file: model.save(\"model.keras\")."});
     saving::detail::H5Writer writer;
     saving::detail::write_legacy_model(
         writer, g, python_dumps(saving::detail::legacy_config(saving::detail::model_to_json(g, false))), kKerasVersion);

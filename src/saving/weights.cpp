@@ -41,6 +41,8 @@ struct VarsGroup {
   // Files keraspp wrote before it stored RNN cells kept an RNN's variables in the layer's own group: read there
   // when the cell's group is missing.
   std::string fallback;
+  // The entries' names when the layer names them (LayerImpl::keyed_store_variables); empty: by position.
+  std::vector<std::string> keys = {};
 };
 
 // The walk's output, and the objects already visited. Keras saves and loads an object reached twice (a layer used
@@ -84,6 +86,15 @@ void walk_layer(const LayerImpl& layer, const std::string& path, const std::stri
     return;
   }
   const std::vector<WrappedLayer> wrapped = wrapped_layers(layer);
+  if (const auto keyed = layer.keyed_store_variables(); !keyed.empty()) {
+    VarsGroup g{path, layer.name(), layer.class_name(), &layer, prefix, {}, {}};
+    for (const auto& [key, v] : keyed) {
+      g.keys.push_back(key);
+      g.vars.push_back(v);
+    }
+    out.push_back(std::move(g));
+    return;
+  }
   if (wrapped.empty()) {
     check_weights_are_own(layer);
     out.push_back({path, layer.name(), layer.class_name(), &layer, prefix, ordered_variables(layer), fallback});
@@ -130,7 +141,7 @@ void write_weights(H5Writer& store, const FunctionalImpl& model, bool include_op
   for (const VarsGroup& g : vars_groups(model, false)) {
     std::vector<Tensor> values;
     for (const auto& v : g.vars) values.push_back(v->value);
-    store.write_vars(g.path, g.object_name, values);
+    store.write_vars(g.path, g.object_name, values, g.keys);
   }
   if (!include_optimizer) return;
   const auto& state = model.training_state();
@@ -180,6 +191,24 @@ void read_weights(H5Reader& store, const FunctionalImpl& model, bool restore_opt
       failures.push_back({object_repr(g), msg, d});
       continue;
     }
+    if (!g.keys.empty()) {  // named entries: read whole, whatever their size
+      const std::string group = path.empty() ? "vars" : path + "/vars";
+      for (size_t i = 0; i < vars.size(); ++i) {
+        const std::string entry = group + "/" + g.keys[i];
+        std::vector<int64_t> shape;
+        try {
+          shape = store.dataset_shape(entry);
+        } catch (const ValueError&) {
+          failures.push_back({object_repr(g), "Unable to synchronously open object (object '" + g.keys[i] +
+                                                  "' doesn't exist)",
+                              {.layer = layer.name(), .expected = g.keys[i], .received = path,
+                               .hint = "the file's group '" + path + "' belongs to a different layer."}});
+          break;
+        }
+        staged.emplace_back(vars[i], store.read_dataset(entry, shape));
+      }
+      continue;
+    }
     bool shapes_ok = true;
     for (size_t i = 0; i < vars.size() && shapes_ok; ++i) {
       const std::vector<int64_t> got = store.var_shape(path, i);
@@ -211,7 +240,10 @@ void read_weights(H5Reader& store, const FunctionalImpl& model, bool restore_opt
                          store.source() + ")",
                      first.details);
   }
-  for (auto& [var, value] : staged) std::copy_n(value.data(), value.size(), var->value.data());
+  for (auto& [var, value] : staged) {
+    if (var->value.defined() && var->value.dims() == value.dims()) std::copy_n(value.data(), value.size(), var->value.data());
+    else var->value = value;  // a keyed entry of another size (IntegerLookup's idf weights before load_assets)
+  }
 
   if (!restore_optimizer) return;
   const auto& state = model.training_state();

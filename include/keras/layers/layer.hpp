@@ -218,6 +218,11 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   virtual std::vector<std::string> asset_names() const { return {}; }
   virtual void load_assets(const std::map<std::string, std::string>& files) { (void)files; }
 
+  // State a layer saves in its weights group under names of its own rather than by position (Keras's custom
+  // save_own_variables: IntegerLookup's "idf_weights"). Not weights (not in variables()); loading replaces each
+  // value whole, whatever its size.
+  virtual std::vector<std::pair<std::string, VariablePtr>> keyed_store_variables() const { return {}; }
+
   // ---- weights ----
   VariablePtr add_weight(const std::string& name, const std::vector<int64_t>& shape, const InitializerArg& init,
                          bool trainable = true);

@@ -252,24 +252,26 @@ class IntegerLookupImpl : public SingleInputLayer {
     Tensor out = categorical::encode(indices, mode_, *depth());
     if (!tf_idf_) return out.set_dtype("int64");
     const int64_t d = *depth();
-    if (static_cast<int64_t>(idf_.size()) != d)  // a tf_idf layer adapted to no data has no weights
+    if (idf_->value.size() != d)  // a tf_idf layer adapted to no data has no weights
       throw ValueError("When `output_mode` is `'tf_idf'`, `idf_weights` must be provided.",
                        {.layer = name(), .hint = "adapt the layer to data with ids, or give vocabulary= and "
                                                  "idf_weights=."});
-    for (int64_t i = 0; i < out.size(); ++i) out.data()[i] *= idf_[static_cast<size_t>(i % d)];
+    const float* idf = idf_->value.data();
+    for (int64_t i = 0; i < out.size(); ++i) out.data()[i] *= idf[i % d];
     return out;
   }
 
   Tensor backward_one(const Tensor&, CallContext& ctx) override { return categorical::zero_input_gradient(ctx); }
 
+  // Keras's IndexLookup.save_own_variables: the tf_idf weights as "idf_weights" (layer.weights stays empty).
+  std::vector<std::pair<std::string, VariablePtr>> keyed_store_variables() const override {
+    if (!tf_idf_) return {};
+    return {{"idf_weights", idf_}};
+  }
+
   // The vocabulary file a .keras archive keeps when the config does not hold the vocabulary (Keras's save_assets).
   std::vector<std::pair<std::string, std::string>> save_assets() const override {
     if (has_input_vocabulary_) return {};
-    if (tf_idf_)
-      throw NotImplementedError("keraspp cannot save the adapted tf_idf IntegerLookup \"" + name() + "\" in a .keras "
-                                "archive yet: Keras keeps its idf weights in the weights file under the key "
-                                "'idf_weights', which keraspp's weights writer does not name. Give the layer "
-                                "vocabulary= and idf_weights= instead (they are saved in its config).");
     std::string text;
     for (int64_t v : get_vocabulary(true)) text += (text.empty() ? "" : "\n") + std::to_string(v);
     return {{"vocabulary.txt", text}};
@@ -304,10 +306,24 @@ class IntegerLookupImpl : public SingleInputLayer {
       at = end + 1;
     }
     if (ids.empty()) return;
-    set_vocabulary(ids, {});
+    std::vector<double> idf;
+    if (tf_idf_) {  // Keras's load_assets passes the idf weights already read from the weights file
+      const Tensor& w = idf_->value;
+      idf.assign(w.data(), w.data() + std::min<int64_t>(w.size(), static_cast<int64_t>(ids.size())));
+      idf.resize(ids.size(), 0.0);
+    }
+    set_vocabulary(ids, idf);
   }
 
  private:
+  static VariablePtr idf_variable() {
+    auto v = std::make_shared<Variable>();
+    v->name = "idf_weights";
+    v->value = Tensor::zeros({0});
+    v->trainable = false;
+    return v;
+  }
+
   bool encoded() const { return mode_ != categorical::OutputMode::kInt; }
   std::string output_mode() const { return tf_idf_ ? "tf_idf" : categorical::mode_name(mode_); }
   std::optional<int64_t> depth() const {
@@ -359,7 +375,7 @@ class IntegerLookupImpl : public SingleInputLayer {
 
   void set_idf(std::vector<float> weights) {
     if (pad_to_max_tokens_ && max_tokens_) weights.resize(static_cast<size_t>(*max_tokens_), 0.0f);
-    idf_ = std::move(weights);
+    idf_->value = Tensor::from_range(weights.begin(), weights.end(), {static_cast<int64_t>(weights.size())});
   }
 
   // Keras's _record_vocabulary_size: the encoded width may not change once set, unless padded to max_tokens.
@@ -382,7 +398,8 @@ class IntegerLookupImpl : public SingleInputLayer {
   categorical::OutputMode mode_ = categorical::OutputMode::kInt;
   std::vector<int64_t> tokens_;
   std::unordered_map<int64_t, int64_t> lookup_;
-  std::vector<float> idf_;  // tf_idf: one weight per index, the special slots included
+  // tf_idf: one weight per index, the special slots included; saved under Keras's key "idf_weights".
+  VariablePtr idf_ = idf_variable();
 };
 
 IntegerLookupImpl& impl_of(const std::shared_ptr<LayerImpl>& impl) { return static_cast<IntegerLookupImpl&>(*impl); }

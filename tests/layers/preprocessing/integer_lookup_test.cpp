@@ -339,3 +339,30 @@ TEST(IntegerLookup, TrainsAnEmbeddingOfArbitraryIds) {
   EXPECT_EQ(h.history.at("accuracy").back(), 1.0);
   EXPECT_EQ(model.evaluate(x.slice(200, 240), y.slice(200, 240), verbose = 0)[1], 1.0);
 }
+
+TEST(IntegerLookup, SavesAdaptedTfIdfWeightsUnderKerasKey) {
+  auto in = Input(shape = {4});
+  layers::IntegerLookup idf(output_mode = "tf_idf", name = "idf");
+  idf.adapt(T({1, 1, 2, 2, 3, 3, 1, 4, 4}, {3, 3}));
+  Model model(in, layers::Dense(1)(idf(in)));
+  test_support::ScratchDir dir;
+  model.save_weights(dir / "m.weights.h5");
+  auto h5 = test_support::open_h5(dir / "m.weights.h5");
+  EXPECT_EQ(h5.count_vars("layers/integer_lookup"), 1u);
+  const Tensor stored = h5.read_dataset("layers/integer_lookup/vars/idf_weights", {5});
+  test_support::expect_near_values(stored, {0.8047190, 0.6931472, 0.9162908, 0.9162908, 0.6931472}, 1e-6);
+  EXPECT_TRUE(idf.impl()->variables().empty());  // as Keras's layer.weights
+  model.save(dir / "m.keras");
+  Model loaded = saving::load_model(dir / "m.keras");
+  const Tensor x = T({1, 2, 9, 9, 4, 4, 3, 0}, {2, 4});
+  EXPECT_EQ(loaded.predict(x, verbose = 0).to_vector(), model.predict(x, verbose = 0).to_vector());
+  // The legacy .h5 format has no assets: an adapted lookup is refused there rather than saved without its vocabulary.
+  test_support::expect_error_says([&] { model.save(dir / "m.h5"); },
+                                  {"The legacy .h5 format cannot keep the assets of layer \"idf\" (IntegerLookup's adapted vocabulary)",
+                                   "model.save(\"model.keras\")"});
+  auto in2 = Input(shape = {2});
+  Model given(in2, layers::Dense(1)(layers::IntegerLookup(vocabulary = Ids{4, 5}, output_mode = "count")(in2)));
+  given.save(dir / "given.h5");
+  EXPECT_EQ(saving::load_model(dir / "given.h5").predict(T({4, 7}, {1, 2}), verbose = 0).to_vector(),
+            given.predict(T({4, 7}, {1, 2}), verbose = 0).to_vector());
+}

@@ -9,7 +9,8 @@
 // "multi_hot", "count" and "tf_idf" encode the indices as CategoryEncoding does (mask ids are dropped there);
 // invert=true maps indices back to ids. Outputs carry dtype int64 (tf_idf: float32), as Keras's eager outputs.
 // keraspp tensors hold float32, so ids are exact only up to 2^24 = 16777216 in magnitude; larger ids in a vocabulary
-// are a ValueError. An adapted vocabulary is saved as assets/.../vocabulary.txt in a .keras archive, as Keras does.
+// are a ValueError. An adapted vocabulary is saved as assets/.../vocabulary.txt in a .keras archive and the tf_idf
+// weights as "idf_weights" in its weights file, as Keras does; the legacy .h5 format cannot keep them (refused).
 // Not supported: sparse=true, a vocabulary file path.
 #include <vector>
 
