@@ -331,6 +331,18 @@ Model model_from_json(const std::string& json_text) {
   });
 }
 
+Model clone_model(const Model& model) {
+  Json config;
+  try {
+    config = saving::detail::model_to_json(model.graph(), false);
+  } catch (const ValueError& e) {
+    throw ValueError("clone_model cannot clone model \"" + model.name() + "\": " + e.message(),
+                     {.layer = e.layer(), .received = e.received(), .hint = e.hint()});
+  }
+  const saving::detail::Context ctx{"the config of model \"" + model.name() + "\" (clone_model)"};
+  return saving::detail::model_from_json(config, ctx, false);
+}
+
 }  // namespace models
 
 }  // namespace keras
