@@ -295,8 +295,10 @@ TestSet dataset_test_set(utils::Dataset& dataset, int64_t max_steps, PrepareBatc
 
 int64_t batch_samples(const std::vector<Tensor>& x) { return x[0].ndim() ? x[0].dim(0) : 1; }
 
+int positive(const kw::Kwargs& k, const char* key, int fallback);
+
 int validation_batch_size(const kw::Kwargs& k, int batch_size) {
-  return k.get_or("validation_batch_size", batch_size);
+  return positive(k, "validation_batch_size", batch_size);
 }
 
 // fit's validation_data: arrays, batched by validation_batch_size (else fit's batch_size), or a dataset's own

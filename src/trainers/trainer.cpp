@@ -44,7 +44,14 @@ Trainer::Trainer(Model& model)
 
 std::pair<std::vector<Tensor>, std::vector<Tensor>> Trainer::prepare_batch(const Data& x, const Data& y) {
   std::vector<Tensor> xs = model_.prepare_inputs(x), ys = model_.prepare_targets(y);
-  prepare(xs, ys);
+  std::vector<Shape> shapes;
+  for (const Tensor& t : xs) shapes.push_back(t.shape());
+  for (const Tensor& t : ys) shapes.push_back(t.defined() ? t.shape() : Shape{});
+  shapes.push_back(Shape{static_cast<int64_t>(xs.size())});  // keeps x and y apart in the comparison
+  if (shapes != prepared_shapes_) {
+    prepare(xs, ys);
+    prepared_shapes_ = std::move(shapes);
+  }
   return {std::move(xs), std::move(ys)};
 }
 

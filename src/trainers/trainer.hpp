@@ -21,7 +21,8 @@ class Trainer {
 
   // Checks targets against outputs (count, cardinality, loss shapes) and resolves the metrics for these shapes.
   void prepare(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys);
-  // A dataset batch's x (in input order) and y (in output order), checked as fit checks arrays.
+  // A dataset batch's x (in input order) and y (in output order), checked as fit checks arrays. The targets are
+  // checked against the outputs again only when the batch's shapes differ from the last batch's.
   std::pair<std::vector<Tensor>, std::vector<Tensor>> prepare_batch(const Data& x, const Data& y);
   // One optimizer step; returns the batch's total loss.
   double train_step(const std::vector<Tensor>& xb, const std::vector<Tensor>& yb, const Tensor& sample_weight);
@@ -50,6 +51,7 @@ class Trainer {
   std::shared_ptr<TrainingState> state_;
   std::vector<bool> fused_;  // per output: the loss works from the output layer's logits
   std::vector<double> output_losses_;
+  std::vector<Shape> prepared_shapes_;  // the x and y shapes prepare_batch last checked
 };
 
 }  // namespace keras

@@ -156,6 +156,14 @@ TEST(DatasetTraining, ValidationStepsCapsArrayValidation) {
   EXPECT_NEAR(split.history.at("val_loss")[0], first_batch[0], 1e-6);
 }
 
+TEST(DatasetTraining, ValidationBatchSizeMustBePositive) {
+  auto model = dataset_training::classifier();
+  auto [x, y] = dataset_training::labelled(16);
+  test_support::expect_error_says(
+      [&] { model.fit(x, y, validation_split = 0.25, validation_batch_size = 0, verbose = 0); },
+      {"Invalid value for argument `validation_batch_size`: 0. Expected a positive integer."});
+}
+
 TEST(DatasetTraining, ShuffleReordersBatchesUnlessTheDatasetOrdersItself) {
   auto model = dataset_training::classifier();
   auto [x, y] = dataset_training::labelled(160);

@@ -97,11 +97,12 @@ class SpectralNormalizationImpl : public detail::WrapperImpl {
   }
 
  private:
-  // The wrapped layer's `kernel`, else its `embeddings`, as Keras's build looks them up. Recurrent layers keep their
-  // kernels in a cell, which Keras's LSTM does not expose as `kernel`.
+  // The wrapped layer's `kernel`, else its `embeddings`, as Keras's build looks them up. A recurrent layer (one with
+  // a recurrent_kernel) keeps its kernels in a cell in Keras, which does not expose them as the layer's `kernel`.
   VariablePtr normalized_variable() const {
-    const bool recurrent = inner_->class_name() == "LSTM" || inner_->class_name() == "GRU" ||
-                           inner_->class_name() == "SimpleRNN" || inner_->class_name().starts_with("ConvLSTM");
+    const auto& own = inner_->own_variables();
+    const bool recurrent =
+        std::any_of(own.begin(), own.end(), [](const VariablePtr& v) { return v->name == "recurrent_kernel"; });
     for (const char* wanted : {"kernel", "embeddings"})
       for (const VariablePtr& v : inner_->own_variables())
         if (!recurrent && v->name == wanted) return v;
@@ -118,7 +119,8 @@ class SpectralNormalizationImpl : public detail::WrapperImpl {
     float* w = kernel.data();
     const int64_t c = kernel.dim(-1), n = kernel.size() / c;
     if (std::all_of(w, w + kernel.size(), [](float x) { return x == 0.0f; })) return;
-    std::vector<float> u(vector_u_->value.data(), vector_u_->value.data() + c), v(static_cast<size_t>(n));
+    std::vector<float> u(vector_u_->value.data(), vector_u_->value.data() + c), v(static_cast<size_t>(n)),
+        vw(static_cast<size_t>(c));
     for (int i = 0; i < power_iterations_; ++i) {
       for (int64_t r = 0; r < n; ++r) {  // v = normalize(u W^T)
         double s = 0;
@@ -126,13 +128,12 @@ class SpectralNormalizationImpl : public detail::WrapperImpl {
         v[static_cast<size_t>(r)] = static_cast<float>(s);
       }
       l2_normalize(v);
-      std::vector<float> vw(static_cast<size_t>(c), 0.0f);
       for (int64_t j = 0; j < c; ++j) {  // u = normalize(v W)
         double s = 0;
         for (int64_t r = 0; r < n; ++r) s += static_cast<double>(v[static_cast<size_t>(r)]) * w[r * c + j];
         vw[static_cast<size_t>(j)] = static_cast<float>(s);
       }
-      u = std::move(vw);
+      u.swap(vw);
       l2_normalize(u);
     }
     double sigma = 0;  // (v W) u^T
