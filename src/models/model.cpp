@@ -13,6 +13,7 @@
 #include "models/forward_only.hpp"
 #include "models/sequential_impl.hpp"
 #include "trainers/callback_list.hpp"
+#include "trainers/dataset_size.hpp"
 #include "trainers/trainer.hpp"
 #include "trainers/training_state.hpp"
 
@@ -184,10 +185,7 @@ Prediction Model::predict_with(utils::Dataset& dataset, const kw::Kwargs& k) con
   detail::StorageCacheScope storage_scope;
   detail::FlushDenormalsScope flush_denormals;
   detail::ForwardOnlyScope forward_only;
-  int64_t steps = dataset.size();
-  if (steps <= 0)
-    throw ValueError("The dataset is empty: size() returned " + std::to_string(steps) + ".",
-                     {.layer = graph().name(), .hint = "size() must return the number of batches per epoch."});
+  int64_t steps = detail::checked_dataset_size(dataset, graph().name());
   if (const auto given = k.get<int>("steps"); given && *given < steps) steps = std::max(0, *given);
   const int verbose = k.get_or<Verbosity>("verbose", Verbosity{}).level;
   CallbackList cbs = make_callbacks(k, const_cast<Model&>(*this), verbose,

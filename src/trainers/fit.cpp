@@ -12,6 +12,7 @@
 #include "keras/utils/dataset.hpp"
 #include "core/storage_pool.hpp"
 #include "trainers/callback_list.hpp"
+#include "trainers/dataset_size.hpp"
 #include "trainers/trainer.hpp"
 
 namespace keras {
@@ -278,16 +279,8 @@ TestSet array_test_set(std::vector<Tensor> x, std::vector<Tensor> y, Tensor w, i
 
 using PrepareBatch = std::function<TestBatch(const utils::Batch&)>;
 
-int64_t dataset_size(utils::Dataset& dataset) {
-  const int64_t size = dataset.size();
-  if (size <= 0)
-    throw ValueError("The dataset is empty: size() returned " + std::to_string(size) + ".",
-                     {.hint = "size() must return the number of batches per epoch."});
-  return size;
-}
-
 TestSet dataset_test_set(utils::Dataset& dataset, int64_t max_steps, PrepareBatch prepare) {
-  int64_t steps = dataset_size(dataset);
+  int64_t steps = detail::checked_dataset_size(dataset, "");
   if (max_steps >= 0) steps = std::min(steps, max_steps);
   return {steps, [&dataset, prepare = std::move(prepare)](int64_t step) { return prepare(dataset.get(step)); },
           &dataset};
@@ -526,7 +519,7 @@ History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
   int initial_epoch = k.get_or("initial_epoch", 0);
   refuse_dataset_arguments(k);
   const auto class_weight = k.get<std::map<int, double>>("class_weight");
-  int64_t steps = dataset_size(dataset);
+  int64_t steps = detail::checked_dataset_size(dataset, graph().name());
   steps = std::min<int64_t>(steps, k.get_or("steps_per_epoch", static_cast<int>(steps)));
   std::optional<TestSet> val;
   if (auto vd = k.get<ValidationData>("validation_data")) val = validation_set(*vd, k, 32, prepare);

@@ -156,6 +156,18 @@ TEST(DatasetTraining, ValidationStepsCapsArrayValidation) {
   EXPECT_NEAR(split.history.at("val_loss")[0], first_batch[0], 1e-6);
 }
 
+TEST(DatasetTraining, AnEmptyDatasetIsNamed) {
+  struct Empty : utils::Dataset {
+    int64_t size() const override { return 0; }
+    utils::Batch get(int64_t) override { return {}; }
+  } empty;
+  auto model = dataset_training::classifier();
+  for (const auto& call : std::vector<std::function<void()>>{[&] { model.fit(empty, verbose = 0); },
+                                                             [&] { model.evaluate(empty, verbose = 0); },
+                                                             [&] { model.predict(empty, verbose = 0); }})
+    test_support::expect_error_says(call, {"The dataset is empty: size() returned 0.", "Hint: size() must return"});
+}
+
 TEST(DatasetTraining, ValidationBatchSizeMustBePositive) {
   auto model = dataset_training::classifier();
   auto [x, y] = dataset_training::labelled(16);
