@@ -127,8 +127,7 @@ Json compile_config_from_training_config(const Json& tc, const Context& ctx) {
   Json cc = Json::object();
   cc["optimizer"] = optimizer_from_training(require_member(tc, "optimizer_config", kWhat, ctx), ctx);
   // Keras 3 writes these; they do not change what compile() sets up.
-  static const std::set<std::string> passed = {"run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss",
-                                                "weighted_metrics"};
+  static const std::set<std::string> passed = {"run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss"};
   for (auto m = tc.begin(); m != tc.end(); ++m) {
     const std::string& key = m.key();
     const Json& v = m.value();
@@ -137,8 +136,8 @@ Json compile_config_from_training_config(const Json& tc, const Context& ctx) {
       cc[key] = v;
     } else if (key == "loss") {
       if (!v.is_null()) cc["loss"] = loss_from_training(v, ctx);
-    } else if (key == "metrics") {
-      if (!v.is_null()) cc["metrics"] = v;  // Keras 2 wrote them per output: [["acc"], ["acc"]] or {"out": ["acc"]}
+    } else if (key == "metrics" || key == "weighted_metrics") {
+      if (!v.is_null()) cc[key] = v;  // Keras 2 wrote them per output: [["acc"], ["acc"]] or {"out": ["acc"]}
     } else if (key == "loss_weights") {
       if (!v.is_null()) cc["loss_weights"] = v;
     } else if (key == "sample_weight_mode") {

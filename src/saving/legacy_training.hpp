@@ -10,8 +10,8 @@
 // Keras 2 spellings read: optimizer class names "Custom>Adam" (tf.keras 2.11+) and any letter case, `lr` for
 // learning_rate, `decay` (Keras 2's lr / (1 + decay * iterations), kept as an InverseTimeDecay schedule with
 // decay_steps=1; Keras 3 drops it with a warning), `is_legacy_optimizer`, a loss's reduction "auto", a list of losses
-// (one per output), and losses, loss_weights and metrics given per output name or per output. Refused with a
-// ValueError naming the entry (the hint: load with compile=false): metric objects, weighted_metrics,
+// (one per output), and losses, loss_weights, metrics and weighted_metrics given per output name or per output.
+// Refused with a ValueError naming the entry (the hint: load with compile=false): metric objects,
 // sample_weight_mode, and entries keraspp does not know.
 #include "keras/models/model.hpp"
 #include "saving/config_codec.hpp"

@@ -161,6 +161,31 @@ Json loss_json(const std::shared_ptr<const losses::Loss>& loss) {
 
 }  // namespace
 
+namespace {
+
+// Keras writes metrics as compile() got them: a list, a list per output, or a dict by output name (null for none).
+Json metrics_json(const MetricsArg& given) {
+  auto names = [](const std::vector<MetricArg>& list) {
+    Json out = Json::array();
+    for (const MetricArg& m : list) out.push_back(metric_json(m));
+    return out;
+  };
+  if (!given.by_output.empty()) {
+    Json metrics = Json::object();
+    for (const auto& [output, list] : given.by_output) metrics[output] = names(list);
+    return metrics;
+  }
+  if (!given.per_output.empty()) {
+    Json metrics = Json::array();
+    for (const auto& list : given.per_output) metrics.push_back(names(list));
+    return metrics;
+  }
+  if (given.every_output.empty()) return nullptr;
+  return names(given.every_output);
+}
+
+}  // namespace
+
 Json compile_config_json(const FunctionalImpl& model) {
   const auto& state = model.training_state();
   if (!state || !state->compiled || !state->optimizer) return nullptr;
@@ -182,27 +207,8 @@ Json compile_config_json(const FunctionalImpl& model) {
   }
   if (state->loss_weights.empty()) c["loss_weights"] = nullptr;
   else c["loss_weights"] = state->loss_weights;
-  // Keras writes metrics as compile() got them: a list, a list per output, or a dict by output name.
-  auto names = [](const std::vector<MetricArg>& list) {
-    Json out = Json::array();
-    for (const MetricArg& m : list) out.push_back(metric_json(m));
-    return out;
-  };
-  const MetricsArg& given = state->metrics_given;
-  if (!given.by_output.empty()) {
-    Json metrics = Json::object();
-    for (const auto& [output, list] : given.by_output) metrics[output] = names(list);
-    c["metrics"] = std::move(metrics);
-  } else if (!given.per_output.empty()) {
-    Json metrics = Json::array();
-    for (const auto& list : given.per_output) metrics.push_back(names(list));
-    c["metrics"] = std::move(metrics);
-  } else if (state->metric_args.empty()) {
-    c["metrics"] = nullptr;
-  } else {
-    c["metrics"] = names(state->metric_args);
-  }
-  c["weighted_metrics"] = nullptr;
+  c["metrics"] = metrics_json(state->metrics_given);
+  c["weighted_metrics"] = metrics_json(state->weighted_metrics_given);
   c["run_eagerly"] = false;
   c["steps_per_execution"] = 1;
   c["jit_compile"] = false;
@@ -339,7 +345,7 @@ void compile_from_config(const Model& model, const Json& cc, const Context& ctx,
       std::vector<LossArg> per_output;  // Keras's loss=[...]: one per output
       for (const Json& e : v) per_output.push_back(one(e));
       k.set("loss", LossArg(std::move(per_output)));
-    } else if (key == "metrics") {
+    } else if (key == "metrics" || key == "weighted_metrics") {
       if (v.is_null()) continue;
       // One metric name, or a list of them (a single name stands for a list of one, as Keras 2 wrote per output).
       auto list = [&](const Json& j) {
@@ -358,15 +364,15 @@ void compile_from_config(const Model& model, const Json& cc, const Context& ctx,
       if (v.is_object()) {  // by output name
         std::map<std::string, std::vector<MetricArg>> by_output;
         for (auto e = v.begin(); e != v.end(); ++e) by_output[e.key()] = list(e.value());
-        k.set("metrics", MetricsArg(by_output));
+        k.set(key, MetricsArg(by_output));
       } else if (!v.is_array()) {
-        compile_fail(ctx, "Unsupported metrics in " + what + ": " + describe(v) + ".", "metrics");
+        compile_fail(ctx, "Unsupported " + key + " in " + what + ": " + describe(v) + ".", key);
       } else if (!v.empty() && std::all_of(v.begin(), v.end(), [](const Json& e) { return e.is_array(); })) {
         std::vector<std::vector<MetricArg>> per_output;  // one list per output
         for (const Json& e : v) per_output.push_back(list(e));
-        k.set("metrics", MetricsArg(per_output));
+        k.set(key, MetricsArg(per_output));
       } else {
-        k.set("metrics", MetricsArg(list(v)));
+        k.set(key, MetricsArg(list(v)));
       }
     } else if (key == "loss_weights") {
       if (v.is_null()) continue;
@@ -383,9 +389,6 @@ void compile_from_config(const Model& model, const Json& cc, const Context& ctx,
         const std::any list = decode_value("values", v, what + "'s loss_weights", ctx);
         k.set("loss_weights", LossWeightsArg(std::any_cast<std::vector<double>>(list)));
       }
-    } else if (key == "weighted_metrics") {
-      if (v.is_null() || (v.is_array() && v.empty())) continue;
-      compile_fail(ctx, "keraspp does not support weighted_metrics (" + what + ").", "weighted_metrics");
     } else {
       compile_fail(ctx, "Unsupported " + what + " entry '" + key + "'.", key);
     }

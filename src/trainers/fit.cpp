@@ -110,7 +110,9 @@ std::string metric_list_text(const std::vector<MetricArg>& list) {
 }
 
 // Each output's metrics: the same list for all, the list-of-lists entry, or the dict's entry (none when absent).
-std::vector<std::vector<MetricArg>> metrics_by_output(const MetricsArg& m, const FunctionalImpl& g, size_t n_out) {
+// `what` is the argument: "metrics" or "weighted_metrics".
+std::vector<std::vector<MetricArg>> metrics_by_output(const MetricsArg& m, const FunctionalImpl& g, size_t n_out,
+                                                      const std::string& what) {
   if (!m.by_output.empty()) {
     std::vector<std::string> keys, values;
     for (const auto& [k, v] : m.by_output) {
@@ -118,7 +120,7 @@ std::vector<std::vector<MetricArg>> metrics_by_output(const MetricsArg& m, const
       values.push_back(metric_list_text(v));
     }
     std::vector<std::vector<MetricArg>> out;
-    for (const auto& e : by_output_name(m.by_output, g, "metrics", dict_text(keys, values)))
+    for (const auto& e : by_output_name(m.by_output, g, what, dict_text(keys, values)))
       out.push_back(e.value_or(std::vector<MetricArg>{}));
     return out;
   }
@@ -126,14 +128,14 @@ std::vector<std::vector<MetricArg>> metrics_by_output(const MetricsArg& m, const
     if (m.per_output.size() != n_out) {
       std::string listed;
       for (const auto& l : m.per_output) listed += (listed.empty() ? "" : ", ") + metric_list_text(l);
-      throw ValueError("For a model with multiple outputs, when providing the `metrics` argument as a list, it should "
-                       "have as many entries as the model has outputs. Received:\nmetrics=[" + listed +
+      throw ValueError("For a model with multiple outputs, when providing the `" + what + "` argument as a list, it "
+                       "should have as many entries as the model has outputs. Received:\n" + what + "=[" + listed +
                            "]\nof length " + std::to_string(m.per_output.size()) + " whereas the model has " +
                            std::to_string(n_out) + " outputs.",
                        {.layer = g.name(), .expected = std::to_string(n_out) + " lists",
                         .received = std::to_string(m.per_output.size()) + " lists",
-                        .hint = "give one list of metrics per output, in the order of Model(inputs, outputs), or "
-                                "one flat list for all of them."});
+                        .hint = "give one list of " + what + " per output, in the order of Model(inputs, outputs), "
+                                "or one flat list for all of them."});
     }
     return m.per_output;
   }
@@ -188,11 +190,13 @@ void Model::compile_with(const kw::Kwargs& k) const {
                          ", received " + std::to_string(state.loss_weights.size()) + ".",
                      {.layer = g.name(), .hint = "give one weight per output, in the order of Model(inputs, outputs)."});
   state.metrics_given = k.get_or<MetricsArg>("metrics", {});
-  state.metric_args = state.metrics_given.every_output;
-  state.output_metric_args = metrics_by_output(state.metrics_given, g, n_out);
+  state.output_metric_args = metrics_by_output(state.metrics_given, g, n_out, "metrics");
+  state.weighted_metrics_given = k.get_or<MetricsArg>("weighted_metrics", {});
+  state.output_weighted_metric_args = metrics_by_output(state.weighted_metrics_given, g, n_out, "weighted_metrics");
   // Validate metric names now (as Keras does when it builds them), with any shapes; accuracy resolves later.
-  for (const auto& list : state.output_metric_args)
-    for (const auto& m : list) metric_types::get(m, Shape{None, 2}, Shape{None, 2});
+  for (const auto* lists : {&state.output_metric_args, &state.output_weighted_metric_args})
+    for (const auto& list : *lists)
+      for (const auto& m : list) metric_types::get(m, Shape{None, 2}, Shape{None, 2});
   state.metrics.clear();
   state.metrics_resolved = false;
   state.compiled = true;
@@ -250,7 +254,9 @@ struct LossMeans {
   }
 };
 
-using MetricLists = std::vector<std::vector<std::shared_ptr<metric_types::Metric>>>;
+void reset_metrics(CompiledMetrics& metrics) {
+  for (CompiledMetric& c : metrics) c.metric->reset_state();
+}
 
 // One batch of a test step, its targets in the outputs' order.
 struct TestBatch {
@@ -288,6 +294,46 @@ TestSet dataset_test_set(utils::Dataset& dataset, int64_t max_steps, PrepareBatc
 
 int64_t batch_samples(const std::vector<Tensor>& x) { return x[0].ndim() ? x[0].dim(0) : 1; }
 
+std::string class_weight_text(const std::map<int, double>& class_weight) {
+  std::ostringstream s;
+  s << "{";
+  for (auto it = class_weight.begin(); it != class_weight.end(); ++it)
+    s << (it == class_weight.begin() ? "" : ", ") << it->first << ": " << it->second;
+  s << "}";
+  return s.str();
+}
+
+// The sample weights of n samples with targets ys: sample_weight=, or class_weight= turned into them (not both, as
+// Keras). `on_batch`: train_on_batch's wording of the conflict, else fit's.
+Tensor sample_weights_of(const kw::Kwargs& k, const std::vector<Tensor>& ys, int64_t n, bool on_batch) {
+  auto sample_weight = k.get<Tensor>("sample_weight");
+  auto class_weight = k.get<std::map<int, double>>("class_weight");
+  if (sample_weight && class_weight) {
+    const std::string received =
+        "sample_weight=" + to_string(sample_weight->shape()) + ", class_weight=" + class_weight_text(*class_weight);
+    throw ValueError(on_batch ? "Arguments `sample_weight` and `class_weight` cannot be specified at the same time. "
+                                "Received: " + received
+                              : "You cannot `class_weight` and `sample_weight` at the same time.",
+                     {.received = received,
+                      .hint = "multiply the class weights into the sample weights and pass only sample_weight."});
+  }
+  if (class_weight) {
+    if (ys.size() != 1)
+      throw ValueError("`class_weight` is only supported for Models with a single output.",
+                       {.hint = "use sample_weight= for several outputs."});
+    return class_weights_to_sample_weights(ys[0], *class_weight);
+  }
+  if (!sample_weight) return Tensor();
+  if (sample_weight->ndim() == 0 || sample_weight->dim(0) != n)
+    throw ValueError("Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.'x' "
+                     "sizes: " + std::to_string(n) + "\n'sample_weight' sizes: " +
+                         std::to_string(sample_weight->ndim() ? sample_weight->dim(0) : 0) + "\n",
+                     {.expected = std::to_string(n) + " sample weights",
+                      .received = std::to_string(sample_weight->ndim() ? sample_weight->dim(0) : 0),
+                      .hint = "give one sample weight per sample."});
+  return *sample_weight;
+}
+
 int positive(const kw::Kwargs& k, const char* key, int fallback);
 
 int validation_batch_size(const kw::Kwargs& k, int batch_size) {
@@ -307,7 +353,7 @@ TestSet validation_set(const ValidationData& vd, const kw::Kwargs& k, int batch_
 // evaluate()'s loop: on_test_begin, each test batch (its logs are the running values) and on_test_end with the plain
 // names ("loss", "accuracy"), which it returns.
 Logs test_loop(Trainer& trainer, const FunctionalImpl& graph, CallbackList& cbs, const TestSet& set,
-               MetricLists& metrics) {
+               CompiledMetrics& metrics) {
   LossMeans means;
   Logs logs;
   cbs.each([&](Callback& c) { c.on_test_begin(logs); });
@@ -319,7 +365,7 @@ Logs test_loop(Trainer& trainer, const FunctionalImpl& graph, CallbackList& cbs,
               static_cast<double>(batch_samples(b.x)));
     logs.clear();
     means.write(logs, graph, "");
-    trainer.write_metric_logs(logs, metrics, "");
+    Trainer::write_metric_logs(logs, metrics, "");
     batch_logs = logs;
     cbs.each([&](Callback& c) { c.on_test_batch_end(static_cast<int>(step), batch_logs); });
   }
@@ -380,8 +426,7 @@ void refuse_return_dict(const kw::Kwargs& k) {
 std::map<std::string, double> evaluate_set(Model& model, Trainer& trainer, const kw::Kwargs& k, const TestSet& set) {
   auto& state = *model.graph().training_state();
   const int verbose = k.get_or<Verbosity>("verbose", Verbosity{}).level;
-  for (auto& per_output : state.metrics)
-    for (auto& m : per_output) m->reset_state();
+  reset_metrics(state.metrics);
   CallbackList cbs = make_callbacks(k, model, verbose, TrainingParams{verbose, 1, static_cast<int>(set.steps)});
   const Logs logs = test_loop(trainer, model.graph(), cbs, set, state.metrics);
   return {logs.begin(), logs.end()};
@@ -430,20 +475,9 @@ History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
   if (split < 0.0 || split >= 1.0)
     throw ValueError("`validation_split` must be a float in [0, 1). Received: validation_split=" + std::to_string(split),
                      {.received = std::to_string(split), .hint = "use e.g. validation_split=0.1 for 10% validation."});
-  Tensor sample_weight = k.get_or<Tensor>("sample_weight", Tensor());
-  if (auto cw = k.get<std::map<int, double>>("class_weight")) {
-    if (ys.size() != 1)
-      throw ValueError("`class_weight` is only supported for Models with a single output.",
-                       {.hint = "use sample_weight= for several outputs."});
-    sample_weight = class_weights_to_sample_weights(ys.at(0), *cw);
-  }
   trainer.prepare(xs, ys);
   int64_t n = xs[0].ndim() ? xs[0].dim(0) : 0;
-  if (sample_weight.defined() && (sample_weight.ndim() == 0 || sample_weight.dim(0) != n))
-    throw ValueError("Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.'x' "
-                     "sizes: " + std::to_string(n) + "\n'sample_weight' sizes: " +
-                         std::to_string(sample_weight.ndim() ? sample_weight.dim(0) : 0) + "\n",
-                     {.hint = "give one sample weight per sample."});
+  Tensor sample_weight = sample_weights_of(k, ys, n, false);
 
   // validation_split takes the last samples, before any shuffling, as Keras does.
   std::optional<TestSet> val;
@@ -475,8 +509,7 @@ History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
   cbs.each([&](Callback& c) { c.on_train_begin(logs); });
   initial_epoch = resumed_epoch(state, initial_epoch);
   for (int epoch = initial_epoch; epoch < epochs; ++epoch) {
-    for (auto& per_output : state.metrics)
-      for (auto& m : per_output) m->reset_state();
+    reset_metrics(state.metrics);
     logs.clear();
     cbs.each([&](Callback& c) { c.on_epoch_begin(epoch, logs); });
     std::vector<int64_t> order;
@@ -492,7 +525,7 @@ History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
       means.add(trainer, trainer.train_step(xb, yb, wb), static_cast<double>(end - begin));
       logs.clear();
       means.write(logs, graph(), "");
-      trainer.write_metric_logs(logs, state.metrics, "");
+      Trainer::write_metric_logs(logs, state.metrics, "");
       batch_logs = logs;
       cbs.each([&](Callback& c) { c.on_train_batch_end(static_cast<int>(step), batch_logs); });
       if (state.stop_training) break;
@@ -533,8 +566,7 @@ History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
   cbs.each([&](Callback& c) { c.on_train_begin(logs); });
   initial_epoch = resumed_epoch(state, initial_epoch);
   for (int epoch = initial_epoch; epoch < epochs; ++epoch) {
-    for (auto& per_output : state.metrics)
-      for (auto& m : per_output) m->reset_state();
+    reset_metrics(state.metrics);
     logs.clear();
     cbs.each([&](Callback& c) { c.on_epoch_begin(epoch, logs); });
     std::vector<int64_t> order = shuffle ? random::permutation(steps) : std::vector<int64_t>();
@@ -547,7 +579,7 @@ History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
       means.add(trainer, trainer.train_step(b.x, b.y, b.sample_weight), static_cast<double>(batch_samples(b.x)));
       logs.clear();
       means.write(logs, graph(), "");
-      trainer.write_metric_logs(logs, state.metrics, "");
+      Trainer::write_metric_logs(logs, state.metrics, "");
       batch_logs = logs;
       cbs.each([&](Callback& c) { c.on_train_batch_end(static_cast<int>(step), batch_logs); });
       if (state.stop_training) break;
@@ -571,9 +603,9 @@ std::map<std::string, double> Model::evaluate_dict(const Data& x, const Data& y,
   std::vector<Tensor> ys = prepare_targets(y);
   trainer.prepare(xs, ys);
   const int batch_size = positive(k, "batch_size", 32);
+  Tensor w = sample_weights_of(k, ys, batch_samples(xs), false);
   return evaluate_set(*this, trainer, k,
-                      array_test_set(std::move(xs), std::move(ys), k.get_or<Tensor>("sample_weight", Tensor()),
-                                     batch_size, k.get_or("steps", -1)));
+                      array_test_set(std::move(xs), std::move(ys), w, batch_size, k.get_or("steps", -1)));
 }
 
 std::map<std::string, double> Model::evaluate_dict(utils::Dataset& dataset, const kw::Kwargs& k) {
@@ -597,43 +629,46 @@ std::vector<std::string> Model::metrics_names() const {
   std::vector<std::string> names{"loss"};
   auto& state = *graph().training_state();
   if (!state.compiled) return names;
-  const auto& outs = graph().outputs();
-  for (size_t i = 0; i < state.metrics.size(); ++i)
-    for (const auto& m : state.metrics[i])
-      names.push_back(outs.size() > 1 ? outs[i].producer_name() + "_" + m->name() : m->name());
+  for (const CompiledMetric& c : state.metrics) names.push_back(c.name);
   // Keras 3's order: the loss, the compiled metrics, then each output's loss.
   for (const std::string& name : Trainer::output_loss_names(graph())) names.push_back(name);
   return names;
 }
 
-std::vector<double> Model::train_on_batch(const Data& x, const Data& y) {
-  Trainer trainer(*this);
-  std::vector<Tensor> xs = prepare_inputs(x);
-  trainer.prepare(xs, prepare_targets(y));
-  auto& state = *graph().training_state();
-  for (auto& per_output : state.metrics)
-    for (auto& m : per_output) m->reset_state();
-  std::vector<double> out{trainer.train_step(xs, prepare_targets(y), Tensor())};
-  for (const auto& per_output : state.metrics)
-    for (const auto& m : per_output) out.push_back(m->result());
-  if (!Trainer::output_loss_names(graph()).empty())
+namespace {
+
+// train_on_batch / test_on_batch: one checked batch, its sample weights, and the metrics reset, so that the results
+// are this batch's alone (as Keras since keras-team/keras#22617).
+TestBatch one_batch(const Model& model, Trainer& trainer, std::vector<Tensor> x, std::vector<Tensor> y,
+                   const kw::Kwargs& k) {
+  TestBatch b{std::move(x), std::move(y), {}};
+  trainer.prepare(b.x, b.y);
+  b.sample_weight = sample_weights_of(k, b.y, batch_samples(b.x), true);
+  reset_metrics(model.graph().training_state()->metrics);
+  return b;
+}
+
+// The batch's loss and metrics, in metrics_names() order.
+std::vector<double> batch_results(const Model& model, const Trainer& trainer, double loss) {
+  std::vector<double> out{loss};
+  for (const CompiledMetric& c : model.graph().training_state()->metrics) out.push_back(c.metric->result());
+  if (!Trainer::output_loss_names(model.graph()).empty())
     out.insert(out.end(), trainer.output_losses().begin(), trainer.output_losses().end());
   return out;
 }
 
-std::vector<double> Model::test_on_batch(const Data& x, const Data& y) {
+}  // namespace
+
+std::vector<double> Model::train_on_batch_with(const Data& x, const Data& y, const kw::Kwargs& k) {
   Trainer trainer(*this);
-  std::vector<Tensor> xs = prepare_inputs(x);
-  trainer.prepare(xs, prepare_targets(y));
-  auto& state = *graph().training_state();
-  for (auto& per_output : state.metrics)
-    for (auto& m : per_output) m->reset_state();
-  std::vector<double> out{trainer.test_step(xs, prepare_targets(y), Tensor(), state.metrics)};
-  for (const auto& per_output : state.metrics)
-    for (const auto& m : per_output) out.push_back(m->result());
-  if (!Trainer::output_loss_names(graph()).empty())
-    out.insert(out.end(), trainer.output_losses().begin(), trainer.output_losses().end());
-  return out;
+  const TestBatch b = one_batch(*this, trainer, prepare_inputs(x), prepare_targets(y), k);
+  return batch_results(*this, trainer, trainer.train_step(b.x, b.y, b.sample_weight));
+}
+
+std::vector<double> Model::test_on_batch_with(const Data& x, const Data& y, const kw::Kwargs& k) {
+  Trainer trainer(*this);
+  const TestBatch b = one_batch(*this, trainer, prepare_inputs(x), prepare_targets(y), k);
+  return batch_results(*this, trainer, trainer.test_step(b.x, b.y, b.sample_weight, graph().training_state()->metrics));
 }
 
 }  // namespace keras

@@ -1,6 +1,7 @@
 #include "trainers/trainer.hpp"
 
 #include <cmath>
+#include <map>
 #include <numeric>
 
 #include "keras/core/errors.hpp"
@@ -21,15 +22,54 @@ const Tensor& output_mask(const CallContext& ctx, size_t i) {
   return i < ctx.output_masks.size() ? ctx.output_masks[i] : none;
 }
 
-// Keras's MeanMetricWrapper reads the output's mask (reduction "sum"); the other metrics ignore masks.
-void update_metrics(std::vector<std::shared_ptr<metric_types::Metric>>& metrics, const Tensor& y, const Tensor& out,
-                    const Tensor& mask, const Tensor* sw) {
-  Tensor masked;
-  for (auto& m : metrics) {
-    const bool wants_mask = mask.defined() && dynamic_cast<metric_types::MeanMetricWrapper*>(m.get()) != nullptr;
-    if (wants_mask && !masked.defined()) masked = detail::apply_mask(sw, mask, "sum");
-    m->update_state(y, out, wants_mask ? &masked : sw);
+// Keras's MeanMetricWrapper reads the output's mask (reduction "sum"); the other metrics ignore masks. Only the
+// weighted metrics see the sample weights (CompileMetrics.update_state).
+void update_metrics(CompiledMetrics& metrics, const std::vector<Tensor>& ys, const std::vector<Tensor>& outputs,
+                    const CallContext& ctx, const Tensor& sample_weight) {
+  const Tensor* sw = sample_weight.defined() ? &sample_weight : nullptr;
+  struct Masked {
+    Tensor plain, weighted;
+  };
+  std::vector<Masked> masked(outputs.size());
+  for (CompiledMetric& c : metrics) {
+    const size_t i = c.output;
+    if (i >= outputs.size()) continue;
+    const Tensor* weights = c.weighted ? sw : nullptr;
+    const Tensor& mask = output_mask(ctx, i);
+    if (mask.defined() && dynamic_cast<metric_types::MeanMetricWrapper*>(c.metric.get()) != nullptr) {
+      Tensor& m = c.weighted ? masked[i].weighted : masked[i].plain;
+      if (!m.defined()) m = detail::apply_mask(weights, mask, "sum");
+      weights = &m;
+    }
+    c.metric->update_state(ys[i], outputs[i], weights);
   }
+}
+
+// Keras's CompileMetrics.result() names: the output's name first when there are several outputs; a repeated name gets
+// "_1", "_2", ..., and a weighted metric whose name is taken becomes "weighted_<name>".
+CompiledMetrics named_metrics(const std::vector<std::vector<MetricArg>>& plain,
+                              const std::vector<std::vector<MetricArg>>& weighted, const std::vector<Shape>& ys,
+                              const std::vector<Shape>& outs, const FunctionalImpl& graph) {
+  CompiledMetrics out;
+  std::map<std::string, int> counters;
+  auto unique = [&counters](const std::string& name) {
+    int& seen = counters[name];
+    return seen++ ? name + "_" + std::to_string(seen - 1) : name;
+  };
+  const bool several = outs.size() > 1;
+  for (const bool is_weighted : {false, true}) {
+    const auto& lists = is_weighted ? weighted : plain;
+    for (size_t i = 0; i < lists.size() && i < outs.size(); ++i) {
+      const std::string prefix = several ? graph.outputs()[i].producer_name() + "_" : "";
+      for (const MetricArg& arg : lists[i]) {
+        auto metric = metric_types::get(arg, ys[i], outs[i]);
+        std::string name = prefix + metric->name();
+        if (is_weighted && counters.count(name)) name = prefix + "weighted_" + metric->name();
+        out.push_back({i, is_weighted, unique(name), std::move(metric)});
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -97,10 +137,10 @@ void Trainer::prepare(const std::vector<Tensor>& xs, const std::vector<Tensor>& 
     }
   }
   if (!state_->metrics_resolved) {
-    state_->metrics.assign(outs.size(), {});
-    for (size_t i = 0; i < outs.size(); ++i)
-      for (const auto& arg : state_->output_metric_args.at(i))
-        state_->metrics[i].push_back(metric_types::get(arg, ys[i].shape(), out_shapes[i]));
+    std::vector<Shape> target_shapes;
+    for (const Tensor& y : ys) target_shapes.push_back(y.shape());
+    state_->metrics = named_metrics(state_->output_metric_args, state_->output_weighted_metric_args, target_shapes,
+                                    out_shapes, graph_);
     state_->metrics_resolved = true;
   }
   // A loss may take over the output layer's activation (softmax + cross-entropy from the logits).
@@ -180,45 +220,29 @@ double Trainer::train_step(const std::vector<Tensor>& xb, const std::vector<Tens
     detail::ProfileScope timed(kOptimizerRow, "train");
     state_->optimizer->apply_gradients(vars);
   }
-  const Tensor* sw = sample_weight.defined() ? &sample_weight : nullptr;
-  for (size_t i = 0; i < outputs.size(); ++i)
-    update_metrics(state_->metrics[i], yb[i], outputs[i], output_mask(ctx, i), sw);
+  update_metrics(state_->metrics, yb, outputs, ctx, sample_weight);
   return loss;
 }
 
 double Trainer::test_step(const std::vector<Tensor>& xb, const std::vector<Tensor>& yb, const Tensor& sample_weight,
-                          std::vector<std::vector<std::shared_ptr<metric_types::Metric>>>& metrics) {
+                          CompiledMetrics& metrics) {
   detail::ForwardOnlyScope forward_only;
   CallContext ctx;
   ctx.inputs = xb;
   std::vector<Tensor> outputs = graph_.forward(ctx);
   double loss =
       compute_losses(outputs, ctx, yb, sample_weight, nullptr) + graph_.regularization_penalty(false) + ctx.added_loss;
-  const Tensor* sw = sample_weight.defined() ? &sample_weight : nullptr;
-  for (size_t i = 0; i < outputs.size() && i < metrics.size(); ++i)
-    update_metrics(metrics[i], yb[i], outputs[i], output_mask(ctx, i), sw);
+  update_metrics(metrics, yb, outputs, ctx, sample_weight);
   return loss;
 }
 
-std::vector<std::vector<std::shared_ptr<metric_types::Metric>>> Trainer::cloned_metrics() const {
-  std::vector<std::vector<std::shared_ptr<metric_types::Metric>>> out;
-  for (const auto& per_output : state_->metrics) {
-    out.emplace_back();
-    for (const auto& m : per_output) {
-      out.back().push_back(m->clone());
-      out.back().back()->reset_state();
-    }
+CompiledMetrics Trainer::cloned_metrics() const {
+  CompiledMetrics out = state_->metrics;
+  for (CompiledMetric& c : out) {
+    c.metric = c.metric->clone();
+    c.metric->reset_state();
   }
   return out;
-}
-
-std::vector<std::string> Trainer::metric_names() const {
-  std::vector<std::string> names;
-  const auto& outs = graph_.outputs();
-  for (size_t i = 0; i < state_->metrics.size(); ++i)
-    for (const auto& m : state_->metrics[i])
-      names.push_back(outs.size() > 1 ? outs[i].producer_name() + "_" + m->name() : m->name());
-  return names;
 }
 
 std::vector<std::string> Trainer::output_loss_names(const FunctionalImpl& graph) {
@@ -228,13 +252,8 @@ std::vector<std::string> Trainer::output_loss_names(const FunctionalImpl& graph)
   return names;
 }
 
-void Trainer::write_metric_logs(Logs& logs,
-                                const std::vector<std::vector<std::shared_ptr<metric_types::Metric>>>& metrics,
-                                const std::string& prefix) const {
-  const auto& outs = graph_.outputs();
-  for (size_t i = 0; i < metrics.size(); ++i)
-    for (const auto& m : metrics[i])
-      logs[prefix + (outs.size() > 1 ? outs[i].producer_name() + "_" : "") + m->name()] = m->result();
+void Trainer::write_metric_logs(Logs& logs, const CompiledMetrics& metrics, const std::string& prefix) {
+  for (const CompiledMetric& c : metrics) logs[prefix + c.name] = c.metric->result();
 }
 
 }  // namespace keras

@@ -28,14 +28,12 @@ class Trainer {
   double train_step(const std::vector<Tensor>& xb, const std::vector<Tensor>& yb, const Tensor& sample_weight);
   // Loss of one batch in inference mode; updates the given metrics.
   double test_step(const std::vector<Tensor>& xb, const std::vector<Tensor>& yb, const Tensor& sample_weight,
-                   std::vector<std::vector<std::shared_ptr<metric_types::Metric>>>& metrics);
-  // "loss" plus each metric, with a prefix ("val_") if given.
-  void write_metric_logs(Logs& logs, const std::vector<std::vector<std::shared_ptr<metric_types::Metric>>>& metrics,
-                         const std::string& prefix) const;
-  std::vector<std::vector<std::shared_ptr<metric_types::Metric>>>& train_metrics() { return state_->metrics; }
+                   CompiledMetrics& metrics);
+  // Each metric's result under its name, with a prefix ("val_") if given.
+  static void write_metric_logs(Logs& logs, const CompiledMetrics& metrics, const std::string& prefix);
+  CompiledMetrics& train_metrics() { return state_->metrics; }
   // Fresh copies of the metrics, for validation.
-  std::vector<std::vector<std::shared_ptr<metric_types::Metric>>> cloned_metrics() const;
-  std::vector<std::string> metric_names() const;
+  CompiledMetrics cloned_metrics() const;
   // Each output's loss times its loss_weight in the last train_step or test_step. Keras 3 tracks them, for a model
   // with several outputs, as the metrics "<output layer>_loss" (CompileLoss's Mean per output).
   const std::vector<double>& output_losses() const { return output_losses_; }

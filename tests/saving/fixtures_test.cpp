@@ -74,7 +74,7 @@ TEST(SavingFixtures, K3MnistCnnLegacyH5) {
   // training_config: Adam(0.001), categorical_crossentropy, metrics ["accuracy"]; optimizer_weights hold Keras 3's
   // iteration, learning_rate and (momentum, velocity) of the 6 trainable variables, which are restored.
   expect_compiled(model, "Adam", 0.001, "categorical_crossentropy");
-  EXPECT_EQ(model.graph().training_state()->metric_args.at(0).name, "accuracy");
+  EXPECT_EQ(model.graph().training_state()->metrics_given.every_output.at(0).name, "accuracy");
   EXPECT_GT(model.optimizer()->iterations(), 0);
   EXPECT_EQ(model.optimizer()->variables().size(), 14u);
   EXPECT_GT(max_abs_diff(model.optimizer()->variables()[3], Tensor::zeros({3, 3, 1, 32})), 0.0f);  // a velocity

@@ -223,7 +223,7 @@ TEST(SavingLegacyTraining, UnsupportedTrainingConfigsAreRefused) {
       "summation_method": "interpolation", "multi_label": false, "num_labels": null, "label_weights": null,
       "from_logits": false}, "registered_name": null}, "mae"], )" + adam + "}"));
   Model auc = saving::load_model(dir / "auc.h5");
-  const auto& auc_args = auc.graph().training_state()->metric_args;
+  const auto& auc_args = auc.graph().training_state()->metrics_given.every_output;
   ASSERT_EQ(auc_args.size(), 2u);
   ASSERT_TRUE(auc_args[0].object);
   EXPECT_EQ(auc_args[0].object->name(), "pr_auc");

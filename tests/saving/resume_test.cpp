@@ -32,7 +32,7 @@ void expect_same_weights(const Model& a, const Model& b) {
 // The metrics given to compile(), by name (metrics_names() lists them only once the model has run).
 std::vector<std::string> compiled_metric_names(const Model& m) {
   std::vector<std::string> out;
-  for (const MetricArg& a : m.graph().training_state()->metric_args) out.push_back(a.object ? a.object->name() : a.name);
+  for (const MetricArg& a : m.graph().training_state()->metrics_given.every_output) out.push_back(a.object ? a.object->name() : a.name);
   return out;
 }
 
@@ -116,7 +116,7 @@ TEST(SavingCompileConfig, MetricObjectsKeepTheirConfiguration) {
   Model loaded = saving::load_model(dir / "metrics.keras");
   ASSERT_TRUE(loaded.compiled());
   EXPECT_EQ(compiled_metric_names(loaded), compiled_metric_names(model));
-  const auto& args = loaded.graph().training_state()->metric_args;
+  const auto& args = loaded.graph().training_state()->metrics_given.every_output;
   ASSERT_EQ(args.size(), 3u);
   EXPECT_EQ(args[0].name, "accuracy");
   ASSERT_NE(dynamic_cast<metric_types::MeanIoU*>(args[1].object.get()), nullptr);

@@ -45,4 +45,7 @@ namespace keras::kw {
 // in keras/metrics/metrics.hpp, in this same scope (a variable and a class may share a name; `metrics::X` finds the
 // class, `metrics=` the keyword).
 KERAS_KEYWORD(metrics, MetricsArg);
+// weighted_metrics=: the same forms as metrics=; these metrics are updated with the sample weights (and the class
+// weights), the ones in metrics= are not (Keras 3's CompileMetrics).
+KERAS_KEYWORD(weighted_metrics, MetricsArg);
 }  // namespace keras::kw

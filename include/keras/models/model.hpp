@@ -85,13 +85,20 @@ class Model : public Layer {
   };
 
   struct compile_args {
-    using keywords = kw::keywords<kw::optimizer_t, kw::loss_t, kw::metrics_t, kw::loss_weights_t>;
+    using keywords =
+        kw::keywords<kw::optimizer_t, kw::loss_t, kw::metrics_t, kw::loss_weights_t, kw::weighted_metrics_t>;
   };
   struct fit_args {
     using keywords = kw::keywords<kw::batch_size_t, kw::epochs_t, kw::verbose_t, kw::callbacks_t,
                                   kw::validation_split_t, kw::validation_data_t, kw::shuffle_t, kw::class_weight_t,
                                   kw::sample_weight_t, kw::initial_epoch_t, kw::steps_per_epoch_t,
                                   kw::validation_steps_t, kw::validation_batch_size_t, kw::validation_freq_t>;
+  };
+  struct train_on_batch_args {
+    using keywords = kw::keywords<kw::sample_weight_t, kw::class_weight_t>;
+  };
+  struct test_on_batch_args {
+    using keywords = kw::keywords<kw::sample_weight_t>;
   };
   struct evaluate_args {
     using keywords = kw::keywords<kw::batch_size_t, kw::verbose_t, kw::sample_weight_t, kw::steps_t,
@@ -106,7 +113,8 @@ class Model : public Layer {
       : Model(inputs, outputs, kw::collect<Model>(std::forward<A>(a)...)) {}
   Model(const SymbolicTensors& inputs, const SymbolicTensors& outputs, const kw::Kwargs& kwargs);
 
-  // compile(optimizer="rmsprop", loss=, metrics=, loss_weights=) with Keras names or objects.
+  // compile(optimizer="rmsprop", loss=, metrics=, loss_weights=, weighted_metrics=) with Keras names or objects.
+  // As in Keras 3, only weighted_metrics see fit's and evaluate's sample_weight and class_weight.
   template <class... A>
   void compile(A&&... a) const {
     compile_with(kw::collect<compile_args>(std::forward<A>(a)...));
@@ -143,9 +151,19 @@ class Model : public Layer {
   // evaluate()'s return type with a keyword, so evaluate(return_dict=true) is a ValueError that points here.
   std::map<std::string, double> evaluate_dict(const Data& x, const Data& y, const kw::Kwargs& kwargs = {});
   std::map<std::string, double> evaluate_dict(utils::Dataset& dataset, const kw::Kwargs& kwargs = {});
-  // One optimizer step on one batch; returns the loss then the metrics.
-  std::vector<double> train_on_batch(const Data& x, const Data& y);
-  std::vector<double> test_on_batch(const Data& x, const Data& y);
+  // One optimizer step on one batch, train_on_batch(x, y, sample_weight=, class_weight=); returns the loss then the
+  // metrics of this batch alone (their states are reset first, as in Keras since keras-team/keras#22617).
+  template <class... A>
+  std::vector<double> train_on_batch(const Data& x, const Data& y, A&&... a) {
+    return train_on_batch_with(x, y, kw::collect<train_on_batch_args>(std::forward<A>(a)...));
+  }
+  // The loss and metrics of one batch in inference mode, test_on_batch(x, y, sample_weight=).
+  template <class... A>
+  std::vector<double> test_on_batch(const Data& x, const Data& y, A&&... a) {
+    return test_on_batch_with(x, y, kw::collect<test_on_batch_args>(std::forward<A>(a)...));
+  }
+  std::vector<double> train_on_batch_with(const Data& x, const Data& y, const kw::Kwargs& kwargs);
+  std::vector<double> test_on_batch_with(const Data& x, const Data& y, const kw::Kwargs& kwargs);
   // The names evaluate's values go by: {"loss", "accuracy"}.
   std::vector<std::string> metrics_names() const;
   // The compiled optimizer (null before compile).
