@@ -5,6 +5,7 @@
 #include <mutex>
 #include <set>
 
+#include "core/float32_only.hpp"
 #include "keras/core/errors.hpp"
 #include "keras/initializers/initializers.hpp"
 #include "models/data_hints.hpp"
@@ -53,10 +54,7 @@ LayerImpl::LayerImpl(std::string class_name, const kw::Kwargs& kwargs)
   if (auto s = kwargs.get<Shape>("batch_input_shape")) declared_input_shape_ = *s;
   if (auto s = kwargs.get<Shape>("input_shape")) declared_input_shape_ = s->with_batch(batch_dim);
   if (auto d = kwargs.get<int>("input_dim")) declared_input_shape_ = Shape{*d}.with_batch(batch_dim);
-  if (auto dt = kwargs.get<std::string>("dtype"); dt && *dt != "float32")
-    throw ValueError("keraspp computes in float32; layer \"" + name_ + "\" was given dtype=" + *dt + ".",
-                     {.layer = name_, .expected = "float32", .received = *dt,
-                      .hint = "leave dtype unset or use dtype=\"float32\"."});
+  detail::refuse_other_dtypes(kwargs, "layer \"" + name_ + "\"", name_);
   activity_regularizer_ = regularizers::get(kwargs.get_or<RegularizerArg>("activity_regularizer", {}));
   // Keras resolves constraint names when the layer is made: an unknown one fails here, not at the first fit.
   for (const std::string& key : kwargs.keys())

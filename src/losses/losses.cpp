@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 
+#include "core/float32_only.hpp"
 #include "keras/core/errors.hpp"
 #include "losses/loss_core.hpp"
 
@@ -23,6 +24,7 @@ void Loss::check_shapes(const Shape&, const Shape&) const {}
 void LossFunctionWrapper::init(std::shared_ptr<detail::LossCore> core, const kw::Kwargs& k,
                                const std::string& default_name) {
   core->name = k.get_or<std::string>("name", default_name);
+  keras::detail::refuse_other_dtypes(k, "loss \"" + core->name + "\"", core->name);
   core->reduction = detail::standardize_reduction(k);
   core->config = k;
   core->config.set("name", core->name);

@@ -8,6 +8,7 @@
 #include <functional>
 #include <numeric>
 
+#include "core/float32_only.hpp"
 #include "keras/core/errors.hpp"
 #include "keras/layers/layer.hpp"  // unique_name, to_snake_case: Keras's auto_name
 #include "losses/loss_core.hpp"
@@ -23,6 +24,7 @@ void detail::NamedMetric::init_name(const kw::Kwargs& k, const std::string& defa
   if (auto n = k.get<std::string>("name")) name_ = *n;
   else if (!default_name.empty()) name_ = default_name;
   else name_ = unique_name(to_snake_case(class_name));
+  keras::detail::refuse_other_dtypes(k, "metric \"" + name_ + "\"", name_);
   config_ = k;
   config_.set("name", name_);
 }

@@ -602,3 +602,15 @@ TEST(LossShapes, LabelOutOfRange) {
   std::string msg = message_of([] { losses::SparseCategoricalCrossentropy()(T({0, 10}, {2}), Tensor::ones({2, 10})); });
   EXPECT_EQ(msg.rfind("Received a label value of 10 which is outside the valid range of [0, 10).", 0), 0u) << msg;
 }
+
+// keraspp computes in float32: another dtype= was accepted and ignored; it is refused where it is given.
+TEST(Losses, DtypeOtherThanFloat32IsRefused) {
+  EXPECT_NO_THROW(losses::MeanSquaredError(dtype = "float32"));
+  keras::test_support::expect_error_says([] { losses::MeanSquaredError(dtype = "float16"); },
+                                         {"keraspp computes in float32; loss \"mean_squared_error\" was given "
+                                          "dtype=float16.",
+                                          "Hint: leave dtype unset or use dtype=\"float32\"."});
+  keras::test_support::expect_error_says(
+      [] { losses::SparseCategoricalCrossentropy(from_logits = true, dtype = "not_a_dtype", name = "scce"); },
+      {"loss \"scce\" was given dtype=not_a_dtype."});
+}

@@ -387,3 +387,12 @@ TEST(MetricGet, AutomaticNamesAsKeras) {
   EXPECT_EQ(mt::Accuracy().name(), "accuracy");
   utils::clear_session();
 }
+
+// keraspp computes in float32: another dtype= was accepted and ignored; it is refused where it is given.
+TEST(Metrics, DtypeOtherThanFloat32IsRefused) {
+  EXPECT_NO_THROW(metrics::Mean(dtype = "float32"));
+  keras::test_support::expect_error_says([] { metrics::Mean(dtype = "float16"); },
+                                         {"keraspp computes in float32; metric \"mean\" was given dtype=float16."});
+  keras::test_support::expect_error_says([] { metrics::AUC(dtype = "float64", name = "auc_64"); },
+                                         {"metric \"auc_64\" was given dtype=float64."});
+}

@@ -6,8 +6,8 @@
 //   double l = losses::CategoricalCrossentropy()(y_true, y_pred);   // the reduced loss, as loss(y_true, y_pred)
 //
 // Every class takes Keras's keywords: reduction= ("sum_over_batch_size" by default, "sum", "mean",
-// "mean_with_sample_weight", or "none"/None), name=, dtype= (accepted; computations are float32 in, double inside),
-// and its own (from_logits=, label_smoothing=, axis=, delta=, ...). As in Keras:
+// "mean_with_sample_weight", or "none"/None), name=, dtype= ("float32" only: float32 in, double inside; another is
+// a ValueError), and its own (from_logits=, label_smoothing=, axis=, delta=, ...). As in Keras:
 //   - per-sample losses are the mean over the last axis (MSE, MAE, MAPE, MSLE, Huber, LogCosh, hinge losses, Poisson,
 //     binary cross-entropies), the sum over it (KLDivergence), or a reduction along the class axis (cross-entropies,
 //     CosineSimilarity, CategoricalHinge);
@@ -53,7 +53,8 @@ class LossFunctionWrapper : public Loss {
 
  protected:
   LossFunctionWrapper() = default;
-  // Reads reduction=, name= and dtype= (the class's default name applies when name is not given).
+  // Reads reduction=, name= and dtype= (the class's default name applies when name is not given; a dtype other than
+  // float32 is a ValueError).
   void init(std::shared_ptr<detail::LossCore> core, const kw::Kwargs& k, const std::string& default_name);
 
  private:

@@ -14,6 +14,7 @@
 // Recall, AUC) accumulate weighted counts; F1Score and R2Score accumulate their sums. result() is the value Keras
 // reports (for a vector result, see Metric::result_values()). Metrics created without a name get Keras's automatic
 // one: "precision", then "precision_1", ... (keras.utils.naming.auto_name; utils::clear_session() resets it).
+// dtype= takes "float32" only, as keraspp computes; another is a ValueError.
 #include <functional>
 #include <memory>
 #include <optional>

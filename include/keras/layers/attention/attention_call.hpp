@@ -3,6 +3,9 @@
 // AdditiveAttention:
 //   key=k, attention_mask=m            tensors (Tensor eagerly, KerasTensor symbolically)
 //   use_causal_mask=, return_attention_scores=, training=
+// training= sets an eager call's mode (dropout). On a symbolic call it changes nothing, as in Keras 3: its Functional
+// runs every node in the mode of the call that runs the model (fit: training, evaluate/predict: inference), which
+// overrides a training= recorded on a node (functional.py operation_fn).
 // as in Keras's `mha(query, value, key=k, attention_mask=m, use_causal_mask=True)`. With return_attention_scores
 // among the keywords, the call returns the pair (output, scores): `auto [out, scores] = mha(q, v,
 // return_attention_scores=true);` (scores is undefined if the value given is false).
