@@ -13,6 +13,7 @@
 #include "core/storage_pool.hpp"
 #include "trainers/callback_list.hpp"
 #include "trainers/dataset_size.hpp"
+#include "trainers/epoch_steps.hpp"
 #include "trainers/trainer.hpp"
 
 namespace keras {
@@ -497,7 +498,8 @@ History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
                          k.get_or("validation_steps", -1));
   }
   const int64_t steps_in_data = (n_train + batch_size - 1) / batch_size;
-  const int64_t steps = std::min<int64_t>(steps_in_data, k.get_or("steps_per_epoch", static_cast<int>(steps_in_data)));
+  detail::EpochSteps passes(steps_in_data, k.get<int>("steps_per_epoch"), shuffle, n_train);
+  const int64_t steps = passes.steps();
   const int val_freq = std::max(1, k.get_or("validation_freq", 1));
 
   History history;
@@ -512,12 +514,13 @@ History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
     reset_metrics(state.metrics);
     logs.clear();
     cbs.each([&](Callback& c) { c.on_epoch_begin(epoch, logs); });
-    std::vector<int64_t> order;
-    if (shuffle) order = random::permutation(n_train);
+    passes.begin_epoch();
     LossMeans means;
     for (int64_t step = 0; step < steps; ++step) {
-      int64_t begin = step * batch_size, end = std::min<int64_t>(n_train, begin + batch_size);
-      const std::vector<int64_t>* ord = shuffle ? &order : nullptr;
+      const std::optional<int64_t> batch = passes.next();
+      if (!batch) break;
+      const int64_t begin = *batch * batch_size, end = std::min<int64_t>(n_train, begin + batch_size);
+      const std::vector<int64_t>* ord = passes.order();
       std::vector<Tensor> xb = rows_of(xs, ord, begin, end), yb = rows_of(ys, ord, begin, end);
       Tensor wb = sample_weight.defined() ? rows_of({sample_weight}, ord, begin, end)[0] : Tensor();
       Logs batch_logs;
@@ -530,6 +533,7 @@ History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
       cbs.each([&](Callback& c) { c.on_train_batch_end(static_cast<int>(step), batch_logs); });
       if (state.stop_training) break;
     }
+    passes.end_epoch();
     if (val && (epoch - initial_epoch + 1) % val_freq == 0) validate(trainer, graph(), cbs, *val, logs);
     cbs.each([&](Callback& c) { c.on_epoch_end(epoch, logs); });
     history.epoch.push_back(epoch);
@@ -552,8 +556,9 @@ History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
   int initial_epoch = k.get_or("initial_epoch", 0);
   refuse_dataset_arguments(k);
   const auto class_weight = k.get<std::map<int, double>>("class_weight");
-  int64_t steps = detail::checked_dataset_size(dataset, graph().name());
-  steps = std::min<int64_t>(steps, k.get_or("steps_per_epoch", static_cast<int>(steps)));
+  const int64_t batches = detail::checked_dataset_size(dataset, graph().name());
+  detail::EpochSteps passes(batches, k.get<int>("steps_per_epoch"), shuffle, batches);
+  const int64_t steps = passes.steps();
   std::optional<TestSet> val;
   if (auto vd = k.get<ValidationData>("validation_data")) val = validation_set(*vd, k, 32, prepare);
   const int val_freq = std::max(1, k.get_or("validation_freq", 1));
@@ -569,10 +574,13 @@ History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
     reset_metrics(state.metrics);
     logs.clear();
     cbs.each([&](Callback& c) { c.on_epoch_begin(epoch, logs); });
-    std::vector<int64_t> order = shuffle ? random::permutation(steps) : std::vector<int64_t>();
+    passes.begin_epoch();
     LossMeans means;
     for (int64_t step = 0; step < steps; ++step) {
-      TestBatch b = prepare(dataset.get(shuffle ? order[static_cast<size_t>(step)] : step));
+      const std::optional<int64_t> batch = passes.next();
+      if (!batch) break;
+      const std::vector<int64_t>* order = passes.order();
+      TestBatch b = prepare(dataset.get(order ? (*order)[static_cast<size_t>(*batch)] : *batch));
       if (class_weight) b.sample_weight = dataset_class_weights(b, *class_weight);
       Logs batch_logs;
       cbs.each([&](Callback& c) { c.on_train_batch_begin(static_cast<int>(step), batch_logs); });
@@ -584,6 +592,7 @@ History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
       cbs.each([&](Callback& c) { c.on_train_batch_end(static_cast<int>(step), batch_logs); });
       if (state.stop_training) break;
     }
+    passes.end_epoch();
     dataset.on_epoch_end();
     if (val && (epoch - initial_epoch + 1) % val_freq == 0) validate(trainer, graph(), cbs, *val, logs);
     cbs.each([&](Callback& c) { c.on_epoch_end(epoch, logs); });
