@@ -441,6 +441,17 @@ std::vector<double> in_metrics_order(const Model& model, const std::map<std::str
   return out;
 }
 
+ValidationFreq validation_freq(const kw::Kwargs& k) {
+  const ValidationFreq freq = k.get_or<ValidationFreq>("validation_freq", 1);
+  if (!freq.listed && freq.every <= 0)
+    throw ValueError("Invalid value for argument `validation_freq`: " + std::to_string(freq.every) +
+                         ". Expected a positive integer or a list of epochs.",
+                     {.received = std::to_string(freq.every),
+                      .hint = "validation_freq=2 validates after every 2nd epoch; validation_freq={1, 5, 10} after "
+                              "those epochs (counted from 1)."});
+  return freq;
+}
+
 int positive(const kw::Kwargs& k, const char* key, int fallback) {
   int v = k.get_or(key, fallback);
   if (v <= 0)
@@ -500,7 +511,7 @@ History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
   const int64_t steps_in_data = (n_train + batch_size - 1) / batch_size;
   detail::EpochSteps passes(steps_in_data, k.get<int>("steps_per_epoch"), shuffle, n_train);
   const int64_t steps = passes.steps();
-  const int val_freq = std::max(1, k.get_or("validation_freq", 1));
+  const ValidationFreq val_freq = validation_freq(k);
 
   History history;
   history.params = TrainingParams{verbose, epochs, static_cast<int>(steps)};
@@ -534,7 +545,7 @@ History Model::fit_with(const Data& x, const Data& y, const kw::Kwargs& k) {
       if (state.stop_training) break;
     }
     passes.end_epoch();
-    if (val && (epoch - initial_epoch + 1) % val_freq == 0) validate(trainer, graph(), cbs, *val, logs);
+    if (val && val_freq.validates_after(epoch)) validate(trainer, graph(), cbs, *val, logs);
     cbs.each([&](Callback& c) { c.on_epoch_end(epoch, logs); });
     history.epoch.push_back(epoch);
     for (const auto& [key, value] : logs) history.history[key].push_back(value);
@@ -561,7 +572,7 @@ History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
   const int64_t steps = passes.steps();
   std::optional<TestSet> val;
   if (auto vd = k.get<ValidationData>("validation_data")) val = validation_set(*vd, k, 32, prepare);
-  const int val_freq = std::max(1, k.get_or("validation_freq", 1));
+  const ValidationFreq val_freq = validation_freq(k);
   History history;
   history.params = TrainingParams{verbose, epochs, static_cast<int>(steps)};
   CallbackList cbs = make_callbacks(k, *this, verbose, history.params);
@@ -594,7 +605,7 @@ History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
     }
     passes.end_epoch();
     dataset.on_epoch_end();
-    if (val && (epoch - initial_epoch + 1) % val_freq == 0) validate(trainer, graph(), cbs, *val, logs);
+    if (val && val_freq.validates_after(epoch)) validate(trainer, graph(), cbs, *val, logs);
     cbs.each([&](Callback& c) { c.on_epoch_end(epoch, logs); });
     history.epoch.push_back(epoch);
     for (const auto& [key, value] : logs) history.history[key].push_back(value);
@@ -632,6 +643,13 @@ std::vector<double> Model::evaluate_with(const Data& x, const Data& y, const kw:
 std::vector<double> Model::evaluate_with(utils::Dataset& dataset, const kw::Kwargs& k) {
   refuse_return_dict(k);
   return in_metrics_order(*this, evaluate_dict(dataset, k));
+}
+
+// Keras's Trainer._should_eval: the epoch counted from 1, whatever initial_epoch is.
+bool ValidationFreq::validates_after(int epoch) const {
+  const int one_based = epoch + 1;
+  if (listed) return std::find(epochs.begin(), epochs.end(), one_based) != epochs.end();
+  return one_based % every == 0;
 }
 
 std::vector<std::string> Model::metrics_names() const {

@@ -254,7 +254,6 @@ KERAS_KEYWORD(initial_epoch, int);
 KERAS_KEYWORD(steps_per_epoch, int);
 KERAS_KEYWORD(validation_steps, int);
 KERAS_KEYWORD(validation_batch_size, int);
-KERAS_KEYWORD(validation_freq, int);
 KERAS_KEYWORD(return_dict, bool);
 // optimizers
 KERAS_KEYWORD(beta_1, double);

@@ -43,7 +43,21 @@ concept mutable_dataset = std::derived_from<std::remove_cvref_t<D>, utils::Datas
                           !std::is_const_v<std::remove_reference_t<D>>;
 }  // namespace detail
 
+// validation_freq=2: validate after every 2nd epoch (epochs counted from 1, initial_epoch included); or the list of
+// epochs after which to validate, validation_freq={1, 5, 10}; as Keras's.
+struct ValidationFreq {
+  int every = 1;
+  bool listed = false;
+  std::vector<int> epochs;
+  ValidationFreq(int n) : every(n) {}  // NOLINT: an int converts, as in Python
+  ValidationFreq(std::initializer_list<int> l) : listed(true), epochs(l) {}
+  ValidationFreq(std::vector<int> l) : listed(true), epochs(std::move(l)) {}  // NOLINT
+  // Whether fit validates after this epoch (0-based, as fit counts).
+  bool validates_after(int epoch) const;
+};
+
 namespace kw {
+KERAS_KEYWORD(validation_freq, ValidationFreq);
 KERAS_KEYWORD(validation_data, ValidationData);
 KERAS_KEYWORD(class_weight, std::map<int, double>);
 KERAS_KEYWORD(sample_weight, Tensor);
