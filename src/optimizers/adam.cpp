@@ -14,14 +14,8 @@ using detail::elementwise;
 
 Adam::Adam(const kw::Kwargs& k) : Adam(k, "adam") {}
 
-Adam::Adam(const kw::Kwargs& k, std::string default_name) : Optimizer(k, 0.001, std::move(default_name)) {
-  beta_1_ = detail::get_number(k, "beta_1").value_or(0.9);
-  beta_2_ = detail::get_number(k, "beta_2").value_or(0.999);
-  epsilon_ = detail::get_number(k, "epsilon").value_or(1e-7);
+Adam::Adam(const kw::Kwargs& k, std::string default_name) : MomentOptimizer(k, std::move(default_name)) {
   amsgrad_ = k.get_or("amsgrad", false);
-  config_.set("beta_1", beta_1_);
-  config_.set("beta_2", beta_2_);
-  config_.set("epsilon", epsilon_);
   config_.set("amsgrad", amsgrad_);
 }
 

@@ -10,14 +10,7 @@ namespace keras::optimizers {
 
 using detail::elementwise;
 
-Adamax::Adamax(const kw::Kwargs& k) : Optimizer(k, 0.001, "adamax") {
-  beta_1_ = detail::get_number(k, "beta_1").value_or(0.9);
-  beta_2_ = detail::get_number(k, "beta_2").value_or(0.999);
-  epsilon_ = detail::get_number(k, "epsilon").value_or(1e-7);
-  config_.set("beta_1", beta_1_);
-  config_.set("beta_2", beta_2_);
-  config_.set("epsilon", epsilon_);
-}
+Adamax::Adamax(const kw::Kwargs& k) : MomentOptimizer(k, "adamax") {}
 
 void Adamax::build(const std::vector<VariablePtr>& variables) {
   add_slots(variables, {{"momentum", 0.0f}, {"norm", 0.0f}});

@@ -23,6 +23,7 @@ const std::map<std::string, Factory>& registry() {
       {"adamax", [] { return std::make_shared<Adamax>(kw::Kwargs{}); }},
       {"adamw", [] { return std::make_shared<AdamW>(kw::Kwargs{}); }},
       {"ftrl", [] { return std::make_shared<Ftrl>(kw::Kwargs{}); }},
+      {"lamb", [] { return std::make_shared<Lamb>(kw::Kwargs{}); }},
       {"lion", [] { return std::make_shared<Lion>(kw::Kwargs{}); }},
       {"nadam", [] { return std::make_shared<Nadam>(kw::Kwargs{}); }},
       {"rmsprop", [] { return std::make_shared<RMSprop>(kw::Kwargs{}); }},

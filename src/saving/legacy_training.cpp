@@ -35,7 +35,7 @@ std::string optimizer_class(std::string cls) {
   if (cls.rfind("Custom>", 0) == 0) cls = cls.substr(7);
   static const std::map<std::string, std::string> canonical = {
       {"adam", "Adam"},       {"adamw", "AdamW"},   {"sgd", "SGD"},     {"rmsprop", "RMSprop"}, {"adagrad", "Adagrad"},
-      {"adadelta", "Adadelta"}, {"adamax", "Adamax"}, {"nadam", "Nadam"}, {"lion", "Lion"},
+      {"adadelta", "Adadelta"}, {"adamax", "Adamax"}, {"nadam", "Nadam"}, {"lion", "Lion"}, {"lamb", "Lamb"},
   };
   auto it = canonical.find(lower(cls));
   return it == canonical.end() ? cls : it->second;

@@ -132,7 +132,7 @@ const std::map<std::string, OptimizerFactory>& optimizer_classes() {
   static const std::map<std::string, OptimizerFactory> table = {
       KERASPP_OPT(Adam),    KERASPP_OPT(AdamW),  KERASPP_OPT(SGD),   KERASPP_OPT(RMSprop), KERASPP_OPT(Adagrad),
       KERASPP_OPT(Adadelta), KERASPP_OPT(Adamax), KERASPP_OPT(Nadam), KERASPP_OPT(Lion),
-      KERASPP_OPT(Ftrl),    KERASPP_OPT(Adafactor),
+      KERASPP_OPT(Lamb),      KERASPP_OPT(Ftrl),    KERASPP_OPT(Adafactor),
   };
 #undef KERASPP_OPT
   return table;

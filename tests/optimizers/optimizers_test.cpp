@@ -681,6 +681,55 @@ TEST(OptimizerAdafactor, WeightDecayConfigAndGet) {
   EXPECT_EQ(optimizers::get("Adafactor")->name(), "adafactor");
 }
 
+// Lamb's reference: Adam's bias-corrected step scaled by ||w|| / ||update|| over the whole variable, decay first.
+Rule lamb_rule(double b1, double b2, double eps, double wd, size_t n) {
+  auto m = std::make_shared<Vec>(n, 0.0), v = std::make_shared<Vec>(n, 0.0);
+  return [=](Vec& w, const Vec& g, int t, double lr) {
+    const double c1 = 1 - std::pow(b1, t + 1), c2 = 1 - std::pow(b2, t + 1);
+    Vec u(n);
+    double w_sq = 0, u_sq = 0;
+    for (size_t i = 0; i < n; ++i) {
+      w[i] -= w[i] * wd * lr;
+      (*m)[i] += (g[i] - (*m)[i]) * (1 - b1);
+      (*v)[i] += (g[i] * g[i] - (*v)[i]) * (1 - b2);
+      u[i] = ((*m)[i] / c1) / (std::sqrt((*v)[i] / c2) + eps);
+      w_sq += w[i] * w[i];
+      u_sq += u[i] * u[i];
+    }
+    const double ratio = w_sq > 0 && u_sq > 0 ? std::sqrt(w_sq) / std::sqrt(u_sq) : 1.0;
+    for (size_t i = 0; i < n; ++i) w[i] -= ratio * lr * u[i];
+  };
+}
+
+TEST(OptimizerLamb, KerasTestsAndFormula) {
+  optimizers::Lamb defaults;
+  EXPECT_FLOAT_EQ(defaults.learning_rate(), 0.001);
+  EXPECT_DOUBLE_EQ(defaults.beta_1(), 0.9);
+  EXPECT_DOUBLE_EQ(defaults.beta_2(), 0.999);
+  EXPECT_DOUBLE_EQ(defaults.epsilon(), 1e-7);
+  EXPECT_EQ(defaults.name(), "lamb");
+  EXPECT_EQ(defaults.class_name(), "Lamb");
+  // lamb_test.py test_single_step.
+  optimizers::Lamb single(0.5);
+  auto w = make_variable({1.0, 2.0, 3.0, 4.0});
+  set_grad(*w, {1.0, 6.0, 7.0, 2.0});
+  single.apply_gradients({w});
+  const Vec keras_single = {-0.3693, 0.6306, 1.6306, 2.6306};  // to 4 decimals: assertAllClose(rtol=1e-4, atol=1e-4)
+  for (size_t i = 0; i < keras_single.size(); ++i)
+    EXPECT_NEAR(w->value.data()[i], keras_single[i], 1e-4 + 1e-4 * std::abs(keras_single[i])) << i;
+  // lamb_test.py test_correctness_with_golden.
+  optimizers::Lamb golden;
+  check_golden(golden, {{0.999}, {0.9982}, {0.9974}, {0.9965}, {0.9955}});
+  optimizers::Lamb opt(0.01);
+  check_against(opt, lamb_rule(0.9, 0.999, 1e-7, 0.0, 5), "lamb");
+  optimizers::Lamb custom(0.05, beta_1 = 0.5, beta_2 = 0.67, epsilon = 1e-5, weight_decay = 0.1);
+  check_against(custom, lamb_rule(0.5, 0.67, 1e-5, 0.1, 5), "lamb custom");
+  // Over the threading threshold, the norms are the whole variable's (a small rate: the trust ratio of weights up to
+  // 17500 against unit updates makes each step about lr * 10^4).
+  optimizers::Lamb large(1e-5);
+  check_against(large, lamb_rule(0.9, 0.999, 1e-7, 0.0, 70001), "lamb large", 3, 70001);
+}
+
 TEST(OptimizerLion, MatchesFormula) {
   optimizers::Lion opt(0.01);
   check_against(opt, lion_rule(0.9, 0.99, 5), "lion");
@@ -720,10 +769,11 @@ TEST(OptimizerWeightDecay, AppliedBeforeTheRuleWithTheCurrentLearningRate) {
 }
 
 TEST(OptimizerWeightDecay, KerasValuesAndExclusion) {
-  // adam_test.py / sgd_test.py test_weight_decay: a zero gradient, lr 1.0, weight_decay 0.004 -> 1.9760959.
+  // adam_test.py / sgd_test.py / lamb_test.py test_weight_decay: a zero gradient, lr 1.0, weight_decay 0.004 -> 1.9760959.
   for (std::shared_ptr<optimizers::Optimizer> opt :
        {std::shared_ptr<optimizers::Optimizer>(std::make_shared<optimizers::Adam>(1.0, weight_decay = 0.004)),
-        std::shared_ptr<optimizers::Optimizer>(std::make_shared<optimizers::SGD>(1.0, weight_decay = 0.004))}) {
+        std::shared_ptr<optimizers::Optimizer>(std::make_shared<optimizers::SGD>(1.0, weight_decay = 0.004)),
+        std::shared_ptr<optimizers::Optimizer>(std::make_shared<optimizers::Lamb>(1.0, weight_decay = 0.004))}) {
     auto var1 = make_variable({2.0}, "kernel");
     auto var2 = make_variable({2.0}, "exclude");
     set_grad(*var1, {0.0});
@@ -890,6 +940,7 @@ TEST(OptimizerVariables, CountsAndKerasOrder) {
       {std::make_shared<optimizers::Adamax>(), 6, 2 + 2 * n},
       {std::make_shared<optimizers::Nadam>(), 7, 2 + 2 * n + 1},
       {std::make_shared<optimizers::Lion>(), 4, 2 + n},
+      {std::make_shared<optimizers::Lamb>(), 6, 2 + 2 * n},
       {std::make_shared<optimizers::Ftrl>(), 6, 2 + 2 * n},
       {std::make_shared<optimizers::Adam>(use_ema = true), 8, 2 + 3 * n},
   };
@@ -1042,7 +1093,7 @@ TEST(OptimizerConfig, KerasKeysAndValues) {
 
 TEST(OptimizerGet, NamesCaseInsensitiveAndObjects) {
   const std::vector<std::string> expected = {"adadelta", "adafactor", "adagrad", "adam",    "adamax", "adamw",
-                                             "ftrl",     "lion",      "nadam",   "rmsprop", "sgd"};
+                                             "ftrl",     "lamb",      "lion",    "nadam",   "rmsprop", "sgd"};
   EXPECT_EQ(optimizers::names(), expected);
   for (const std::string& n : expected) {
     auto opt = optimizers::get(n);
@@ -1094,6 +1145,7 @@ TEST(OptimizerConvergence, MinimisesAQuadratic) {
       {std::make_shared<optimizers::Adamax>(0.05), 1000},
       {std::make_shared<optimizers::Nadam>(0.05), 1000},
       {std::make_shared<optimizers::Lion>(0.001), 5000},
+      {std::make_shared<optimizers::Lamb>(0.005), 3000},
       {std::make_shared<optimizers::Ftrl>(0.5), 2000},
   };
   for (auto& [opt, steps] : cases) {

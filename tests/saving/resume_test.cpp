@@ -92,6 +92,11 @@ TEST(SavingResume, AdafactorWithItsFactoredSlotsMidTraining) {
   resume_matches("adafactor.keras", optimizers::Adafactor(learning_rate = 0.05, clip_threshold = 0.8));
 }
 
+TEST(SavingResume, LambMidTraining) {
+  resume_matches("lamb.keras", optimizers::Lamb(learning_rate = 0.01, beta_2 = 0.99, weight_decay = 0.01));
+  resume_matches("lamb.h5", optimizers::Lamb(learning_rate = 0.01));
+}
+
 TEST(SavingCompileConfig, MetricObjectsKeepTheirConfiguration) {
   // Keras writes metric objects with their config; keraspp wrote only their names, which lost AUC(curve="PR") and
   // made MeanIoU(3) unloadable (its num_classes is required).

@@ -5,18 +5,15 @@
 //   amsgrad: v_hat = max(v_hat, v), used in place of v
 //   w -= alpha * m / (sqrt(v) + epsilon)
 // Defaults: learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=false; name "adam".
-#include "keras/optimizers/optimizer.hpp"
+#include "keras/optimizers/moment_optimizer.hpp"
 
 namespace keras::optimizers {
 
-class Adam : public Optimizer {
+class Adam : public MomentOptimizer {
  public:
   using keywords = kw::keywords_plus<optimizer_keywords, kw::beta_1_t, kw::beta_2_t, kw::epsilon_t, kw::amsgrad_t>;
   KERAS_OPTIMIZER_CONSTRUCTORS(Adam);
   std::string class_name() const override { return "Adam"; }
-  double beta_1() const { return beta_1_; }
-  double beta_2() const { return beta_2_; }
-  double epsilon() const { return epsilon_; }
   bool amsgrad() const { return amsgrad_; }
 
  protected:
@@ -25,7 +22,6 @@ class Adam : public Optimizer {
   void update_step(size_t index, Variable& variable, const Tensor& gradient, double lr) override;
 
  private:
-  double beta_1_ = 0.9, beta_2_ = 0.999, epsilon_ = 1e-7;
   bool amsgrad_ = false;
 };
 

@@ -7,18 +7,15 @@
 //   v_hat = v / (1 - beta_2^t)
 //   w -= lr * m_hat / (sqrt(v_hat) + epsilon)
 // Defaults: learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7; name "nadam".
-#include "keras/optimizers/optimizer.hpp"
+#include "keras/optimizers/moment_optimizer.hpp"
 
 namespace keras::optimizers {
 
-class Nadam : public Optimizer {
+class Nadam : public MomentOptimizer {
  public:
   using keywords = kw::keywords_plus<optimizer_keywords, kw::beta_1_t, kw::beta_2_t, kw::epsilon_t>;
   KERAS_OPTIMIZER_CONSTRUCTORS(Nadam);
   std::string class_name() const override { return "Nadam"; }
-  double beta_1() const { return beta_1_; }
-  double beta_2() const { return beta_2_; }
-  double epsilon() const { return epsilon_; }
   // Keras's variables plus the momentum-cache product `u_product`, last.
   std::vector<Tensor> variables() const override;
   void set_variables(const std::vector<Tensor>& values) override;
@@ -29,7 +26,6 @@ class Nadam : public Optimizer {
   void update_step(size_t index, Variable& variable, const Tensor& gradient, double lr) override;
 
  private:
-  double beta_1_ = 0.9, beta_2_ = 0.999, epsilon_ = 1e-7;
   double u_product_ = 1.0;
 };
 

@@ -14,5 +14,6 @@
 #include "keras/optimizers/adamax.hpp"
 #include "keras/optimizers/nadam.hpp"
 #include "keras/optimizers/lion.hpp"
+#include "keras/optimizers/lamb.hpp"
 #include "keras/optimizers/ftrl.hpp"
 #include "keras/optimizers/adafactor.hpp"
