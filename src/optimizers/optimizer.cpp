@@ -351,6 +351,17 @@ void Optimizer::finalize_variable_values(const std::vector<VariablePtr>& variabl
   }
 }
 
+void Optimizer::swap_ema_weights() {
+  for (size_t i = 0; i < known_.size() && i < averages_.size(); ++i)
+    if (VariablePtr v = known_[i].ref.lock())
+      std::swap_ranges(v->value.data(), v->value.data() + v->value.size(), averages_[i].data());
+}
+
+void Optimizer::set_ema_to_variables() {
+  for (size_t i = 0; i < known_.size() && i < averages_.size(); ++i)
+    if (VariablePtr v = known_[i].ref.lock()) std::copy_n(v->value.data(), v->value.size(), averages_[i].data());
+}
+
 // ---- the optimizer's variables ----
 
 std::vector<Tensor> Optimizer::variables() const {

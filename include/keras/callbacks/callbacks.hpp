@@ -14,6 +14,7 @@
 #include "keras/callbacks/model_checkpoint.hpp"
 #include "keras/callbacks/progbar_logger.hpp"
 #include "keras/callbacks/reduce_lr_on_plateau.hpp"
+#include "keras/callbacks/swap_ema_weights.hpp"
 #include "keras/callbacks/tensorboard.hpp"
 #include "keras/callbacks/terminate_on_nan.hpp"
 
@@ -28,6 +29,7 @@ struct callbacks {
   using ModelCheckpoint = keras::callback_types::ModelCheckpoint;
   using ProgbarLogger = keras::callback_types::ProgbarLogger;
   using ReduceLROnPlateau = keras::callback_types::ReduceLROnPlateau;
+  using SwapEMAWeights = keras::callback_types::SwapEMAWeights;
   using TensorBoard = keras::callback_types::TensorBoard;
   using TerminateOnNaN = keras::callback_types::TerminateOnNaN;
 };

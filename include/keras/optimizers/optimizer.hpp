@@ -103,6 +103,11 @@ class Optimizer {
   // With use_ema=true: overwrites the variables with their moving averages (Keras's finalize_variable_values,
   // which fit() calls after the last epoch). A no-op otherwise.
   void finalize_variable_values(const std::vector<VariablePtr>& variables);
+  // With use_ema=true, once built: exchanges each variable's values with its moving average, in place (what
+  // callbacks::SwapEMAWeights does around evaluation); and sets each average to its variable's values (its
+  // _finalize_ema_values). No-ops before the first step.
+  void swap_ema_weights();
+  void set_ema_to_variables();
 
   double weight_decay() const { return has_weight_decay_ ? weight_decay_ : 0.0; }
   bool use_ema() const { return use_ema_; }
