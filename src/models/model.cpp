@@ -1,9 +1,12 @@
 #include "keras/models/model.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <iostream>
+#include <regex>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "keras/core/errors.hpp"
 #include "keras/utils/summary_utils.hpp"
@@ -250,13 +253,58 @@ Layer Model::get_layer(int index) const {
 std::vector<KerasTensor> Model::inputs() const { return graph().inputs(); }
 std::vector<KerasTensor> Model::outputs() const { return graph().outputs(); }
 
-std::string Model::summary_string() const {
+namespace {
+
+std::string py_string_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "'" : ", '") + s + "'";
+  return "[" + out + "]";
+}
+
+// Keras's get_layer_index_bound_by_layer_name: [first, last + 1) over the rows, where first is the first layer whose
+// name matches range[0] at its start (Python's re.match) and last the last matching range[1]; swapped when reversed.
+std::pair<size_t, size_t> summary_layer_range(const std::vector<const LayerImpl*>& layers,
+                                              const std::vector<std::string>& range, const std::string& model) {
+  if (range.size() != 2)
+    throw ValueError("layer_range must be a list or tuple of length 2. Received: layer_range = " +
+                         py_string_list(range) + " of length " + std::to_string(range.size()),
+                     {.layer = model, .expected = "2 names", .received = std::to_string(range.size()) + " names",
+                      .hint = "give the first and the last layer to show: layer_range={\"dense\", \"dense_2\"}."});
+  std::vector<size_t> lower, upper;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    auto matches = [&](const std::string& pattern) {
+      try {
+        return std::regex_search(layers[i]->name(), std::regex(pattern), std::regex_constants::match_continuous);
+      } catch (const std::regex_error&) {
+        throw ValueError("layer_range: '" + pattern + "' is not a valid regular expression.",
+                         {.layer = model, .received = pattern, .hint = "give layer names, or valid patterns."});
+      }
+    };
+    if (matches(range[0])) lower.push_back(i);
+    if (matches(range[1])) upper.push_back(i);
+  }
+  if (lower.empty() || upper.empty()) {
+    std::string names;
+    for (const LayerImpl* l : layers) names += (names.empty() ? "" : ", ") + l->name();
+    throw ValueError("Passed layer_names do not match the layer names in the model. Received: " +
+                         py_string_list(range),
+                     {.layer = model, .received = py_string_list(range), .hint = "the model's layers: " + names + "."});
+  }
+  const size_t lo = *std::min_element(lower.begin(), lower.end()), hi = *std::max_element(upper.begin(), upper.end());
+  if (lo > hi) return {*std::min_element(upper.begin(), upper.end()), *std::max_element(lower.begin(), lower.end()) + 1};
+  return {lo, hi + 1};
+}
+
+}  // namespace
+
+std::string Model::summary_string(const kw::Kwargs& k) const {
   FunctionalImpl& g = graph();
   utils::SummaryTable table;
   table.model_name = g.name();
   auto seq = dynamic_cast<SequentialImpl*>(&g);
   table.show_connected_to = !g.sequential_like();
   auto shapes_text = [](const std::vector<Shape>& s) { return s.size() == 1 ? to_string(s[0]) : to_string(s); };
+  std::vector<const LayerImpl*> row_layers;  // the layer of each row, in order
   if (seq) {
     for (const auto& l : seq->layers()) {
       utils::SummaryRow row;
@@ -265,6 +313,7 @@ std::string Model::summary_string() const {
       row.output_shape = shapes ? shapes_text(*shapes) : "?";
       if (l->built()) row.params = l->count_params();
       table.rows.push_back(row);
+      row_layers.push_back(l.get());
     }
   } else {
     for (const auto& l : g.layers()) {
@@ -289,6 +338,7 @@ std::string Model::summary_string() const {
       row.params = l->built() ? l->count_params() : 0;
       if (!l->built()) row.params.reset();
       table.rows.push_back(row);
+      row_layers.push_back(l.get());
     }
   }
   std::set<const Variable*> seen;
@@ -305,10 +355,27 @@ std::string Model::summary_string() const {
     table.optimizer_params = opt->count_params();
     table.optimizer_bytes = opt->memory_size_bytes();
   }
+  table.line_length = k.get_or("line_length", 0);
+  table.positions = k.get_or<std::vector<double>>("positions", {});
+  table.show_trainable = k.get_or("show_trainable", false);
+  for (size_t i = 0; i < row_layers.size(); ++i)
+    if (!row_layers[i]->variables().empty()) table.rows[i].trainable = row_layers[i]->trainable();
+  if (auto range = k.get<std::vector<std::string>>("layer_range")) {
+    const auto [first, last] = summary_layer_range(row_layers, *range, g.name());
+    table.rows = std::vector<utils::SummaryRow>(table.rows.begin() + static_cast<std::ptrdiff_t>(first),
+                                                table.rows.begin() + static_cast<std::ptrdiff_t>(last));
+  }
   return utils::render_summary(table);
 }
 
 void Model::summary(std::ostream& os) const { os << summary_string(); }
-void Model::summary() const { summary(std::cout); }
+
+void Model::summary_with(const kw::Kwargs& k) const {
+  const std::string text = summary_string(k);
+  if (auto print_fn = k.get<std::function<void(const std::string&)>>("print_fn"); print_fn && *print_fn)
+    (*print_fn)(text);
+  else
+    std::cout << text;
+}
 
 }  // namespace keras

@@ -2,6 +2,7 @@
 // keras.Model: a functional model Model(inputs, outputs), and the base of Sequential. A Model is a Layer (it can be
 // called on data or on symbolic tensors, and used inside other models); copies share the same model.
 #include <concepts>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <iosfwd>
@@ -57,6 +58,11 @@ struct ValidationFreq {
 };
 
 namespace kw {
+KERAS_KEYWORD(line_length, int);
+KERAS_KEYWORD(positions, std::vector<double>);
+KERAS_KEYWORD(print_fn, std::function<void(const std::string&)>);
+KERAS_KEYWORD(show_trainable, bool);
+KERAS_KEYWORD(layer_range, std::vector<std::string>);
 KERAS_KEYWORD(validation_freq, ValidationFreq);
 KERAS_KEYWORD(validation_data, ValidationData);
 KERAS_KEYWORD(class_weight, std::map<int, double>);
@@ -107,6 +113,10 @@ class Model : public Layer {
                                   kw::validation_split_t, kw::validation_data_t, kw::shuffle_t, kw::class_weight_t,
                                   kw::sample_weight_t, kw::initial_epoch_t, kw::steps_per_epoch_t,
                                   kw::validation_steps_t, kw::validation_batch_size_t, kw::validation_freq_t>;
+  };
+  struct summary_args {
+    using keywords = kw::keywords<kw::line_length_t, kw::positions_t, kw::print_fn_t, kw::show_trainable_t,
+                                  kw::layer_range_t>;
   };
   struct train_on_batch_args {
     using keywords = kw::keywords<kw::sample_weight_t, kw::class_weight_t>;
@@ -200,10 +210,17 @@ class Model : public Layer {
   Prediction predict_with(utils::Dataset& dataset, const kw::Kwargs& kwargs) const;
   Prediction predict_on_batch(const Data& x) const;
 
-  // Keras 3's table on stdout (or a stream).
-  void summary() const;
+  // Keras 3's table on stdout (or a stream), summary(line_length=, positions=, print_fn=, show_trainable=,
+  // layer_range=) as Keras's: print_fn receives the whole text instead of stdout; layer_range={"first", "last"}
+  // (names or regular expressions matched at the start of a name, both ends included) limits the rows.
+  template <class... A>
+    requires kw::all_kwargs<A...>
+  void summary(A&&... a) const {
+    summary_with(kw::collect<summary_args>(std::forward<A>(a)...));
+  }
   void summary(std::ostream& os) const;
-  std::string summary_string() const;
+  std::string summary_string(const kw::Kwargs& kwargs = {}) const;
+  void summary_with(const kw::Kwargs& kwargs) const;
 
   // Builds a deferred model for inputs of this shape (batch included), as model.build(input_shape).
   void build(const Shape& input_shape) const;
