@@ -304,26 +304,30 @@ std::string class_weight_text(const std::map<int, double>& class_weight) {
   return s.str();
 }
 
-// The sample weights of n samples with targets ys: sample_weight=, or class_weight= turned into them (not both, as
-// Keras). `on_batch`: train_on_batch's wording of the conflict, else fit's.
-Tensor sample_weights_of(const kw::Kwargs& k, const std::vector<Tensor>& ys, int64_t n, bool on_batch) {
-  auto sample_weight = k.get<Tensor>("sample_weight");
-  auto class_weight = k.get<std::map<int, double>>("class_weight");
-  if (sample_weight && class_weight) {
+// class_weight as the sample weights of targets ys, as Keras's: one output only, and never beside sample weights
+// (given to fit or returned by a dataset). `on_batch`: train_on_batch's wording of that conflict, else fit's.
+Tensor class_weighted(const std::vector<Tensor>& ys, const std::map<int, double>& class_weight,
+                      const Tensor* sample_weight, bool on_batch) {
+  if (sample_weight) {
     const std::string received =
-        "sample_weight=" + to_string(sample_weight->shape()) + ", class_weight=" + class_weight_text(*class_weight);
+        "sample_weight=" + to_string(sample_weight->shape()) + ", class_weight=" + class_weight_text(class_weight);
     throw ValueError(on_batch ? "Arguments `sample_weight` and `class_weight` cannot be specified at the same time. "
                                 "Received: " + received
                               : "You cannot `class_weight` and `sample_weight` at the same time.",
                      {.received = received,
-                      .hint = "multiply the class weights into the sample weights and pass only sample_weight."});
+                      .hint = "multiply the class weights into the sample weights and give only those."});
   }
-  if (class_weight) {
-    if (ys.size() != 1)
-      throw ValueError("`class_weight` is only supported for Models with a single output.",
-                       {.hint = "use sample_weight= for several outputs."});
-    return class_weights_to_sample_weights(ys[0], *class_weight);
-  }
+  if (ys.size() != 1)
+    throw ValueError("`class_weight` is only supported for Models with a single output.",
+                     {.hint = "give per-sample weights instead (sample_weight=, or from a dataset's get(i))."});
+  return class_weights_to_sample_weights(ys[0], class_weight);
+}
+
+// The sample weights of n samples with targets ys: sample_weight=, or class_weight= turned into them.
+Tensor sample_weights_of(const kw::Kwargs& k, const std::vector<Tensor>& ys, int64_t n, bool on_batch) {
+  auto sample_weight = k.get<Tensor>("sample_weight");
+  if (auto class_weight = k.get<std::map<int, double>>("class_weight"))
+    return class_weighted(ys, *class_weight, sample_weight ? &*sample_weight : nullptr, on_batch);
   if (!sample_weight) return Tensor();
   if (sample_weight->ndim() == 0 || sample_weight->dim(0) != n)
     throw ValueError("Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.'x' "
@@ -402,17 +406,6 @@ void refuse_dataset_arguments(const kw::Kwargs& k) {
                      {.received = "validation_split=" + std::to_string(*k.get<double>("validation_split")),
                       .hint = "pass validation_data=another_dataset, or split the arrays first with "
                               "utils::split_dataset."});
-}
-
-// class_weight for a dataset's batch, as Keras's class-weight map over a PyDataset's (x, y) batches.
-Tensor dataset_class_weights(const TestBatch& b, const std::map<int, double>& class_weight) {
-  if (b.y.size() != 1)
-    throw ValueError("`class_weight` is only supported for Models with a single output.",
-                     {.hint = "return per-sample weights from the dataset's get(i) instead."});
-  if (b.sample_weight.defined())
-    throw ValueError("You cannot `class_weight` and `sample_weight` at the same time.",
-                     {.hint = "fold the class weights into the sample weights the dataset returns."});
-  return class_weights_to_sample_weights(b.y[0], class_weight);
 }
 
 void refuse_return_dict(const kw::Kwargs& k) {
@@ -592,7 +585,9 @@ History Model::fit_with(utils::Dataset& dataset, const kw::Kwargs& k) {
       if (!batch) break;
       const std::vector<int64_t>* order = passes.order();
       TestBatch b = prepare(dataset.get(order ? (*order)[static_cast<size_t>(*batch)] : *batch));
-      if (class_weight) b.sample_weight = dataset_class_weights(b, *class_weight);
+      if (class_weight)
+        b.sample_weight = class_weighted(b.y, *class_weight, b.sample_weight.defined() ? &b.sample_weight : nullptr,
+                                         false);
       Logs batch_logs;
       cbs.each([&](Callback& c) { c.on_train_batch_begin(static_cast<int>(step), batch_logs); });
       means.add(trainer, trainer.train_step(b.x, b.y, b.sample_weight), static_cast<double>(batch_samples(b.x)));

@@ -1,5 +1,6 @@
 #include "trainers/trainer.hpp"
 
+#include <array>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -27,17 +28,16 @@ const Tensor& output_mask(const CallContext& ctx, size_t i) {
 void update_metrics(CompiledMetrics& metrics, const std::vector<Tensor>& ys, const std::vector<Tensor>& outputs,
                     const CallContext& ctx, const Tensor& sample_weight) {
   const Tensor* sw = sample_weight.defined() ? &sample_weight : nullptr;
-  struct Masked {
-    Tensor plain, weighted;
-  };
-  std::vector<Masked> masked(outputs.size());
+  // Each masked output's weights for the plain and the weighted metrics, made on first use (none without masks).
+  std::vector<std::array<Tensor, 2>> masked;
   for (CompiledMetric& c : metrics) {
     const size_t i = c.output;
     if (i >= outputs.size()) continue;
     const Tensor* weights = c.weighted ? sw : nullptr;
     const Tensor& mask = output_mask(ctx, i);
     if (mask.defined() && dynamic_cast<metric_types::MeanMetricWrapper*>(c.metric.get()) != nullptr) {
-      Tensor& m = c.weighted ? masked[i].weighted : masked[i].plain;
+      if (masked.empty()) masked.resize(outputs.size());
+      Tensor& m = masked[i][c.weighted ? 1 : 0];
       if (!m.defined()) m = detail::apply_mask(weights, mask, "sum");
       weights = &m;
     }
