@@ -270,18 +270,19 @@ std::pair<size_t, size_t> summary_layer_range(const std::vector<const LayerImpl*
                          py_string_list(range) + " of length " + std::to_string(range.size()),
                      {.layer = model, .expected = "2 names", .received = std::to_string(range.size()) + " names",
                       .hint = "give the first and the last layer to show: layer_range={\"dense\", \"dense_2\"}."});
+  auto compiled = [&model](const std::string& pattern) {
+    try {
+      return std::regex(pattern);
+    } catch (const std::regex_error&) {
+      throw ValueError("layer_range: '" + pattern + "' is not a valid regular expression.",
+                       {.layer = model, .received = pattern, .hint = "give layer names, or valid patterns."});
+    }
+  };
+  const std::regex first = compiled(range[0]), last = compiled(range[1]);
   std::vector<size_t> lower, upper;
   for (size_t i = 0; i < layers.size(); ++i) {
-    auto matches = [&](const std::string& pattern) {
-      try {
-        return std::regex_search(layers[i]->name(), std::regex(pattern), std::regex_constants::match_continuous);
-      } catch (const std::regex_error&) {
-        throw ValueError("layer_range: '" + pattern + "' is not a valid regular expression.",
-                         {.layer = model, .received = pattern, .hint = "give layer names, or valid patterns."});
-      }
-    };
-    if (matches(range[0])) lower.push_back(i);
-    if (matches(range[1])) upper.push_back(i);
+    if (std::regex_search(layers[i]->name(), first, std::regex_constants::match_continuous)) lower.push_back(i);
+    if (std::regex_search(layers[i]->name(), last, std::regex_constants::match_continuous)) upper.push_back(i);
   }
   if (lower.empty() || upper.empty()) {
     std::string names;

@@ -159,10 +159,6 @@ Json loss_json(const std::shared_ptr<const losses::Loss>& loss) {
   return loss->name();
 }
 
-}  // namespace
-
-namespace {
-
 // Keras writes metrics as compile() got them: a list, a list per output, or a dict by output name (null for none).
 Json metrics_json(const MetricsArg& given) {
   auto names = [](const std::vector<MetricArg>& list) {

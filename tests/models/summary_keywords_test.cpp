@@ -64,6 +64,8 @@ TEST(SummaryKeywords, LayerRangeByNameOrPattern) {
   expect_error_says([&] { model.summary(layer_range = {"dense", "d2"}); },
                     {"Passed layer_names do not match the layer names in the model. Received: ['dense', 'd2']",
                      "Hint: the model's layers: d1, drop, d2."});
+  expect_error_says([&] { model.summary(layer_range = {"(", "d2"}); },
+                    {"layer_range: '(' is not a valid regular expression."});
 }
 
 TEST(SummaryKeywords, LineLengthAndPositions) {
