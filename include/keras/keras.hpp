@@ -22,6 +22,7 @@
 #include "keras/optimizers/optimizers.hpp"
 #include "keras/callbacks/callbacks.hpp"
 #include "keras/numpy/numpy.hpp"
+#include "keras/ops/ops.hpp"
 #include "keras/datasets/fashion_mnist.hpp"
 #include "keras/datasets/mnist.hpp"
 #include "keras/utils/data_utils.hpp"

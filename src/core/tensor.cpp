@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "keras/core/errors.hpp"
+#include "ops/tape.hpp"
 
 namespace keras {
 
@@ -261,16 +262,22 @@ Tensor Tensor::reshape(std::vector<int64_t> shape) const {
                       .hint = "the new shape must hold exactly " + std::to_string(size_) +
                               " elements; use -1 for one dimension to have it inferred."});
   }
+  if (shape == dims_) return *this;
   Tensor out = *this;
   out.dims_ = std::move(shape);
-  return out;
+  if (!ops::detail::recording(*this)) return out;
+  return ops::detail::recorded({*this}, out, [dims = dims_](const Tensor& dy) {
+    return std::vector<Tensor>{dy.reshape(dims)};
+  });
 }
 
 Tensor Tensor::copy() const {
   Tensor out = empty(dims_);
   if (size_) std::memcpy(out.data(), data(), static_cast<size_t>(size_) * sizeof(float));
   out.dtype_ = dtype_;
-  return out;
+  return ops::detail::recording(*this)
+             ? ops::detail::recorded({*this}, out, [](const Tensor& dy) { return std::vector<Tensor>{dy}; })
+             : out;
 }
 
 Tensor Tensor::slice(int64_t begin, int64_t end) const {
@@ -283,7 +290,13 @@ Tensor Tensor::slice(int64_t begin, int64_t end) const {
   out.offset_ = offset_ + begin * row;
   out.dims_[0] = end - begin;
   out.size_ = (end - begin) * row;
-  return out;
+  if (out.dims_ == dims_ || !ops::detail::recording(*this)) return out;
+  // The gradient of a row range: dy in those rows, zeros elsewhere.
+  return ops::detail::recorded({*this}, out, [dims = dims_, at = begin * row](const Tensor& dy) {
+    Tensor g = zeros(dims);
+    std::copy_n(dy.data(), dy.size(), g.data() + at);
+    return std::vector<Tensor>{g};
+  });
 }
 
 Tensor Tensor::operator[](int64_t i) const {
@@ -292,9 +305,8 @@ Tensor Tensor::operator[](int64_t i) const {
   int64_t j = i < 0 ? i + n : i;
   if (j < 0 || j >= n)
     throw ValueError("index " + std::to_string(i) + " is out of bounds for axis 0 with size " + std::to_string(n));
-  Tensor out = slice(j, j + 1);
-  out.dims_.erase(out.dims_.begin());
-  return out;
+  const Tensor row = slice(j, j + 1);
+  return row.reshape(std::vector<int64_t>(row.dims_.begin() + 1, row.dims_.end()));  // a view; recorded as one
 }
 
 Tensor Tensor::take(const std::vector<int64_t>& rows) const {
@@ -319,10 +331,20 @@ Tensor Tensor::take(const std::vector<int64_t>& rows) const {
     const int64_t i = at < 0 ? at + n : at;
     std::memcpy(dst + r * row, src + i * row, static_cast<size_t>(row) * sizeof(float));
   }
-  return out;
+  if (!ops::detail::recording(*this)) return out;
+  // Rows taken twice add their gradients.
+  return ops::detail::recorded({*this}, out, [dims = dims_, rows, n, row](const Tensor& dy) {
+    Tensor g = zeros(dims);
+    for (size_t r = 0; r < rows.size(); ++r) {
+      const int64_t i = rows[r] < 0 ? rows[r] + n : rows[r];
+      for (int64_t j = 0; j < row; ++j) g.data()[i * row + j] += dy.data()[static_cast<int64_t>(r) * row + j];
+    }
+    return std::vector<Tensor>{g};
+  });
 }
 
 Tensor& Tensor::fill(float value) {
+  ops::detail::refuse_in_place(*this, "fill");
   std::fill_n(data(), size_, value);
   return *this;
 }
@@ -412,35 +434,87 @@ Tensor unary(const Tensor& a, Op op) {
 
 }  // namespace
 
-Tensor operator+(const Tensor& a, const Tensor& b) { return binary(a, b, [](float x, float y) { return x + y; }); }
-Tensor operator-(const Tensor& a, const Tensor& b) { return binary(a, b, [](float x, float y) { return x - y; }); }
-Tensor operator*(const Tensor& a, const Tensor& b) { return binary(a, b, [](float x, float y) { return x * y; }); }
-Tensor operator/(const Tensor& a, const Tensor& b) { return binary(a, b, [](float x, float y) { return x / y; }); }
-Tensor operator+(const Tensor& a, float b) { return unary(a, [b](float x) { return x + b; }); }
-Tensor operator-(const Tensor& a, float b) { return unary(a, [b](float x) { return x - b; }); }
-Tensor operator*(const Tensor& a, float b) { return unary(a, [b](float x) { return x * b; }); }
-Tensor operator/(const Tensor& a, float b) { return unary(a, [b](float x) { return x / b; }); }
-Tensor operator+(float a, const Tensor& b) { return unary(b, [a](float y) { return a + y; }); }
-Tensor operator-(float a, const Tensor& b) { return unary(b, [a](float y) { return a - y; }); }
-Tensor operator*(float a, const Tensor& b) { return unary(b, [a](float y) { return a * y; }); }
-Tensor operator/(float a, const Tensor& b) { return unary(b, [a](float y) { return a / y; }); }
-Tensor operator-(const Tensor& a) { return unary(a, [](float x) { return -x; }); }
+namespace {
+using ops::detail::recorded;
+using ops::detail::recording;
+using ops::detail::unbroadcast;
+using Grads = std::vector<Tensor>;
+bool either(const Tensor& a, const Tensor& b) { return recording(a) || recording(b); }
+}  // namespace
 
+Tensor operator+(const Tensor& a, const Tensor& b) {
+  Tensor y = binary(a, b, [](float x, float v) { return x + v; });
+  if (!either(a, b)) return y;
+  return recorded({a, b}, y, [da = a.dims(), db = b.dims()](const Tensor& dy) {
+    return Grads{unbroadcast(dy, da), unbroadcast(dy, db)};
+  });
+}
+Tensor operator-(const Tensor& a, const Tensor& b) {
+  Tensor y = binary(a, b, [](float x, float v) { return x - v; });
+  if (!either(a, b)) return y;
+  return recorded({a, b}, y, [da = a.dims(), db = b.dims()](const Tensor& dy) {
+    return Grads{unbroadcast(dy, da), unbroadcast(-dy, db)};
+  });
+}
+Tensor operator*(const Tensor& a, const Tensor& b) {
+  Tensor y = binary(a, b, [](float x, float v) { return x * v; });
+  if (!either(a, b)) return y;
+  return recorded({a, b}, y, [a, b](const Tensor& dy) {
+    return Grads{unbroadcast(dy * b, a.dims()), unbroadcast(dy * a, b.dims())};
+  });
+}
+Tensor operator/(const Tensor& a, const Tensor& b) {
+  Tensor y = binary(a, b, [](float x, float v) { return x / v; });
+  if (!either(a, b)) return y;
+  return recorded({a, b}, y, [a, b](const Tensor& dy) {
+    return Grads{unbroadcast(dy / b, a.dims()), unbroadcast(-(dy * a) / (b * b), b.dims())};
+  });
+}
+
+namespace {
+// t op scalar, whose gradient is dy times a constant.
+template <class Op>
+Tensor scaled(const Tensor& t, Op op, float slope) {
+  Tensor y = unary(t, op);
+  if (!recording(t)) return y;
+  return recorded({t}, y, [slope](const Tensor& dy) { return Grads{slope == 1.0f ? dy : dy * slope}; });
+}
+}  // namespace
+
+Tensor operator+(const Tensor& a, float b) { return scaled(a, [b](float x) { return x + b; }, 1.0f); }
+Tensor operator-(const Tensor& a, float b) { return scaled(a, [b](float x) { return x - b; }, 1.0f); }
+Tensor operator*(const Tensor& a, float b) { return scaled(a, [b](float x) { return x * b; }, b); }
+Tensor operator/(const Tensor& a, float b) { return scaled(a, [b](float x) { return x / b; }, 1.0f / b); }
+Tensor operator+(float a, const Tensor& b) { return scaled(b, [a](float y) { return a + y; }, 1.0f); }
+Tensor operator-(float a, const Tensor& b) { return scaled(b, [a](float y) { return a - y; }, -1.0f); }
+Tensor operator*(float a, const Tensor& b) { return scaled(b, [a](float y) { return a * y; }, a); }
+Tensor operator/(float a, const Tensor& b) {
+  Tensor y = unary(b, [a](float v) { return a / v; });
+  if (!recording(b)) return y;
+  return recorded({b}, y, [a, b](const Tensor& dy) { return Grads{-(dy * a) / (b * b)}; });
+}
+Tensor operator-(const Tensor& a) { return scaled(a, [](float x) { return -x; }, -1.0f); }
+
+// While a tape records, these rebind instead of writing in place (as `y += b` on a TensorFlow tensor does), so the
+// records made before still describe the values they saw.
 Tensor& Tensor::operator+=(const Tensor& other) {
-  if (other.dims_ != dims_) return *this = *this + other;
+  if (other.dims_ != dims_ || ops::detail::recording(*this) || ops::detail::recording(other))
+    return *this = *this + other;
   float* p = data();
   const float* q = other.data();
   for (int64_t i = 0; i < size_; ++i) p[i] += q[i];
   return *this;
 }
 Tensor& Tensor::operator-=(const Tensor& other) {
-  if (other.dims_ != dims_) return *this = *this - other;
+  if (other.dims_ != dims_ || ops::detail::recording(*this) || ops::detail::recording(other))
+    return *this = *this - other;
   float* p = data();
   const float* q = other.data();
   for (int64_t i = 0; i < size_; ++i) p[i] -= q[i];
   return *this;
 }
 Tensor& Tensor::operator*=(float s) {
+  if (ops::detail::recording(*this)) return *this = *this * s;
   float* p = data();
   for (int64_t i = 0; i < size_; ++i) p[i] *= s;
   return *this;

@@ -9,6 +9,7 @@
 #include "keras/core/errors.hpp"
 #include "keras/initializers/initializers.hpp"
 #include "models/data_hints.hpp"
+#include "ops/tape.hpp"
 
 namespace keras {
 
@@ -217,15 +218,38 @@ std::vector<Tensor> LayerImpl::call_eager(const std::vector<Tensor>& inputs, boo
     shapes.push_back(t.shape());
   }
   check_and_build(shapes);
-  CallContext ctx;
-  ctx.training = training;
-  ctx.flags = flags;
-  ctx.inputs = inputs;
+  auto ctx = std::make_shared<CallContext>();
+  ctx->training = training || ops::detail::inherited_training();
+  ctx->flags = flags;
+  ctx->inputs = inputs;
   for (const Tensor& m : input_masks)
-    if (m.defined()) ctx.input_masks = input_masks;
-  std::vector<Tensor> outputs = forward_masked(ctx);
-  if (output_masks) *output_masks = std::move(ctx.output_masks);
+    if (m.defined()) ctx->input_masks = input_masks;
+  std::vector<Tensor> outputs;
+  {
+    // The layer's own work is not recorded operation by operation: its backward is the record (below).
+    ops::detail::TapeScope unrecorded(nullptr);
+    outputs = forward_masked(*ctx);
+  }
+  if (output_masks) *output_masks = ctx->output_masks;
+  record_eager_call(ctx, outputs);
   return outputs;
+}
+
+// Called inside a differentiated function (a CustomLayer's call()), a layer is one recorded operation whose
+// gradient is its backward, which also adds its weights' gradients.
+void LayerImpl::record_eager_call(const std::shared_ptr<CallContext>& ctx, const std::vector<Tensor>& outputs) {
+  bool tracked = false;
+  for (const Tensor& x : ctx->inputs) tracked = tracked || ops::detail::recording(x);
+  if (!tracked) return;
+  if (outputs.size() != 1)
+    throw NotImplementedError("Layer \"" + name_ + "\" (" + class_name_ + ") returns " +
+                              std::to_string(outputs.size()) + " outputs, and keraspp differentiates a layer called "
+                              "inside another layer's call() only when it returns one.\nHint: call it outside, in "
+                              "the functional model that holds both layers.");
+  ctx->outputs = outputs;
+  ops::detail::recorded(ctx->inputs, outputs[0], [self = shared_from_this(), ctx](const Tensor& dy) {
+    return self->backward(*ctx, {dy});
+  });
 }
 
 std::vector<Tensor> LayerImpl::forward_masked(CallContext& ctx) {

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "keras/layers/core/custom_layer.hpp"
 #include "keras/layers/core/input_layer.hpp"
 #include "keras/layers/registry.hpp"
 #include "saving/layer_spec_table.hpp"
@@ -180,6 +181,12 @@ Json layer_config_json(const LayerImpl& layer) {
                      {.layer = layer.name(), .received = "Lambda",
                       .hint = "save the weights with save_weights(\"m.weights.h5\") (a Lambda has none) and rebuild "
                               "the model in code before load_weights; or use built-in layers instead of the Lambda."});
+  if (dynamic_cast<const layers::CustomLayer*>(&layer))
+    throw ValueError("keraspp cannot save " + owner_of(layer) + " in a model file: it is a layer written in C++ "
+                     "(a CustomLayer), whose constructor arguments keraspp cannot record.",
+                     {.layer = layer.name(), .received = layer.class_name(),
+                      .hint = "save the weights with save_weights(\"m.weights.h5\") and rebuild the model in code "
+                              "before load_weights."});
   auto it = specs().find(layer.class_name());
   if (it == specs().end())
     throw ValueError("keraspp cannot save " + owner_of(layer) + " yet: its class has no saving support.",

@@ -85,6 +85,7 @@ struct CallContext {
   std::vector<Tensor> inputs;
   std::vector<Tensor> outputs;
   std::vector<Tensor> saved;              // whatever the layer keeps for backward (masks, pre-activations, ...)
+  std::shared_ptr<void> state;            // what else it keeps (a custom layer's recorded operations)
   std::vector<bool> needs_input_grad;     // false: backward may skip that input's gradient
   std::vector<CallContext> children;      // a model's per-node contexts
   // Set by a loss that absorbed the layer's final activation (softmax + cross-entropy computed from the logits):
@@ -270,6 +271,8 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
  protected:
   // Keras's error for a call with the wrong number of inputs.
   void check_arity(size_t n) const;
+  // Records an eager call on the active tape (ops/tape.hpp) when one of its inputs is being differentiated.
+  void record_eager_call(const std::shared_ptr<CallContext>& ctx, const std::vector<Tensor>& outputs);
   // The gradient buffer of v, zero-filled on first use; backward passes add into it.
   static Tensor& grad_of(Variable& v);
   // The gradient buffer of v for a pass that writes all of it as beta * old + new (a GEMM's beta): beta is 0 when

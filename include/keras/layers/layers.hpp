@@ -30,6 +30,7 @@
 #include "keras/layers/core/einsum_dense.hpp"
 #include "keras/layers/core/embedding.hpp"
 #include "keras/layers/core/identity.hpp"
+#include "keras/layers/core/custom_layer.hpp"
 #include "keras/layers/core/lambda_layer.hpp"
 #include "keras/layers/core/input_layer.hpp"
 #include "keras/layers/core/masking.hpp"

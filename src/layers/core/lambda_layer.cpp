@@ -4,6 +4,8 @@
 #include <optional>
 
 #include "keras/core/errors.hpp"
+#include "layers/core/shape_by_trial.hpp"
+#include "ops/tape.hpp"
 
 namespace keras::layers {
 
@@ -58,13 +60,8 @@ class LambdaImpl : public LayerImpl {
     bool needed = false;
     for (size_t i = 0; i < ctx.inputs.size(); ++i) needed = needed || ctx.input_needs_grad(i);
     if (!needed) return std::vector<Tensor>(ctx.inputs.size());
-    if (!gradient_)
-      throw NotImplementedError(
-          "keraspp cannot differentiate the function of layer \"" + name() + "\" (Lambda): it is C++ code, and a "
-          "gradient has to flow through it to the layers before it.\nHint: give the layer its gradient, "
-          "layers::Lambda(f, gradient=[](const Tensor& x, const Tensor& y, const Tensor& dy) { return dx; }), or "
-          "move the Lambda where no gradient needs to pass (right after the model's inputs).");
-    std::vector<Tensor> g = gradient_->fn(ctx.inputs, ctx.outputs.at(0), grads.at(0));
+    std::vector<Tensor> g = gradient_ ? gradient_->fn(ctx.inputs, ctx.outputs.at(0), grads.at(0))
+                                      : differentiate(ctx.inputs, grads.at(0));
     if (g.size() != ctx.inputs.size())
       throw ValueError("The gradient function of layer \"" + name() + "\" returned " + std::to_string(g.size()) +
                            " gradients for " + std::to_string(ctx.inputs.size()) + " inputs.",
@@ -84,22 +81,40 @@ class LambdaImpl : public LayerImpl {
   }
 
  private:
-  // Keras traces the function symbolically; keraspp calls it on zeros, with 1 and then 2 where the inputs have
-  // None: an axis whose size follows them is None in the output.
+  // The function's gradient by running it again under a tape: its keras::ops and Tensor arithmetic record
+  // themselves (ops/tape.hpp). Running it again costs one more forward, but keeps nothing between the passes, and a
+  // Lambda's function has no randomness or training mode that could make the second run differ.
+  std::vector<Tensor> differentiate(const std::vector<Tensor>& inputs, const Tensor& output_grad) const {
+    std::vector<Tensor> xs = inputs;
+    for (size_t i = 0; i < xs.size(); ++i)
+      for (size_t j = 0; j < i; ++j)
+        if (xs[j].shares_storage_with(xs[i]) && xs[j].data() == xs[i].data() && xs[j].dims() == xs[i].dims())
+          xs[i] = inputs[i].copy();  // the same tensor twice: each place gets its own gradient
+    ops::detail::Tape tape;
+    Tensor y;
+    {
+      ops::detail::TapeScope recording(&tape);
+      for (const Tensor& x : xs) tape.watch(x);
+      y = function_.fn(xs);
+    }
+    if (!tape.tracks(y))
+      throw NotImplementedError(
+          "keraspp cannot differentiate the function of layer \"" + name() + "\" (Lambda): its output does not "
+          "come from its input through keras::ops or Tensor arithmetic, and a gradient has to flow through it to the "
+          "layers before it.\nHint: write the function with keras::ops (ops::square, ops::matmul, x * 2.0f, ...) "
+          "rather than loops over data(), or give the layer its gradient, layers::Lambda(f, gradient=[](const "
+          "Tensor& x, const Tensor& y, const Tensor& dy) { return dx; }), or move the Lambda where no gradient needs "
+          "to pass (right after the model's inputs).");
+    std::vector<Tensor> g = tape.gradient(y, output_grad, xs);
+    for (size_t i = 0; i < g.size(); ++i)
+      if (!g[i].defined()) g[i] = Tensor::zeros(xs[i].dims());  // an input the output does not depend on
+    return g;
+  }
+
   Shape infer(const std::vector<Shape>& shapes) const {
-    auto trial = [&](int64_t unknown) {
-      std::vector<Tensor> xs;
-      for (const Shape& s : shapes) {
-        std::vector<int64_t> dims;
-        for (const Dim& d : s.dims()) dims.push_back(d.known() ? d.value() : unknown);
-        xs.push_back(Tensor::zeros(dims));
-      }
-      return function_.fn(xs).dims();
-    };
-    std::vector<int64_t> one, two;
+    std::optional<Shape> out;
     try {
-      one = trial(1);
-      two = trial(2);
+      out = detail::shape_by_trial(shapes, function_.fn);
     } catch (const std::exception& e) {
       throw NotImplementedError(
           "We could not automatically infer the shape of the Lambda's output. Please specify the `output_shape` "
@@ -107,14 +122,12 @@ class LambdaImpl : public LayerImpl {
           shapes_text(shapes) + " (None as 1) to learn the output's shape, and the function failed: " + e.what() +
           "; give output_shape={...} (the sizes after the batch axis).");
     }
-    if (one.size() != two.size())
+    if (!out)
       throw NotImplementedError(
           "We could not automatically infer the shape of the Lambda's output. Please specify the `output_shape` "
           "argument for this Lambda layer.\nHint: the output's rank of layer \"" + name() +
           "\" changes with the input's size; give output_shape={...} (the sizes after the batch axis).");
-    std::vector<Dim> out;
-    for (size_t i = 0; i < one.size(); ++i) out.push_back(one[i] == two[i] ? Dim(one[i]) : Dim());
-    return Shape(std::move(out));
+    return *out;
   }
 
   LambdaFunction function_;

@@ -6,6 +6,17 @@
 using namespace keras;
 using namespace keras::kw;
 
+// A user's own layer, from the installed headers: weights in build(), keras::ops in call(), gradients derived.
+class ScaleImpl : public layers::CustomLayer {
+ public:
+  ScaleImpl() : CustomLayer("Scale") {}
+  void build(const Shape& input_shape) override { w_ = add_weight("w", {input_shape[-1].value()}, "ones"); }
+  Tensor call(const Tensor& x, bool) override { return ops::tanh(x) * w_->value; }
+
+ private:
+  VariablePtr w_;
+};
+
 int main() {
   Sequential model({
       layers::Dense(8, activation="relu", input_shape={4}),
@@ -20,6 +31,9 @@ int main() {
   } catch (const ValueError& e) {
     if (std::string(e.what()).find("Hint:") == std::string::npos) return 1;
   }
+  Sequential custom({Input(shape={4}), layers::make_layer<ScaleImpl>(), layers::Dense(1)});
+  custom.compile(optimizer="sgd", loss="mse");
+  if (custom.fit(x, Tensor::ones({3, 1}), epochs=2, verbose=0).history.at("loss").size() != 2) return 1;
   std::cout << "consumer ok: " << model.count_params() << " params\n";
   return 0;
 }

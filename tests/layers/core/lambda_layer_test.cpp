@@ -63,7 +63,8 @@ TEST(Lambda, ErrorsSayWhatToDo) {
                     "save_weights");
 }
 
-// A Lambda right after the inputs needs no gradient; deeper in, training asks for one, and uses the one given.
+// A Lambda right after the inputs needs no gradient; deeper in, training differentiates its function, or uses the
+// gradient given.
 TEST(Lambda, TrainingAndGradients) {
   utils::set_random_seed(31);
   const Tensor x = random::uniform({64, 4}, 0.0f, 255.0f);
@@ -74,15 +75,30 @@ TEST(Lambda, TrainingAndGradients) {
   scaled.compile(optimizer = "adam", loss = "binary_crossentropy");
   EXPECT_EQ(scaled.fit(x, y, epochs = 2, batch_size = 16, verbose = 0).history.at("loss").size(), 2u);
 
+  // Written with Tensor arithmetic (or keras::ops), the function is differentiated: no gradient= needed.
   auto square = [](const Tensor& t) { return t * t; };
   Sequential deep({layers::Input({4}), layers::Dense(8), layers::Lambda(square), layers::Dense(1)});
   deep.compile(optimizer = "adam", loss = "mse");
+  const auto derived = deep.fit(x / 255.0f, y, epochs = 20, batch_size = 16, verbose = 0).history.at("loss");
+  EXPECT_LT(derived.back(), derived.front());
+  layers::Lambda gelu_scaled([](const Tensor& t) { return ops::gelu(t) * 0.5f + ops::sum(ops::square(t), -1, true); });
+  gelu_scaled(random::normal({3, 4}));
+  kt::expect_gradients_match(gelu_scaled, {random::normal({3, 4})});
+  // A function computed by a loop over data() has no recorded path: training asks for its gradient.
+  auto looped = [](const Tensor& t) {
+    Tensor out = Tensor::empty(t.dims());
+    for (int64_t i = 0; i < t.size(); ++i) out.data()[i] = t.data()[i] * t.data()[i];
+    return out;
+  };
+  Sequential opaque({layers::Input({4}), layers::Dense(8), layers::Lambda(looped), layers::Dense(1)});
+  opaque.compile(optimizer = "adam", loss = "mse");
   try {
-    deep.fit(x / 255.0f, y, epochs = 1, verbose = 0);
+    opaque.fit(x / 255.0f, y, epochs = 1, verbose = 0);
     ADD_FAILURE() << "expected NotImplementedError";
   } catch (const NotImplementedError& e) {
     EXPECT_NE(std::string(e.what()).find("keraspp cannot differentiate the function of layer \"lambda_"),
               std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("keras::ops"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("gradient=[]"), std::string::npos);
   }
   layers::Lambda with_grad(square, gradient = [](const Tensor& in, const Tensor&, const Tensor& dy) {

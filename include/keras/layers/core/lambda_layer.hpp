@@ -6,7 +6,9 @@
 // The output shape is inferred by calling the function on zeros (sizes 1 and 2 where the input has None), or given:
 // output_shape={dims after the batch axis}, or a function of the whole input shape (Keras's two forms).
 // mask=[](const Tensor& x, const Tensor& mask) { return ...; } (or a fixed Tensor) gives the output's Keras mask.
-// Training through a Lambda needs the function's gradient, which keraspp cannot derive from C++ code: give it as
+// Training through a Lambda differentiates the function when it is written with keras::ops and Tensor arithmetic
+// (keras/ops/ops.hpp), as Keras's backends differentiate a Python function. A function that computes its output some
+// other way (a loop over data()) needs its gradient given:
 // gradient=[](const Tensor& x, const Tensor& y, const Tensor& dy) { return dx; } (for a list: inputs, y, dy -> one
 // gradient per input). A Lambda whose input needs no gradient (right after the model's inputs) needs none.
 // A model with a Lambda cannot be saved to a Keras file (Keras would store Python bytecode); save_weights works.
