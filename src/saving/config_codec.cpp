@@ -36,6 +36,7 @@
 #include "keras/optimizers/ftrl.hpp"
 #include "keras/optimizers/schedules.hpp"
 #include "keras/regularizers/regularizers.hpp"
+#include "layers/core/custom_layer_registry.hpp"
 
 namespace keras::saving::detail {
 
@@ -261,11 +262,14 @@ std::string require_string(const Json& j, const std::string& what, const Context
 std::string object_class_name(const Json& obj, const std::string& what, const Context& ctx) {
   const std::string cls = require_string(require_member(obj, "class_name", what, ctx), what + "'s class_name", ctx);
   if (const Json* reg = find_member(obj, "registered_name"); reg && !reg->is_null()) {
-    if (!reg->is_string() || (reg->get<std::string>() != cls && reg->get<std::string>() != "Functional"))
-      fail(ctx, "Could not locate class '" + cls + "' (registered as " + reg->dump() + ") for " + what +
-                    ": custom objects cannot be loaded by keraspp.",
-           {.received = cls, .hint = "only built-in Keras classes can be loaded; rebuild the model in C++ and load its "
-                                     "weights with load_weights."});
+    const bool custom_layer = reg->is_string() && layers::detail::custom_layer_factory(reg->get<std::string>());
+    if (!custom_layer && (!reg->is_string() || (reg->get<std::string>() != cls && reg->get<std::string>() != "Functional")))
+      fail(ctx, "Could not locate class '" + cls + "'. Make sure custom classes are decorated with "
+                "`@keras.saving.register_keras_serializable()`. Full object config: " + obj.dump(),
+           {.received = reg->dump(),
+            .hint = "a custom layer loads once its C++ class is registered under that name: "
+                    "layers::register_custom_layer(package, class_name, from_config) for " + reg->dump() +
+                    "; other custom objects cannot be loaded by keraspp."});
   }
   return cls;
 }

@@ -6,6 +6,7 @@
 #include "keras/layers/core/custom_layer.hpp"
 #include "keras/layers/core/input_layer.hpp"
 #include "keras/layers/registry.hpp"
+#include "layers/core/custom_layer_registry.hpp"
 #include "saving/layer_spec_table.hpp"
 
 namespace keras::saving::detail {
@@ -173,6 +174,73 @@ std::vector<std::string> supported_layer_classes() {
   return out;
 }
 
+namespace {
+
+// A registered custom layer's config: Keras's base Layer.get_config (name, trainable, dtype) and the layer's own.
+Json custom_layer_config(const layers::CustomLayer& layer) {
+  if (!layers::detail::custom_layer_registered_name(layer.class_name()))
+    throw ValueError("keraspp cannot save " + owner_of(layer) + " in a model file: its class is not registered, so "
+                     "a loader could not make it again.",
+                     {.layer = layer.name(), .received = layer.class_name(),
+                      .hint = "register it, as Keras's @register_keras_serializable: layers::register_custom_layer("
+                              "\"my_layers\", \"" + layer.class_name() + "\", from_config), with get_config() "
+                              "giving its arguments; or save only the weights with save_weights(\"m.weights.h5\")."});
+  Json c = Json::object();
+  c["name"] = layer.name();
+  c["trainable"] = layer.trainable();
+  c["dtype"] = dtype_policy_json();
+  const layers::LayerConfig own = layer.get_config();
+  for (const auto& [key, value] : own.values()) {
+    if (key == "name" || key == "trainable" || key == "dtype")
+      throw ValueError("The get_config() of " + owner_of(layer) + " sets `" + key + "`, which every layer saves itself.",
+                       {.layer = layer.name(), .received = key, .hint = "leave `" + key + "` out of get_config()."});
+    c[key] = std::visit([](const auto& v) { return Json(v); }, value);
+  }
+  return c;
+}
+
+// The config's values as a LayerConfig: JSON's kinds, each list of one kind; nested objects are not taken.
+layers::LayerConfig custom_layer_arguments(const Json& config, const std::string& owner, const Context& ctx) {
+  layers::LayerConfig out;
+  for (auto m = config.begin(); m != config.end(); ++m) {
+    const std::string& key = m.key();
+    const Json& v = m.value();
+    if (key == "name" || key == "trainable") continue;
+    if (key == "dtype") {
+      check_float32_dtype(v, owner, ctx);
+      continue;
+    }
+    auto all = [&](auto test) { return std::all_of(v.begin(), v.end(), test); };
+    if (v.is_boolean()) out.set(key, v.get<bool>());
+    else if (v.is_number_integer()) out.set(key, v.get<int64_t>());
+    else if (v.is_number()) out.set(key, v.get<double>());
+    else if (v.is_string()) out.set(key, v.get<std::string>());
+    else if (v.is_array() && all([](const Json& e) { return e.is_number_integer(); })) out.set(key, v.get<std::vector<int64_t>>());
+    else if (v.is_array() && all([](const Json& e) { return e.is_number(); })) out.set(key, v.get<std::vector<double>>());
+    else if (v.is_array() && all([](const Json& e) { return e.is_string(); })) out.set(key, v.get<std::vector<std::string>>());
+    else if (!v.is_null())
+      fail(ctx, "`" + key + "` in the config of " + owner + " is " + describe(v) + ", which keraspp does not pass to "
+                "a custom layer's from_config.",
+           {.received = describe(v), .hint = "a custom layer's config holds booleans, numbers, strings and lists of "
+                                             "one of these."});
+  }
+  return out;
+}
+
+Layer custom_layer_from_config(const std::string& registered, const layers::CustomLayerFactory& factory,
+                               const Json& config, const Context& ctx) {
+  std::string name;
+  if (const Json* n = find_member(config, "name"); n && n->is_string()) name = n->get<std::string>();
+  const std::string owner = "layer '" + name + "' (" + registered + ")";
+  std::shared_ptr<layers::CustomLayer> layer = factory(custom_layer_arguments(config, owner, ctx));
+  if (!layer) fail(ctx, "The from_config registered as '" + registered + "' returned no layer.", {.received = registered});
+  if (!name.empty()) layer->set_name(name);
+  if (const Json* t = find_member(config, "trainable"); t && t->is_boolean()) layer->set_trainable(t->get<bool>());
+  return Layer(layer);
+}
+
+}  // namespace
+
 Json layer_config_json(const LayerImpl& layer) {
   if (layer.is_input_layer()) return input_layer_config(layer);
   if (layer.class_name() == "Lambda")
@@ -181,12 +249,7 @@ Json layer_config_json(const LayerImpl& layer) {
                      {.layer = layer.name(), .received = "Lambda",
                       .hint = "save the weights with save_weights(\"m.weights.h5\") (a Lambda has none) and rebuild "
                               "the model in code before load_weights; or use built-in layers instead of the Lambda."});
-  if (dynamic_cast<const layers::CustomLayer*>(&layer))
-    throw ValueError("keraspp cannot save " + owner_of(layer) + " in a model file: it is a layer written in C++ "
-                     "(a CustomLayer), whose constructor arguments keraspp cannot record.",
-                     {.layer = layer.name(), .received = layer.class_name(),
-                      .hint = "save the weights with save_weights(\"m.weights.h5\") and rebuild the model in code "
-                              "before load_weights."});
+  if (const auto* custom = dynamic_cast<const layers::CustomLayer*>(&layer)) return custom_layer_config(*custom);
   auto it = specs().find(layer.class_name());
   if (it == specs().end())
     throw ValueError("keraspp cannot save " + owner_of(layer) + " yet: its class has no saving support.",
@@ -258,6 +321,11 @@ Json layer_config_json(const LayerImpl& layer) {
 
 Json layer_envelope(const LayerImpl& layer, const std::optional<std::vector<Shape>>& build_shapes) {
   Json out = envelope("keras.layers", layer.class_name(), layer_config_json(layer));
+  if (dynamic_cast<const layers::CustomLayer*>(&layer)) {
+    // Keras writes a class of the user's script with module null and its registered name.
+    out["module"] = nullptr;
+    out["registered_name"] = *layers::detail::custom_layer_registered_name(layer.class_name());
+  }
   auto it = specs().find(layer.class_name());
   const bool built_in_init = it != specs().end() && it->second.built_in_init;
   if (!layer.is_input_layer() && build_shapes && !built_in_init) {
@@ -287,6 +355,11 @@ Layer layer_from_envelope(const Json& env, const Context& ctx) {
   if (!config) fail(ctx, "The config of layer class '" + cls + "' is missing.", {.received = cls});
   require_object(*config, "the config of a " + cls + " layer", ctx);
   if (cls == "InputLayer") return input_layer_from_config(*config, ctx);
+  // A registered custom class: by registered_name (.keras), or by a class_name that is one (legacy .h5).
+  const Json* reg = find_member(env, "registered_name");
+  const std::string registered = reg && reg->is_string() ? reg->get<std::string>() : cls;
+  if (const layers::CustomLayerFactory* f = layers::detail::custom_layer_factory(registered))
+    return custom_layer_from_config(registered, *f, *config, ctx);
 
   if (cls == "Lambda")
     // Keras's safe_mode text: a Lambda holds Python bytecode, which a loader must never run.

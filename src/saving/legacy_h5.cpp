@@ -191,6 +191,9 @@ Json legacy_config(const Json& j) {
       continue;
     out[it.key()] = legacy_config(it.value());
   }
+  // Keras's legacy serialization names a registered custom class by its registered name ("my_layers>Linear").
+  const Json* reg = find_member(j, "registered_name");
+  if (cls && reg && reg->is_string() && *reg != *cls && *reg != "Functional") out["class_name"] = *reg;
   return out;
 }
 

@@ -1,8 +1,12 @@
 #include "keras/layers/core/custom_layer.hpp"
 
+#include <algorithm>
+#include <map>
+#include <mutex>
 #include <optional>
 
 #include "keras/core/errors.hpp"
+#include "layers/core/custom_layer_registry.hpp"
 #include "layers/core/shape_by_trial.hpp"
 #include "ops/tape.hpp"
 
@@ -20,33 +24,98 @@ struct Recording {
   Tensor output;
 };
 
+struct Registry {
+  std::mutex mu;
+  std::map<std::string, CustomLayerFactory> by_registered_name;
+  std::map<std::string, std::string> registered_name_by_class;
+};
+Registry& registry() {
+  static Registry r;
+  return r;
+}
+
 }  // namespace custom_layer
 }  // namespace
+
+void LayerConfig::wrong(const std::string& key, const std::string& wanted) const {
+  if (wanted.empty())
+    throw TypeError("The config has no `" + key + "`.",
+                    {.expected = key, .received = "a config without it",
+                     .hint = "get_config() must set every argument its from_config reads."});
+  throw TypeError("The config's `" + key + "` is not of " + wanted + ".",
+                  {.received = key, .hint = "read it as the type get_config() stored: bool, an integer (int64_t, "
+                                            "int), a number (double, float), std::string, or a std::vector of these."});
+}
+
+bool register_custom_layer(const std::string& package, const std::string& class_name, CustomLayerFactory from_config) {
+  custom_layer::Registry& r = custom_layer::registry();
+  const std::string registered = package + ">" + class_name;
+  std::lock_guard lock(r.mu);
+  if (r.by_registered_name.count(registered))
+    throw ValueError("A custom layer is already registered as '" + registered + "'.",
+                     {.received = registered, .hint = "register each class once, or under another package."});
+  r.by_registered_name.emplace(registered, std::move(from_config));
+  r.registered_name_by_class.emplace(class_name, registered);
+  return true;
+}
+
+namespace detail {
+
+const CustomLayerFactory* custom_layer_factory(const std::string& registered_name) {
+  custom_layer::Registry& r = custom_layer::registry();
+  std::lock_guard lock(r.mu);
+  auto it = r.by_registered_name.find(registered_name);
+  return it == r.by_registered_name.end() ? nullptr : &it->second;
+}
+
+std::optional<std::string> custom_layer_registered_name(const std::string& class_name) {
+  custom_layer::Registry& r = custom_layer::registry();
+  std::lock_guard lock(r.mu);
+  auto it = r.registered_name_by_class.find(class_name);
+  if (it == r.registered_name_by_class.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace detail
 
 using custom_layer::Recording;
 
 CustomLayer::CustomLayer(std::string class_name, const kw::Kwargs& kwargs) : LayerImpl(std::move(class_name), kwargs) {}
 
-Layer CustomLayer::track(Layer sublayer) {
-  sublayers_.push_back(sublayer);
+Layer CustomLayer::track(const std::string& attribute, Layer sublayer) {
+  for (const auto& [name, layer] : sublayers_)
+    if (name == attribute)
+      throw ValueError("Layer \"" + this->name() + "\" (" + class_name() + ") already tracks a layer as `" + attribute +
+                           "`.",
+                       {.layer = this->name(), .received = attribute,
+                        .hint = "give each tracked layer its own attribute name, as Python attributes are."});
+  sublayers_.emplace_back(attribute, sublayer);
   return sublayer;
 }
 
 std::vector<VariablePtr> CustomLayer::variables() const {
   std::vector<VariablePtr> out = LayerImpl::variables();
-  for (const Layer& l : sublayers_)
+  for (const auto& [attribute, l] : sublayers_)
     for (const auto& v : l.impl()->variables()) out.push_back(v);
+  return out;
+}
+
+// Keras's saving walk visits a layer's attributes in dir() order, sorted by name.
+std::vector<std::pair<std::string, std::shared_ptr<LayerImpl>>> CustomLayer::owned_sublayers() const {
+  std::vector<std::pair<std::string, std::shared_ptr<LayerImpl>>> out;
+  for (const auto& [attribute, l] : sublayers_) out.emplace_back(attribute, l.impl());
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   return out;
 }
 
 void CustomLayer::set_trainable(bool t) {
   LayerImpl::set_trainable(t);
-  for (const Layer& l : sublayers_) l.impl()->set_trainable(t);
+  for (const auto& [attribute, l] : sublayers_) l.impl()->set_trainable(t);
 }
 
 double CustomLayer::regularization_penalty(bool accumulate_grads) {
   double sum = LayerImpl::regularization_penalty(accumulate_grads);
-  for (const Layer& l : sublayers_) sum += l.impl()->regularization_penalty(accumulate_grads);
+  for (const auto& [attribute, l] : sublayers_) sum += l.impl()->regularization_penalty(accumulate_grads);
   return sum;
 }
 

@@ -2,9 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "keras/keras.hpp"
 #include "callbacks/callback_test_support.hpp"
+#include "saving/h5_store.hpp"
 #include "support/gradient_check.hpp"
+#include "support/saving_helpers.hpp"
 #include "support/test_helpers.hpp"
 
 using namespace keras;
@@ -22,6 +26,7 @@ class LinearImpl : public layers::CustomLayer {
     b_ = add_weight("bias", {units_}, "zeros");
   }
   Tensor call(const Tensor& x, bool) override { return ops::matmul(x, w_->value) + b_->value; }
+  layers::LayerConfig get_config() const override { return layers::LayerConfig().set("units", units_); }
 
  private:
   int64_t units_;
@@ -33,12 +38,12 @@ class ResidualBlockImpl : public layers::CustomLayer {
  public:
   explicit ResidualBlockImpl(float rate) : CustomLayer("ResidualBlock"), rate_(rate) {}
   void build(const Shape& input_shape) override {
-    inner_ = track(layers::Dense(input_shape[-1].value(), activation = "tanh"));
-    dropout_ = track(layers::Dropout(rate_));
+    inner_ = track("inner", layers::Dense(input_shape[-1].value(), activation = "tanh"));
+    dropout_ = track("dropout", layers::Dropout(rate_));
     scale_ = add_weight("scale", {1}, "ones");
   }
   Tensor call(const Tensor& x, bool) override { return x + dropout_(inner_(x)) * scale_->value; }
-  Layer inner() const { return inner_; }
+  layers::LayerConfig get_config() const override { return layers::LayerConfig().set("rate", rate_); }
 
  private:
   float rate_;
@@ -70,6 +75,14 @@ class LoopImpl : public layers::CustomLayer {
     return y;
   }
 };
+
+// Keras's @register_keras_serializable(package="my_layers") for both, with from_config reading get_config's values.
+const bool linear_registered = layers::register_custom_layer("my_layers", "Linear", [](const layers::LayerConfig& c) {
+  return std::make_shared<LinearImpl>(c.get<int64_t>("units"));
+});
+const bool block_registered = layers::register_custom_layer(
+    "my_layers", "ResidualBlock",
+    [](const layers::LayerConfig& c) { return std::make_shared<ResidualBlockImpl>(c.get<float>("rate")); });
 
 }  // namespace custom_layer_test
 
@@ -135,11 +148,11 @@ TEST(CustomLayer, SublayersAndTrainingFlag) {
   Layer noisy(std::make_shared<ResidualBlockImpl>(0.5f));
   Sequential model({layers::Input({3}), noisy, layers::Dense(1)});
   model.compile(optimizer = "adam", loss = "mse");
-  const Tensor inner_before = model.layers()[0].get_weights()[0].copy();
+  const Tensor inner_before = model.layers()[0].get_weights()[1].copy();  // the inner Dense's kernel
   EXPECT_EQ(max_abs_diff(model.predict(x, verbose = 0), model.predict(x, verbose = 0)), 0.0f);
   const Tensor y = random::normal({4, 1});
   const auto losses = model.fit(x, y, epochs = 30, batch_size = 4, verbose = 0).history.at("loss");
-  EXPECT_GT(max_abs_diff(model.layers()[0].get_weights()[0], inner_before), 0.0f);  // the inner Dense trained
+  EXPECT_GT(max_abs_diff(model.layers()[0].get_weights()[1], inner_before), 0.0f);  // the inner Dense trained
   EXPECT_LT(losses.back(), losses.front());
 }
 
@@ -164,17 +177,76 @@ TEST(CustomLayer, TrainsInAModelAndExplainsWhatItCannotDifferentiate) {
   }
 }
 
-TEST(CustomLayer, SavesItsWeightsNotItsCode) {
+TEST(CustomLayer, SavesAndLoadsAsKerasDoesARegisteredClass) {
+  ASSERT_TRUE(linear_registered && block_registered);
+  utils::clear_session();
+  utils::set_random_seed(19);
+  Sequential model({layers::Input({3}), layers::make_layer<LinearImpl>(4),
+                    Layer(std::make_shared<ResidualBlockImpl>(0.25f)), layers::Dense(1)});
+  model.compile(optimizer = "adam", loss = "mse");
+  const Tensor x = random::normal({8, 3});
+  model.fit(x, random::normal({8, 1}), epochs = 2, verbose = 0);
+  const Tensor expected = model.predict(x, verbose = 0);
+  // Keras's envelope for a class of the user's script: module null, the registered name, build_config.
+  const auto config = nlohmann::json::parse(model.to_json());
+  const auto& linear = config["config"]["layers"][1];
+  EXPECT_TRUE(linear["module"].is_null());
+  EXPECT_EQ(linear["class_name"], "Linear");
+  EXPECT_EQ(linear["registered_name"], "my_layers>Linear");
+  EXPECT_EQ(linear["config"]["units"], 4);
+  EXPECT_EQ(linear["config"]["name"], "linear");
+  EXPECT_EQ(linear["build_config"]["input_shape"], nlohmann::json::parse("[null, 3]"));
+  EXPECT_NEAR(config["config"]["layers"][2]["config"]["rate"].get<double>(), 0.25, 1e-7);
+  kt::ScratchDir dir;
+  for (const char* file : {"m.keras", "m.h5"}) {
+    SCOPED_TRACE(file);
+    model.save(dir / file);
+    Model loaded = saving::load_model(dir / file);
+    EXPECT_EQ(loaded.layers()[0].class_name(), "Linear");
+    EXPECT_EQ(loaded.layers()[1].name(), "residual_block");
+    EXPECT_EQ(max_abs_diff(loaded.predict(x, verbose = 0), expected), 0.0f);
+  }
+  // An unregistered class is not saved, and a file naming one that is not registered says what Keras says.
+  Sequential looped({layers::Input({3}), layers::make_layer<LoopImpl>()});
+  kt::expect_error_says([&] { looped.save(dir / "l.keras"); },
+                        {"keraspp cannot save layer 'loop' (Loop) in a model file: its class is not registered",
+                         "register_custom_layer(", "save_weights"});
+  std::string text = model.to_json();
+  text.replace(text.find("my_layers>Linear"), 16, "other_pkg>Linear");
+  kt::expect_error_says([&] { models::model_from_json(text); },
+                        {"Could not locate class 'Linear'. Make sure custom classes are decorated with "
+                         "`@keras.saving.register_keras_serializable()`. Full object config: {",
+                         "register_custom_layer"});
+  // The config's values are read as get_config() stored them.
+  const layers::LayerConfig c = layers::LayerConfig().set("units", 4).set("name_list", std::vector<std::string>{"a"});
+  EXPECT_EQ(c.get<double>("units"), 4.0);
+  EXPECT_THROW(c.get<std::string>("units"), TypeError);
+  EXPECT_THROW(c.get<int>("missing"), TypeError);
+}
+
+TEST(CustomLayer, SavesItsWeightsAsKerasLaysThemOut) {
   utils::clear_session();
   utils::set_random_seed(19);
   auto make = [] { return Sequential({layers::Input({3}), layers::make_layer<LinearImpl>(2)}); };
   Sequential model = make();
   kt::ScratchDir dir;
-  kt::expect_error_says([&] { model.save(dir / "m.keras"); },
-                        {"keraspp cannot save layer 'linear' (Linear) in a model file", "save_weights"});
   model.save_weights(dir / "m.weights.h5");
   Sequential rebuilt = make();
   rebuilt.load_weights(dir / "m.weights.h5");
   const Tensor x = random::normal({4, 3});
   EXPECT_EQ(max_abs_diff(model.predict(x, verbose = 0), rebuilt.predict(x, verbose = 0)), 0.0f);
+  // Tracked layers' weights go under their attribute names, as Keras's walk stores a custom layer's sublayers.
+  auto make_block = [] {
+    return Sequential({layers::Input({3}), Layer(std::make_shared<ResidualBlockImpl>(0.0f)), layers::Dense(1)});
+  };
+  Sequential blocks = make_block();
+  blocks.save_weights(dir / "b.weights.h5");
+  Sequential blocks_again = make_block();
+  blocks_again.load_weights(dir / "b.weights.h5");
+  EXPECT_EQ(max_abs_diff(blocks.predict(x, verbose = 0), blocks_again.predict(x, verbose = 0)), 0.0f);
+  saving::detail::H5Reader r = kt::open_h5(dir / "b.weights.h5");
+  EXPECT_EQ(r.count_vars("layers/residual_block"), 1u);  // scale
+  EXPECT_EQ(r.count_vars("layers/residual_block/inner"), 2u);
+  EXPECT_EQ(r.var_shape("layers/residual_block/inner", 0), (std::vector<int64_t>{3, 3}));
+  EXPECT_EQ(r.count_vars("layers/dense"), 2u);
 }
