@@ -129,6 +129,7 @@ Tensor batched_matmul(const Tensor& a, const Tensor& b, bool ta, bool tb) {
   out_dims.push_back(M);
   out_dims.push_back(N);
   Tensor out = Tensor::empty(out_dims);
+  if (K == 0) return out.fill(0.0f);  // an empty sum, which gemm may leave unwritten
   // Each operand's matrix index for each output matrix: broadcasting as numpy, by walking the leading axes.
   const int64_t batches = checked_num_elements(lead);
   std::vector<int64_t> idx(lead.size(), 0);

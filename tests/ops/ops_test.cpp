@@ -59,6 +59,8 @@ TEST(Ops, ValuesAsKeras) {
   EXPECT_EQ(ops::matmul(m, Tensor({1, 0, 1}, {3})).to_vector(), (std::vector<float>{4, 10}));  // 1-D x2: a column
   EXPECT_EQ(ops::matmul(Tensor({1, 1}, {2}), m).to_vector(), (std::vector<float>{5, 7, 9}));   // 1-D x1: a row
   EXPECT_EQ(ops::matmul(ops::reshape(m, {1, 2, 3}), ops::transpose(m)).dims(), (std::vector<int64_t>{1, 2, 2}));
+  EXPECT_EQ(ops::matmul(Tensor({1, 2}, {2}), Tensor({3, 4}, {2})).item(), 11.0f);  // two 1-D: a scalar
+  EXPECT_EQ(ops::matmul(Tensor::ones({2, 0}), Tensor::ones({0, 3})).to_vector(), std::vector<float>(6, 0.0f));
   EXPECT_EQ(ops::concatenate({m, m}, 1).dims(), (std::vector<int64_t>{2, 6}));
   EXPECT_EQ(ops::concatenate({m, m}).dims(), (std::vector<int64_t>{4, 3}));  // axis=0, Keras's default
   EXPECT_EQ(ops::expand_dims(m, -1).dims(), (std::vector<int64_t>{2, 3, 1}));
