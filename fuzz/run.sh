@@ -37,8 +37,8 @@ if [ -n "${FUZZ_QUICK:-}" ]; then
   hdf5_inc=$(pkg-config --cflags hdf5 2>/dev/null || echo -I/usr/include/hdf5/serial)
   hdf5_lib=$(pkg-config --libs hdf5 2>/dev/null || echo "-L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5")
   flags=(-std=c++20 -O1 -g "${sanitize[@]}" -DKERASPP_NO_POOL -Iinclude -Isrc $hdf5_inc)
-  srcs=(src/core/errors.cpp src/core/shape.cpp src/core/tensor.cpp src/numpy/npy.cpp src/numpy/npz.cpp
-        src/saving/zip_archive.cpp src/saving/h5_store.cpp src/saving/h5_global_heap.cpp
+  srcs=(src/core/errors.cpp src/core/shape.cpp src/core/tensor.cpp src/ops/tape.cpp src/numpy/npy.cpp
+        src/numpy/npz.cpp src/saving/zip_archive.cpp src/saving/h5_store.cpp src/saving/h5_global_heap.cpp
         src/saving/h5_attributes.cpp)
   objs=()
   for s in "${srcs[@]}"; do
