@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "keras/core/errors.hpp"
+#include "ops/elementwise.hpp"
 #include "ops/tape.hpp"
 
 namespace keras {
@@ -423,15 +424,6 @@ Tensor binary(const Tensor& a, const Tensor& b, Op op) {
   return out;
 }
 
-template <class Op>
-Tensor unary(const Tensor& a, Op op) {
-  Tensor out = Tensor::empty(a.dims());
-  const float* pa = a.data();
-  float* po = out.data();
-  for (int64_t i = 0, n = a.size(); i < n; ++i) po[i] = op(pa[i]);
-  return out;
-}
-
 }  // namespace
 
 namespace {
@@ -475,7 +467,7 @@ namespace {
 // t op scalar, whose gradient is dy times a constant.
 template <class Op>
 Tensor scaled(const Tensor& t, Op op, float slope) {
-  Tensor y = unary(t, op);
+  Tensor y = ops::detail::map_values(t, op);
   if (!recording(t)) return y;
   return recorded({t}, y, [slope](const Tensor& dy) { return Grads{slope == 1.0f ? dy : dy * slope}; });
 }
@@ -489,7 +481,7 @@ Tensor operator+(float a, const Tensor& b) { return scaled(b, [a](float y) { ret
 Tensor operator-(float a, const Tensor& b) { return scaled(b, [a](float y) { return a - y; }, -1.0f); }
 Tensor operator*(float a, const Tensor& b) { return scaled(b, [a](float y) { return a * y; }, a); }
 Tensor operator/(float a, const Tensor& b) {
-  Tensor y = unary(b, [a](float v) { return a / v; });
+  Tensor y = ops::detail::map_values(b, [a](float v) { return a / v; });
   if (!recording(b)) return y;
   return recorded({b}, y, [a, b](const Tensor& dy) { return Grads{-(dy * a) / (b * b)}; });
 }

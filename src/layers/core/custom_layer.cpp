@@ -20,7 +20,7 @@ struct Recording {
   ops::detail::Tape tape;
   Tensor input;
   std::vector<VariablePtr> weights;
-  std::vector<Tensor> weight_values;  // as watched: a weight's value is replaced, not changed, by the optimizer
+  std::vector<Tensor> weight_values;  // the tensors watched, whatever set_weights does before backward
   Tensor output;
 };
 
@@ -148,7 +148,7 @@ std::vector<Shape> CustomLayer::compute_output_shapes(const std::vector<Shape>& 
 
 std::shared_ptr<void> CustomLayer::record_call(const Tensor& x, bool training, Tensor& y) {
   auto rec = std::make_shared<Recording>();
-  rec->input = x.copy();  // its own storage: the tape tells inputs apart by address
+  rec->input = x;
   for (const auto& v : LayerImpl::variables())
     if (v->trainable) {
       rec->weights.push_back(v);

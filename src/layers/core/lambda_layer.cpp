@@ -88,7 +88,7 @@ class LambdaImpl : public LayerImpl {
     std::vector<Tensor> xs = inputs;
     for (size_t i = 0; i < xs.size(); ++i)
       for (size_t j = 0; j < i; ++j)
-        if (xs[j].shares_storage_with(xs[i]) && xs[j].data() == xs[i].data() && xs[j].dims() == xs[i].dims())
+        if (xs[j].data() == xs[i].data() && xs[j].dims() == xs[i].dims())
           xs[i] = inputs[i].copy();  // the same tensor twice: each place gets its own gradient
     ops::detail::Tape tape;
     Tensor y;
