@@ -281,6 +281,7 @@ std::vector<std::string> names() {
 
 std::shared_ptr<const Loss> get(const LossArg& arg) {
   if (arg.object) return arg.object;
+  if (arg.function) return std::make_shared<LossFunctionWrapper>(arg.function, kw::Kwargs{});
   if (arg.is_list())
     throw ValueError("A list of losses gives one loss per model output; here one loss is expected.",
                      {.received = "a list of " + std::to_string(arg.per_output.size()) + " losses",
@@ -310,7 +311,7 @@ std::shared_ptr<const Loss> get(const LossArg& arg) {
 }
 
 std::shared_ptr<const Loss> get(const LossArg& arg, const Shape& y_true, const Shape& y_pred) {
-  if (arg.object || !is_crossentropy_alias(arg.name)) return get(arg);
+  if (arg.object || arg.function || !is_crossentropy_alias(arg.name)) return get(arg);
   // compile_utils.is_binary_or_sparse_categorical
   bool is_binary = y_pred.ndim() > 0 && y_pred[-1] == Dim(1);
   bool is_sparse = y_true.ndim() < y_pred.ndim() ||

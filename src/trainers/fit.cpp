@@ -40,7 +40,10 @@ std::string dict_text(const std::vector<std::string>& keys, const std::vector<st
   return "{" + s + "}";
 }
 
-std::string loss_text(const LossArg& l) { return l.object ? "<" + l.object->name() + ">" : "'" + l.name + "'"; }
+std::string loss_text(const LossArg& l) {
+  if (l.function) return "<function>";
+  return l.object ? "<" + l.object->name() + ">" : "'" + l.name + "'";
+}
 
 // A dict argument's entry for each output, in the outputs' order; `what` names the argument in messages.
 template <class T>
@@ -160,7 +163,7 @@ void Model::compile_with(const kw::Kwargs& k) const {
     // Keras's CompileLoss: one loss per output, in order.
     std::string listed;
     for (const LossArg& l : loss->per_output)
-      listed += (listed.empty() ? "" : ", ") + (l.object ? "<" + l.object->name() + ">" : "'" + l.name + "'");
+      listed += (listed.empty() ? "" : ", ") + loss_text(l);
     listed = "[" + listed + "]";
     if (loss->per_output.size() != n_out)
       throw ValueError("For a model with multiple outputs, when providing the `loss` argument as a list, it should "
@@ -173,7 +176,7 @@ void Model::compile_with(const kw::Kwargs& k) const {
                                 "all of them."});
     state.losses.clear();
     for (const LossArg& l : loss->per_output) {
-      if (l.is_list() || (l.name.empty() && !l.object))
+      if (l.is_list() || (l.name.empty() && !l.object && !l.function))
         throw ValueError("For a model with multiple outputs, when providing the `loss` argument as a list, each list "
                          "entry should be a callable (the loss function corresponding to that output). Received: "
                          "loss=" + listed,

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "keras/core/shape.hpp"
+#include "keras/core/tensor.hpp"
 
 namespace keras {
 
@@ -111,6 +112,9 @@ struct OptimizerArg {
 struct LossArg {
   std::string name;
   std::shared_ptr<losses::Loss> object;
+  // A function of (y_true, y_pred) returning the loss of each sample, as compile(loss=my_loss) in Keras: wrapped in
+  // losses::LossFunctionWrapper.
+  std::function<Tensor(const Tensor&, const Tensor&)> function;
   std::vector<LossArg> per_output;                         // non-empty for a list
   std::vector<std::pair<std::string, LossArg>> by_output;  // non-empty for a dict
   LossArg() = default;
@@ -119,6 +123,10 @@ struct LossArg {
   template <class T>
     requires std::derived_from<T, losses::Loss>
   LossArg(const T& l) : object(std::make_shared<T>(l)) {}
+  template <class F>
+    requires(!std::derived_from<F, losses::Loss> && !std::convertible_to<F, std::string> &&
+             std::is_invocable_r_v<Tensor, F, const Tensor&, const Tensor&>)
+  LossArg(F f) : function(std::move(f)) {}
   LossArg(std::initializer_list<LossArg> list) : per_output(list) {}
   explicit LossArg(std::vector<LossArg> list) : per_output(std::move(list)) {}
   LossArg(const std::map<std::string, LossArg>& dict) : by_output(dict.begin(), dict.end()) {}

@@ -18,6 +18,7 @@
 //     (batch,) multiplies the losses of its sample.
 // reduction="none": Keras returns the unreduced losses; here call() returns their (weighted) sum and its gradient,
 // which is what training on an unreduced loss differentiates. compute_values() gives the unreduced losses.
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -29,10 +30,25 @@ namespace detail {
 class LossCore;
 }
 
-// Keras's LossFunctionWrapper: a Loss computed by one of the loss functions of keras.losses, reduced as Keras does.
-// The classes below are all LossFunctionWrappers; copies share their (immutable) configuration.
+// A loss function: the losses of (y_true, y_pred), one per sample (or per element), written with keras::ops.
+using LossFunction = std::function<Tensor(const Tensor& y_true, const Tensor& y_pred)>;
+
+// Keras's LossFunctionWrapper: a Loss computed by a loss function, reduced as Keras does (sample weights, masks,
+// reduction=). The classes below wrap keras.losses' own functions; copies share their (immutable) configuration.
+// A function of your own, as compile(loss=my_loss) or keras.losses.LossFunctionWrapper(my_loss) in Keras:
+//   losses::LossFunctionWrapper([](const Tensor& y_true, const Tensor& y_pred) {
+//     return ops::mean(ops::square(y_true - y_pred), -1);
+//   }, name="my_mse")
+// Its gradient comes from differentiating the function (keras/ops/ops.hpp); y_true and y_pred are first aligned
+// as Keras's wrapper aligns them (a trailing axis of size 1 added or dropped).
 class LossFunctionWrapper : public Loss {
  public:
+  using keywords = kw::keywords<kw::reduction_t, kw::name_t, kw::dtype_t>;
+  template <class... A>
+    requires kw::all_kwargs<A...>
+  explicit LossFunctionWrapper(LossFunction fn, A&&... a)
+      : LossFunctionWrapper(std::move(fn), kw::collect<LossFunctionWrapper>(std::forward<A>(a)...)) {}
+  LossFunctionWrapper(LossFunction fn, const kw::Kwargs& k);
   using Loss::operator();
   std::string name() const override;
   // "sum_over_batch_size", "sum", "mean", "mean_with_sample_weight" or "none".
